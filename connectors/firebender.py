@@ -1,0 +1,86 @@
+"""Firebender organization usage: daily usage per user, and model requests (cursor pages)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import requests
+
+from . import schemas
+from .base import Client, Progress, base_url_from_env, data_rows, drop_repeats, trim
+from .errors import AuthError, ResponseFormatError
+from .frames import FrameBuilder, build_frame, concat
+from .http import VendorAPI
+
+DEFAULT_BASE_URL = "https://api.firebender.com"                 # [doc]
+DAILY_USAGE = "/v2/organization/daily-usage-data"               # [doc]
+MODEL_REQUESTS = "/v2/organization/model-requests"              # [doc]
+PAGE_LIMIT = 500                                                # [doc] limit caps at 500
+MAX_PAGES_PER_WINDOW = 10_000   # a guard against a cursor that never ends
+
+_DAY_MS = 86_400_000
+
+
+def day_start_ms(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days * _DAY_MS
+
+
+def day_end_ms(day: dt.date) -> int:
+    """The last millisecond of `day` (UTC), so an inclusive day range maps exactly."""
+    return day_start_ms(day) + _DAY_MS - 1
+
+
+class FirebenderClient(Client):
+    vendor = "firebender"
+
+    def __init__(self, api_key: str, base_url: str | None = None,
+                 session: requests.Session | None = None, *, today: dt.date | None = None,
+                 progress: Progress | None = None):
+        super().__init__(today, progress)
+        if not api_key:
+            raise AuthError("firebender", "no key given: set FIREBENDER_API_KEY (an organization "
+                                          "API key from Settings -> API Keys).")
+        self.api = VendorAPI("firebender", base_url_from_env("firebender", DEFAULT_BASE_URL, base_url),
+                             {"X-API-Key": api_key}, session)
+
+    def daily_usage(self, start, end) -> pd.DataFrame:
+        """One row per user per day."""
+        plan = self.plan("daily_usage", start, end, "day")
+
+        def one(window):
+            body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end)}
+            return data_rows("firebender", self.api.post(DAILY_USAGE, body))
+        frame = concat([build_frame(rows, schemas.FIREBENDER_DAILY_USAGE)
+                        for rows in self.fetch(plan, one)], schemas.FIREBENDER_DAILY_USAGE)
+        frame = drop_repeats(trim(frame, "date", plan), ["date", "email"])
+        return frame.sort_values(["date", "email"], ignore_index=True) if len(frame) else frame
+
+    def model_requests(self, start, end, email: str | None = None) -> pd.DataFrame:
+        """One row per model request, every cursor page; data exists from 2025-12-31."""
+        plan = self.plan("model_requests", start, end)
+        frame = concat(self.fetch(plan, lambda window: self._request_pages(window, email)),
+                       schemas.FIREBENDER_MODEL_REQUESTS)
+        return drop_repeats(trim(frame, "timestamp", plan), ["request_id"])
+
+    def _request_pages(self, window, email: str | None) -> pd.DataFrame:
+        """Every page of one window, converted page by page (memory stays near one page)."""
+        builder = FrameBuilder(schemas.FIREBENDER_MODEL_REQUESTS)
+        body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end),
+                "limit": PAGE_LIMIT}
+        if email:
+            body["email"] = email
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES_PER_WINDOW):
+            payload = self.api.post(MODEL_REQUESTS, body)
+            builder.add(data_rows("firebender", payload))
+            cursor = payload.get("nextCursor")
+            if cursor is None:
+                return builder.frame()
+            if not isinstance(cursor, str) or cursor in seen:
+                raise ResponseFormatError("firebender", "the API sent a page cursor it had "
+                                                        "already sent, so paging would never end. "
+                                                        "Try again later.")
+            seen.add(cursor)
+            body = {**body, "cursor": cursor}
+        raise ResponseFormatError("firebender", f"more than {MAX_PAGES_PER_WINDOW} pages for "
+                                                f"{window.start}..{window.end}; choose a shorter range.")

@@ -1,0 +1,186 @@
+"""JSON records -> typed DataFrames, page by page.
+
+`FrameBuilder.add()` turns each page into compact columns at once (numpy arrays, category codes),
+so a million records never sit in memory as Python dicts; `frame()` joins the pages with one
+conversion per column. Values are read leniently: numbers that arrive as strings are parsed,
+missing fields and nulls become NA, unparseable values become NA rather than failing the load.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from .schemas import Field
+
+DAY_DTYPE = "datetime64[ns]"
+INSTANT_DTYPE = "datetime64[ns, UTC]"
+EMPTY_INT = np.empty(0, dtype=np.int64)
+
+
+def snake_case(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or
+                                   (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out).replace("-", "_").replace(" ", "_")
+
+
+def _getter(path: tuple[str, ...]):
+    if len(path) == 1:
+        key = path[0]
+        return lambda records: [r.get(key) for r in records]
+
+    def get(records):
+        values = []
+        for record in records:
+            value = record
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            values.append(value)
+        return values
+    return get
+
+
+def _numbers(values: list, integer: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values, NA mask or None) from a page of JSON numbers, strings or nulls."""
+    try:
+        array = np.array(values)
+        if integer and array.dtype.kind in "iu":
+            return array.astype(np.int64, copy=False), None
+        if not integer and array.dtype.kind in "iuf":
+            return array.astype(np.float64, copy=False), None
+    except (ValueError, OverflowError):
+        pass
+    parsed = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan)
+    mask = np.isnan(parsed)
+    if integer:
+        return np.where(mask, 0, np.round(parsed)).astype(np.int64), mask
+    return parsed, None
+
+
+class FrameBuilder:
+    """Collects pages of records for one dataset; `frame()` gives the typed DataFrame."""
+
+    def __init__(self, fields: Sequence[Field], keep_extra: bool = False):
+        self.fields = tuple(fields)
+        self.keep_extra = keep_extra
+        self._get = {f.column: _getter(f.path) for f in self.fields}
+        self._known_keys = {f.path[0] for f in self.fields}
+        self._parts: dict[str, list] = {f.column: [] for f in self.fields}
+        self._categories: dict[str, dict] = {f.column: {None: -1} for f in self.fields
+                                             if f.kind == "category"}
+        self._extra: dict[str, list] = {}
+        self.rows = 0
+
+    def add(self, records: list[dict]) -> None:
+        if not records:
+            return
+        for f in self.fields:
+            values = self._get[f.column](records)
+            part = self._parts[f.column]
+            if f.kind in ("int", "float"):
+                part.append(_numbers(values, f.kind == "int"))
+            elif f.kind == "category":
+                index = self._categories[f.column]
+                part.append(np.fromiter(
+                    (index.setdefault(v if v is None or isinstance(v, str) else str(v), len(index) - 1)
+                     for v in values), dtype=np.int32, count=len(values)))
+            elif f.kind == "day_ms":
+                part.append(_numbers(values, integer=True))
+            else:
+                part.extend(values)
+        if self.keep_extra:
+            self._add_extra(records)
+        self.rows += len(records)
+
+    def _add_extra(self, records: list[dict]) -> None:
+        unknown = {k for r in records for k in r} - self._known_keys
+        for key in unknown | set(self._extra):
+            column = self._extra.setdefault(key, [None] * self.rows)
+            column.extend(r.get(key) for r in records)
+
+    def frame(self) -> pd.DataFrame:
+        columns = {f.column: self._column(f) for f in self.fields}
+        for key, values in self._extra.items():
+            column = snake_case(key)
+            if column not in columns:
+                columns[column] = pd.array(values).copy() if values else pd.array([], dtype=object)
+        return pd.DataFrame(columns, index=pd.RangeIndex(self.rows))
+
+    def _column(self, f: Field):
+        part = self._parts[f.column]
+        if f.kind in ("int", "float", "day_ms"):
+            data = np.concatenate([p[0] for p in part]) if part else (
+                np.empty(0, dtype=np.float64) if f.kind == "float" else EMPTY_INT)
+            masks = [p[1] if p[1] is not None else np.zeros(len(p[0]), dtype=bool) for p in part]
+            mask = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+            if f.kind == "float":
+                return data
+            if f.kind == "day_ms":
+                days = pd.to_datetime(data, unit="ms").astype(DAY_DTYPE).normalize()
+                return days.where(~mask, pd.NaT) if mask.any() else days
+            return pd.arrays.IntegerArray(data, mask)
+        if f.kind == "category":
+            index = self._categories[f.column]
+            codes = np.concatenate(part) if part else np.empty(0, dtype=np.int32)
+            categories = pd.Index([k for k in index if k is not None], dtype="str")
+            return pd.Categorical.from_codes(codes, categories=categories)
+        if f.kind == "str":
+            return pd.array([v if v is None or isinstance(v, str) else str(v) for v in part]
+                            if any(v is not None and not isinstance(v, str) for v in part)
+                            else part, dtype="str")
+        if f.kind == "bool":
+            return _booleans(part)
+        if f.kind == "day":
+            stamps = pd.to_datetime(pd.Series(part, dtype=object), format="ISO8601", utc=True,
+                                    errors="coerce")
+            return stamps.dt.tz_localize(None).dt.normalize().astype(DAY_DTYPE).array
+        if f.kind == "instant":
+            stamps = pd.to_datetime(pd.Series(part, dtype=object), format="ISO8601", utc=True,
+                                    errors="coerce")
+            return stamps.astype(INSTANT_DTYPE).array
+        raise ValueError(f"unknown field kind {f.kind!r}")
+
+
+def _booleans(values: list):
+    def one(v):
+        if isinstance(v, str):
+            return {"true": True, "false": False}.get(v.strip().lower())
+        if v is None or isinstance(v, bool):
+            return v
+        if isinstance(v, (int, float)):
+            return bool(v)
+        return None
+    return pd.array([one(v) for v in values], dtype="boolean")
+
+
+def build_frame(records: Iterable[dict], fields: Sequence[Field],
+                keep_extra: bool = False) -> pd.DataFrame:
+    builder = FrameBuilder(fields, keep_extra)
+    builder.add(list(records))
+    return builder.frame()
+
+
+def empty_frame(fields: Sequence[Field]) -> pd.DataFrame:
+    return FrameBuilder(fields).frame()
+
+
+def concat(frames: Sequence[pd.DataFrame], fields: Sequence[Field]) -> pd.DataFrame:
+    """Frames of one dataset end to end, keeping category columns categorical (plain pd.concat
+    turns categoricals with different categories into object columns)."""
+    frames = [f for f in frames if len(f)] or list(frames[:1])
+    if not frames:
+        return empty_frame(fields)
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    joined = pd.concat(frames, ignore_index=True)
+    for f in fields:
+        if f.kind == "category":
+            joined[f.column] = union_categoricals([part[f.column] for part in frames])
+    return joined
