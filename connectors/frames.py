@@ -56,12 +56,34 @@ def _numbers(values: list, integer: bool) -> tuple[np.ndarray, np.ndarray | None
             return array.astype(np.float64, copy=False), None
     except (ValueError, OverflowError):
         pass
-    parsed = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan)
-    mask = np.isnan(parsed)
-    if integer:
-        return np.where(mask, 0, np.round(parsed)).astype(np.int64), mask
-    return parsed, None
+    if not integer:
+        return np.array([_lenient(v, float) for v in values], dtype=np.float64), None
+    parsed = [_lenient(v, int) for v in values]
+    mask = np.array([v is None for v in parsed], dtype=bool)
+    return np.array([0 if v is None else v for v in parsed], dtype=np.int64), mask
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def _lenient(value, kind):
+    """One JSON value as `kind`, or None (NaN for floats) when it is not a number."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text) if kind is int else float(text)
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                value = None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = None if not isinstance(value, bool) else int(value)
+    if kind is float:
+        return float("nan") if value is None else float(value)
+    if isinstance(value, float):
+        value = None if value != value or abs(value) == float("inf") else round(value)
+    return value if value is None or abs(value) <= _INT64_MAX else None
 
 
 class FrameBuilder:
