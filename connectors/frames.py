@@ -7,6 +7,7 @@ missing fields and nulls become NA, unparseable values become NA rather than fai
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -93,6 +94,10 @@ class FrameBuilder:
         self.fields = tuple(fields)
         self.keep_extra = keep_extra
         self._get = {f.column: _getter(f.path) for f in self.fields}
+        # Top-level fields are read in one C-level pass per page (itemgetter + zip); a page
+        # where one is missing falls back to per-field .get().
+        self._flat = [f for f in self.fields if len(f.path) == 1]
+        self._flat_get = itemgetter(*[f.path[0] for f in self._flat]) if len(self._flat) > 1 else None
         self._known_keys = {f.path[0] for f in self.fields}
         self._parts: dict[str, list] = {f.column: [] for f in self.fields}
         self._categories: dict[str, dict] = {f.column: {None: -1} for f in self.fields
@@ -103,16 +108,14 @@ class FrameBuilder:
     def add(self, records: list[dict]) -> None:
         if not records:
             return
+        columns = self._flat_columns(records)
         for f in self.fields:
-            values = self._get[f.column](records)
+            values = columns[f.column] if f.column in columns else self._get[f.column](records)
             part = self._parts[f.column]
             if f.kind in ("int", "float"):
                 part.append(_numbers(values, f.kind == "int"))
             elif f.kind == "category":
-                index = self._categories[f.column]
-                part.append(np.fromiter(
-                    (index.setdefault(v if v is None or isinstance(v, str) else str(v), len(index) - 1)
-                     for v in values), dtype=np.int32, count=len(values)))
+                part.append(self._codes(f.column, values))
             elif f.kind == "day_ms":
                 part.append(_numbers(values, integer=True))
             else:
@@ -120,6 +123,24 @@ class FrameBuilder:
         if self.keep_extra:
             self._add_extra(records)
         self.rows += len(records)
+
+    def _flat_columns(self, records: list[dict]) -> dict[str, tuple]:
+        if self._flat_get is None:
+            return {}
+        try:
+            transposed = list(zip(*map(self._flat_get, records)))
+        except (KeyError, TypeError):
+            return {}
+        return {f.column: values for f, values in zip(self._flat, transposed)}
+
+    def _codes(self, column: str, values) -> np.ndarray:
+        """Category codes against the categories seen so far (pd.factorize per page, then a
+        lookup of the page's few distinct values)."""
+        page_codes, uniques = pd.factorize(np.array(values, dtype=object))
+        index = self._categories[column]
+        lookup = np.array([index.setdefault(u if isinstance(u, str) else str(u), len(index) - 1)
+                           for u in uniques] + [-1], dtype=np.int32)
+        return lookup[page_codes]       # factorize's -1 (missing) picks the trailing -1
 
     def _add_extra(self, records: list[dict]) -> None:
         unknown = {k for r in records for k in r} - self._known_keys
@@ -154,9 +175,7 @@ class FrameBuilder:
             categories = pd.Index([k for k in index if k is not None], dtype="str")
             return pd.Categorical.from_codes(codes, categories=categories)
         if f.kind == "str":
-            return pd.array([v if v is None or isinstance(v, str) else str(v) for v in part]
-                            if any(v is not None and not isinstance(v, str) for v in part)
-                            else part, dtype="str")
+            return pd.array(part, dtype="str")    # non-text values become their text
         if f.kind == "bool":
             return _booleans(part)
         if f.kind == "day":
