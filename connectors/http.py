@@ -100,8 +100,7 @@ class BudgetRetry(Retry):
         return new
 
     def sleep(self, response=None) -> None:
-        if self.planned_wait > 0:
-            self.sleeper(self.planned_wait)
+        self.sleeper(self.planned_wait)   # urllib3 retries the first failure at once (0 s)
 
 
 def retry_policy(vendor: str, *, budget: float = RETRY_BUDGET_SECONDS,
