@@ -165,6 +165,7 @@ class VendorAPI:
         self.not_found_is_auth = not_found_is_auth
         self.timeout = timeout
         self.max_workers = max_workers
+        self.max_response_bytes = MAX_RESPONSE_BYTES
 
     def __repr__(self) -> str:
         return f"VendorAPI(vendor={self.vendor!r}, base_url={self.base_url!r})"
@@ -218,9 +219,9 @@ class VendorAPI:
         chunks, size = [], 0
         for chunk in response.iter_content(1 << 16):
             size += len(chunk)
-            if size > MAX_RESPONSE_BYTES:
+            if size > self.max_response_bytes:
                 raise ResponseFormatError(
-                    self.vendor, f"the response is larger than {MAX_RESPONSE_BYTES >> 20} MiB; "
+                    self.vendor, f"the response is larger than {self.max_response_bytes:,} bytes; "
                                  f"choose a shorter range.", status=response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
