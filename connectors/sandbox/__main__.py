@@ -1,0 +1,74 @@
+"""python -m connectors.sandbox --port N [--host H] [--latency-ms MS] [--today YYYY-MM-DD]
+[--fault KIND[:vendor[:times]]]...  Serves the sandbox until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from datetime import date
+
+from . import keys
+from .core import Sandbox
+from .faults import FaultRule
+from .server import running_server
+
+
+def parse_fault(text: str) -> FaultRule:
+    """KIND[:vendor[:times]]; an empty, "*" or "all" vendor means every vendor."""
+    kind, vendor, times = (text.split(":") + ["", ""])[:3]
+    try:
+        return FaultRule(
+            kind,
+            vendor=None if vendor in ("", "*", "all") else vendor,
+            times=int(times) if times else None,
+        )
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m connectors.sandbox", description=__doc__)
+    parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="delay added to every request"
+    )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="the last day with data (default: today, UTC)",
+    )
+    parser.add_argument(
+        "--fault", type=parse_fault, action="append", default=[], metavar="KIND[:vendor[:times]]"
+    )
+    args = parser.parse_args(argv)
+
+    sandbox = Sandbox(today=args.today)
+    for rule in args.fault:
+        sandbox.add_fault(rule)
+    with running_server(
+        sandbox, latency=args.latency_ms / 1000, host=args.host, port=args.port
+    ) as url:
+        print(f"Sandbox serving Builder.io, Firebender and Codefresh at {url}")
+        for label, key in keys.describe():
+            print(f"  {label}: {key}")
+        if args.fault:
+            print(
+                "  faults: "
+                + ", ".join(
+                    f"{r.kind}:{r.vendor or 'all'}:{r.times or 'always'}" for r in args.fault
+                )
+            )
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break shutdown
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

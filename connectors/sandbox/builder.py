@@ -1,0 +1,224 @@
+"""Builder.io Fusion metrics, as the sandbox serves them.
+
+    GET /api/v1/orgs/fusion/metrics                  org key
+    GET /api/v1/spaces/{spacePublicKey}/fusion/metrics  that space's private key, or the org key
+    GET /api/v1/orgs/fusion/users                    org key (endpoint known from third parties)
+
+Auth is `Authorization: Bearer <key>`. A missing or wrong key, or an unknown space, is a 404
+("not found or not authorized"), as the vendor documents. The error body `{"error": "..."}` is
+our guess: the vendor page lists statuses only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from . import data, keys
+from .dates import count_dates, days, iso_ms, parse_day, period_start
+from .messages import Context, Reply, Request
+
+GRANULARITIES = ("day", "week", "month", "quarter")
+MAX_DAY_DATES = 90  # granularity=day: at most this many dates (inclusive) per request
+
+ORG_METRICS = "/api/v1/orgs/fusion/metrics"
+ORG_USERS = "/api/v1/orgs/fusion/users"
+_SPACE_METRICS = re.compile(r"/api/v1/spaces/([^/]+)/fusion/metrics")
+
+
+def owns(path: str) -> bool:
+    return path.startswith("/api/v1/")
+
+
+def error(status: int, message: str) -> Reply:
+    return Reply(status, {"error": message})  # body shape: a guess (see the module docstring)
+
+
+def handle(req: Request, ctx: Context) -> Reply:
+    path = req.path.rstrip("/")
+    space = _SPACE_METRICS.fullmatch(path)
+    if req.method != "GET" or not (path in (ORG_METRICS, ORG_USERS) or space):
+        return error(404, "Not found")
+    if space:
+        public = space.group(1)
+        allowed = {keys.BUILDER_ORG_KEY}
+        if public in keys.BUILDER_SPACES:
+            allowed.add(keys.BUILDER_SPACES[public][1])
+        if public not in keys.BUILDER_SPACES or req.bearer() not in allowed:
+            return error(404, "Space not found or not authorized")
+    elif req.bearer() != keys.BUILDER_ORG_KEY:
+        return error(404, "Organization not found or not authorized")
+
+    parsed = _parse_range(req, with_granularity=path != ORG_USERS)
+    if isinstance(parsed, Reply):
+        return parsed
+    start, end, granularity = parsed
+    window = _data_window(start, end, ctx)
+    if path == ORG_USERS:
+        return Reply(200, {"data": _user_rows(window)})
+    if space:
+        return Reply(200, _space_metrics(space.group(1), window, granularity))
+    return Reply(200, _org_metrics(window, granularity))
+
+
+def _parse_range(req: Request, with_granularity: bool):
+    bounds = []
+    for name in ("startDate", "endDate"):
+        raw = req.param(name)
+        if not raw:
+            return error(400, f"Missing required parameter: {name}")
+        day = parse_day(raw)
+        if day is None:
+            return error(400, f"Invalid {name}: expected a date in YYYY-MM-DD format")
+        bounds.append(day)
+    start, end = bounds
+    granularity = req.param("granularity") if with_granularity else None
+    if granularity is None:
+        granularity = "day"
+    if granularity not in GRANULARITIES:
+        return error(400, "Invalid granularity: must be one of day, week, month, quarter")
+    if end < start:
+        return error(400, "endDate must not be before startDate")
+    if with_granularity and granularity == "day" and count_dates(start, end) > MAX_DAY_DATES:
+        return error(
+            400,
+            f"Date range cannot exceed {MAX_DAY_DATES} days for day granularity "
+            f"(requested {count_dates(start, end)} days)",
+        )
+    return start, end, granularity
+
+
+def _data_window(start: date, end: date, ctx: Context) -> list[date]:
+    if ctx.overlap:
+        start -= timedelta(days=1)
+    lo, hi = max(start, data.DATA_START), min(end, ctx.today)
+    return list(days(lo, hi)) if lo <= hi else []
+
+
+def _periods(window: list[date], granularity: str) -> dict[date, list]:
+    """Period label -> every activity record of the period's days inside the window."""
+    periods: dict[date, list] = {}
+    for day in window:
+        periods.setdefault(period_start(day, granularity), []).extend(data.builder_activity(day))
+    return periods
+
+
+def _lines(items) -> dict:
+    return {
+        "linesAdded": sum(a.lines_added for a in items),
+        "linesRemoved": sum(a.lines_removed for a in items),
+        "totalLines": sum(a.total_lines for a in items),
+        "linesAccepted": sum(a.lines_accepted for a in items),
+    }
+
+
+def _tokens(items) -> dict:
+    return {
+        "total": sum(a.tokens_total for a in items),
+        "input": sum(a.tokens_input for a in items),
+        "output": sum(a.tokens_output for a in items),
+        "cacheWrite": sum(a.tokens_cache_write for a in items),
+        "cacheInput": sum(a.tokens_cache_input for a in items),
+    }
+
+
+def _org_metrics(window, granularity) -> dict:
+    rows, everyone = [], []
+    for period, items in _periods(window, granularity).items():
+        everyone += items
+        spaces = []
+        for public, (name, _) in keys.BUILDER_SPACES.items():
+            mine = [a for a in items if a.space == public]
+            spaces.append({"spaceId": public, "spaceName": name, **_lines(mine)})
+        rows.append(
+            {
+                "period": period.isoformat(),
+                "metrics": {
+                    **_lines(items),
+                    "events": sum(a.events for a in items),
+                    "users": len({a.email for a in items}),
+                    "userPrompts": sum(a.user_prompts for a in items),
+                    "spaces": spaces,
+                },
+            }
+        )
+    return {
+        "data": rows,
+        "summary": {
+            "totalLinesGenerated": sum(a.total_lines for a in everyone),
+            "totalLinesAccepted": sum(a.lines_accepted for a in everyone),
+            "users": len({a.email for a in everyone}),
+            "totalUserPrompts": sum(a.user_prompts for a in everyone),
+        },
+    }
+
+
+def _space_metrics(public, window, granularity) -> dict:
+    rows, everyone = [], []
+    for period, items in _periods(window, granularity).items():
+        mine = [a for a in items if a.space == public]
+        everyone += mine
+        lines = _lines(mine)
+        rows.append(
+            {
+                "period": period.isoformat(),
+                "metrics": {
+                    "linesAdded": lines["linesAdded"],
+                    "linesRemoved": lines["linesRemoved"],
+                    "linesAccepted": lines["linesAccepted"],
+                    "totalLines": lines["totalLines"],
+                    "events": sum(a.events for a in mine),
+                    "users": len({a.email for a in mine}),
+                    "userPrompts": sum(a.user_prompts for a in mine),
+                    "tokens": _tokens(mine),
+                },
+            }
+        )
+    return {
+        "data": rows,
+        "summary": {  # the vendor's sample says "totalUsers" here, "users" for orgs
+            "totalLinesGenerated": sum(a.total_lines for a in everyone),
+            "totalLinesAccepted": sum(a.lines_accepted for a in everyone),
+            "totalUsers": len({a.email for a in everyone}),
+            "totalUserPrompts": sum(a.user_prompts for a in everyone),
+        },
+    }
+
+
+def credits_text(tenths: int) -> str:
+    """Credits as the decimal string third-party code saw ("210", "210.5")."""
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}.{tenth}" if tenth else str(whole)
+
+
+def _user_rows(window) -> list[dict]:
+    by_user: dict[str, list] = {}
+    for day in window:
+        for item in data.builder_activity(day):
+            by_user.setdefault(item.email, []).append(item)
+    rows = []
+    for email in sorted(by_user):
+        items = by_user[email]
+        lines = _lines(items)
+        rows.append(
+            {
+                "userId": items[0].user_id,
+                "userEmail": email,
+                "lastActive": iso_ms(max(a.last_active_ms for a in items)),
+                "designExports": sum(a.design_exports for a in items),
+                "metrics": {
+                    "linesAdded": lines["linesAdded"],
+                    "linesRemoved": lines["linesRemoved"],
+                    "linesAccepted": lines["linesAccepted"],
+                    "totalLines": lines["totalLines"],
+                    "events": sum(a.events for a in items),
+                    "userPrompts": sum(a.user_prompts for a in items),
+                    "creditsUsed": credits_text(
+                        sum(a.credits_tenths for a in items)
+                    ),  # a string [3p]
+                    "prsMerged": sum(a.prs_merged for a in items),
+                    "tokens": _tokens(items),
+                },
+            }
+        )
+    return rows
