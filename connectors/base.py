@@ -36,9 +36,15 @@ class Client:
     def plan(self, endpoint: str, start, end, granularity=None) -> ranges.Plan:
         return ranges.plan(f"{self.vendor}.{endpoint}", start, end, granularity, self.today)
 
-    def fetch(self, plan: ranges.Plan, fetch_window: Callable) -> list:
-        return fetch_windows(fetch_window, plan.windows, max_workers=self.api.max_workers,
-                             progress=self.progress)
+    def fetch(self, plan: ranges.Plan, fetch_window: Callable, api: VendorAPI | None = None) -> list:
+        """Every window of `plan` through `fetch_window`, within the load's time budget."""
+        api = api or self.api
+        api.start_load()
+        try:
+            return fetch_windows(fetch_window, plan.windows, max_workers=api.max_workers,
+                                 progress=self.progress)
+        finally:
+            api.deadline = None
 
 
 def period_floor(day: dt.date, granularity: str | None) -> dt.date:

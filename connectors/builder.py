@@ -46,7 +46,7 @@ class BuilderClient(Client):
             params = {"startDate": window.start.isoformat(), "endDate": window.end.isoformat(),
                       "granularity": granularity}
             return data_rows("builder", api.get(path, params))
-        return self.fetch(plan, one), plan
+        return self.fetch(plan, one, api), plan
 
     def org_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period: lines, events, users and prompts for the whole organization."""

@@ -6,7 +6,9 @@ budget and an injectable clock/sleep so tests never wait. The in-process sandbox
 
 Worst case for one request: the first attempt (at most the connect + read timeout), then retries
 for at most `RETRY_BUDGET_SECONDS` measured from the first failure, plus the last attempt's
-timeout. A load stops at the first window that fails for good (`fetch_windows`).
+timeout. A load (one client call, all its windows and pages) starts no request after
+`LOAD_BUDGET_SECONDS`, and stops at the first window that fails for good (`fetch_windows`), so it
+ends within LOAD_BUDGET_SECONDS + one request's worst case.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
 RETRY_BUDGET_SECONDS = 30.0
+LOAD_BUDGET_SECONDS = 120.0    # no new request starts later than this into one load
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
 BACKOFF_JITTER = 0.5
@@ -166,6 +169,13 @@ class VendorAPI:
         self.timeout = timeout
         self.max_workers = max_workers
         self.max_response_bytes = MAX_RESPONSE_BYTES
+        self.clock: Callable[[], float] = time.monotonic
+        self.load_budget = LOAD_BUDGET_SECONDS
+        self.deadline: float | None = None
+
+    def start_load(self) -> None:
+        """Called by a client at the start of each load: requests after the budget are refused."""
+        self.deadline = self.clock() + self.load_budget
 
     def __repr__(self) -> str:
         return f"VendorAPI(vendor={self.vendor!r}, base_url={self.base_url!r})"
@@ -181,6 +191,10 @@ class VendorAPI:
         return self.request("POST", path, json=body)
 
     def request(self, method: str, path: str, params=None, json=None):
+        if self.deadline is not None and self.clock() > self.deadline:
+            raise ServerError(self.vendor, f"the load took longer than {self.load_budget:.0f} s "
+                                           f"of retries and pages; try again later or choose a "
+                                           f"shorter range.")
         url = self.base_url + path
         started = time.monotonic()
         try:

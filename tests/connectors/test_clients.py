@@ -76,7 +76,7 @@ def test_builder_space_breakdown_adds_up_to_the_org_lines(clients):
 
 def test_firebender_windows_cover_the_range_exactly(clients, sandbox):
     usage = clients.firebender().daily_usage(D(2026, 1, 1), D(2026, 7, 19))    # 200 days
-    bodies = [r.json for r in sandbox.requests]
+    bodies = sorted((r.json for r in sandbox.requests), key=lambda b: b["startDate"])   # sent side by side
     assert len(bodies) == 3
     assert bodies[0]["startDate"] == 1767225600000                     # 2026-01-01T00:00:00.000Z
     assert bodies[-1]["endDate"] == 1784505600000 - 1                  # 2026-07-19T23:59:59.999Z

@@ -183,3 +183,17 @@ def test_a_slow_answer_over_loopback_times_out_and_is_retried(http_clients):
     frame = client.credit_consumption(D(2026, 6, 1), D(2026, 6, 30), "day")
     assert len(frame) > 0
     assert len(http_clients.clock.sleeps) == 1
+
+
+def test_a_load_starts_no_request_after_its_budget(clients, sandbox, clock):
+    client = clients.firebender()
+    client.api.clock = clock.time
+    client.api.load_budget = 5
+    # Every other page is rate limited once with Retry-After 4: the third page would start at 8 s.
+    sandbox.add_fault(FaultRule(kind="429", vendor="firebender", times=1, retry_after=4))
+    sandbox.add_fault(FaultRule(kind="429", vendor="firebender", times=1, after=2, retry_after=4))
+    with pytest.raises(ServerError, match="longer than 5 s"):
+        client.model_requests(D(2026, 11, 1), D(2026, 11, 7))        # one window, several pages
+    assert sum(clock.sleeps) == 8 and len(sandbox.requests) == 4
+    assert client.api.deadline is None              # the next load gets a fresh budget
+    assert len(client.model_requests(D(2026, 11, 1), D(2026, 11, 7))) > 1000
