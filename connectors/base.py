@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from itertools import repeat
 from typing import Callable
 
 import pandas as pd
@@ -83,7 +84,7 @@ def drop_repeats(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def data_rows(vendor: str, payload) -> list[dict]:
     """The documented `{"data": [ {...}, ... ]}` list, or a ResponseFormatError."""
     rows = payload.get("data") if isinstance(payload, dict) else None
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+    if not isinstance(rows, list) or not all(map(isinstance, rows, repeat(dict))):
         raise ResponseFormatError(vendor, 'the response has no "data" list of rows; the API may '
                                           'have changed. Try again later or report it.')
     return rows

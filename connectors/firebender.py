@@ -9,7 +9,7 @@ import requests
 from . import schemas
 from .base import Client, Progress, base_url_from_env, data_rows, drop_repeats, trim
 from .errors import AuthError, ResponseFormatError
-from .frames import FrameBuilder, build_frame, concat
+from .frames import FrameBuilder
 from .http import VendorAPI
 
 DEFAULT_BASE_URL = "https://api.firebender.com"                 # [doc]
@@ -50,19 +50,22 @@ class FirebenderClient(Client):
         def one(window):
             body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end)}
             return data_rows("firebender", self.api.post(DAILY_USAGE, body))
-        frame = concat([build_frame(rows, schemas.FIREBENDER_DAILY_USAGE)
-                        for rows in self.fetch(plan, one)], schemas.FIREBENDER_DAILY_USAGE)
+        builder = FrameBuilder(schemas.FIREBENDER_DAILY_USAGE)
+        for rows in self.fetch(plan, one):
+            builder.add(rows)              # one frame for every window: no per-window frames
+        frame = builder.frame()
         frame = drop_repeats(trim(frame, "date", plan), ["date", "email"])
         return frame.sort_values(["date", "email"], ignore_index=True) if len(frame) else frame
 
     def model_requests(self, start, end, email: str | None = None) -> pd.DataFrame:
         """One row per model request, every cursor page; data exists from 2025-12-31."""
         plan = self.plan("model_requests", start, end)
-        frame = concat(self.fetch(plan, lambda window: self._request_pages(window, email)),
-                       schemas.FIREBENDER_MODEL_REQUESTS)
-        return drop_repeats(trim(frame, "timestamp", plan), ["request_id"])
+        builders = self.fetch(plan, lambda window: self._request_pages(window, email))
+        for other in builders[1:]:
+            builders[0].extend(other)      # columns joined as they are: one frame, no concat
+        return drop_repeats(trim(builders[0].frame(), "timestamp", plan), ["request_id"])
 
-    def _request_pages(self, window, email: str | None) -> pd.DataFrame:
+    def _request_pages(self, window, email: str | None) -> FrameBuilder:
         """Every page of one window, converted page by page (memory stays near one page)."""
         builder = FrameBuilder(schemas.FIREBENDER_MODEL_REQUESTS)
         body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end),
@@ -75,7 +78,7 @@ class FirebenderClient(Client):
             builder.add(data_rows("firebender", payload))
             cursor = payload.get("nextCursor")
             if cursor is None:
-                return builder.frame()
+                return builder
             if not isinstance(cursor, str) or cursor in seen:
                 raise ResponseFormatError("firebender", "the API sent a page cursor it had "
                                                         "already sent, so paging would never end. "

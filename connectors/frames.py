@@ -7,11 +7,14 @@ missing fields and nulls become NA, unparseable values become NA rather than fai
 """
 from __future__ import annotations
 
+from itertools import repeat
 from operator import itemgetter
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from .schemas import Field
@@ -19,6 +22,42 @@ from .schemas import Field
 DAY_DTYPE = "datetime64[ns]"
 INSTANT_DTYPE = "datetime64[ns, UTC]"
 EMPTY_INT = np.empty(0, dtype=np.int64)
+STR_DTYPE = pd.api.types.pandas_dtype("str")
+_ARROW_TEXT = pa.large_string()
+_ARROW_INSTANT = pa.timestamp("ns", tz="UTC")
+_ARROW_NAIVE = pa.timestamp("ns")
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+
+
+def _texts(values) -> list:
+    """A page of text as Arrow chunks (compact; the page's Python strings can be freed).
+    Values that are not text become their text, as `pd.array(values, dtype="str")` does."""
+    try:
+        return [pa.array(values, type=_ARROW_TEXT)]
+    except _ARROW_ERRORS:
+        return [pa.array(pd.array(list(values), dtype="str")).cast(_ARROW_TEXT)]
+
+
+def _instants(values, offsets_first: bool = True) -> np.ndarray:
+    """A page of ISO-8601 text as naive UTC datetime64[ns] (NaT when missing or unparseable),
+    read as `pd.to_datetime(format="ISO8601", utc=True, errors="coerce")` reads it: Arrow parses
+    pages whose stamps all carry an offset (or none does: UTC); anything else goes to pandas.
+    `offsets_first`: try stamps with offsets first (instants) or without (days)."""
+    try:
+        text = pa.array(values, type=_ARROW_TEXT)
+    except _ARROW_ERRORS:
+        text = None
+    if text is not None:
+        for target in ((_ARROW_INSTANT, _ARROW_NAIVE) if offsets_first else
+                       (_ARROW_NAIVE, _ARROW_INSTANT)):
+            try:
+                return pc.cast(text, target).to_numpy(zero_copy_only=False).astype(
+                    "datetime64[ns]", copy=False)
+            except _ARROW_ERRORS:
+                pass
+    stamps = pd.to_datetime(pd.Series(list(values), dtype=object), format="ISO8601", utc=True,
+                            errors="coerce")
+    return stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
 
 def snake_case(name: str) -> str:
@@ -49,6 +88,13 @@ def _getter(path: tuple[str, ...]):
 
 def _numbers(values: list, integer: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """(values, NA mask or None) from a page of JSON numbers, strings or nulls."""
+    if not integer:
+        try:    # numbers, numeric text and nulls (NaN) in one C pass; float() semantics
+            array = np.array(values, dtype=np.float64)
+            if array.ndim == 1:
+                return array, None
+        except (ValueError, TypeError, OverflowError):
+            pass
     try:
         array = np.array(values)
         if integer and array.dtype.kind in "iu":
@@ -118,11 +164,31 @@ class FrameBuilder:
                 part.append(self._codes(f.column, values))
             elif f.kind == "day_ms":
                 part.append(_numbers(values, integer=True))
+            elif f.kind == "str":
+                part.extend(_texts(values))
+            elif f.kind in ("instant", "day"):
+                part.append(_instants(values, offsets_first=f.kind == "instant"))
             else:
                 part.extend(values)
         if self.keep_extra:
             self._add_extra(records)
         self.rows += len(records)
+
+    def extend(self, other: "FrameBuilder") -> None:
+        """Append the rows another builder of the same fields collected, as they are: no frame is
+        built (category codes are mapped onto this builder's categories)."""
+        if other.fields != self.fields or other._extra or self._extra:
+            raise ValueError("only builders of the same fields, without extra columns, extend")
+        for f in self.fields:
+            theirs = other._parts[f.column]
+            if f.kind == "category":
+                index = self._categories[f.column]
+                lookup = np.array([index.setdefault(k, len(index) - 1)
+                                   for k in other._categories[f.column] if k is not None] + [-1],
+                                  dtype=np.int32)
+                theirs = [lookup[codes] for codes in theirs]
+            self._parts[f.column].extend(theirs)
+        self.rows += other.rows
 
     def _flat_columns(self, records: list[dict]) -> dict[str, tuple]:
         if self._flat_get is None:
@@ -136,8 +202,12 @@ class FrameBuilder:
     def _codes(self, column: str, values) -> np.ndarray:
         """Category codes against the categories seen so far (pd.factorize per page, then a
         lookup of the page's few distinct values)."""
-        page_codes, uniques = pd.factorize(np.array(values, dtype=object))
         index = self._categories[column]
+        try:        # the usual page: every value already a known category (or None)
+            return np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
+        except (KeyError, TypeError):
+            pass
+        page_codes, uniques = pd.factorize(np.array(values, dtype=object))
         lookup = np.array([index.setdefault(u if isinstance(u, str) else str(u), len(index) - 1)
                            for u in uniques] + [-1], dtype=np.int32)
         return lookup[page_codes]       # factorize's -1 (missing) picks the trailing -1
@@ -175,21 +245,21 @@ class FrameBuilder:
             categories = pd.Index([k for k in index if k is not None], dtype="str")
             return pd.Categorical.from_codes(codes, categories=categories)
         if f.kind == "str":
-            return pd.array(part, dtype="str")    # non-text values become their text
+            return STR_DTYPE.__from_arrow__(pa.chunked_array(part, type=_ARROW_TEXT))
         if f.kind == "bool":
             return _booleans(part)
         if f.kind == "day":
-            stamps = pd.to_datetime(pd.Series(part, dtype=object), format="ISO8601", utc=True,
-                                    errors="coerce")
-            return stamps.dt.tz_localize(None).dt.normalize().astype(DAY_DTYPE).array
+            data = np.concatenate(part) if part else np.empty(0, dtype="datetime64[ns]")
+            return pd.Series(data, copy=False).dt.normalize().astype(DAY_DTYPE).array
         if f.kind == "instant":
-            stamps = pd.to_datetime(pd.Series(part, dtype=object), format="ISO8601", utc=True,
-                                    errors="coerce")
-            return stamps.astype(INSTANT_DTYPE).array
+            data = np.concatenate(part) if part else np.empty(0, dtype="datetime64[ns]")
+            return pd.Series(data, copy=False).dt.tz_localize("UTC").array
         raise ValueError(f"unknown field kind {f.kind!r}")
 
 
 def _booleans(values: list):
+    if values and all(map(isinstance, values, repeat(bool))):
+        return pd.array(np.array(values, dtype=bool), dtype="boolean")
     def one(v):
         if isinstance(v, str):
             return {"true": True, "false": False}.get(v.strip().lower())

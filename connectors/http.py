@@ -45,7 +45,7 @@ BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
 BACKOFF_JITTER = 0.5
 MAX_ATTEMPTS = 25              # a count cap under the time budget; the budget usually ends first
-MAX_WORKERS = 8                # windows fetched side by side for one load
+MAX_WORKERS = 10               # windows fetched side by side for one load
 MAX_RESPONSE_BYTES = 64 * 2**20
 
 # Statuses worth another try, per vendor. Codefresh's 500 means "no data for this combination"

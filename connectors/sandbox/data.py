@@ -315,7 +315,7 @@ class ModelRequestDay:
     keys: tuple[tuple[int, str], ...]  # (timestamp ms, requestId) of each row
 
 
-@lru_cache(maxsize=160)
+@lru_cache(maxsize=512)  # more than the model-request days of a year: a warm-up can hold them
 def model_requests(day: date) -> ModelRequestDay:
     """Per-request rows for `day`: one per agent prompt or inline edit in the daily usage."""
     if day < MODEL_REQUESTS_START:
