@@ -1,0 +1,236 @@
+"""Credentials and mode: which key each vendor uses, where it came from, and demo vs live.
+
+One name per setting, looked up in this order (the first that has a value wins):
+
+1. this browser session  - a key typed into the Connections page (kept in session state only)
+2. environment           - the process environment
+3. .env                  - `<project>/.env`, read with python-dotenv (never written to os.environ)
+4. Streamlit secrets     - `st.secrets` (Community Cloud, `.streamlit/secrets.toml`)
+
+Streamlit copies top-level secrets into os.environ; a variable whose value equals the secret of
+the same name is reported as coming from "Streamlit secrets".
+
+With no key for any vendor the app runs on the sandbox (demo mode). Keys never appear in a repr,
+a message or the page: only `origin` and a salted `fingerprint` leave this module.
+
+Two environment variables make tests hermetic: `APP_DOTENV` (path of the .env file to read; empty
+to read none) and `APP_READ_SECRETS=0` (never touch st.secrets).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets as _random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from connectors.errors import VENDOR_NAMES
+
+VENDORS = ("builder", "firebender", "codefresh")
+KEY_SETTINGS = {
+    "builder": "BUILDER_PRIVATE_KEY",
+    "firebender": "FIREBENDER_API_KEY",
+    "codefresh": "CODEFRESH_API_KEY",
+}
+BASE_URL_SETTINGS = {v: f"{v.upper()}_BASE_URL" for v in VENDORS}
+SPACE_PUBLIC_KEY = "BUILDER_SPACE_PUBLIC_KEY"
+SPACE_PRIVATE_KEY = "BUILDER_SPACE_PRIVATE_KEY"
+PRICE_SETTING = "CODEFRESH_USD_PER_CREDIT"
+SECRET_SETTINGS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY)
+ALL_SETTINGS = (*KEY_SETTINGS.values(), SPACE_PUBLIC_KEY, SPACE_PRIVATE_KEY,
+                *BASE_URL_SETTINGS.values(), PRICE_SETTING)
+
+SESSION = "this browser session"
+ENVIRONMENT = "environment"
+DOTENV = ".env"
+SECRETS = "Streamlit secrets"
+
+# Where a typed-in key lives: st.session_state[SESSION_STATE_KEY][setting name] = value.
+SESSION_STATE_KEY = "_session_credentials"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+# A per-process salt: fingerprints identify a key inside this process's cache and nowhere else.
+_SALT = _random.token_bytes(32)
+
+# How to connect, per vendor (shown when a vendor has no key in live mode).
+HOW_TO_CONNECT = {
+    "builder": "set BUILDER_PRIVATE_KEY (an organization private key from Builder's organization "
+               "settings; optionally BUILDER_SPACE_PUBLIC_KEY and BUILDER_SPACE_PRIVATE_KEY for "
+               "space metrics)",
+    "firebender": "set FIREBENDER_API_KEY (Settings -> API Keys in Firebender)",
+    "codefresh": "set CODEFRESH_API_KEY (User Settings -> API keys in Codefresh, with Analytics "
+                 "access)",
+}
+
+
+def fingerprint(*secret_parts: str | None) -> str:
+    """A salted HMAC of the secret material: equal keys give equal fingerprints in this process,
+    and the key cannot be read back from it."""
+    material = "\x1f".join(part or "" for part in secret_parts).encode()
+    return hmac.new(_SALT, material, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one vendor's data comes from. `key` and `space_private_key` never leave this object
+    except to build a client."""
+    vendor: str
+    key: str | None = field(default=None, repr=False)
+    origin: str | None = None              # where the key came from; None: no key
+    base_url: str | None = None            # None: the connector's default host
+    base_url_origin: str | None = None
+    space_public_key: str | None = None    # not a secret (Builder calls it public)
+    space_private_key: str | None = field(default=None, repr=False)
+    space_private_origin: str | None = None
+    demo: bool = False
+
+    @property
+    def name(self) -> str:
+        return VENDOR_NAMES[self.vendor]
+
+    @property
+    def connected(self) -> bool:
+        return self.demo or bool(self.key or self.space_private_key)
+
+    @property
+    def fingerprint(self) -> str:
+        if self.demo:
+            return "demo"
+        return fingerprint(self.vendor, self.key, self.space_private_key)
+
+    @property
+    def how_to_connect(self) -> str:
+        return HOW_TO_CONNECT[self.vendor]
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources: dict[str, Source]
+    demo: bool
+    usd_per_credit: float | None = None
+    usd_per_credit_origin: str | None = None
+    problems: tuple[str, ...] = ()          # e.g. an unreadable secrets file or a bad price
+
+    @property
+    def mode(self) -> str:
+        return "demo" if self.demo else "live"
+
+    def __getitem__(self, vendor: str) -> Source:
+        return self.sources[vendor]
+
+
+# ---------------------------------------------------------------- reading the settings
+
+def dotenv_path() -> Path | None:
+    configured = os.environ.get("APP_DOTENV")
+    if configured is not None:
+        return Path(configured) if configured else None
+    return PROJECT_DIR / ".env"
+
+
+def read_dotenv(path: Path | None = None) -> dict[str, str]:
+    """The .env file's values, without touching os.environ."""
+    path = dotenv_path() if path is None else path
+    if path is None or not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+    return {k: v for k, v in dotenv_values(path).items() if v}
+
+
+def read_secrets() -> tuple[dict[str, str], str | None]:
+    """(the settings found in st.secrets, a problem to show or None). A missing secrets file is
+    no problem; an unreadable one is reported, never raised."""
+    if os.environ.get("APP_READ_SECRETS", "1") == "0":
+        return {}, None
+    try:
+        import streamlit as st
+        found = {}
+        for name in ALL_SETTINGS:
+            if name in st.secrets:
+                value = st.secrets[name]
+                if isinstance(value, (str, int, float)) and str(value):
+                    found[name] = str(value)
+        return found, None
+    except FileNotFoundError as err:   # StreamlitSecretNotFoundError: missing or unparseable
+        text = str(err)
+        if "parsing" in text.lower() or "invalid" in text.lower():
+            return {}, "The Streamlit secrets file could not be read; its settings are ignored."
+        return {}, None
+
+
+def session_values() -> dict[str, str]:
+    try:
+        import streamlit as st
+        stored = st.session_state.get(SESSION_STATE_KEY) or {}
+    except Exception:  # noqa: BLE001 - outside a Streamlit run there is no session state
+        return {}
+    return {k: v for k, v in stored.items() if v}
+
+
+def resolve(session: Mapping[str, str], environ: Mapping[str, str], dotenv: Mapping[str, str],
+            secrets: Mapping[str, str], problems: tuple[str, ...] = ()) -> Settings:
+    """Settings from the four places (pure: tests call it with plain dicts)."""
+
+    def lookup(name: str, allow_session: bool = True) -> tuple[str | None, str | None]:
+        if allow_session and session.get(name):
+            return session[name].strip(), SESSION
+        value = (environ.get(name) or "").strip()
+        if value:
+            origin = SECRETS if secrets.get(name, "").strip() == value else ENVIRONMENT
+            return value, origin
+        if (dotenv.get(name) or "").strip():
+            return dotenv[name].strip(), DOTENV
+        if (secrets.get(name) or "").strip():
+            return secrets[name].strip(), SECRETS
+        return None, None
+
+    found = {}
+    for vendor in VENDORS:
+        key, origin = lookup(KEY_SETTINGS[vendor])
+        base_url, base_origin = lookup(BASE_URL_SETTINGS[vendor], allow_session=False)
+        extra = {}
+        if vendor == "builder":
+            public, _ = lookup(SPACE_PUBLIC_KEY)
+            private, private_origin = lookup(SPACE_PRIVATE_KEY)
+            extra = dict(space_public_key=public, space_private_key=private,
+                         space_private_origin=private_origin)
+            if not key and private:
+                origin = private_origin
+        found[vendor] = Source(vendor, key, origin, base_url, base_origin, **extra)
+    demo = not any(source.connected for source in found.values())
+    if demo:
+        found = {v: Source(v, None, None, s.base_url, s.base_url_origin, demo=True)
+                 for v, s in found.items()}
+    price_text, price_origin = lookup(PRICE_SETTING, allow_session=False)
+    price = None
+    problems = list(problems)
+    if price_text:
+        try:
+            price = float(price_text)
+            if not price >= 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{PRICE_SETTING} is not a non-negative number; it is ignored.")
+            price, price_origin = None, None
+    return Settings(found, demo, price, price_origin, tuple(problems))
+
+
+def current() -> Settings:
+    """The settings for this run of this browser session."""
+    secret_values, problem = read_secrets()
+    return resolve(session_values(), os.environ, read_dotenv(), secret_values,
+                   (problem,) if problem else ())
+
+
+def set_session_value(name: str, value: str | None) -> None:
+    """Keep (or, with None/empty, forget) a setting for this browser session only."""
+    import streamlit as st
+    if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY):
+        raise ValueError(f"{name} cannot be set from the page")
+    stored = dict(st.session_state.get(SESSION_STATE_KEY) or {})
+    if value and value.strip():
+        stored[name] = value.strip()
+    else:
+        stored.pop(name, None)
+    st.session_state[SESSION_STATE_KEY] = stored

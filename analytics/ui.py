@@ -1,0 +1,146 @@
+"""Small drawing helpers the pages share: the header with the mode badge, a vendor's status, KPI
+tiles, download buttons. No loading and no reshaping here."""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from typing import Iterator
+
+import pandas as pd
+import streamlit as st
+
+from connectors.errors import ConnectorError
+
+from . import export
+from .metrics import Kpi
+from .settings import Settings, Source
+
+DEMO_TEXT = "Demo data"
+DEMO_HELP = ("No API key is set, so every page shows the built-in sandbox: synthetic data for a "
+             "mid-size organization, served through the real connectors. Add keys on the "
+             "Connections page, in the environment, a .env file or Streamlit secrets to see "
+             "your own data.")
+
+
+def mode_badge(settings: Settings) -> None:
+    if settings.demo:
+        st.badge(DEMO_TEXT, icon=":material/science:", color="orange", help=DEMO_HELP)
+    else:
+        live = [s.name for s in settings.sources.values() if s.connected]
+        st.badge("Live data", icon=":material/cloud_done:", color="green",
+                 help="Connected: " + ", ".join(live))
+
+
+def header(title: str, settings: Settings, caption: str | None = None) -> None:
+    st.title(title, anchor=False)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        mode_badge(settings)
+        if caption:
+            st.caption(caption)
+    if settings.demo:
+        st.caption(f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
+                   "Set API keys on the Connections page to see your own.")
+    for problem in settings.problems:
+        st.warning(problem)
+
+
+def not_connected(source: Source) -> None:
+    st.info(f"**{source.name} is not connected.** To connect it, {source.how_to_connect}: in the "
+            f"environment, a .env file, Streamlit secrets, or on the Connections page.",
+            icon=":material/link_off:")
+
+
+@contextmanager
+def vendor_errors() -> Iterator[None]:
+    """Show a vendor's ConnectorError where it happened and carry on with the rest of the page."""
+    try:
+        yield
+    except ConnectorError as err:
+        st.error(str(err), icon=":material/error:")
+
+
+def _format(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "usd":
+        return f"${value:,.2f}" if abs(value) < 1000 else f"${value:,.0f}"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "credits":
+        return (f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 100
+                else f"{value:,.0f}")
+    return f"{value:,.0f}"
+
+
+def _format_delta(kpi: Kpi) -> str | None:
+    if kpi.delta is None:
+        return None
+    if kpi.unit == "share":
+        return f"{kpi.delta * 100:+.1f} pts"
+    text = _format(abs(kpi.delta), kpi.unit)
+    sign = "+" if kpi.delta >= 0 else "-"
+    pct = f" ({kpi.delta_pct:+.0%})" if kpi.delta_pct is not None else ""
+    return f"{sign}{text}{pct}"
+
+
+NEUTRAL = ("ci_credits", "ci_spend_usd", "model_spend_usd", "credits_per_ai_developer",
+           "credits_per_accepted_line")   # more is neither good nor bad: gray deltas
+
+
+def kpi_tiles(kpis: list[Kpi], grain: str, per_row: int = 4, inverse: tuple[str, ...] = ()
+              ) -> None:
+    """Metric tiles: value in the latest complete period, delta against the period before."""
+    for offset in range(0, len(kpis), per_row):
+        row = kpis[offset:offset + per_row]
+        columns = st.columns(per_row)
+        for column, kpi in zip(columns, row):
+            when = (f"{grain.capitalize()} of {kpi.period:%Y-%m-%d}" if kpi.period is not None
+                    else "No data")
+            before = (f"vs {kpi.previous_period:%Y-%m-%d}" if kpi.previous_period is not None
+                      else "no earlier period")
+            column.metric(kpi.label, _format(kpi.value, kpi.unit), _format_delta(kpi),
+                          delta_color="inverse" if kpi.column in inverse
+                          else "off" if kpi.column in NEUTRAL else "normal",
+                          help=f"{kpi.definition}\n\n{when}, {before}.", border=True,
+                          delta_description=before if kpi.delta is not None else None)
+
+
+def download_buttons(frame: pd.DataFrame, vendor: str, dataset: str, start: dt.date | None,
+                     end: dt.date | None, key: str) -> None:
+    """One button per format; the bytes are made when the button is clicked."""
+    with st.container(horizontal=True):
+        for fmt, spec in export.FORMATS.items():
+            name = export.file_name(vendor, dataset, start, end, spec.ext)
+            too_big = fmt == "xlsx" and len(frame) > export.XLSX_MAX_ROWS
+            st.download_button(
+                spec.label, data=_writer(frame, fmt), file_name=name, mime=spec.mime,
+                key=f"{key}__{fmt}", on_click="ignore", icon=":material/download:",
+                disabled=too_big or frame.empty,
+                help=(f"Too many rows for one Excel sheet ({len(frame):,})." if too_big
+                      else f"Download the {len(frame):,} rows shown as {name}"))
+
+
+def _writer(frame: pd.DataFrame, fmt: str):
+    def make() -> bytes:
+        return export.to_bytes(frame, fmt)
+    return make
+
+
+def dataframe(frame: pd.DataFrame, **kwargs) -> None:
+    st.dataframe(frame, hide_index=True, **kwargs)
+
+
+def overview_columns(table: pd.DataFrame) -> dict:
+    """Column settings for the joined table: labels, formats and definitions on hover."""
+    from .metrics import METRICS
+    config = {"period": st.column_config.DateColumn("Period", format="YYYY-MM-DD"),
+              "period_end": st.column_config.DateColumn("Period end", format="YYYY-MM-DD"),
+              "complete": st.column_config.CheckboxColumn(
+                  "Whole period", help="The range covers the whole period.")}
+    formats = {"usd": "dollar", "share": "percent", "credits": "%.1f", "count": "%d"}
+    for column in table.columns:
+        metric = METRICS.get(column)
+        if metric:
+            config[column] = st.column_config.NumberColumn(
+                metric.label, help=metric.definition, format=formats.get(metric.unit, "%.2f"))
+    return config

@@ -1,0 +1,22 @@
+"""Entry point: `streamlit run app.py`. Page config and navigation over pages/.
+
+The source mode (demo when no key is set anywhere, else live) is decided in one place,
+`analytics.settings.current()`, which every page reads and shows in its header.
+"""
+import streamlit as st
+
+
+st.set_page_config(page_title="AI adoption vs CI credits", page_icon=":material/insights:",
+                   layout="wide", initial_sidebar_state="expanded")
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
+    st.Page("pages/builder.py", title="Builder", icon=":material/design_services:"),
+    st.Page("pages/firebender.py", title="Firebender", icon=":material/code:"),
+    st.Page("pages/codefresh.py", title="Codefresh", icon=":material/build_circle:"),
+    st.Page("pages/explore.py", title="Explore & export", icon=":material/table_view:"),
+    st.Page("pages/connections.py", title="Connections", icon=":material/key:"),
+]
+page = st.navigation(pages, position="top")
+
+page.run()

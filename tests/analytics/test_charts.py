@@ -1,0 +1,165 @@
+"""Chart specs via to_dict(): explicit encodings, tooltips, vendor colors, aggregated data."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import charts, metrics
+
+D = dt.date
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    index = metrics.periods(D(2026, 1, 5), D(2026, 3, 29), "week")
+    n = len(index)
+    rng = np.random.default_rng(1)
+    return index.assign(
+        ai_active_developers=rng.integers(5, 20, n).astype(float),
+        ci_credits=rng.uniform(1e4, 4e4, n),
+        builder_lines_accepted=rng.uniform(1e3, 5e3, n),
+        firebender_accepted_lines=rng.uniform(1e3, 5e3, n),
+        model_spend_usd=rng.uniform(10, 90, n),
+        ci_spend_usd=rng.uniform(100, 400, n),
+    )
+
+
+def layers(spec: dict) -> list[dict]:
+    """Every unit spec (with a mark) inside a possibly nested layer spec."""
+    if "layer" in spec:
+        return [unit for layer in spec["layer"] for unit in layers(layer)]
+    return [spec]
+
+
+def rows(spec: dict) -> int:
+    return sum(len(values) for values in spec.get("datasets", {}).values())
+
+
+def colors_in(spec) -> set[str]:
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("color", "fill", "stroke") and isinstance(value, str):
+                    found.add(value.upper())
+                if key == "range" and isinstance(value, list):
+                    found.update(v.upper() for v in value if isinstance(v, str))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk(spec)
+    return found
+
+
+def test_vendor_colors_are_distinct_and_defined_once():
+    assert len(set(charts.VENDOR_COLORS.values())) == len(charts.VENDOR_COLORS)
+    for vendor, color in charts.VENDOR_COLORS.items():
+        assert charts.SHADES[vendor][0] == color
+
+
+def test_adoption_vs_credits_has_two_independent_axes_and_tooltips(table):
+    spec = charts.adoption_vs_credits(table, "week").to_dict()
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    units = layers(spec)
+    fields = {unit["encoding"]["y"]["field"] for unit in units}
+    assert fields == {"ai_active_developers", "ci_credits"}
+    assert all(unit["encoding"]["x"]["field"] == "period" for unit in units)
+    assert all(unit["encoding"]["x"]["timeUnit"] == "utcyearmonthdate" for unit in units)
+    assert any("tooltip" in unit["encoding"] for unit in units)
+    assert charts.VENDOR_COLORS["codefresh"].upper() in colors_in(spec)
+    assert rows(spec) == len(table)             # one row per period, nothing more
+
+
+def test_week_ticks_fall_on_the_periods_mondays(table):
+    spec = charts.adoption_vs_credits(table, "week").to_dict()
+    values = layers(spec)[0]["encoding"]["x"]["axis"]["values"]
+    assert values[0] == {"year": 2026, "month": 1, "date": 5, "utc": True}
+    assert len(values) <= 14
+    assert charts.tick_values(table, "day") is None
+
+
+def test_vendor_measures_color_each_line_by_its_vendor(table):
+    spec = charts.vendor_measures(table, ["builder_lines_accepted", "firebender_accepted_lines"],
+                                  "week").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["Builder.io accepted lines", "Firebender accepted lines"]
+    assert scale["range"] == [charts.VENDOR_COLORS["builder"], charts.VENDOR_COLORS["firebender"]]
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"period", "measure", "value"}
+
+
+def test_spend_comparison_uses_usd(table):
+    spec = charts.spend_comparison(table, "week").to_dict()
+    assert spec["encoding"]["y"]["title"] == "USD"
+    assert spec["encoding"]["color"]["scale"]["range"] == [charts.VENDOR_COLORS["firebender"],
+                                                           charts.VENDOR_COLORS["codefresh"]]
+    assert rows(spec) == 2 * len(table)
+
+
+def test_scatter_has_a_fit_line_and_period_tooltips(table):
+    result = metrics.correlation(table, "ai_active_developers", "ci_credits", lag=1)
+    spec = charts.scatter(result.pairs, "ai_active_developers", "ci_credits", 1, "week").to_dict()
+    units = layers(spec)
+    assert any("regression" in t for unit in units for t in unit.get("transform", []))
+    assert "1 week later" in units[0]["encoding"]["y"]["title"]
+    tips = {t["field"] for t in units[0]["encoding"]["tooltip"]}
+    assert {"period", "y_period", "x_value", "y_value"} <= tips
+
+
+def test_monthly_adoption_draws_months_as_bands():
+    index = metrics.periods(D(2026, 1, 1), D(2026, 4, 30), "month")
+    monthly = index.assign(active_committers=[30.0, 32, 31, 33], ai_active_developers=[10.0, 14, 18, 20],
+                           ai_adoption_rate=[1 / 3, 14 / 32, 18 / 31, 20 / 33])
+    spec = charts.monthly_adoption(monthly).to_dict()
+    units = layers(spec)
+    assert units[0]["encoding"]["x"]["type"] == "ordinal"
+    assert units[0]["encoding"]["xOffset"]["field"] == "measure"
+    assert units[1]["encoding"]["y"]["axis"]["format"] == "%"
+    assert spec["resolve"]["scale"]["y"] == "independent"
+
+
+def test_series_over_time_uses_shades_of_one_vendor():
+    frame = pd.DataFrame({"period": pd.to_datetime(["2026-03-02"] * 3),
+                          "key": ["a", "b", "Other"], "credits": [1.0, 2.0, 3.0]})
+    spec = charts.series_over_time(frame, "credits", "key", "codefresh", "week", "Credits",
+                                   kind="bar").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["a", "b", "Other"]
+    assert scale["range"][:2] == charts.SHADES["codefresh"][:2]
+    assert scale["range"][2] == charts.OTHER_COLOR
+    assert spec["mark"]["type"] == "bar" and spec["encoding"]["y"]["stack"] == "zero"
+    assert spec["encoding"]["x"]["type"] == "ordinal"      # one band per period
+
+
+def test_ranking_caps_the_bars():
+    frame = pd.DataFrame({"pipeline": [f"p{i}" for i in range(40)], "credits": range(40)})
+    spec = charts.ranking(frame, "pipeline", "credits", "codefresh", "Credits", limit=12).to_dict()
+    assert rows(spec) == 12
+    assert spec["encoding"]["y"]["sort"] == "-x"
+    assert spec["mark"]["color"] == charts.VENDOR_COLORS["codefresh"]
+
+
+def test_rates_axis_is_a_share():
+    usage = pd.DataFrame({"period": pd.to_datetime(["2026-03-02"]), "rate": ["Agent accept rate"],
+                          "value": [0.4], "accepted": [4.0], "offered": [10.0]})
+    spec = charts.rates_over_time(usage, "week").to_dict()
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    assert spec["encoding"]["y"]["axis"]["format"] == "%"
+
+
+def test_adoption_vs_credits_without_credits_has_one_axis(table):
+    spec = charts.adoption_vs_credits(table.assign(ci_credits=np.nan), "week").to_dict()
+    assert "resolve" not in spec
+    assert {unit["encoding"]["y"]["field"] for unit in layers(spec)} == {"ai_active_developers"}
+
+
+def test_two_axes_keep_small_counts_readable(table):
+    frame = table.assign(builder_users=12.0, builder_prompts=900.0)
+    spec = charts.two_axes(frame, "builder_users", "builder_prompts", "builder", "week", "Users",
+                           "Prompts").to_dict()
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert [u["encoding"]["y"]["title"] for u in layers(spec)] == ["Users", "Prompts"]

@@ -1,0 +1,51 @@
+"""What the pickers offer comes from the connectors' range rules."""
+from __future__ import annotations
+
+import datetime as dt
+
+from analytics import controls, datasets
+from connectors import ranges
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_granularities_come_from_the_rules():
+    assert controls.grain_options("builder.org_metrics") == ["day", "week", "month", "quarter"]
+    assert controls.grain_options("firebender.daily_usage") == ["day"]
+    assert controls.grain_options("firebender.daily_usage", ("week", "month")) == [
+        "day", "week", "month"]
+    assert controls.grain_options("codefresh.credit_consumption") == ["day", "month", None]
+    assert controls.grain_options("codefresh.active_committers", ("week",)) == ["month"]
+
+
+def test_picker_limits_and_presets():
+    earliest, latest, longest = controls.picker_limits({"firebender.model_requests": None}, None,
+                                                       TODAY)
+    assert earliest == ranges.FIREBENDER_MODEL_REQUESTS_EARLIEST and latest == TODAY
+    assert longest is None                      # long ranges are split into windows
+    earliest, _, _ = controls.picker_limits(datasets.OVERVIEW_ENDPOINTS, "week", TODAY)
+    assert earliest == ranges.DEFAULT_EARLIEST
+    presets = controls.common_presets(datasets.OVERVIEW_ENDPOINTS, "week", TODAY)
+    assert list(presets) == ["Last 7 days", "Last 30 days", "Last 90 days", "This quarter",
+                             "Year to date", "Last 12 months"]
+    assert presets["This quarter"] == (dt.date(2026, 10, 1), TODAY)
+    assert "45 days" in controls.rules_text({"codefresh.credit_consumption": "day"}, "week")
+
+
+def test_a_choice_reports_the_rules_objections():
+    choice = controls.Choice(dt.date(2025, 10, 1), dt.date(2025, 12, 15), "week", TODAY)
+    assert "2025-12-31" in choice.problem("firebender.model_requests", None)
+    assert choice.problem("firebender.daily_usage", "day") is None
+    straddling = controls.Choice(dt.date(2025, 12, 1), dt.date(2026, 1, 31), "week", TODAY)
+    assert "2025-12-31" in straddling.note("firebender.model_requests", None)
+    assert straddling.windows("codefresh.credit_consumption", "day") == 2
+
+
+def test_explore_names_and_filters():
+    daily = datasets.CATALOGUE["firebender.daily_usage"]
+    choice = controls.Choice(dt.date(2026, 1, 1), dt.date(2026, 1, 31), "week", TODAY)
+    assert datasets.export_name(daily, choice) == "daily_usage"
+    org = datasets.CATALOGUE["builder.org_metrics"]
+    assert datasets.export_name(org, choice) == "org_metrics-week"
+    assert datasets.fetched_granularity(datasets.CATALOGUE["codefresh.active_committers"],
+                                        choice) == "month"

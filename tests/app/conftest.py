@@ -1,0 +1,128 @@
+"""AppTest fixtures: a hermetic environment (no real .env, secrets or keys), a sandbox HTTP server
+for live mode, and helpers to run a page and read everything it shows."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from analytics import clients
+from analytics import settings as app_settings
+from connectors.sandbox import Sandbox, keys, running_server
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+PAGES = ["pages/overview.py", "pages/builder.py", "pages/firebender.py", "pages/codefresh.py",
+         "pages/explore.py", "pages/connections.py"]
+TIMEOUT = 90
+# Every key the sandbox accepts: none of them may ever appear on a page.
+ALL_KEYS = [keys.BUILDER_ORG_KEY, keys.FIREBENDER_KEY, keys.CODEFRESH_KEY,
+            keys.FIREBENDER_NO_ORG_KEY, keys.CODEFRESH_LIMITED_KEY,
+            *(private for _, private in keys.BUILDER_SPACES.values())]
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+@pytest.fixture(autouse=True)
+def hermetic(monkeypatch, tmp_path):
+    """No real settings reach the app: no keys in the environment, no .env, no secrets file
+    (and a working directory without one), and an empty data cache."""
+    for name in app_settings.ALL_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_DOTENV", "")
+    monkeypatch.setenv("APP_READ_SECRETS", "0")
+    monkeypatch.chdir(tmp_path)
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The sandbox behind a real HTTP server: (sandbox, base URL)."""
+    sandbox = Sandbox()
+    with running_server(sandbox) as url:
+        yield sandbox, url
+
+
+@pytest.fixture
+def live(monkeypatch, server):
+    """Live mode: every vendor's key and base URL point at the sandbox server."""
+    sandbox, url = server
+    sandbox.clear_faults()
+    for vendor in ("BUILDER", "FIREBENDER", "CODEFRESH"):
+        monkeypatch.setenv(f"{vendor}_BASE_URL", url)
+    monkeypatch.setenv("BUILDER_PRIVATE_KEY", keys.BUILDER_ORG_KEY)
+    monkeypatch.setenv("BUILDER_SPACE_PUBLIC_KEY", "demo-space-web")
+    monkeypatch.setenv("FIREBENDER_API_KEY", keys.FIREBENDER_KEY)
+    monkeypatch.setenv("CODEFRESH_API_KEY", keys.CODEFRESH_KEY)
+    yield sandbox
+    sandbox.clear_faults()
+
+
+@pytest.fixture
+def demo_sandbox():
+    sandbox = clients.shared_sandbox()
+    sandbox.clear_requests()
+    return sandbox
+
+
+def open_page(page: str | None = None, query: dict | None = None, secrets: dict | None = None,
+              timeout: float = TIMEOUT) -> AppTest:
+    """Run app.py (optionally switching to `page`) with URL query parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    if secrets:
+        at.secrets = dict(secrets)
+    if query:
+        at.query_params.update(query)
+    if page:
+        at.switch_page(page)      # by file name: the pages keep their default url paths
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page sends to the browser, as text (element protos, query string)."""
+    found = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    found.append(repr(at.query_params))
+    return "\n".join(found)
+
+
+def assert_no_keys(at: AppTest) -> None:
+    shown = texts(at)
+    for key in ALL_KEYS:
+        assert key not in shown, f"a key is visible on the page"
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """file name -> the callable a download button will run, for every button drawn."""
+    captured: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return captured

@@ -1,0 +1,66 @@
+"""Loading: cache keyed by credential fingerprint, Refresh, progress over windows."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit
+
+from connectors.sandbox import keys
+
+from .conftest import assert_ok, open_page, today
+
+
+def vendor_requests(sandbox, vendor):
+    return [r for r in sandbox.request_log() if r["vendor"] == vendor]
+
+
+def test_reruns_use_the_cache_and_refresh_fetches_again(demo_sandbox):
+    at = open_page("pages/codefresh.py")
+    assert_ok(at)
+    first = len(demo_sandbox.request_log())
+    assert first > 0
+    at.run()
+    assert len(demo_sandbox.request_log()) == first              # cached
+    at.button(key="codefresh__refresh").click().run()
+    assert_ok(at)
+    assert len(demo_sandbox.request_log()) == 2 * first          # fetched again
+
+
+def test_sessions_with_different_keys_never_share_data(live, monkeypatch):
+    good = open_page("pages/codefresh.py")
+    assert_ok(good)
+    monkeypatch.setenv("CODEFRESH_API_KEY", keys.CODEFRESH_LIMITED_KEY)
+    live.clear_requests()
+    other = open_page("pages/codefresh.py")
+    # same endpoint, range and base URL, another key: its own requests, its own (refused) answer
+    assert vendor_requests(live, "codefresh")
+    assert any("Permission denied" in e.value for e in other.error)
+
+
+def test_a_long_load_shows_its_windows(monkeypatch):
+    seen: list[str] = []
+    real = streamlit.progress
+
+    class Bar:
+        def __init__(self, bar):
+            self.bar = bar
+
+        def progress(self, value, text=None):
+            seen.append(text)
+            return self.bar.progress(value, text=text)
+
+        def empty(self):
+            return self.bar.empty()
+
+    def progress(value, text=None, **kwargs):
+        seen.append(text)
+        return Bar(real(value, text=text, **kwargs))
+
+    monkeypatch.setattr(streamlit, "progress", progress)
+    start = today() - dt.timedelta(days=364)
+    at = open_page("pages/codefresh.py",
+                   query={"start": start.isoformat(), "end": today().isoformat()})
+    assert_ok(at)
+    credit_steps = [t for t in seen if t and t.startswith("Codefresh credit consumption")]
+    assert credit_steps[-1] == "Codefresh credit consumption: window 9 of 9"
+    assert not at.get("progress")                                 # gone when done

@@ -1,0 +1,64 @@
+"""Every page, in demo mode (in-process sandbox) and live mode (sandbox server over HTTP)."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PAGES, assert_no_keys, assert_ok, charts, open_page, texts
+
+# page -> charts it draws with every vendor answering
+CHARTS = {"pages/overview.py": 5, "pages/builder.py": 4, "pages/firebender.py": 6,
+          "pages/codefresh.py": 3, "pages/explore.py": 0, "pages/connections.py": 0}
+TITLES = {"pages/overview.py": "AI adoption vs CI credits", "pages/builder.py": "Builder.io Fusion",
+          "pages/firebender.py": "Firebender", "pages/codefresh.py": "Codefresh CI",
+          "pages/explore.py": "Explore & export", "pages/connections.py": "Connections"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_demo_mode(page):
+    at = open_page(page)
+    assert_ok(at)
+    assert at.title[0].value == TITLES[page]
+    assert "Demo data" in texts(at)
+    assert len(charts(at)) >= CHARTS[page]
+    assert_no_keys(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_live_mode(live, page):
+    at = open_page(page)
+    assert_ok(at)
+    assert at.title[0].value == TITLES[page]
+    shown = texts(at)
+    assert "Live data" in shown and "Demo data" not in shown
+    assert len(charts(at)) >= CHARTS[page]
+    assert_no_keys(at)
+    assert any(r["vendor"] for r in live.request_log()) or page == "pages/connections.py"
+
+
+def test_live_vendor_without_a_key_says_how_to_connect(live, monkeypatch):
+    monkeypatch.delenv("BUILDER_PRIVATE_KEY")
+    monkeypatch.delenv("CODEFRESH_API_KEY")
+    at = open_page("pages/builder.py")
+    assert not at.exception
+    assert "Builder.io is not connected" in at.info[0].value
+    assert "BUILDER_PRIVATE_KEY" in at.info[0].value
+    overview = open_page()
+    assert_ok(overview)
+    messages = " ".join(i.value for i in overview.info)
+    assert "Builder.io is not connected" in messages and "Codefresh is not connected" in messages
+    assert charts(overview)                           # Firebender still charts
+
+
+def test_one_vendor_failing_leaves_the_rest_of_the_page(live):
+    from connectors.sandbox import FaultRule
+    live.add_fault(FaultRule("500", vendor="codefresh", times=2))
+    at = open_page()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and all(e.startswith("Codefresh") for e in errors)
+    assert charts(at)
+    assert [m.value for m in at.metric if m.label == "AI-active developers"][0] != "-"
+    # failed loads are not cached: the next run fetches again and succeeds
+    at.run()
+    assert_ok(at)
+    assert [m.value for m in at.metric if m.label == "CI credits"][0] != "-"
