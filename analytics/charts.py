@@ -270,7 +270,8 @@ def single_series(frame: pd.DataFrame, value: str, vendor: str, grain: str, y_ti
     if "complete" not in data:
         data["complete"] = True
     mark = (alt.MarkDef(type="bar", color=color_of(vendor)) if kind == "bar" else
-            alt.MarkDef(type="line", point=True, color=color_of(vendor), strokeWidth=2.5))
+            alt.MarkDef(type="line", point=alt.OverlayMarkDef(color=color_of(vendor)),
+                        color=color_of(vendor), strokeWidth=2.5))
     encoding = dict(
         x=_band_x(grain) if kind == "bar" else _x(grain, data),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s")),
@@ -301,13 +302,14 @@ def two_axes(frame: pd.DataFrame, left: str, right: str, vendor: str, grain: str
              left_title: str, right_title: str) -> alt.LayerChart:
     """Two measures of one vendor on their own y axes (e.g. users and prompts, whose scales
     differ a hundredfold): solid line left, dashed line right, in two shades."""
-    dark, light = SHADES[vendor][0], SHADES[vendor][2]
+    dark, light = SHADES[vendor][0], SHADES[vendor][1]
     base = alt.Chart(frame).encode(x=_x(grain, frame))
     tips = [_period_tip(), alt.Tooltip(f"{left}:Q", title=left_title, format=",.0f"),
             alt.Tooltip(f"{right}:Q", title=right_title, format=",.0f")]
-    one = base.mark_line(point=True, color=dark, strokeWidth=2.5).encode(
+    one = base.mark_line(point=alt.OverlayMarkDef(color=dark), color=dark, strokeWidth=2.5).encode(
         y=alt.Y(f"{left}:Q", title=left_title, axis=alt.Axis(titleColor=dark)), tooltip=tips)
-    two = base.mark_line(point=True, color=light, strokeWidth=2.5, strokeDash=[6, 3]).encode(
+    two = base.mark_line(point=alt.OverlayMarkDef(color=light), color=light, strokeWidth=2.5,
+                         strokeDash=[6, 3]).encode(
         y=alt.Y(f"{right}:Q", title=right_title,
                 axis=alt.Axis(titleColor=light, orient="right", format="~s")), tooltip=tips)
     return alt.layer(one, two).resolve_scale(y="independent").properties(height=HEIGHT)

@@ -41,6 +41,7 @@ class Overview:
     errors: dict[str, list[str]] = field(default_factory=dict)     # vendor -> messages
     notes: dict[str, list[str]] = field(default_factory=dict)      # vendor -> notes
     missing: list[str] = field(default_factory=list)               # vendors not connected
+    identity: tuple | None = None        # what the tables were derived from; None: not cacheable
 
 
 def _try(errors: dict, vendor: str, call):
@@ -99,9 +100,16 @@ def overview(choice: Choice, settings: Settings, ai_source: str,
         month_in.committers = _try(errors, "codefresh", lambda: loaders.fetch(
             src["codefresh"], "codefresh.active_committers", first_month, end))
 
-    table = metrics.overview_table(grain_in, start, end, grain, ai_source, usd_per_credit)
-    monthly = metrics.monthly_table(month_in, first_month, end, ai_source, usd_per_credit)
-    return Overview(start, first_month, end, grain, table, monthly, errors, notes, missing)
+    def build():
+        return (metrics.overview_table(grain_in, start, end, grain, ai_source, usd_per_credit),
+                metrics.monthly_table(month_in, first_month, end, ai_source, usd_per_credit))
+
+    identity = None if errors else (
+        "overview", start, first_month, end, grain, ai_source, usd_per_credit,
+        loaders.refresh_count(), tuple((v, s.fingerprint, s.base_url) for v, s in src.items()))
+    table, monthly = loaders.derived("overview", identity, build) if identity else build()
+    return Overview(start, first_month, end, grain, table, monthly, errors, notes, missing,
+                    identity)
 
 
 # ---------------------------------------------------------------- the catalogue (Explore)

@@ -8,6 +8,7 @@ different fingerprints) never share an entry. A load that raises is not cached.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -88,6 +89,14 @@ def load(vendor: str, endpoint: str, start: dt.date | None, end: dt.date | None,
     finally:
         if bar is not None:
             bar.empty()
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=128, show_spinner=False)
+def derived(kind: str, identity: tuple, _build: Callable[[], object]):
+    """A pure derivation of cached loads (the overview's tables, a chart's spec), keyed by what
+    it was derived from, so a warm rerun rebuilds nothing. Callers pass only identities of
+    complete loads: a view with a failed vendor is rebuilt every time, never cached."""
+    return _build()
 
 
 def refresh_count() -> int:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pandas as pd
 import streamlit as st
 
 from connectors.errors import ConnectorError
 
-from . import export
+from . import export, loaders
 from .metrics import Kpi
 from .settings import Settings, Source
 
@@ -29,6 +29,19 @@ def mode_badge(settings: Settings) -> None:
         live = [s.name for s in settings.sources.values() if s.connected]
         st.badge("Live data", icon=":material/cloud_done:", color="green",
                  help="Connected: " + ", ".join(live))
+
+
+def chart(identity: tuple | None, build: Callable[..., "alt.Chart"], *args) -> None:
+    """Draw `build(*args)`. With an `identity` (what the data was derived from) its Vega-Lite
+    spec is built once and reused on reruns: building and validating Altair specs is most of
+    a rerun's time. DataFrame arguments are covered by the identity; the rest join the key."""
+    if identity is None:
+        st.altair_chart(build(*args), width="stretch")
+        return
+    key = (build.__qualname__, identity,
+           tuple(repr(a) for a in args if not isinstance(a, pd.DataFrame)))
+    spec = loaders.derived("chart", key, lambda: build(*args).to_dict(validate=False))
+    st.vega_lite_chart(spec=spec, width="stretch")
 
 
 def header(title: str, settings: Settings, caption: str | None = None) -> None:

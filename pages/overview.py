@@ -64,7 +64,7 @@ ui.kpi_tiles(metrics.kpis(table, [
 st.subheader("AI-active developers and CI credits", anchor=False,
              help=f"{metrics.definition('ai_active_developers')}\n\n"
                   f"{metrics.definition('ci_credits')}")
-st.altair_chart(charts.adoption_vs_credits(table, grain), width="stretch")
+ui.chart(view.identity, charts.adoption_vs_credits, table, grain)
 
 left, right = st.columns(2)
 with left:
@@ -88,23 +88,21 @@ with left:
     if result.r is None:
         st.info(result.note)
     else:
-        st.altair_chart(charts.scatter(result.pairs, x_measure, "ci_credits", lag, grain),
-                        width="stretch")
+        ui.chart(view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, grain)
 with right:
     st.subheader("Spend: AI models vs CI", anchor=False,
                  help=f"{metrics.definition('model_spend_usd')}\n\n"
                       f"{metrics.definition('ci_spend_usd')}")
     if price is None:
         st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
-    st.altair_chart(charts.spend_comparison(table, grain), width="stretch")
+    ui.chart(view.identity, charts.spend_comparison, table, grain)
 
 st.subheader("AI activity by vendor", anchor=False,
              help="\n\n".join(f"**{metrics.label(c)}**: {metrics.definition(c)}" for c in (
                  "builder_users", "firebender_active_users", "builder_lines_accepted",
                  "firebender_accepted_lines")))
-st.altair_chart(charts.vendor_measures(
-    table, ["builder_lines_accepted", "firebender_accepted_lines"], grain,
-    title="Accepted lines"), width="stretch")
+ui.chart(view.identity, charts.vendor_measures, table,
+         ["builder_lines_accepted", "firebender_accepted_lines"], grain, "Accepted lines")
 
 # ------------------------------------------------------------------ monthly metrics
 st.subheader("Adoption rate (monthly)", anchor=False,
@@ -115,7 +113,7 @@ st.caption("Codefresh counts active committers per calendar month only, so the a
 monthly = view.monthly
 ui.kpi_tiles(metrics.kpis(monthly, ["ai_adoption_rate", "active_committers",
                                     "ai_active_developers"]), "month", per_row=3)
-st.altair_chart(charts.monthly_adoption(monthly), width="stretch")
+ui.chart(view.identity, charts.monthly_adoption, monthly)
 
 # ------------------------------------------------------------------ definitions and data
 with st.expander("Definitions of every measure"):
