@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,14 +33,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """The app in demo mode: no keys, no .env, no secrets file."""
+@contextmanager
+def running_app(**settings: str):
+    """`streamlit run app.py` on a free loopback port with exactly these settings (none: demo
+    mode), no .env and no secrets file; yields the URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
-    env.update(APP_DOTENV="", APP_READ_SECRETS="0", PYTHONUNBUFFERED="1")
+    env.update(APP_DOTENV="", APP_READ_SECRETS="0", PYTHONUNBUFFERED="1", **settings)
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-test.log", "w")
+    log = open(ARTIFACTS / f"streamlit-test-{port}.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -66,6 +68,13 @@ def app_url():
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app in demo mode: no keys, no .env, no secrets file."""
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
