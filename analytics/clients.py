@@ -19,7 +19,7 @@ from .settings import Source
 
 _lock = threading.Lock()
 _sandbox = None
-_LOG_LIMIT = 2_000     # the demo sandbox logs every request; keep that log short
+_LOG_LIMIT = 2_000     # the demo sandbox logs every request; keep only the newest
 
 
 def shared_sandbox():
@@ -28,16 +28,13 @@ def shared_sandbox():
     with _lock:
         if _sandbox is None:
             from connectors.sandbox import Sandbox
-            _sandbox = Sandbox()
+            _sandbox = Sandbox(log_limit=_LOG_LIMIT)
         return _sandbox
 
 
 def demo_session(vendor: str):
     from connectors.sandbox import SandboxTransport
-    sandbox = shared_sandbox()
-    if len(sandbox.requests) > _LOG_LIMIT:
-        sandbox.clear_requests()
-    return new_session(vendor, transport=SandboxTransport(sandbox))
+    return new_session(vendor, transport=SandboxTransport(shared_sandbox()))
 
 
 def demo_spaces() -> dict[str, str]:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
 from urllib3.util.retry import Retry
 
 from .errors import (AuthError, ConnectorError, RateLimitError, ReportPendingError,
@@ -89,6 +89,10 @@ class BudgetRetry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None,
                   _stacktrace=None):
+        if isinstance(error, NameResolutionError):
+            # A host name that does not resolve (a typo in *_BASE_URL, no network) will not
+            # resolve a few seconds later either: say so now instead of after the budget.
+            raise MaxRetryError(_pool, url, error)
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         now = self.clock()
         new.deadline = self.deadline if self.deadline is not None else now + self.budget

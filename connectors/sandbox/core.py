@@ -72,9 +72,10 @@ class Sandbox:
     the last 10 minutes). `requests` logs every request; fault rules make answers go wrong.
     """
 
-    def __init__(self, today: date | None = None, clock=time.time):
+    def __init__(self, today: date | None = None, clock=time.time, log_limit: int | None = None):
         self._today = today
         self.clock = clock
+        self.log_limit = log_limit  # keep only the newest requests (a long-running demo)
         self.requests: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self._faults = FaultBook()
@@ -161,3 +162,5 @@ class Sandbox:
         )
         with self._log_lock:
             self.requests.append(record)
+            if self.log_limit is not None and len(self.requests) > self.log_limit:
+                del self.requests[: len(self.requests) - self.log_limit]

@@ -199,3 +199,13 @@ def test_a_planted_key_never_reaches_logs_errors_or_reprs(clients, sandbox, capl
     texts += [r.getMessage() for r in caplog.records]
     assert caplog.records, "debug logging was on"
     assert not [t for t in texts if PLANTED in t]
+
+
+def test_a_host_that_does_not_resolve_fails_at_once(clock):
+    from connectors import http
+    client = CodefreshClient("k", base_url="https://no-such-host.invalid", today=TODAY)
+    client.api.session = http.new_session("codefresh", retry=http.retry_policy(
+        "codefresh", clock=clock.time, sleeper=clock.sleep))
+    with pytest.raises(ServerError, match="could not be reached at https://no-such-host.invalid"):
+        client.metadata()
+    assert clock.sleeps == []

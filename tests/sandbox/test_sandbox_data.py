@@ -130,3 +130,11 @@ def test_interval_rules():
     )  # 04-29 + 1 day = 01-31 + 3 months
     assert not within_interval(date(2026, 1, 31), date(2026, 4, 28), "3 months", "1 year")
     assert not within_interval(date(2026, 1, 2), date(2026, 1, 1), "1 day", "1 year")
+
+
+def test_the_request_log_can_be_capped():
+    from connectors.sandbox import Sandbox
+    sandbox = Sandbox(log_limit=3)
+    for n in range(5):
+        sandbox.handle("GET", f"https://g.codefresh.io/api/analytics/metadata?n={n}", {})
+    assert [r.query["n"] for r in sandbox.requests] == [["2"], ["3"], ["4"]]
