@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from connectors.base import period_floor
+
 GRAINS = ("day", "week", "month", "quarter")
 GRAIN_LABELS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter"}
 NS = "datetime64[ns]"
@@ -119,16 +121,6 @@ def floor_periods(times: pd.Series, grain: str) -> pd.Series:
     if grain == "quarter":
         return times.dt.to_period("Q").dt.start_time.astype(NS)
     raise ValueError(f"unknown grain {grain!r}")
-
-
-def period_floor(day: dt.date, grain: str) -> dt.date:
-    if grain == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if grain == "month":
-        return day.replace(day=1)
-    if grain == "quarter":
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return day
 
 
 def next_period(day: dt.date, grain: str) -> dt.date:
