@@ -88,8 +88,11 @@ def test_connection(source: Source, today: dt.date | None = None) -> Verdict:
             rows = client.daily_usage(today - dt.timedelta(days=1), today)
             what = f"{len(rows)} row(s) of daily usage for yesterday and today"
         else:
-            rows = client.metadata()
-            what = f"{rows['report_name'].nunique() if len(rows) else 0} report(s) on offer"
+            # The report list opens to keys that may not read reports: read one report too.
+            offered = client.metadata()
+            credits = client.credit_consumption(today - dt.timedelta(days=6), today)
+            what = (f"{offered['report_name'].nunique() if len(offered) else 0} report(s) on "
+                    f"offer and {len(credits)} row(s) of last week's credit consumption")
     except ConnectorError as err:
         return Verdict(False, str(err), time.monotonic() - started)
     seconds = time.monotonic() - started

@@ -264,8 +264,15 @@ def range_controls(page: str, endpoints: dict[str, str | None], grains: list,
         st.warning(text, icon=":material/link_off:")
 
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-        st.info("Pick the last day of the range to load data.", icon=":material/date_range:")
-        return None
+        # Half a range: keep showing the last whole one, so that every widget below is still
+        # drawn (Streamlit forgets the state of widgets a run does not draw).
+        st.info("Pick the last day of the range to load it; showing the previous range until "
+                "then.", icon=":material/date_range:")
+        previous = st.session_state.get(_SHARED)
+        if not previous or "start" not in previous:
+            return None
+        return Choice(previous["start"], previous["end"], grain, today,
+                      {e: fetch_granularity(s, grain) for e, s in endpoints.items()})
     start, end = picked
     if longest is not None and (end - start).days + 1 > longest:
         st.error(f"This page can show at most {longest} days at "

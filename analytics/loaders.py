@@ -8,6 +8,7 @@ different fingerprints) never share an entry. A load that raises is not cached.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Callable
 
 import pandas as pd
@@ -104,8 +105,9 @@ def refresh_count() -> int:
 
 
 def refresh() -> None:
-    """Make this session's next loads fetch again (other sessions keep their cache)."""
-    st.session_state[REFRESH_STATE] = refresh_count() + 1
+    """Make this session's next loads fetch again (other sessions keep their cache). The token
+    is unique, not a counter: a counter would meet another session's entries at the same count."""
+    st.session_state[REFRESH_STATE] = time.time_ns()
 
 
 def fetch(source: Source, endpoint: str, start: dt.date | None = None,

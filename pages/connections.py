@@ -74,10 +74,12 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
             if session_names:
                 st.button("Forget the key typed here", key=f"forget_{vendor}", on_click=forget,
                           args=(vendor, session_names), icon=":material/delete:")
+        # A verdict belongs to the source it tested: a key or mode change makes it stale.
+        tested = (source.demo, source.fingerprint, source.base_url)
         if testing:
             with st.spinner(f"Asking {source.name}..."):
-                verdicts[vendor] = clients.test_connection(source)
-        verdict = verdicts.get(vendor)
+                verdicts[vendor] = (tested, clients.test_connection(source))
+        verdict = verdicts[vendor][1] if verdicts.get(vendor, (None,))[0] == tested else None
         if verdict is not None:
             if verdict.ok:
                 st.success(verdict.message, icon=":material/check_circle:")

@@ -102,3 +102,19 @@ def test_an_unreadable_secrets_file_is_reported_not_fatal(monkeypatch, tmp_path)
     assert not at.exception
     assert any("secrets file could not be read" in w.value for w in at.warning)
     assert "Demo data" in texts(at)
+
+
+def test_a_codefresh_key_that_cannot_read_reports_fails_the_test(live, monkeypatch):
+    monkeypatch.setenv("CODEFRESH_API_KEY", keys.CODEFRESH_LIMITED_KEY)
+    at = click(open_page("pages/connections.py"), "test_codefresh")
+    assert [e.value for e in at.error] and at.error[0].value.startswith("Codefresh (HTTP 403)")
+    assert not at.success
+
+
+def test_a_verdict_disappears_when_its_key_changes(server, monkeypatch):
+    monkeypatch.setenv("CODEFRESH_BASE_URL", server[1])
+    at = click(open_page("pages/connections.py"), "test_builder")
+    assert "Builder.io answered" in at.success[0].value          # demo mode
+    at.text_input(key="key_input_codefresh").input(keys.CODEFRESH_KEY)
+    [b for b in at.button if "Use this key" in b.label][-1].click().run()   # Codefresh's form
+    assert not [s for s in at.success if "Builder.io" in s.value]   # now live, not tested

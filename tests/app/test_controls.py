@@ -89,14 +89,19 @@ def test_bad_choices_in_the_link_fall_back_quietly():
     assert at.selectbox(key="overview__ai").value == "firebender"
 
 
-def test_half_a_range_waits_for_the_end_date(demo_sandbox):
-    at = open_page()
+def test_half_a_range_waits_for_the_end_date_and_keeps_the_other_choices(demo_sandbox):
+    at = open_page(query={"x": "ai_accepted_lines", "lag": "2", "usd_per_credit": "0.02"})
+    shown = len(charts(at))
     demo_sandbox.clear_requests()
     at.date_input[0].set_value((today() - dt.timedelta(days=10),)).run()
     assert not at.exception and not at.error
     assert "Pick the last day" in at.info[0].value
-    assert not charts(at)
+    assert len(charts(at)) == shown                      # the previous range stays on screen
     assert demo_sandbox.request_log() == []
+    at.date_input[0].set_value((today() - dt.timedelta(days=200), today())).run()
+    assert at.selectbox(key="overview__x").value == "ai_accepted_lines"
+    assert at.selectbox(key="overview__lag").value == 2
+    assert at.number_input(key="overview__price").value == 0.02
 
 
 def test_the_picker_offers_only_days_the_rules_allow():
