@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from connectors.base import period_floor
+from connectors.ranges import utc_today
 
 GRAINS = ("day", "week", "month", "quarter")
 GRAIN_LABELS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter"}
@@ -134,14 +135,17 @@ def next_period(day: dt.date, grain: str) -> dt.date:
     return dt.date(total // 12, total % 12 + 1, 1)
 
 
-def periods(start: dt.date, end: dt.date, grain: str) -> pd.DataFrame:
+def periods(start: dt.date, end: dt.date, grain: str, today: dt.date | None = None
+            ) -> pd.DataFrame:
     """Every period overlapping [start, end]: `period`, `period_end` (its last day, as a date
-    time), `complete` (the range covers the whole period)."""
+    time), `complete` (the range covers the whole period, and the period is over: today's
+    numbers are still coming in)."""
+    today = today or utc_today()
     rows, cursor = [], period_floor(start, grain)
     while cursor <= end:
         following = next_period(cursor, grain)
         last = following - dt.timedelta(days=1)
-        rows.append((cursor, last, cursor >= start and last <= end))
+        rows.append((cursor, last, cursor >= start and last <= end and last < today))
         cursor = following
     frame = pd.DataFrame(rows, columns=["period", "period_end", "complete"])
     frame["period"] = pd.to_datetime(frame["period"]).astype(NS)

@@ -258,3 +258,9 @@ def test_correlation_without_one_vendor_says_so():
     table = index.assign(ai_active_developers=1.0, ci_credits=np.nan)
     result = metrics.correlation(table, "ai_active_developers", "ci_credits")
     assert result.r is None and "No CI credits" in result.note
+
+
+def test_a_period_that_holds_today_is_not_complete():
+    week = (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
+    assert not metrics.periods(*week, "week", today=dt.date(2026, 11, 22))["complete"].any()
+    assert metrics.periods(*week, "week", today=dt.date(2026, 11, 23))["complete"].all()
