@@ -17,6 +17,7 @@ from typing import Callable
 import streamlit as st
 
 from connectors import ranges
+from connectors.base import period_floor
 
 from . import loaders
 
@@ -53,6 +54,7 @@ class Choice:
     grain: str | None
     today: dt.date
     endpoints: dict = field(default_factory=dict)   # endpoint -> granularity it is fetched at
+    picked_start: dt.date | None = None   # the day picked, when `start` moved back to its period's
 
     @property
     def days(self) -> int:
@@ -279,14 +281,21 @@ def range_controls(page: str, endpoints: dict[str, str | None], grains: list,
                  f"{GRAIN_LABELS[grain].lower()} granularity; the range has "
                  f"{(end - start).days + 1}. Choose a shorter range.")
         return None
+    # Every page loads whole periods (a week from its Monday), so a period is never a partial
+    # one labelled as whole, and every page shows the same numbers for the same period.
+    whole_start = period_floor(start, grain) if grain in ("week", "month", "quarter") else start
+    if whole_start != start:
+        box.caption(f"Whole {grain}s: data from {whole_start}, the first day of the {grain} "
+                    f"holding {start}.")
     shared = dict(st.session_state.get(_SHARED) or {})
     shared.update(start=start, end=end)
     if len(grains) > 1 or "grain" not in shared:    # a page with no choice does not impose one
         shared["grain"] = grain
     st.session_state[_SHARED] = shared
     mirror({"start": start.isoformat(), "end": end.isoformat(), "grain": _grain_name(grain)})
-    return Choice(start, end, grain, today,
-                  {e: fetch_granularity(s, grain) for e, s in endpoints.items()})
+    return Choice(whole_start, end, grain, today,
+                  {e: fetch_granularity(s, grain) for e, s in endpoints.items()},
+                  picked_start=start if whole_start != start else None)
 
 
 def mirrored_select(label: str, options: list, key: str, param: str, default=None,

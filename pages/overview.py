@@ -45,9 +45,9 @@ for vendor, notes in view.notes.items():
     for note in notes:
         st.caption(note)
 
-if view.start != choice.start:
+if choice.picked_start:
     st.caption(f"Periods are whole {grain}s: data from {view.start} (the start of the "
-               f"{grain} holding {choice.start}) to {view.end}. A period that runs past "
+               f"{grain} holding {choice.picked_start}) to {view.end}. A period that runs past "
                f"{view.end} is partial and drawn hollow; tiles and correlations use whole "
                f"periods only.")
 
