@@ -290,7 +290,7 @@ def _reason(err: Exception) -> str:
     reason = getattr(cause, "reason", cause)
     text = type(reason).__name__ if isinstance(reason, Exception) else str(reason)
     if isinstance(reason, Exception) and reason.args:
-        text += f": {str(reason.args[-1])[:120]}"
+        text += f": {str(reason.args[-1])[:240]}"
     return text
 
 
