@@ -139,8 +139,23 @@ def _writer(frame: pd.DataFrame, fmt: str):
     return make
 
 
-def dataframe(frame: pd.DataFrame, **kwargs) -> None:
-    st.dataframe(frame, hide_index=True, **kwargs)
+def dataframe(frame: pd.DataFrame, column_config: dict | None = None,
+              friendly_names: bool = True, **kwargs) -> None:
+    """A table without the index. Day columns (midnight UTC) show as dates; columns the caller
+    did not label get "Sentence case" names unless `friendly_names` is off (Explore shows the
+    exported column names)."""
+    config = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_datetime64_dtype(series) and (series.dropna().dt.normalize()
+                                                          == series.dropna()).all():
+            config[column] = st.column_config.DateColumn(
+                column.replace("_", " ").capitalize() if friendly_names else column,
+                format="YYYY-MM-DD")
+        elif friendly_names and isinstance(column, str):
+            config[column] = column.replace("_", " ").capitalize()
+    config.update(column_config or {})
+    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
 
 
 def overview_columns(table: pd.DataFrame) -> dict:

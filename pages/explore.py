@@ -75,7 +75,7 @@ shown = datasets.filtered(dataset, frame, choice, selections)
 st.caption(f"{len(shown):,} of {len(frame):,} rows"
            + (f", {choice.start} to {choice.end}" if choice else "")
            + ". The downloads contain exactly the rows and columns below.")
-ui.dataframe(shown, height=420)
+ui.dataframe(shown, height=420, friendly_names=False)
 ui.download_buttons(shown, dataset.vendor, datasets.export_name(dataset, choice),
                     choice.start if choice else None, choice.end if choice else None,
                     key="explore__download")
