@@ -3,11 +3,15 @@
 The source mode (demo when no key is set anywhere, else live) is decided in one place,
 `analytics.settings.current()`, which every page reads and shows in its header.
 """
+
 import streamlit as st
 
-
-st.set_page_config(page_title="AI adoption vs CI credits", page_icon=":material/insights:",
-                   layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="AI adoption vs CI credits",
+    page_icon=":material/insights:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),

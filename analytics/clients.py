@@ -4,6 +4,7 @@ Demo mode: the client gets the sandbox's demo key and a session whose transport 
 in-process adapter, so demo data goes through the real connector code (range rules, windows,
 retries, parsing). Live mode: the key and base URL from settings.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ from .settings import Source
 
 _lock = threading.Lock()
 _sandbox = None
-_LOG_LIMIT = 2_000     # the demo sandbox logs every request; keep only the newest
+_LOG_LIMIT = 2_000  # the demo sandbox logs every request; keep only the newest
 
 
 def shared_sandbox():
@@ -28,18 +29,21 @@ def shared_sandbox():
     with _lock:
         if _sandbox is None:
             from connectors.sandbox import Sandbox
+
             _sandbox = Sandbox(log_limit=_LOG_LIMIT)
         return _sandbox
 
 
 def demo_session(vendor: str):
     from connectors.sandbox import SandboxTransport
+
     return new_session(vendor, transport=SandboxTransport(shared_sandbox()))
 
 
 def demo_spaces() -> dict[str, str]:
     """Builder.io space public key -> name, in demo mode."""
     from connectors.sandbox import keys
+
     return {public: name for public, (name, _) in keys.BUILDER_SPACES.items()}
 
 
@@ -47,19 +51,30 @@ def build(source: Source, progress=None, space: str | None = None):
     """The vendor's client for `source` (a `space` public key for Builder.io space metrics)."""
     if source.demo:
         from connectors.sandbox import DEFAULT_HOSTS, keys
-        key = {"builder": keys.BUILDER_ORG_KEY, "firebender": keys.FIREBENDER_KEY,
-               "codefresh": keys.CODEFRESH_KEY}[source.vendor]
+
+        key = {
+            "builder": keys.BUILDER_ORG_KEY,
+            "firebender": keys.FIREBENDER_KEY,
+            "codefresh": keys.CODEFRESH_KEY,
+        }[source.vendor]
         # The vendor's own host, so a *_BASE_URL meant for live mode changes nothing here.
-        common = dict(base_url=DEFAULT_HOSTS[source.vendor],
-                      session=demo_session(source.vendor), progress=progress)
+        common = dict(
+            base_url=DEFAULT_HOSTS[source.vendor],
+            session=demo_session(source.vendor),
+            progress=progress,
+        )
         if source.vendor == "builder":
             return BuilderClient(key, space_public_key=space, **common)
         cls = FirebenderClient if source.vendor == "firebender" else CodefreshClient
         return cls(key, **common)
     if source.vendor == "builder":
-        return BuilderClient(source.key, space_public_key=space or source.space_public_key,
-                             base_url=source.base_url, space_private_key=source.space_private_key,
-                             progress=progress)
+        return BuilderClient(
+            source.key,
+            space_public_key=space or source.space_public_key,
+            base_url=source.base_url,
+            space_private_key=source.space_private_key,
+            progress=progress,
+        )
     cls = FirebenderClient if source.vendor == "firebender" else CodefreshClient
     return cls(source.key, base_url=source.base_url, progress=progress)
 
@@ -91,8 +106,10 @@ def test_connection(source: Source, today: dt.date | None = None) -> Verdict:
             # The report list opens to keys that may not read reports: read one report too.
             offered = client.metadata()
             credits = client.credit_consumption(today - dt.timedelta(days=6), today)
-            what = (f"{offered['report_name'].nunique() if len(offered) else 0} report(s) on "
-                    f"offer and {len(credits)} row(s) of last week's credit consumption")
+            what = (
+                f"{offered['report_name'].nunique() if len(offered) else 0} report(s) on "
+                f"offer and {len(credits)} row(s) of last week's credit consumption"
+            )
     except ConnectorError as err:
         return Verdict(False, str(err), time.monotonic() - started)
     seconds = time.monotonic() - started

@@ -8,11 +8,12 @@ endpoint still cannot serve is explained by `ranges.problem` before any request 
 A choice made on one page carries over to the next (kept in session state) and into the URL
 (`?start=2026-01-01&end=2026-03-31&grain=week`), so a copied link reproduces the view.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import streamlit as st
 
@@ -22,15 +23,21 @@ from connectors.base import period_floor
 from . import loaders
 
 ORDER = ("day", "week", "month", "quarter", None)
-GRAIN_LABELS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter",
-                None: "Whole range"}
-CHOSEN = "<chosen>"          # in an endpoint map: "fetched at the granularity the person chose"
+GRAIN_LABELS = {
+    "day": "Day",
+    "week": "Week",
+    "month": "Month",
+    "quarter": "Quarter",
+    None: "Whole range",
+}
+CHOSEN = "<chosen>"  # in an endpoint map: "fetched at the granularity the person chose"
 DEFAULT_DAYS = 90
 
-_SHARED = "_shared_range"     # {"start", "end", "grain"} carried between pages
+_SHARED = "_shared_range"  # {"start", "end", "grain"} carried between pages
 
 
 # ---------------------------------------------------------------- what the rules allow
+
 
 def grain_options(endpoint: str, aggregate_from_day: tuple[str, ...] = ()) -> list[str | None]:
     """The granularities an endpoint serves (its rules), plus coarser ones analytics can build
@@ -49,19 +56,21 @@ def fetch_granularity(spec: str | None, grain: str | None) -> str | None:
 @dataclass(frozen=True)
 class Choice:
     """A served date range: inclusive UTC days, the granularity, and the rules' objections."""
+
     start: dt.date
     end: dt.date
     grain: str | None
     today: dt.date
-    endpoints: dict = field(default_factory=dict)   # endpoint -> granularity it is fetched at
-    picked_start: dt.date | None = None   # the day picked, when `start` moved back to its period's
+    endpoints: dict = field(default_factory=dict)  # endpoint -> granularity it is fetched at
+    picked_start: dt.date | None = None  # the day picked, when `start` moved back to its period's
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def problem(self, endpoint: str, granularity: str | None = CHOSEN,
-                start: dt.date | None = None) -> str | None:
+    def problem(
+        self, endpoint: str, granularity: str | None = CHOSEN, start: dt.date | None = None
+    ) -> str | None:
         """Why `endpoint` cannot serve this choice (None: it can)."""
         granularity = fetch_granularity(granularity, self.grain)
         return ranges.problem(endpoint, start or self.start, self.end, granularity, self.today)
@@ -69,22 +78,35 @@ class Choice:
     def note(self, endpoint: str, granularity: str | None = CHOSEN) -> str | None:
         """The planner's note (e.g. "served from 2025-12-31, the first day with data")."""
         try:
-            plan = ranges.plan(endpoint, self.start, self.end,
-                               fetch_granularity(granularity, self.grain), self.today)
+            plan = ranges.plan(
+                endpoint,
+                self.start,
+                self.end,
+                fetch_granularity(granularity, self.grain),
+                self.today,
+            )
         except ranges.InvalidRangeError:
             return None
         return plan.note
 
     def windows(self, endpoint: str, granularity: str | None = CHOSEN) -> int:
         try:
-            return len(ranges.plan(endpoint, self.start, self.end,
-                                   fetch_granularity(granularity, self.grain), self.today).windows)
+            return len(
+                ranges.plan(
+                    endpoint,
+                    self.start,
+                    self.end,
+                    fetch_granularity(granularity, self.grain),
+                    self.today,
+                ).windows
+            )
         except ranges.InvalidRangeError:
             return 0
 
 
-def picker_limits(endpoints: dict[str, str | None], grain: str | None, today: dt.date
-                  ) -> tuple[dt.date, dt.date, int | None]:
+def picker_limits(
+    endpoints: dict[str, str | None], grain: str | None, today: dt.date
+) -> tuple[dt.date, dt.date, int | None]:
     """(earliest, latest, longest span in days or None) over the page's endpoints. The picker
     opens as early as the earliest endpoint allows; endpoints whose data starts later say so."""
     earliest, latest, longest = None, today, None
@@ -97,8 +119,9 @@ def picker_limits(endpoints: dict[str, str | None], grain: str | None, today: dt
     return earliest or ranges.DEFAULT_EARLIEST, latest, longest
 
 
-def common_presets(endpoints: dict[str, str | None], grain: str | None, today: dt.date
-                   ) -> dict[str, tuple[dt.date, dt.date]]:
+def common_presets(
+    endpoints: dict[str, str | None], grain: str | None, today: dt.date
+) -> dict[str, tuple[dt.date, dt.date]]:
     """Presets every one of the page's endpoints can serve at this granularity."""
     found = None
     for endpoint, spec in endpoints.items():
@@ -115,7 +138,9 @@ def rules_text(endpoints: dict[str, str | None], grain: str | None) -> str:
         rule = rules.spans.get(g)
         if rule is None:
             continue
-        text = f"- {loaders.describe(endpoint)} ({GRAIN_LABELS[g].lower()}): {ranges.describe(rule)}"
+        text = (
+            f"- {loaders.describe(endpoint)} ({GRAIN_LABELS[g].lower()}): {ranges.describe(rule)}"
+        )
         if rules.earliest:
             text += f"; data from {rules.earliest}"
         lines.append(text)
@@ -123,6 +148,7 @@ def rules_text(endpoints: dict[str, str | None], grain: str | None) -> str:
 
 
 # ---------------------------------------------------------------- query parameters
+
 
 def param_date(name: str) -> dt.date | None | str:
     """The URL's date `name`, None when absent, or the raw text when it is not a date."""
@@ -138,7 +164,9 @@ def param_date(name: str) -> dt.date | None | str:
 def mirror(values: dict[str, str | list[str] | None]) -> None:
     """Write values into the URL (None or empty removes a parameter)."""
     for name, value in values.items():
-        current = st.query_params.get_all(name) if isinstance(value, list) else st.query_params.get(name)
+        current = (
+            st.query_params.get_all(name) if isinstance(value, list) else st.query_params.get(name)
+        )
         if value in (None, "", []):
             if name in st.query_params:
                 del st.query_params[name]
@@ -151,6 +179,7 @@ def param_list(name: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- the widget
+
 
 def _grain_name(grain: str | None) -> str:
     return "whole" if grain is None else grain
@@ -167,27 +196,36 @@ def _clip(day: dt.date, low: dt.date, high: dt.date) -> dt.date:
 def _initial_range(today, earliest, latest, warnings: list[str]) -> tuple[dt.date, dt.date]:
     default = (max(earliest, today - dt.timedelta(days=DEFAULT_DAYS - 1)), latest)
     shared = st.session_state.get(_SHARED)
-    if shared:   # a range chosen earlier in this session (on this or another page) wins
+    if shared:  # a range chosen earlier in this session (on this or another page) wins
         return _clip(shared["start"], earliest, latest), _clip(shared["end"], earliest, latest)
     start, end = param_date("start"), param_date("end")
     if start is not None or end is not None:
-        bad = [f"{name} {value!r}" for name, value in (("start", start), ("end", end))
-               if isinstance(value, str)]
+        bad = [
+            f"{name} {value!r}"
+            for name, value in (("start", start), ("end", end))
+            if isinstance(value, str)
+        ]
         if bad:
-            warnings.append(f"The link's {' and '.join(bad)} is not a date (YYYY-MM-DD); "
-                            f"showing the last {DEFAULT_DAYS} days instead.")
+            warnings.append(
+                f"The link's {' and '.join(bad)} is not a date (YYYY-MM-DD); "
+                f"showing the last {DEFAULT_DAYS} days instead."
+            )
             return default
         start = start or default[0]
         end = end or latest
         if start > end:
-            warnings.append(f"The link's range starts ({start}) after it ends ({end}); showing "
-                            f"the last {DEFAULT_DAYS} days instead.")
+            warnings.append(
+                f"The link's range starts ({start}) after it ends ({end}); showing "
+                f"the last {DEFAULT_DAYS} days instead."
+            )
             return default
         clipped = (_clip(start, earliest, latest), _clip(end, earliest, latest))
         if clipped != (start, end):
-            warnings.append(f"The link's range {start} - {end} reaches outside the days with "
-                            f"data ({earliest} - {latest}); it was cut to {clipped[0]} - "
-                            f"{clipped[1]}.")
+            warnings.append(
+                f"The link's range {start} - {end} reaches outside the days with "
+                f"data ({earliest} - {latest}); it was cut to {clipped[0]} - "
+                f"{clipped[1]}."
+            )
         return clipped
     return default
 
@@ -201,15 +239,23 @@ def _initial_grain(options: list, default, warnings: list[str]):
     if raw is not None:
         if raw in by_name:
             return by_name[raw]
-        warnings.append(f"The link's granularity {raw!r} is not offered here; "
-                        f"showing {GRAIN_LABELS[default].lower()}.")
+        warnings.append(
+            f"The link's granularity {raw!r} is not offered here; "
+            f"showing {GRAIN_LABELS[default].lower()}."
+        )
         return default
     return default
 
 
-def range_controls(page: str, endpoints: dict[str, str | None], grains: list,
-                   default_grain=None, container=None, today: dt.date | None = None,
-                   grain_help: str | None = None) -> Choice | None:
+def range_controls(
+    page: str,
+    endpoints: dict[str, str | None],
+    grains: list,
+    default_grain=None,
+    container=None,
+    today: dt.date | None = None,
+    grain_help: str | None = None,
+) -> Choice | None:
     """Draw granularity, quick ranges and a date range for `page`; mirror them into the URL.
 
     `endpoints` maps each endpoint the page loads to the granularity it is fetched at (CHOSEN
@@ -229,20 +275,26 @@ def range_controls(page: str, endpoints: dict[str, str | None], grains: list,
         st.session_state[grain_key] = _grain_name(default_grain)
     with box:
         picked_grain = st.segmented_control(
-            "Granularity", names, key=grain_key, format_func=lambda n: GRAIN_LABELS[_grain(n)],
-            required=True, help=grain_help or "The length of one period in charts and tables.")
+            "Granularity",
+            names,
+            key=grain_key,
+            format_func=lambda n: GRAIN_LABELS[_grain(n)],
+            required=True,
+            help=grain_help or "The length of one period in charts and tables.",
+        )
     grain = _grain(picked_grain)
     earliest, latest, longest = picker_limits(endpoints, grain, today)
 
     if range_key not in st.session_state:
         st.session_state[range_key] = _initial_range(today, earliest, latest, warnings)
     current = tuple(st.session_state.get(range_key) or ())
-    if current:   # keep a remembered range inside today's limits (the day may have changed)
+    if current:  # keep a remembered range inside today's limits (the day may have changed)
         st.session_state[range_key] = tuple(_clip(d, earliest, latest) for d in current)
 
     presets = common_presets(endpoints, grain, today)
-    selected = next((name for name, rng in presets.items()
-                     if tuple(st.session_state[range_key]) == rng), None)
+    selected = next(
+        (name for name, rng in presets.items() if tuple(st.session_state[range_key]) == rng), None
+    )
     st.session_state[preset_key] = selected
 
     def apply_preset():
@@ -251,55 +303,94 @@ def range_controls(page: str, endpoints: dict[str, str | None], grains: list,
             st.session_state[range_key] = presets[name]
 
     with box:
-        st.pills("Quick ranges", list(presets), key=preset_key, on_change=apply_preset,
-                 help="Ranges ending today that every source on this page can serve.")
+        st.pills(
+            "Quick ranges",
+            list(presets),
+            key=preset_key,
+            on_change=apply_preset,
+            help="Ranges ending today that every source on this page can serve.",
+        )
         picked = st.date_input(
-            "Date range (UTC days, inclusive)", key=range_key, min_value=earliest,
-            max_value=latest, format="YYYY-MM-DD",
+            "Date range (UTC days, inclusive)",
+            key=range_key,
+            min_value=earliest,
+            max_value=latest,
+            format="YYYY-MM-DD",
             help=f"Any days from {earliest} to {latest}"
-                 + (f", at most {longest} days" if longest else "") + ". "
-                 + rules_text(endpoints, grain))
-        st.button("Refresh data", key=f"{page}__refresh", on_click=loaders.refresh,
-                  icon=":material/refresh:", help="Fetch again from the APIs for this session "
-                  f"(otherwise data is reused for {loaders.TTL_SECONDS // 60} minutes).")
+            + (f", at most {longest} days" if longest else "")
+            + ". "
+            + rules_text(endpoints, grain),
+        )
+        st.button(
+            "Refresh data",
+            key=f"{page}__refresh",
+            on_click=loaders.refresh,
+            icon=":material/refresh:",
+            help="Fetch again from the APIs for this session "
+            f"(otherwise data is reused for {loaders.TTL_SECONDS // 60} minutes).",
+        )
     for text in warnings:
         st.warning(text, icon=":material/link_off:")
 
     if not isinstance(picked, (tuple, list)) or len(picked) != 2:
         # Half a range: keep showing the last whole one, so that every widget below is still
         # drawn (Streamlit forgets the state of widgets a run does not draw).
-        st.info("Pick the last day of the range to load it; showing the previous range until "
-                "then.", icon=":material/date_range:")
+        st.info(
+            "Pick the last day of the range to load it; showing the previous range until then.",
+            icon=":material/date_range:",
+        )
         previous = st.session_state.get(_SHARED)
         if not previous or "start" not in previous:
             return None
-        return Choice(previous["start"], previous["end"], grain, today,
-                      {e: fetch_granularity(s, grain) for e, s in endpoints.items()})
+        return Choice(
+            previous["start"],
+            previous["end"],
+            grain,
+            today,
+            {e: fetch_granularity(s, grain) for e, s in endpoints.items()},
+        )
     start, end = picked
     if longest is not None and (end - start).days + 1 > longest:
-        st.error(f"This page can show at most {longest} days at "
-                 f"{GRAIN_LABELS[grain].lower()} granularity; the range has "
-                 f"{(end - start).days + 1}. Choose a shorter range.")
+        st.error(
+            f"This page can show at most {longest} days at "
+            f"{GRAIN_LABELS[grain].lower()} granularity; the range has "
+            f"{(end - start).days + 1}. Choose a shorter range."
+        )
         return None
     # Every page loads whole periods (a week from its Monday), so a period is never a partial
     # one labelled as whole, and every page shows the same numbers for the same period.
     whole_start = period_floor(start, grain) if grain in ("week", "month", "quarter") else start
     if whole_start != start:
-        box.caption(f"Whole {grain}s: data from {whole_start}, the first day of the {grain} "
-                    f"holding {start}.")
+        box.caption(
+            f"Whole {grain}s: data from {whole_start}, the first day of the {grain} "
+            f"holding {start}."
+        )
     shared = dict(st.session_state.get(_SHARED) or {})
     shared.update(start=start, end=end)
-    if len(grains) > 1 or "grain" not in shared:    # a page with no choice does not impose one
+    if len(grains) > 1 or "grain" not in shared:  # a page with no choice does not impose one
         shared["grain"] = grain
     st.session_state[_SHARED] = shared
     mirror({"start": start.isoformat(), "end": end.isoformat(), "grain": _grain_name(grain)})
-    return Choice(whole_start, end, grain, today,
-                  {e: fetch_granularity(s, grain) for e, s in endpoints.items()},
-                  picked_start=start if whole_start != start else None)
+    return Choice(
+        whole_start,
+        end,
+        grain,
+        today,
+        {e: fetch_granularity(s, grain) for e, s in endpoints.items()},
+        picked_start=start if whole_start != start else None,
+    )
 
 
-def mirrored_select(label: str, options: list, key: str, param: str, default=None,
-                    container=None, widget: Callable = None, **kwargs):
+def mirrored_select(
+    label: str,
+    options: list,
+    key: str,
+    param: str,
+    default=None,
+    container=None,
+    widget: Callable = None,
+    **kwargs,
+):
     """A selectbox (or another single-choice widget) whose value lives in the URL as `param`."""
     box = container if container is not None else st
     widget = widget or box.selectbox
@@ -312,8 +403,9 @@ def mirrored_select(label: str, options: list, key: str, param: str, default=Non
     return value
 
 
-def mirrored_multiselect(label: str, options: list[str], key: str, param: str,
-                         container=None, **kwargs) -> list[str]:
+def mirrored_multiselect(
+    label: str, options: list[str], key: str, param: str, container=None, **kwargs
+) -> list[str]:
     """A multiselect whose selection lives in the URL (`?param=a&param=b`)."""
     box = container if container is not None else st
     if key not in st.session_state:
@@ -325,11 +417,12 @@ def mirrored_multiselect(label: str, options: list[str], key: str, param: str,
     return list(values)
 
 
-DEMO_USD_PER_CREDIT = 0.01   # the demo's assumed price; live mode uses CODEFRESH_USD_PER_CREDIT
+DEMO_USD_PER_CREDIT = 0.01  # the demo's assumed price; live mode uses CODEFRESH_USD_PER_CREDIT
 
 
-def mirrored_number(label: str, key: str, param: str, default: float | None = None,
-                    container=None, **kwargs) -> float | None:
+def mirrored_number(
+    label: str, key: str, param: str, default: float | None = None, container=None, **kwargs
+) -> float | None:
     """A number input (empty allowed) whose value lives in the URL as `param`."""
     box = container if container is not None else st
     if key not in st.session_state:
@@ -343,11 +436,14 @@ def mirrored_number(label: str, key: str, param: str, default: float | None = No
                 if not value >= 0:
                     raise ValueError
             except ValueError:
-                st.warning(f"The link's {param} {raw!r} is not a non-negative number; using "
-                           f"{'no value' if default is None else default}.")
+                st.warning(
+                    f"The link's {param} {raw!r} is not a non-negative number; using "
+                    f"{'no value' if default is None else default}."
+                )
                 value = default
         st.session_state[key] = value
-    value = box.number_input(label, key=key, value=None, min_value=0.0, step=0.001,
-                             format="%.4f", **kwargs)
+    value = box.number_input(
+        label, key=key, value=None, min_value=0.0, step=0.001, format="%.4f", **kwargs
+    )
     mirror({param: None if value == default else "none" if value is None else f"{value:g}"})
     return value

@@ -8,6 +8,7 @@ no top navigation. (AppTest starts every run in that state.) Each page calls
 app.py's own call does anyway - and runs app.py in this same run, which shows the page asked
 for; then the legacy run of the page stops. No rerun, so a click that started the run is kept.
 """
+
 from __future__ import annotations
 
 import runpy

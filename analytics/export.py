@@ -7,6 +7,7 @@ What each format keeps:
 - Excel cannot hold time zones: UTC instants are written as UTC wall-clock times without a zone
   (the column name says "(UTC)"); categories become text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-XLSX_MAX_ROWS = 1_048_575   # Excel's row limit, minus the header
+XLSX_MAX_ROWS = 1_048_575  # Excel's row limit, minus the header
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Format:
 
 FORMATS = {
     "csv": Format("csv", "CSV", "text/csv"),
-    "xlsx": Format("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": Format(
+        "xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ),
     "parquet": Format("parquet", "Parquet", "application/vnd.apache.parquet"),
     "json": Format("json", "JSON", "application/json"),
 }
@@ -38,8 +41,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "data"
 
 
-def file_name(vendor: str, dataset: str, start: dt.date | None, end: dt.date | None,
-              ext: str) -> str:
+def file_name(
+    vendor: str, dataset: str, start: dt.date | None, end: dt.date | None, ext: str
+) -> str:
     """`{vendor}_{dataset}_{start}_{end}.{ext}`, e.g. firebender_daily-usage_2026-01-01_2026-03-31.csv"""
     parts = [_slug(vendor), _slug(dataset)]
     if start is not None and end is not None:
@@ -53,8 +57,9 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def to_json(frame: pd.DataFrame) -> bytes:
     """A JSON array of row objects; times as ISO-8601 text, missing values as null."""
-    return frame.to_json(orient="records", date_format="iso", date_unit="ms",
-                         force_ascii=False).encode("utf-8")
+    return frame.to_json(
+        orient="records", date_format="iso", date_unit="ms", force_ascii=False
+    ).encode("utf-8")
 
 
 def to_parquet(frame: pd.DataFrame) -> bytes:
@@ -80,8 +85,10 @@ def excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     if len(frame) > XLSX_MAX_ROWS:
-        raise ValueError(f"{len(frame):,} rows do not fit in one Excel sheet "
-                         f"(at most {XLSX_MAX_ROWS:,}); use CSV or Parquet, or filter further.")
+        raise ValueError(
+            f"{len(frame):,} rows do not fit in one Excel sheet "
+            f"(at most {XLSX_MAX_ROWS:,}); use CSV or Parquet, or filter further."
+        )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         excel_ready(frame).to_excel(writer, index=False, sheet_name=sheet[:31])

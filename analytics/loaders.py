@@ -5,11 +5,12 @@ refresh count). The key itself is passed as `_source`: parameters starting with 
 by Streamlit, so a key never becomes part of a cache key, and sessions with different keys (hence
 different fingerprints) never share an entry. A load that raises is not cached.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -44,17 +45,22 @@ _CALLS = {
     "firebender.daily_usage": lambda c, s, e, g: c.daily_usage(s, e),
     "firebender.model_requests": lambda c, s, e, g: c.model_requests(s, e),
     "codefresh.credit_consumption": lambda c, s, e, g: c.credit_consumption(s, e, g),
-    "codefresh.pipeline_credit_consumption":
-        lambda c, s, e, g: c.pipeline_credit_consumption(s, e, g),
+    "codefresh.pipeline_credit_consumption": lambda c, s, e, g: c.pipeline_credit_consumption(
+        s, e, g
+    ),
     "codefresh.active_committers": lambda c, s, e, g: c.active_committers(s, e),
     "codefresh.metadata": lambda c, s, e, g: c.metadata(),
 }
 
 
 # Endpoints whose client method fixes the granularity (the rest take the caller's).
-FIXED_GRANULARITY = {"builder.org_users": None, "firebender.daily_usage": "day",
-                     "firebender.model_requests": None, "codefresh.active_committers": "month",
-                     "codefresh.metadata": None}
+FIXED_GRANULARITY = {
+    "builder.org_users": None,
+    "firebender.daily_usage": "day",
+    "firebender.model_requests": None,
+    "codefresh.active_committers": "month",
+    "codefresh.metadata": None,
+}
 
 
 def describe(endpoint: str) -> str:
@@ -63,12 +69,24 @@ def describe(endpoint: str) -> str:
     return f"{VENDOR_NAMES.get(vendor, vendor)} {name}"
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=256, max_size="400MB",
-               show_spinner="Fetching from the vendor API...")
-def load(vendor: str, endpoint: str, start: dt.date | None, end: dt.date | None,
-         granularity: str | None, fingerprint: str, base_url: str | None,
-         space: str | None = None, refresh: int = 0, _source: Source | None = None
-         ) -> pd.DataFrame:
+@st.cache_data(
+    ttl=TTL_SECONDS,
+    max_entries=256,
+    max_size="400MB",
+    show_spinner="Fetching from the vendor API...",
+)
+def load(
+    vendor: str,
+    endpoint: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    granularity: str | None,
+    fingerprint: str,
+    base_url: str | None,
+    space: str | None = None,
+    refresh: int = 0,
+    _source: Source | None = None,
+) -> pd.DataFrame:
     """One endpoint's frame. Shows "window 3 of 9" while a multi-window load runs."""
     bar = None
     what = describe(endpoint)
@@ -110,13 +128,28 @@ def refresh() -> None:
     st.session_state[REFRESH_STATE] = time.time_ns()
 
 
-def fetch(source: Source, endpoint: str, start: dt.date | None = None,
-          end: dt.date | None = None, granularity: str | None = None,
-          space: str | None = None) -> pd.DataFrame:
+def fetch(
+    source: Source,
+    endpoint: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    granularity: str | None = None,
+    space: str | None = None,
+) -> pd.DataFrame:
     """Load through the cache. Raises the connector's errors (InvalidRangeError before any
     request when the range breaks the endpoint's rules)."""
     granularity = FIXED_GRANULARITY.get(endpoint, granularity)
     if endpoint in ranges.RULES:
-        ranges.plan(endpoint, start, end, granularity)   # raises before anything is sent
-    return load(source.vendor, endpoint, start, end, granularity, source.fingerprint,
-                source.base_url, space, refresh_count(), _source=source)
+        ranges.plan(endpoint, start, end, granularity)  # raises before anything is sent
+    return load(
+        source.vendor,
+        endpoint,
+        start,
+        end,
+        granularity,
+        source.fingerprint,
+        source.base_url,
+        space,
+        refresh_count(),
+        _source=source,
+    )

@@ -16,15 +16,16 @@ a message or the page: only `origin` and a salted `fingerprint` leave this modul
 Two environment variables make tests hermetic: `APP_DOTENV` (path of the .env file to read; empty
 to read none) and `APP_READ_SECRETS=0` (never touch st.secrets).
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
 import secrets as _random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from connectors.errors import VENDOR_NAMES
 
@@ -39,8 +40,13 @@ SPACE_PUBLIC_KEY = "BUILDER_SPACE_PUBLIC_KEY"
 SPACE_PRIVATE_KEY = "BUILDER_SPACE_PRIVATE_KEY"
 PRICE_SETTING = "CODEFRESH_USD_PER_CREDIT"
 SECRET_SETTINGS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY)
-ALL_SETTINGS = (*KEY_SETTINGS.values(), SPACE_PUBLIC_KEY, SPACE_PRIVATE_KEY,
-                *BASE_URL_SETTINGS.values(), PRICE_SETTING)
+ALL_SETTINGS = (
+    *KEY_SETTINGS.values(),
+    SPACE_PUBLIC_KEY,
+    SPACE_PRIVATE_KEY,
+    *BASE_URL_SETTINGS.values(),
+    PRICE_SETTING,
+)
 
 SESSION = "this browser session"
 ENVIRONMENT = "environment"
@@ -56,11 +62,11 @@ _SALT = _random.token_bytes(32)
 # How to connect, per vendor (shown when a vendor has no key in live mode).
 HOW_TO_CONNECT = {
     "builder": "set BUILDER_PRIVATE_KEY (an organization private key from Builder's organization "
-               "settings; optionally BUILDER_SPACE_PUBLIC_KEY and BUILDER_SPACE_PRIVATE_KEY for "
-               "space metrics)",
+    "settings; optionally BUILDER_SPACE_PUBLIC_KEY and BUILDER_SPACE_PRIVATE_KEY for "
+    "space metrics)",
     "firebender": "set FIREBENDER_API_KEY (Settings -> API Keys in Firebender)",
     "codefresh": "set CODEFRESH_API_KEY (User Settings -> API keys in Codefresh, with Analytics "
-                 "access)",
+    "access)",
 }
 
 
@@ -75,12 +81,13 @@ def fingerprint(*secret_parts: str | None) -> str:
 class Source:
     """Where one vendor's data comes from. `key` and `space_private_key` never leave this object
     except to build a client."""
+
     vendor: str
     key: str | None = field(default=None, repr=False)
-    origin: str | None = None              # where the key came from; None: no key
-    base_url: str | None = None            # None: the connector's default host
+    origin: str | None = None  # where the key came from; None: no key
+    base_url: str | None = None  # None: the connector's default host
     base_url_origin: str | None = None
-    space_public_key: str | None = None    # not a secret (Builder calls it public)
+    space_public_key: str | None = None  # not a secret (Builder calls it public)
     space_private_key: str | None = field(default=None, repr=False)
     space_private_origin: str | None = None
     demo: bool = False
@@ -110,7 +117,7 @@ class Settings:
     demo: bool
     usd_per_credit: float | None = None
     usd_per_credit_origin: str | None = None
-    problems: tuple[str, ...] = ()          # e.g. an unreadable secrets file or a bad price
+    problems: tuple[str, ...] = ()  # e.g. an unreadable secrets file or a bad price
 
     @property
     def mode(self) -> str:
@@ -121,6 +128,7 @@ class Settings:
 
 
 # ---------------------------------------------------------------- reading the settings
+
 
 def dotenv_path() -> Path | None:
     configured = os.environ.get("APP_DOTENV")
@@ -135,6 +143,7 @@ def read_dotenv(path: Path | None = None) -> dict[str, str]:
     if path is None or not path.is_file():
         return {}
     from dotenv import dotenv_values
+
     return {k: v for k, v in dotenv_values(path).items() if v}
 
 
@@ -145,6 +154,7 @@ def read_secrets() -> tuple[dict[str, str], str | None]:
         return {}, None
     try:
         import streamlit as st
+
         found = {}
         for name in ALL_SETTINGS:
             if name in st.secrets:
@@ -152,7 +162,7 @@ def read_secrets() -> tuple[dict[str, str], str | None]:
                 if isinstance(value, (str, int, float)) and str(value):
                     found[name] = str(value)
         return found, None
-    except FileNotFoundError as err:   # StreamlitSecretNotFoundError: missing or unparseable
+    except FileNotFoundError as err:  # StreamlitSecretNotFoundError: missing or unparseable
         text = str(err)
         if "parsing" in text.lower() or "invalid" in text.lower():
             return {}, "The Streamlit secrets file could not be read; its settings are ignored."
@@ -162,14 +172,20 @@ def read_secrets() -> tuple[dict[str, str], str | None]:
 def session_values() -> dict[str, str]:
     try:
         import streamlit as st
+
         stored = st.session_state.get(SESSION_STATE_KEY) or {}
     except Exception:  # noqa: BLE001 - outside a Streamlit run there is no session state
         return {}
     return {k: v for k, v in stored.items() if v}
 
 
-def resolve(session: Mapping[str, str], environ: Mapping[str, str], dotenv: Mapping[str, str],
-            secrets: Mapping[str, str], problems: tuple[str, ...] = ()) -> Settings:
+def resolve(
+    session: Mapping[str, str],
+    environ: Mapping[str, str],
+    dotenv: Mapping[str, str],
+    secrets: Mapping[str, str],
+    problems: tuple[str, ...] = (),
+) -> Settings:
     """Settings from the four places (pure: tests call it with plain dicts)."""
 
     def lookup(name: str, allow_session: bool = True) -> tuple[str | None, str | None]:
@@ -193,15 +209,20 @@ def resolve(session: Mapping[str, str], environ: Mapping[str, str], dotenv: Mapp
         if vendor == "builder":
             public, _ = lookup(SPACE_PUBLIC_KEY)
             private, private_origin = lookup(SPACE_PRIVATE_KEY)
-            extra = dict(space_public_key=public, space_private_key=private,
-                         space_private_origin=private_origin)
+            extra = dict(
+                space_public_key=public,
+                space_private_key=private,
+                space_private_origin=private_origin,
+            )
             if not key and private:
                 origin = private_origin
         found[vendor] = Source(vendor, key, origin, base_url, base_origin, **extra)
     demo = not any(source.connected for source in found.values())
     if demo:
-        found = {v: Source(v, None, None, s.base_url, s.base_url_origin, demo=True)
-                 for v, s in found.items()}
+        found = {
+            v: Source(v, None, None, s.base_url, s.base_url_origin, demo=True)
+            for v, s in found.items()
+        }
     price_text, price_origin = lookup(PRICE_SETTING, allow_session=False)
     price = None
     problems = list(problems)
@@ -219,13 +240,15 @@ def resolve(session: Mapping[str, str], environ: Mapping[str, str], dotenv: Mapp
 def current() -> Settings:
     """The settings for this run of this browser session."""
     secret_values, problem = read_secrets()
-    return resolve(session_values(), os.environ, read_dotenv(), secret_values,
-                   (problem,) if problem else ())
+    return resolve(
+        session_values(), os.environ, read_dotenv(), secret_values, (problem,) if problem else ()
+    )
 
 
 def set_session_value(name: str, value: str | None) -> None:
     """Keep (or, with None/empty, forget) a setting for this browser session only."""
     import streamlit as st
+
     if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY):
         raise ValueError(f"{name} cannot be set from the page")
     stored = dict(st.session_state.get(SESSION_STATE_KEY) or {})

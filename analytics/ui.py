@@ -1,10 +1,12 @@
 """Small drawing helpers the pages share: the header with the mode badge, a vendor's status, KPI
 tiles, download buttons. No loading and no reshaping here."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -15,11 +17,16 @@ from . import export, loaders
 from .metrics import Kpi
 from .settings import Settings, Source
 
+if TYPE_CHECKING:
+    import altair as alt
+
 DEMO_TEXT = "Demo data"
-DEMO_HELP = ("No API key is set, so every page shows the built-in sandbox: synthetic data for a "
-             "mid-size organization, served through the real connectors. Add keys on the "
-             "Connections page, in the environment, a .env file or Streamlit secrets to see "
-             "your own data.")
+DEMO_HELP = (
+    "No API key is set, so every page shows the built-in sandbox: synthetic data for a "
+    "mid-size organization, served through the real connectors. Add keys on the "
+    "Connections page, in the environment, a .env file or Streamlit secrets to see "
+    "your own data."
+)
 
 
 def mode_badge(settings: Settings) -> None:
@@ -27,19 +34,26 @@ def mode_badge(settings: Settings) -> None:
         st.badge(DEMO_TEXT, icon=":material/science:", color="orange", help=DEMO_HELP)
     else:
         live = [s.name for s in settings.sources.values() if s.connected]
-        st.badge("Live data", icon=":material/cloud_done:", color="green",
-                 help="Connected: " + ", ".join(live))
+        st.badge(
+            "Live data",
+            icon=":material/cloud_done:",
+            color="green",
+            help="Connected: " + ", ".join(live),
+        )
 
 
-def chart(identity: tuple | None, build: Callable[..., "alt.Chart"], *args) -> None:
+def chart(identity: tuple | None, build: Callable[..., alt.Chart], *args) -> None:
     """Draw `build(*args)`. With an `identity` (what the data was derived from) its Vega-Lite
     spec is built once and reused on reruns: building and validating Altair specs is most of
     a rerun's time. DataFrame arguments are covered by the identity; the rest join the key."""
     if identity is None:
         st.altair_chart(build(*args), width="stretch")
         return
-    key = (build.__qualname__, identity,
-           tuple(repr(a) for a in args if not isinstance(a, pd.DataFrame)))
+    key = (
+        build.__qualname__,
+        identity,
+        tuple(repr(a) for a in args if not isinstance(a, pd.DataFrame)),
+    )
     spec = loaders.derived("chart", key, lambda: build(*args).to_dict(validate=False))
     st.vega_lite_chart(spec=spec, width="stretch")
 
@@ -51,16 +65,20 @@ def header(title: str, settings: Settings, caption: str | None = None) -> None:
         if caption:
             st.caption(caption)
     if settings.demo:
-        st.caption(f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
-                   "Set API keys on the Connections page to see your own.")
+        st.caption(
+            f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
+            "Set API keys on the Connections page to see your own."
+        )
     for problem in settings.problems:
         st.warning(problem)
 
 
 def not_connected(source: Source) -> None:
-    st.info(f"**{source.name} is not connected.** To connect it, {source.how_to_connect}: in the "
-            f"environment, a .env file, Streamlit secrets, or on the Connections page.",
-            icon=":material/link_off:")
+    st.info(
+        f"**{source.name} is not connected.** To connect it, {source.how_to_connect}: in the "
+        f"environment, a .env file, Streamlit secrets, or on the Connections page.",
+        icon=":material/link_off:",
+    )
 
 
 @contextmanager
@@ -80,8 +98,13 @@ def _format(value: float | None, unit: str) -> str:
     if unit == "share":
         return f"{value:.1%}"
     if unit == "credits":
-        return (f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 100
-                else f"{value:,.0f}")
+        return (
+            f"{value:,.2f}"
+            if abs(value) < 10
+            else f"{value:,.1f}"
+            if abs(value) < 100
+            else f"{value:,.0f}"
+        )
     return f"{value:,.0f}"
 
 
@@ -96,62 +119,100 @@ def _format_delta(kpi: Kpi) -> str | None:
     return f"{sign}{text}{pct}"
 
 
-NEUTRAL = ("ci_credits", "ci_spend_usd", "model_spend_usd", "credits_per_ai_developer",
-           "credits_per_accepted_line")   # more is neither good nor bad: gray deltas
+NEUTRAL = (
+    "ci_credits",
+    "ci_spend_usd",
+    "model_spend_usd",
+    "credits_per_ai_developer",
+    "credits_per_accepted_line",
+)  # more is neither good nor bad: gray deltas
 
 
-def kpi_tiles(kpis: list[Kpi], grain: str, per_row: int = 4, inverse: tuple[str, ...] = ()
-              ) -> None:
+def kpi_tiles(kpis: list[Kpi], grain: str, per_row: int = 4, inverse: tuple[str, ...] = ()) -> None:
     """Metric tiles: value in the latest complete period, delta against the period before."""
     for offset in range(0, len(kpis), per_row):
-        row = kpis[offset:offset + per_row]
+        row = kpis[offset : offset + per_row]
         columns = st.columns(per_row)
         for column, kpi in zip(columns, row):
-            when = (f"{grain.capitalize()} of {kpi.period:%Y-%m-%d}" if kpi.period is not None
-                    else "No data")
-            before = (f"vs {kpi.previous_period:%Y-%m-%d}" if kpi.previous_period is not None
-                      else "no earlier period")
-            column.metric(kpi.label, _format(kpi.value, kpi.unit), _format_delta(kpi),
-                          delta_color="inverse" if kpi.column in inverse
-                          else "off" if kpi.column in NEUTRAL else "normal",
-                          help=f"{kpi.definition}\n\n{when}, {before}.", border=True,
-                          delta_description=before if kpi.delta is not None else None)
+            when = (
+                f"{grain.capitalize()} of {kpi.period:%Y-%m-%d}"
+                if kpi.period is not None
+                else "No data"
+            )
+            before = (
+                f"vs {kpi.previous_period:%Y-%m-%d}"
+                if kpi.previous_period is not None
+                else "no earlier period"
+            )
+            column.metric(
+                kpi.label,
+                _format(kpi.value, kpi.unit),
+                _format_delta(kpi),
+                delta_color="inverse"
+                if kpi.column in inverse
+                else "off"
+                if kpi.column in NEUTRAL
+                else "normal",
+                help=f"{kpi.definition}\n\n{when}, {before}.",
+                border=True,
+                delta_description=before if kpi.delta is not None else None,
+            )
 
 
-def download_buttons(frame: pd.DataFrame, vendor: str, dataset: str, start: dt.date | None,
-                     end: dt.date | None, key: str) -> None:
+def download_buttons(
+    frame: pd.DataFrame,
+    vendor: str,
+    dataset: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    key: str,
+) -> None:
     """One button per format; the bytes are made when the button is clicked."""
     with st.container(horizontal=True):
         for fmt, spec in export.FORMATS.items():
             name = export.file_name(vendor, dataset, start, end, spec.ext)
             too_big = fmt == "xlsx" and len(frame) > export.XLSX_MAX_ROWS
             st.download_button(
-                spec.label, data=_writer(frame, fmt), file_name=name, mime=spec.mime,
-                key=f"{key}__{fmt}", on_click="ignore", icon=":material/download:",
+                spec.label,
+                data=_writer(frame, fmt),
+                file_name=name,
+                mime=spec.mime,
+                key=f"{key}__{fmt}",
+                on_click="ignore",
+                icon=":material/download:",
                 disabled=too_big or frame.empty,
-                help=(f"Too many rows for one Excel sheet ({len(frame):,})." if too_big
-                      else f"Download the {len(frame):,} rows shown as {name}"))
+                help=(
+                    f"Too many rows for one Excel sheet ({len(frame):,})."
+                    if too_big
+                    else f"Download the {len(frame):,} rows shown as {name}"
+                ),
+            )
 
 
 def _writer(frame: pd.DataFrame, fmt: str):
     def make() -> bytes:
         return export.to_bytes(frame, fmt)
+
     return make
 
 
-def dataframe(frame: pd.DataFrame, column_config: dict | None = None,
-              friendly_names: bool = True, **kwargs) -> None:
+def dataframe(
+    frame: pd.DataFrame, column_config: dict | None = None, friendly_names: bool = True, **kwargs
+) -> None:
     """A table without the index. Day columns (midnight UTC) show as dates; columns the caller
     did not label get "Sentence case" names unless `friendly_names` is off (Explore shows the
     exported column names)."""
     config = {}
     for column in frame.columns:
         series = frame[column]
-        if pd.api.types.is_datetime64_dtype(series) and (series.dropna().dt.normalize()
-                                                          == series.dropna()).all():
+        if (
+            pd.api.types.is_datetime64_dtype(series)
+            and (series.dropna().dt.normalize() == series.dropna()).all()
+        ):
             config[column] = st.column_config.DateColumn(
                 column.replace("_", " ").capitalize() if friendly_names else column,
-                format="YYYY-MM-DD")
+                format="YYYY-MM-DD",
+            )
         elif friendly_names and isinstance(column, str):
             config[column] = column.replace("_", " ").capitalize()
     config.update(column_config or {})
@@ -161,14 +222,19 @@ def dataframe(frame: pd.DataFrame, column_config: dict | None = None,
 def overview_columns(table: pd.DataFrame) -> dict:
     """Column settings for the joined table: labels, formats and definitions on hover."""
     from .metrics import METRICS
-    config = {"period": st.column_config.DateColumn("Period", format="YYYY-MM-DD"),
-              "period_end": st.column_config.DateColumn("Period end", format="YYYY-MM-DD"),
-              "complete": st.column_config.CheckboxColumn(
-                  "Whole period", help="The range covers the whole period.")}
+
+    config = {
+        "period": st.column_config.DateColumn("Period", format="YYYY-MM-DD"),
+        "period_end": st.column_config.DateColumn("Period end", format="YYYY-MM-DD"),
+        "complete": st.column_config.CheckboxColumn(
+            "Whole period", help="The range covers the whole period."
+        ),
+    }
     formats = {"usd": "dollar", "share": "percent", "credits": "%.1f", "count": "%d"}
     for column in table.columns:
         metric = METRICS.get(column)
         if metric:
             config[column] = st.column_config.NumberColumn(
-                metric.label, help=metric.definition, format=formats.get(metric.unit, "%.2f"))
+                metric.label, help=metric.definition, format=formats.get(metric.unit, "%.2f")
+            )
     return config

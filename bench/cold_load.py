@@ -12,6 +12,7 @@ For each load, on fresh clients (new sessions, new connections):
 
 Requests are counted from the server's own log (GET /_sandbox/requests), cleared between loads.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,8 @@ import statistics
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from connectors import BuilderClient, CodefreshClient, FirebenderClient
 from connectors.http import MAX_WORKERS
@@ -49,24 +50,21 @@ def _codefresh(url, today):
 
 # name -> load(url, today, start, end): each call builds its own fresh client.
 LOADS: dict[str, Callable] = {
-    "Builder org_metrics (day)":
-        lambda u, t, s, e: _builder(u, t).org_metrics(s, e, "day"),
-    "Builder org_space_metrics (day)":
-        lambda u, t, s, e: _builder(u, t).org_space_metrics(s, e, "day"),
-    "Builder space_metrics (day)":
-        lambda u, t, s, e: _builder(u, t).space_metrics(s, e, "day"),
-    "Builder org_users":
-        lambda u, t, s, e: _builder(u, t).org_users(s, e),
-    "Firebender daily_usage":
-        lambda u, t, s, e: _firebender(u, t).daily_usage(s, e),
-    "Firebender model_requests":
-        lambda u, t, s, e: _firebender(u, t).model_requests(s, e),
-    "Codefresh credit_consumption (day)":
-        lambda u, t, s, e: _codefresh(u, t).credit_consumption(s, e, "day"),
-    "Codefresh pipeline_credit_consumption (day)":
-        lambda u, t, s, e: _codefresh(u, t).pipeline_credit_consumption(s, e, "day"),
-    "Codefresh active_committers":
-        lambda u, t, s, e: _codefresh(u, t).active_committers(s, e),
+    "Builder org_metrics (day)": lambda u, t, s, e: _builder(u, t).org_metrics(s, e, "day"),
+    "Builder org_space_metrics (day)": lambda u, t, s, e: _builder(u, t).org_space_metrics(
+        s, e, "day"
+    ),
+    "Builder space_metrics (day)": lambda u, t, s, e: _builder(u, t).space_metrics(s, e, "day"),
+    "Builder org_users": lambda u, t, s, e: _builder(u, t).org_users(s, e),
+    "Firebender daily_usage": lambda u, t, s, e: _firebender(u, t).daily_usage(s, e),
+    "Firebender model_requests": lambda u, t, s, e: _firebender(u, t).model_requests(s, e),
+    "Codefresh credit_consumption (day)": lambda u, t, s, e: _codefresh(u, t).credit_consumption(
+        s, e, "day"
+    ),
+    "Codefresh pipeline_credit_consumption (day)": lambda u, t, s, e: _codefresh(
+        u, t
+    ).pipeline_credit_consumption(s, e, "day"),
+    "Codefresh active_committers": lambda u, t, s, e: _codefresh(u, t).active_committers(s, e),
 }
 ALL_AT_ONCE = "All endpoints at once"
 
@@ -78,8 +76,9 @@ def load_all(url, today, start, end) -> dict:
     def run(name, load):
         try:
             results[name] = load(url, today, start, end)
-        except BaseException as err:          # re-raised below, in the caller's thread
+        except BaseException as err:  # re-raised below, in the caller's thread
             errors.append(err)
+
     threads = [threading.Thread(target=run, args=item, name=item[0]) for item in LOADS.items()]
     for thread in threads:
         thread.start()
@@ -95,10 +94,10 @@ class LoadResult:
     name: str
     requests: int
     chain: int
-    walls: list[float] = field(default_factory=list)     # seconds, one per repetition
+    walls: list[float] = field(default_factory=list)  # seconds, one per repetition
     client_cpu: list[float] = field(default_factory=list)  # this process, all threads
     server_cpu: list[float] = field(default_factory=list)  # the server process
-    transport: list[float] = field(default_factory=list)   # the same requests, bare (seconds)
+    transport: list[float] = field(default_factory=list)  # the same requests, bare (seconds)
     rows: int = 0
     latency_ms: float = LATENCY_MS
     pool: int = MAX_WORKERS
@@ -161,8 +160,16 @@ def _rows(result) -> int:
     return len(result)
 
 
-def measure(server: SandboxProcess, name: str, load: Callable, today: dt.date, start: dt.date,
-            end: dt.date, repeat: int, replay_transport: bool = True) -> LoadResult:
+def measure(
+    server: SandboxProcess,
+    name: str,
+    load: Callable,
+    today: dt.date,
+    start: dt.date,
+    end: dt.date,
+    repeat: int,
+    replay_transport: bool = True,
+) -> LoadResult:
     result = None
     for _ in range(repeat):
         server.clear()
@@ -176,17 +183,21 @@ def measure(server: SandboxProcess, name: str, load: Callable, today: dt.date, s
         log = server.requests()
         requests, chain = count(log)
         if result is None:
-            result = LoadResult(name, requests, chain, rows=_rows(frames),
-                                latency_ms=server.latency_ms)
+            result = LoadResult(
+                name, requests, chain, rows=_rows(frames), latency_ms=server.latency_ms
+            )
         elif (requests, chain) != (result.requests, result.chain):
-            raise AssertionError(f"{name}: {requests} requests (chain {chain}) in one run, "
-                                 f"{result.requests} (chain {result.chain}) in another")
+            raise AssertionError(
+                f"{name}: {requests} requests (chain {chain}) in one run, "
+                f"{result.requests} (chain {result.chain}) in another"
+            )
         result.walls.append(wall)
         result.client_cpu.append(client_cpu)
         if server_before is not None and server_after is not None:
             result.server_cpu.append(server_after - server_before)
         if replay_transport:
             from .transport_replay import replay
+
             result.transport.append(replay(server.url, log))
     return result
 
@@ -202,26 +213,35 @@ class ColdLoadReport:
     results: list[LoadResult]
 
 
-def run(days: int = 365, latency_ms: float = LATENCY_MS, repeat: int = 3,
-        today: dt.date | None = None, stock_server: bool = False,
-        only: list[str] | None = None, log=print) -> ColdLoadReport:
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+def run(
+    days: int = 365,
+    latency_ms: float = LATENCY_MS,
+    repeat: int = 3,
+    today: dt.date | None = None,
+    stock_server: bool = False,
+    only: list[str] | None = None,
+    log=print,
+) -> ColdLoadReport:
+    today = today or dt.datetime.now(dt.UTC).date()
     start, end = today - dt.timedelta(days=days - 1), today
     names = [n for n in [*LOADS, ALL_AT_ONCE] if only is None or n in only]
     with SandboxProcess(latency_ms, today, stock=stock_server) as server:
         log(f"  sandbox server: {' '.join(server.command[1:])} -> {server.url}")
         started = time.perf_counter()
-        load_all(server.url, today, start, end)          # untimed: warms the server's caches
+        load_all(server.url, today, start, end)  # untimed: warms the server's caches
         warm = time.perf_counter() - started
         log(f"  warm-up pass (untimed): {warm:.1f} s")
         results = []
         for name in names:
             load = load_all if name == ALL_AT_ONCE else LOADS[name]
             # all at once: nine pools in the load, so a one-pool replay would not compare
-            result = measure(server, name, load, today, start, end, repeat,
-                             replay_transport=name != ALL_AT_ONCE)
-            log(f"  {name}: {result.requests} requests, wall {result.wall * 1000:.0f} ms "
-                f"(bound {result.bound * 1000:.0f} ms)")
+            result = measure(
+                server, name, load, today, start, end, repeat, replay_transport=name != ALL_AT_ONCE
+            )
+            log(
+                f"  {name}: {result.requests} requests, wall {result.wall * 1000:.0f} ms "
+                f"(bound {result.bound * 1000:.0f} ms)"
+            )
             results.append(result)
         command = " ".join(["python", *server.command[1:]])
     return ColdLoadReport(start, end, latency_ms, repeat, command, warm, results)

@@ -5,6 +5,7 @@ garbage collected between runs), measures each path's peak memory in its own sub
 (memory_probe.py; never timed with tracemalloc), and checks that ours and the baseline hold the
 same content.
 """
+
 from __future__ import annotations
 
 import gc
@@ -20,9 +21,9 @@ from pathlib import Path
 from . import frame_paths, model_pages
 from .server_process import PROJECT_DIR
 
-FASTER_THAN_BASELINE = 2.5     # ours at least this many times faster than json_normalize
-FLOOR_RATIO = 2.5              # ours at most this many times the orjson floor
-MEMORY_RATIO = 2.0             # ours' peak at most this many times the JSON bytes
+FASTER_THAN_BASELINE = 2.5  # ours at least this many times faster than json_normalize
+FLOOR_RATIO = 2.5  # ours at most this many times the orjson floor
+MEMORY_RATIO = 2.0  # ours' peak at most this many times the JSON bytes
 
 
 @dataclass
@@ -64,22 +65,36 @@ def _timed(path: str, pages: list[bytes]) -> tuple[float, object]:
 
 def probe_memory(path: str, pages_file: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
-    done = subprocess.run([sys.executable, "-m", "bench.memory_probe", path, str(pages_file)],
-                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.memory_probe", path, str(pages_file)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     if done.returncode:
         raise RuntimeError(f"memory probe {path} failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(records: int = model_pages.RECORDS, per_page: int = model_pages.PER_PAGE,
-        repeat: int = 3, memory: bool = True, log=print) -> FrameReport:
+def run(
+    records: int = model_pages.RECORDS,
+    per_page: int = model_pages.PER_PAGE,
+    repeat: int = 3,
+    memory: bool = True,
+    log=print,
+) -> FrameReport:
     started = time.perf_counter()
     pages = model_pages.make_pages(records, per_page)
-    report = FrameReport(records, len(pages), sum(map(len, pages)), repeat,
-                         time.perf_counter() - started)
-    log(f"  {records:,} records in {len(pages):,} pages, {report.json_bytes / 1e6:.0f} MB of "
-        f"JSON (made in {report.generate_seconds:.1f} s)")
+    report = FrameReport(
+        records, len(pages), sum(map(len, pages)), repeat, time.perf_counter() - started
+    )
+    log(
+        f"  {records:,} records in {len(pages):,} pages, {report.json_bytes / 1e6:.0f} MB of "
+        f"JSON (made in {report.generate_seconds:.1f} s)"
+    )
 
     # Content first (untimed): ours and the baseline must describe the same records.
     ours = frame_paths.ours(pages)
@@ -94,13 +109,15 @@ def run(records: int = model_pages.RECORDS, per_page: int = model_pages.PER_PAGE
     if parsed != records:
         report.differences.append(f"floor parsed {parsed} records, not {records}")
 
-    for round_ in range(repeat):                         # side by side: interleaved rounds
+    for round_ in range(repeat):  # side by side: interleaved rounds
         for path in frame_paths.PATHS:
             seconds, result = _timed(path, pages)
             del result
             report.times.setdefault(path, []).append(seconds)
-        log(f"  round {round_ + 1}/{repeat}: " + ", ".join(
-            f"{p} {report.times[p][-1]:.2f} s" for p in frame_paths.PATHS))
+        log(
+            f"  round {round_ + 1}/{repeat}: "
+            + ", ".join(f"{p} {report.times[p][-1]:.2f} s" for p in frame_paths.PATHS)
+        )
     if memory:
         with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
             pages_file = Path(folder) / "pages.jsonl"

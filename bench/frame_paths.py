@@ -1,18 +1,19 @@
 """The three ways of turning model-request pages into a frame that part 2 compares.
 
-    floor     orjson.loads of every page, nothing else: no conversion can be faster
-    ours      the connector's own per-page path: `FirebenderClient._request_pages` walking the
-              pages (each parsed by `VendorAPI._parse`, i.e. orjson.loads, then
-              `FrameBuilder(schemas.FIREBENDER_MODEL_REQUESTS).add(page["data"])`), then
-              `.frame()`. Only the network is replaced, by a replay of the pages.
-    baseline  the usual pandas way: json.loads per page, records concatenated,
-              pandas.json_normalize, pd.to_datetime(utc=True) on the timestamp
+floor     orjson.loads of every page, nothing else: no conversion can be faster
+ours      the connector's own per-page path: `FirebenderClient._request_pages` walking the
+          pages (each parsed by `VendorAPI._parse`, i.e. orjson.loads, then
+          `FrameBuilder(schemas.FIREBENDER_MODEL_REQUESTS).add(page["data"])`), then
+          `.frame()`. Only the network is replaced, by a replay of the pages.
+baseline  the usual pandas way: json.loads per page, records concatenated,
+          pandas.json_normalize, pd.to_datetime(utc=True) on the timestamp
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 import orjson
 import pandas as pd
@@ -21,12 +22,25 @@ from connectors import FirebenderClient
 from connectors.firebender import MODEL_REQUESTS
 from connectors.ranges import Window
 
-TOKENS = ("input_tokens", "cache_read_tokens", "output_tokens", "cache_write_tokens",
-          "total_tokens")
-CAMEL = {"input_tokens": "inputTokens", "cache_read_tokens": "cacheReadTokens",
-         "output_tokens": "outputTokens", "cache_write_tokens": "cacheWriteTokens",
-         "total_tokens": "totalTokens", "cost_usd": "costUsd", "timestamp": "timestamp",
-         "model": "model", "request_id": "requestId", "email": "email"}
+TOKENS = (
+    "input_tokens",
+    "cache_read_tokens",
+    "output_tokens",
+    "cache_write_tokens",
+    "total_tokens",
+)
+CAMEL = {
+    "input_tokens": "inputTokens",
+    "cache_read_tokens": "cacheReadTokens",
+    "output_tokens": "outputTokens",
+    "cache_write_tokens": "cacheWriteTokens",
+    "total_tokens": "totalTokens",
+    "cost_usd": "costUsd",
+    "timestamp": "timestamp",
+    "model": "model",
+    "request_id": "requestId",
+    "email": "email",
+}
 
 
 def floor(pages: Iterable[bytes]) -> int:
@@ -92,12 +106,17 @@ def summary(frame: pd.DataFrame, camel: bool = False) -> dict:
         "first timestamp": stamps.min(),
         "last timestamp": stamps.max(),
         "missing timestamps": int(stamps.isna().sum()),
-        "rows per model": {str(k): int(v) for k, v in
-                           frame[col("model")].astype(str).value_counts().sort_index().items()},
+        "rows per model": {
+            str(k): int(v)
+            for k, v in frame[col("model")].astype(str).value_counts().sort_index().items()
+        },
         "distinct request ids": int(frame[col("request_id")].nunique()),
     }
 
 
 def differences(a: dict, b: dict) -> list[str]:
-    return [f"{key}: {a.get(key)!r} != {b.get(key)!r}" for key in sorted(set(a) | set(b))
-            if a.get(key) != b.get(key)]
+    return [
+        f"{key}: {a.get(key)!r} != {b.get(key)!r}"
+        for key in sorted(set(a) | set(b))
+        if a.get(key) != b.get(key)
+    ]

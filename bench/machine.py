@@ -1,4 +1,5 @@
 """The machine a run happened on: CPUs, CPU model, versions, load, date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,9 @@ def load_average() -> str:
 def describe() -> dict[str, str]:
     import numpy
     import pandas
+
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": str(nproc()),
         "cpu": cpu_model(),
         "python": platform.python_version(),

@@ -7,6 +7,7 @@ path runs with its result kept, and the new VmHWM minus the baseline is what the
 its peak. Where /proc cannot be reset, `ru_maxrss` minus the baseline is used (the method is
 reported). Nothing is timed here.
 """
+
 from __future__ import annotations
 
 import gc
@@ -30,7 +31,7 @@ def status_kib(field: str) -> int | None:
 def reset_peak() -> bool:
     try:
         with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")        # 5: reset the peak resident set size to the current one
+            refs.write("5")  # 5: reset the peak resident set size to the current one
         return True
     except OSError:
         return False
@@ -42,20 +43,30 @@ def measure(path: str, pages_file: Path) -> dict:
 
     pages = list(iter_pages(pages_file))
     json_bytes = sum(len(page) for page in pages)
-    PATHS[path](pages[-1:])         # imports and first-call set-up (the last page ends the walk)
+    PATHS[path](pages[-1:])  # imports and first-call set-up (the last page ends the walk)
     gc.collect()
     baseline = status_kib("VmRSS")
     method = "VmHWM after clear_refs" if baseline is not None and reset_peak() else "ru_maxrss"
     if method == "ru_maxrss":
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = PATHS[path](pages)
-    peak = status_kib("VmHWM") if method.startswith("VmHWM") else \
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    result_bytes = (int(result.memory_usage(deep=True).sum()) if hasattr(result, "memory_usage")
-                    else 0)
-    return {"path": path, "json_bytes": json_bytes, "baseline_kib": baseline, "peak_kib": peak,
-            "added_bytes": (peak - baseline) * 1024, "result_bytes": result_bytes,
-            "method": method}
+    peak = (
+        status_kib("VmHWM")
+        if method.startswith("VmHWM")
+        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    )
+    result_bytes = (
+        int(result.memory_usage(deep=True).sum()) if hasattr(result, "memory_usage") else 0
+    )
+    return {
+        "path": path,
+        "json_bytes": json_bytes,
+        "baseline_kib": baseline,
+        "peak_kib": peak,
+        "added_bytes": (peak - baseline) * 1024,
+        "result_bytes": result_bytes,
+        "method": method,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

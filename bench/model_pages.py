@@ -9,11 +9,12 @@ millisecond timestamps with a Z, `mr_` + 24 hex request ids, the API's field ord
 made by the sandbox's own `encode_cursor`. Only the volume differs: a million requests over
 2025-12-31 .. 2026-11-22 is a larger organisation (about 3,000 requests a day) than the demo's.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import orjson
@@ -47,12 +48,13 @@ def make_pages(records: int = RECORDS, per_page: int = PER_PAGE, seed: int = SEE
     emails = [dev.email for dev in people]
     byok = np.array([dev.byok for dev in people])
     models = list(data.MODELS)
-    prices = np.array([data.MODELS[m] for m in models])       # (input, output, read, write)
+    prices = np.array([data.MODELS[m] for m in models])  # (input, output, read, write)
     modes = list(data.MODES)
 
     who = rng.integers(0, len(people), records)
-    stamps = np.sort(rng.integers(_day_ms(FIRST_DAY), _day_ms(LAST_DAY + dt.timedelta(days=1)),
-                                  records))
+    stamps = np.sort(
+        rng.integers(_day_ms(FIRST_DAY), _day_ms(LAST_DAY + dt.timedelta(days=1)), records)
+    )
     iso = np.datetime_as_string(stamps.astype("datetime64[ms]"), unit="ms")
     ids = rng.bytes(12 * records).hex()
     model = rng.choice(len(models), records, p=_weights(MODEL_WEIGHTS, len(models)))
@@ -60,8 +62,16 @@ def make_pages(records: int = RECORDS, per_page: int = PER_PAGE, seed: int = SEE
     read = np.where(rng.random(records) < 0.2, 0, rng.integers(2_000, 80_001, records))
     out = rng.integers(150, 4_001, records)
     write = np.where(rng.random(records) < 0.4, rng.integers(500, 6_001, records), 0)
-    cost = np.round((inp * prices[model, 0] + out * prices[model, 1] + read * prices[model, 2]
-                     + write * prices[model, 3]) / 1e6, 6)
+    cost = np.round(
+        (
+            inp * prices[model, 0]
+            + out * prices[model, 1]
+            + read * prices[model, 2]
+            + write * prices[model, 3]
+        )
+        / 1e6,
+        6,
+    )
     spend = np.where(byok[who], 0, np.where(rng.random(records) < 0.15, 1, 2))
     spend_names = ("byok", "on-demand", "included")
     mode = rng.choice(len(modes), records, p=_weights(MODE_WEIGHTS, len(modes)))
@@ -72,7 +82,7 @@ def make_pages(records: int = RECORDS, per_page: int = PER_PAGE, seed: int = SEE
         high = min(low + per_page, records)
         rows = [
             {
-                "requestId": f"mr_{ids[24 * i:24 * i + 24]}",
+                "requestId": f"mr_{ids[24 * i : 24 * i + 24]}",
                 "timestamp": f"{t}Z",
                 "email": emails[w],
                 "model": models[m],
@@ -86,13 +96,24 @@ def make_pages(records: int = RECORDS, per_page: int = PER_PAGE, seed: int = SEE
                 "mode": modes[o],
             }
             for i, t, w, m, a, b, c, d, usd, s, o in zip(
-                range(low, high), iso[low:high].tolist(), who[low:high].tolist(),
-                model[low:high].tolist(), inp[low:high].tolist(), read[low:high].tolist(),
-                out[low:high].tolist(), write[low:high].tolist(), cost[low:high].tolist(),
-                spend[low:high].tolist(), mode[low:high].tolist())
+                range(low, high),
+                iso[low:high].tolist(),
+                who[low:high].tolist(),
+                model[low:high].tolist(),
+                inp[low:high].tolist(),
+                read[low:high].tolist(),
+                out[low:high].tolist(),
+                write[low:high].tolist(),
+                cost[low:high].tolist(),
+                spend[low:high].tolist(),
+                mode[low:high].tolist(),
+            )
         ]
-        cursor = (encode_cursor((int(stamps[high - 1]), rows[-1]["requestId"]), digest)
-                  if high < records else None)
+        cursor = (
+            encode_cursor((int(stamps[high - 1]), rows[-1]["requestId"]), digest)
+            if high < records
+            else None
+        )
         pages.append(orjson.dumps({"data": rows, "nextCursor": cursor}))
     return pages
 

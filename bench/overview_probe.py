@@ -9,6 +9,7 @@ one JSON line with the results. Run by overview_rerun.py with a hermetic environ
                 Arrow datasets plus any inline `values` in its Vega-Lite spec), at each grain
     profile     (untimed) where the warm reruns spend their time, by line of the page
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,6 +53,7 @@ def charts(at) -> list[dict]:
     """Every Vega-Lite chart in the element tree: its title (the nearest subheader before it)
     and the rows of data it carries to the browser."""
     import pyarrow as pa
+
     found, heading = [], ""
     for element in _walk(at._tree):
         kind = type(element).__name__
@@ -66,13 +68,19 @@ def charts(at) -> list[dict]:
             arrow_rows += pa.ipc.open_stream(dataset.data.data).read_all().num_rows
         if proto.HasField("data") and proto.data.data:
             arrow_rows += pa.ipc.open_stream(proto.data.data).read_all().num_rows
-        found.append({"chart": heading or spec.get("title") or f"chart {len(found) + 1}",
-                      "rows": arrow_rows + _inline_rows(spec), "datasets": len(proto.datasets)})
+        found.append(
+            {
+                "chart": heading or spec.get("title") or f"chart {len(found) + 1}",
+                "rows": arrow_rows + _inline_rows(spec),
+                "datasets": len(proto.datasets),
+            }
+        )
     return found
 
 
 def _app(start: dt.date, end: dt.date, grain: str | None, timeout: float):
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     at.query_params["start"] = start.isoformat()
     at.query_params["end"] = end.isoformat()
@@ -91,17 +99,27 @@ def _is_demo(at) -> bool:
     return any("Demo data" in str(getattr(e, "value", "")) for e in _walk(at._tree))
 
 
-def probe(days: int = 365, reruns: int = 10, grains=("day", "week", "month"),
-          profile: bool = True, timeout: float = 300.0) -> dict:
+def probe(
+    days: int = 365,
+    reruns: int = 10,
+    grains=("day", "week", "month"),
+    profile: bool = True,
+    timeout: float = 300.0,
+) -> dict:
     if not PAGE.is_file():
         return {"status": "missing", "detail": f"{PAGE.relative_to(PROJECT_DIR)} does not exist"}
     import streamlit as st
     from streamlit.testing.v1 import AppTest
-    today = dt.datetime.now(dt.timezone.utc).date()
+
+    today = dt.datetime.now(dt.UTC).date()
     start = today - dt.timedelta(days=days - 1)
     st.cache_data.clear()
-    out: dict = {"status": "ok", "start": start.isoformat(), "end": today.isoformat(),
-                 "reruns": reruns}
+    out: dict = {
+        "status": "ok",
+        "start": start.isoformat(),
+        "end": today.isoformat(),
+        "reruns": reruns,
+    }
 
     at = _app(start, today, None, timeout)
     began = time.perf_counter()
@@ -131,6 +149,7 @@ def probe(days: int = 365, reruns: int = 10, grains=("day", "week", "month"),
 
     if profile:
         from .stack_sampler import StackSampler
+
         with StackSampler(str(PAGE), str(PROJECT_DIR)) as sampler:
             for _ in range(max(3, reruns // 2)):
                 at.run()
@@ -155,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     options = json.loads((argv or sys.argv[1:] or ["{}"])[0])
     try:
         result = probe(**options)
-    except Exception as err:      # reported, not raised: the parent prints what went wrong
+    except Exception as err:  # reported, not raised: the parent prints what went wrong
         result = {"status": "error", "detail": f"{type(err).__name__}: {err}"}
     print("BENCH-RESULT " + json.dumps(result, default=str))
     return 0

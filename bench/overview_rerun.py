@@ -2,6 +2,7 @@
 chart sends to the browser. Runs overview_probe.py in a fresh process whose environment holds no
 key, no base URL, no .env and no secrets (cwd and HOME are an empty temporary folder), so the
 app is in demo mode on its in-process sandbox."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ SETTING_SUFFIXES = ("_KEY", "_BASE_URL", "_USD_PER_CREDIT")
 
 @dataclass
 class OverviewReport:
-    status: str                     # ok | missing | error
+    status: str  # ok | missing | error
     detail: str = ""
     raw: dict = field(default_factory=dict)
 
@@ -48,30 +49,49 @@ class OverviewReport:
 
 
 def hermetic_env(home: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.endswith(SETTING_SUFFIXES) and not k.startswith(("BUILDER_", "FIREBENDER_",
-                                                                    "CODEFRESH_", "STREAMLIT_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(SETTING_SUFFIXES)
+        and not k.startswith(("BUILDER_", "FIREBENDER_", "CODEFRESH_", "STREAMLIT_"))
+    }
     env.update(APP_DOTENV="", APP_READ_SECRETS="0", HOME=home, PYTHONPATH=str(PROJECT_DIR))
     return env
 
 
-def run(reruns: int = 10, days: int = 365, grains=("day", "week", "month"), profile: bool = True,
-        timeout: float = 900.0, log=print) -> OverviewReport:
+def run(
+    reruns: int = 10,
+    days: int = 365,
+    grains=("day", "week", "month"),
+    profile: bool = True,
+    timeout: float = 900.0,
+    log=print,
+) -> OverviewReport:
     options = {"days": days, "reruns": reruns, "grains": list(grains), "profile": profile}
     with tempfile.TemporaryDirectory(prefix="bench-overview-") as home:
-        done = subprocess.run([sys.executable, "-m", "bench.overview_probe", json.dumps(options)],
-                              cwd=home, env=hermetic_env(home), capture_output=True, text=True,
-                              timeout=timeout, check=False)
-    line = next((ln for ln in reversed(done.stdout.splitlines())
-                 if ln.startswith("BENCH-RESULT ")), None)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.overview_probe", json.dumps(options)],
+            cwd=home,
+            env=hermetic_env(home),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    line = next(
+        (ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("BENCH-RESULT ")), None
+    )
     if line is None:
-        return OverviewReport("error", f"the probe exited with {done.returncode}: "
-                                       f"{done.stderr.strip()[-1500:]}")
+        return OverviewReport(
+            "error", f"the probe exited with {done.returncode}: {done.stderr.strip()[-1500:]}"
+        )
     raw = json.loads(line.removeprefix("BENCH-RESULT "))
     report = OverviewReport(raw.get("status", "error"), raw.get("detail", ""), raw)
     if report.status == "ok":
-        log(f"  cold run {raw['cold_seconds']:.1f} s, warm rerun median {report.median_ms:.0f} ms, "
-            f"most rows in one chart {report.max_rows}")
+        log(
+            f"  cold run {raw['cold_seconds']:.1f} s, warm rerun median {report.median_ms:.0f} ms, "
+            f"most rows in one chart {report.max_rows}"
+        )
     else:
         log(f"  overview: {report.status}: {report.detail}")
     return report

@@ -1,4 +1,5 @@
 """The benchmark's results as Markdown: one table per part, notes, and a table of targets."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ class Target:
     what: str
     measured: str
     target: str
-    margin: str          # relative to the target, positive = better than the target
-    met: bool | None     # None: not applicable
+    margin: str  # relative to the target, positive = better than the target
+    met: bool | None  # None: not applicable
 
 
 def _yes(met: bool | None) -> str:
@@ -39,20 +40,23 @@ def _median(values: list[float]) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[len(ordered) // 2] if len(ordered) % 2 else sum(ordered[len(ordered) // 2 - 1:
-                                                                           len(ordered) // 2 + 1]) / 2
+    return (
+        ordered[len(ordered) // 2]
+        if len(ordered) % 2
+        else sum(ordered[len(ordered) // 2 - 1 : len(ordered) // 2 + 1]) / 2
+    )
 
 
 def table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
     align = align or "l" + "r" * (len(header) - 1)
     marks = {"l": "---", "r": "---:", "c": ":---:"}
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join(marks[a] for a in align) + "|"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- part 1
+
 
 def _names(results) -> str:
     names = [r.name for r in results]
@@ -65,10 +69,12 @@ def _rounds_note(results) -> list[str]:
     for r in results:
         rounds = -(-r.requests // r.pool)
         if r.chain == 1 and r.requests > r.pool and r.requests % r.pool:
-            notes.append(f"- {r.name}: {r.requests} independent requests in a pool of {r.pool} "
-                         f"take {rounds} rounds, so even a perfect load needs {rounds} × latency "
-                         f"= {rounds / (r.requests / r.pool):.2f}× its bound (requests ÷ pool "
-                         f"is a fraction, rounds are not).")
+            notes.append(
+                f"- {r.name}: {r.requests} independent requests in a pool of {r.pool} "
+                f"take {rounds} rounds, so even a perfect load needs {rounds} × latency "
+                f"= {rounds / (r.requests / r.pool):.2f}× its bound (requests ÷ pool "
+                f"is a fraction, rounds are not)."
+            )
     return notes
 
 
@@ -77,21 +83,47 @@ def cold_load_section(report: cold_load.ColdLoadReport) -> tuple[str, list[Targe
     for r in report.results:
         client = _median(r.client_cpu)
         server = _median(r.server_cpu)
-        cpu = f"{client * 1000:,.0f} / " + (f"{server * 1000:,.0f} ms" if server is not None
-                                            else "? ms")
+        cpu = f"{client * 1000:,.0f} / " + (
+            f"{server * 1000:,.0f} ms" if server is not None else "? ms"
+        )
         bare = r.transport_wall
-        rows.append([r.name, f"{r.requests}", f"{r.chain}", _ms(r.wall),
-                     "—" if bare is None else _ms(bare), _ms(r.sequential),
-                     _ms(r.bound), f"{_x(r.speedup)} ({_x(r.ideal_speedup)})", _x(r.over_bound),
-                     cpu, f"{r.rows:,}", _yes(r.speedup_met), _yes(r.bound_met)])
-        targets.append(Target(f"cold load {r.name}: speed-up ≥ {cold_load.SPEEDUP_TARGET:g}×",
-                              _x(r.speedup), f"≥ {cold_load.SPEEDUP_TARGET:g}×",
-                              _at_least(r.speedup, cold_load.SPEEDUP_TARGET)
-                              if r.speedup_applies else f"ideal only {_x(r.ideal_speedup)}",
-                              r.speedup_met))
-        targets.append(Target(f"cold load {r.name}: wall ÷ bound ≤ {cold_load.BOUND_TARGET:g}×",
-                              _x(r.over_bound), f"≤ {cold_load.BOUND_TARGET:g}×",
-                              _at_most(r.over_bound, cold_load.BOUND_TARGET), r.bound_met))
+        rows.append(
+            [
+                r.name,
+                f"{r.requests}",
+                f"{r.chain}",
+                _ms(r.wall),
+                "—" if bare is None else _ms(bare),
+                _ms(r.sequential),
+                _ms(r.bound),
+                f"{_x(r.speedup)} ({_x(r.ideal_speedup)})",
+                _x(r.over_bound),
+                cpu,
+                f"{r.rows:,}",
+                _yes(r.speedup_met),
+                _yes(r.bound_met),
+            ]
+        )
+        targets.append(
+            Target(
+                f"cold load {r.name}: speed-up ≥ {cold_load.SPEEDUP_TARGET:g}×",
+                _x(r.speedup),
+                f"≥ {cold_load.SPEEDUP_TARGET:g}×",
+                _at_least(r.speedup, cold_load.SPEEDUP_TARGET)
+                if r.speedup_applies
+                else f"ideal only {_x(r.ideal_speedup)}",
+                r.speedup_met,
+            )
+        )
+        targets.append(
+            Target(
+                f"cold load {r.name}: wall ÷ bound ≤ {cold_load.BOUND_TARGET:g}×",
+                _x(r.over_bound),
+                f"≤ {cold_load.BOUND_TARGET:g}×",
+                _at_most(r.over_bound, cold_load.BOUND_TARGET),
+                r.bound_met,
+            )
+        )
     pool = report.results[0].pool if report.results else "?"
     lines = [
         f"## 1. Cold load: {(report.end - report.start).days + 1} days, every endpoint, sandbox "
@@ -102,18 +134,36 @@ def cold_load_section(report: cold_load.ColdLoadReport) -> tuple[str, list[Targe
         f"figure is the median of {report.repeat} cold load(s) on fresh clients (new sessions "
         f"and connections, demo keys). Pool size {pool} (`connectors.http.MAX_WORKERS`).",
         "",
-        table(["load", "requests", "longest chain", "wall", "bare transport", "sequential",
-               "bound", "speed-up (ideal)", "wall ÷ bound", "CPU client / server", "rows",
-               f"≥ {cold_load.SPEEDUP_TARGET:g}×", f"≤ {cold_load.BOUND_TARGET:g}×"],
-              rows, "lrrrrrrrrrrcc"),
+        table(
+            [
+                "load",
+                "requests",
+                "longest chain",
+                "wall",
+                "bare transport",
+                "sequential",
+                "bound",
+                "speed-up (ideal)",
+                "wall ÷ bound",
+                "CPU client / server",
+                "rows",
+                f"≥ {cold_load.SPEEDUP_TARGET:g}×",
+                f"≤ {cold_load.BOUND_TARGET:g}×",
+            ],
+            rows,
+            "lrrrrrrrrrrcc",
+        ),
         "",
         f"- The server's data caches were warmed first by one untimed pass of every load "
         f"({report.warm_seconds:.1f} s): the real APIs have no data-generation cost, so only "
         f"the latency ({report.latency_ms:g} ms) is left in each request."
-        + (" The server runs through bench/sandbox_launcher.py, which only widens the "
-           "sandbox's per-day data caches (model-request days are cached 160 at a time, fewer "
-           "than the ~330 days of a 365-day range, so a warm-up alone could not hold them)."
-           if "sandbox_launcher" in report.server_command else ""),
+        + (
+            " The server runs through bench/sandbox_launcher.py, which only widens the "
+            "sandbox's per-day data caches (model-request days are cached 160 at a time, fewer "
+            "than the ~330 days of a 365-day range, so a warm-up alone could not hold them)."
+            if "sandbox_launcher" in report.server_command
+            else ""
+        ),
         "- requests: counted in the server's own log (`GET /_sandbox/requests`, cleared between "
         "loads). sequential = requests × latency. bound = max(longest chain, requests ÷ pool) × "
         "latency; the longest chain is the most cursor pages in one model-request window (they "
@@ -124,7 +174,7 @@ def cold_load_section(report: cold_load.ColdLoadReport) -> tuple[str, list[Targe
         f"a load of k ≤ 4 requests is at most k× faster than sequential. The target is "
         f"meaningful for the multi-request loads and the all-at-once row.",
         *_rounds_note(report.results),
-        f"- \"{cold_load.ALL_AT_ONCE}\": every load in its own thread, each client with its own "
+        f'- "{cold_load.ALL_AT_ONCE}": every load in its own thread, each client with its own '
         f"session and pool; its bound still divides by one pool of {pool}, as specified.",
         "- bare transport: the same requests (from the log) sent again with the same "
         "dependencies in a pool of the same size through a plain session that only reads the "
@@ -140,42 +190,59 @@ def cold_load_section(report: cold_load.ColdLoadReport) -> tuple[str, list[Targe
 
 # ---------------------------------------------------------------- part 2
 
+
 def frames_section(report: frame_build.FrameReport) -> tuple[str, list[Target]]:
     labels = {
         "floor": "floor: `orjson.loads` of every page",
         "ours": "ours: the connector's per-page path (`_request_pages`: orjson → "
-                "`FrameBuilder.add` per page → `.frame()`)",
+        "`FrameBuilder.add` per page → `.frame()`)",
         "baseline": "baseline: `json.loads` per page, records concatenated, "
-                    "`pd.json_normalize`, `pd.to_datetime(utc=True)`",
+        "`pd.json_normalize`, `pd.to_datetime(utc=True)`",
     }
     rows = []
     for path in ("floor", "ours", "baseline"):
         memory = report.memory.get(path)
         mem_text = f"{memory['added_bytes'] / 1e6:,.0f} MB" if memory else "not measured"
         ratio = report.memory_ratio(path)
-        rows.append([labels[path], f"{report.best(path):.2f} s",
-                     ", ".join(f"{t:.2f}" for t in report.times[path]),
-                     _x(report.best(path) / report.best("floor")),
-                     _x(report.best("baseline") / report.best(path)),
-                     mem_text, "" if ratio is None else _x(ratio)])
+        rows.append(
+            [
+                labels[path],
+                f"{report.best(path):.2f} s",
+                ", ".join(f"{t:.2f}" for t in report.times[path]),
+                _x(report.best(path) / report.best("floor")),
+                _x(report.best("baseline") / report.best(path)),
+                mem_text,
+                "" if ratio is None else _x(ratio),
+            ]
+        )
     ours_memory = report.memory_ratio("ours")
     targets = [
-        Target("frames: ours faster than json_normalize",
-               _x(report.speedup), f"≥ {frame_build.FASTER_THAN_BASELINE:g}×",
-               _at_least(report.speedup, frame_build.FASTER_THAN_BASELINE),
-               report.speedup >= frame_build.FASTER_THAN_BASELINE),
-        Target("frames: ours ÷ the orjson floor", _x(report.floor_ratio),
-               f"≤ {frame_build.FLOOR_RATIO:g}×",
-               _at_most(report.floor_ratio, frame_build.FLOOR_RATIO),
-               report.floor_ratio <= frame_build.FLOOR_RATIO),
+        Target(
+            "frames: ours faster than json_normalize",
+            _x(report.speedup),
+            f"≥ {frame_build.FASTER_THAN_BASELINE:g}×",
+            _at_least(report.speedup, frame_build.FASTER_THAN_BASELINE),
+            report.speedup >= frame_build.FASTER_THAN_BASELINE,
+        ),
+        Target(
+            "frames: ours ÷ the orjson floor",
+            _x(report.floor_ratio),
+            f"≤ {frame_build.FLOOR_RATIO:g}×",
+            _at_most(report.floor_ratio, frame_build.FLOOR_RATIO),
+            report.floor_ratio <= frame_build.FLOOR_RATIO,
+        ),
     ]
     if ours_memory is not None:
-        targets.append(Target("frames: ours' peak memory ÷ JSON size", _x(ours_memory),
-                              f"≤ {frame_build.MEMORY_RATIO:g}×",
-                              _at_most(ours_memory, frame_build.MEMORY_RATIO),
-                              ours_memory <= frame_build.MEMORY_RATIO))
-    check = ("equal" if not report.differences else
-             "**DIFFERENT**: " + "; ".join(report.differences))
+        targets.append(
+            Target(
+                "frames: ours' peak memory ÷ JSON size",
+                _x(ours_memory),
+                f"≤ {frame_build.MEMORY_RATIO:g}×",
+                _at_most(ours_memory, frame_build.MEMORY_RATIO),
+                ours_memory <= frame_build.MEMORY_RATIO,
+            )
+        )
+    check = "equal" if not report.differences else "**DIFFERENT**: " + "; ".join(report.differences)
     s = report.ours_summary
     method = next((m["method"] for m in report.memory.values()), "")
     result_mb = report.memory.get("ours", {}).get("result_bytes", 0) / 1e6
@@ -183,15 +250,25 @@ def frames_section(report: frame_build.FrameReport) -> tuple[str, list[Target]]:
         f"## 2. {report.records:,} Firebender model-request records → typed DataFrame",
         "",
         f"{report.pages:,} pages of {report.records // max(1, report.pages):,} records as the "
-        f"API sends them (`{{\"data\": [...], \"nextCursor\": \"...\"}}` bytes), "
+        f'API sends them (`{{"data": [...], "nextCursor": "..."}}` bytes), '
         f"{report.json_bytes / 1e6:,.0f} MB of JSON in all; synthetic (numpy, seeded) with the "
         f"sandbox's roster, models, prices, modes and value ranges (bench/model_pages.py). Times: "
         f"best of {report.repeat} interleaved rounds. Peak memory: each path in its own "
         f"process, the peak resident set above the resident set with the pages already loaded "
         f"({method}), against the JSON size.",
         "",
-        table(["path", "best", "runs (s)", "÷ floor", "baseline ÷ this", "peak memory added",
-               "÷ JSON size"], rows),
+        table(
+            [
+                "path",
+                "best",
+                "runs (s)",
+                "÷ floor",
+                "baseline ÷ this",
+                "peak memory added",
+                "÷ JSON size",
+            ],
+            rows,
+        ),
         "",
         f"- Same content, ours vs baseline: **{check}** (rows {s.get('rows', 0):,}; sums of the "
         f"five token columns, e.g. total_tokens {s.get('sum total_tokens', 0):,}; cost "
@@ -205,24 +282,45 @@ def frames_section(report: frame_build.FrameReport) -> tuple[str, list[Target]]:
 
 # ---------------------------------------------------------------- part 3
 
+
 def overview_section(report: overview_rerun.OverviewReport) -> tuple[str, list[Target]]:
     title = "## 3. Warm rerun of the Overview page (AppTest), 365 days loaded"
     if report.status != "ok":
-        what = ("does not exist yet; this part runs once it does" if report.status == "missing"
-                else "could not be measured")
+        what = (
+            "does not exist yet; this part runs once it does"
+            if report.status == "missing"
+            else "could not be measured"
+        )
         return "\n".join([title, "", f"The Overview page {what}: {report.detail}"]), [
-            Target("overview: warm rerun median", "not measured",
-                   f"≤ {overview_rerun.RERUN_TARGET_MS:g} ms", "", None)]
+            Target(
+                "overview: warm rerun median",
+                "not measured",
+                f"≤ {overview_rerun.RERUN_TARGET_MS:g} ms",
+                "",
+                None,
+            )
+        ]
     raw = report.raw
     times = report.reruns_ms
     rows = [
-        ["first (cold) run: loads every endpoint through the in-process sandbox",
-         f"{raw['cold_seconds']:.2f} s", "", ""],
-        [f"warm rerun, median of {len(times)}", f"{report.median_ms:,.0f} ms "
-         f"(min {min(times):,.0f}, max {max(times):,.0f})",
-         f"≤ {overview_rerun.RERUN_TARGET_MS:g} ms", _yes(report.rerun_met)],
-        ["AppTest's own cost per rerun (a three-line app)",
-         f"{raw['harness_seconds'] * 1000:,.1f} ms", "", ""],
+        [
+            "first (cold) run: loads every endpoint through the in-process sandbox",
+            f"{raw['cold_seconds']:.2f} s",
+            "",
+            "",
+        ],
+        [
+            f"warm rerun, median of {len(times)}",
+            f"{report.median_ms:,.0f} ms (min {min(times):,.0f}, max {max(times):,.0f})",
+            f"≤ {overview_rerun.RERUN_TARGET_MS:g} ms",
+            _yes(report.rerun_met),
+        ],
+        [
+            "AppTest's own cost per rerun (a three-line app)",
+            f"{raw['harness_seconds'] * 1000:,.1f} ms",
+            "",
+            "",
+        ],
     ]
     grains = [g for g in raw["charts"] if g != "default"]
     names = [c["chart"] for c in raw["charts"]["default"]]
@@ -232,11 +330,13 @@ def overview_section(report: overview_rerun.OverviewReport) -> tuple[str, list[T
         for grain in grains:
             charts = raw["charts"][grain]
             cells.append(f"{charts[index]['rows']:,}" if index < len(charts) else "-")
-        worst = max([c["rows"] for g in raw["charts"].values() for c in g[index:index + 1]],
-                    default=0)
+        worst = max(
+            [c["rows"] for g in raw["charts"].values() for c in g[index : index + 1]], default=0
+        )
         chart_rows.append([name, *cells, _yes(worst <= overview_rerun.ROWS_TARGET)])
     lines = [
-        title, "",
+        title,
+        "",
         f"Demo mode ({'confirmed on the page' if raw.get('demo') else '**not confirmed**'}): "
         f"a fresh process with no key, no base URL, no .env (`APP_DOTENV=`), no secrets "
         f"(`APP_READ_SECRETS=0`, cwd and HOME an empty temporary folder). Range "
@@ -249,38 +349,59 @@ def overview_section(report: overview_rerun.OverviewReport) -> tuple[str, list[T
         f"`values`), per granularity (target ≤ {overview_rerun.ROWS_TARGET:,} whatever the "
         "range):",
         "",
-        table(["chart", *grains, f"≤ {overview_rerun.ROWS_TARGET:,}"], chart_rows,
-              "l" + "r" * len(grains) + "c"),
+        table(
+            ["chart", *grains, f"≤ {overview_rerun.ROWS_TARGET:,}"],
+            chart_rows,
+            "l" + "r" * len(grains) + "c",
+        ),
     ]
     for grain, problem in raw.get("grain_errors", {}).items():
         lines += ["", f"- At granularity {grain} the page raised: `{problem}` (not measured)."]
     if raw.get("profile"):
-        lines += ["", f"Where a warm rerun spends its time (sampled, untimed; "
-                      f"{raw['profile_samples']} samples): by line of the page; by innermost "
-                      f"project function; by the library that function was calling", ""]
+        lines += [
+            "",
+            f"Where a warm rerun spends its time (sampled, untimed; "
+            f"{raw['profile_samples']} samples): by line of the page; by innermost "
+            f"project function; by the library that function was calling",
+            "",
+        ]
         lines += [f"- {share:.0%} line {line}: `{text}`" for share, line, text in raw["profile"]]
-        lines += [""] + [f"- {share:.0%} `{name}`" for share, name in
-                         raw.get("profile_functions", [])]
-        lines += [""] + [f"- {share:.0%} {name}" for share, name in
-                         raw.get("profile_libraries", [])]
+        lines += [""] + [
+            f"- {share:.0%} `{name}`" for share, name in raw.get("profile_functions", [])
+        ]
+        lines += [""] + [
+            f"- {share:.0%} {name}" for share, name in raw.get("profile_libraries", [])
+        ]
     targets = [
-        Target("overview: warm rerun median", f"{report.median_ms:,.0f} ms",
-               f"≤ {overview_rerun.RERUN_TARGET_MS:g} ms",
-               _at_most(report.median_ms, overview_rerun.RERUN_TARGET_MS), report.rerun_met),
-        Target("overview: most rows in one chart", f"{report.max_rows:,}",
-               f"≤ {overview_rerun.ROWS_TARGET:,}",
-               _at_most(report.max_rows, overview_rerun.ROWS_TARGET), report.rows_met),
+        Target(
+            "overview: warm rerun median",
+            f"{report.median_ms:,.0f} ms",
+            f"≤ {overview_rerun.RERUN_TARGET_MS:g} ms",
+            _at_most(report.median_ms, overview_rerun.RERUN_TARGET_MS),
+            report.rerun_met,
+        ),
+        Target(
+            "overview: most rows in one chart",
+            f"{report.max_rows:,}",
+            f"≤ {overview_rerun.ROWS_TARGET:,}",
+            _at_most(report.max_rows, overview_rerun.ROWS_TARGET),
+            report.rows_met,
+        ),
     ]
     return "\n".join(lines), targets
 
 
 # ---------------------------------------------------------------- all together
 
+
 def document(machine: dict, sections: list[str], targets: list[Target], header: str) -> str:
     facts = " · ".join(f"{k}: {v}" for k, v in machine.items())
     rows = [[t.what, t.measured, t.target, t.margin, _yes(t.met)] for t in targets]
-    parts = [f"# Benchmark results\n\n{header}\n\nMachine: {facts}", *sections,
-             "## Targets\n\nmargin: how far the measurement is on the good side of the target, "
-             "as a share of the target (negative: missed).\n\n"
-             + table(["target", "measured", "target", "margin", "met"], rows, "lrrrc")]
+    parts = [
+        f"# Benchmark results\n\n{header}\n\nMachine: {facts}",
+        *sections,
+        "## Targets\n\nmargin: how far the measurement is on the good side of the target, "
+        "as a share of the target (negative: missed).\n\n"
+        + table(["target", "measured", "target", "margin", "met"], rows, "lrrrc"),
+    ]
     return "\n\n".join(parts) + "\n"

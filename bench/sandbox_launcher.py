@@ -8,12 +8,13 @@ a sequential warm pass evicts every day before it is asked for again and each ti
 regenerate them all (~1.5 s of server CPU). This launcher changes nothing else: same module,
 same arguments, same server. `python -m bench --stock-server` uses `connectors.sandbox` as is.
 """
+
 from __future__ import annotations
 
 import functools
 import sys
 
-CACHE_DAYS = 4096      # more days than the sandbox has data for (2025-01-01 .. today)
+CACHE_DAYS = 4096  # more days than the sandbox has data for (2025-01-01 .. today)
 CACHED_FUNCTIONS = ("model_requests", "firebender_usage", "builder_activity", "codefresh_day")
 
 
@@ -22,6 +23,7 @@ def widen_caches(days: int = CACHE_DAYS) -> list[str]:
     names re-wrapped (those whose cache was smaller). The vendor modules call them through the
     module (`data.model_requests(day)`), so the new cache is the one they use."""
     from connectors.sandbox import data
+
     widened = []
     for name in CACHED_FUNCTIONS:
         function = getattr(data, name, None)
@@ -36,9 +38,13 @@ def widen_caches(days: int = CACHE_DAYS) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     widened = widen_caches()
     from connectors.sandbox.__main__ import main as sandbox_main
+
     if widened:
-        print(f"(bench: sandbox caches widened to {CACHE_DAYS} days: {', '.join(widened)})",
-              file=sys.stderr, flush=True)
+        print(
+            f"(bench: sandbox caches widened to {CACHE_DAYS} days: {', '.join(widened)})",
+            file=sys.stderr,
+            flush=True,
+        )
     return sandbox_main(argv)
 
 

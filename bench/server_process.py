@@ -1,5 +1,6 @@
 """The sandbox server in its own process (so client and server run on different cores), and
 its request log over the admin routes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,9 @@ class SandboxProcess:
     `python -m connectors.sandbox --port 0 ...` (or the cache-widening launcher), reads the URL it
     prints, and stops it (by its own pid) on exit."""
 
-    def __init__(self, latency_ms: float, today: dt.date, stock: bool = False,
-                 start_timeout: float = 60.0):
+    def __init__(
+        self, latency_ms: float, today: dt.date, stock: bool = False, start_timeout: float = 60.0
+    ):
         self.latency_ms = latency_ms
         self.today = today
         self.module = "connectors.sandbox" if stock else "bench.sandbox_launcher"
@@ -34,15 +36,29 @@ class SandboxProcess:
 
     @property
     def command(self) -> list[str]:
-        return [sys.executable, "-m", self.module, "--port", "0", "--latency-ms",
-                f"{self.latency_ms:g}", "--today", self.today.isoformat()]
+        return [
+            sys.executable,
+            "-m",
+            self.module,
+            "--port",
+            "0",
+            "--latency-ms",
+            f"{self.latency_ms:g}",
+            "--today",
+            self.today.isoformat(),
+        ]
 
-    def __enter__(self) -> "SandboxProcess":
+    def __enter__(self) -> SandboxProcess:
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_KEY", "_BASE_URL"))}
         env["PYTHONPATH"] = str(PROJECT_DIR)
-        self.process = subprocess.Popen(self.command, cwd=PROJECT_DIR, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             self.url = self._read_url()
         except BaseException:
@@ -73,7 +89,7 @@ class SandboxProcess:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGINT)       # the server's own clean shutdown
+        process.send_signal(signal.SIGINT)  # the server's own clean shutdown
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

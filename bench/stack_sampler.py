@@ -6,6 +6,7 @@ being executed (the outermost frame of that file, i.e. the page's own statement)
 function of the project (not of a library) under it, and the library package that function was
 in when sampled.
 """
+
 from __future__ import annotations
 
 import linecache
@@ -28,7 +29,7 @@ def _package(frame) -> str | None:
 class StackSampler:
     def __init__(self, script: str, project: str | None = None, interval: float = 0.002):
         self.script = script
-        self.project = project          # also count the innermost function under this folder
+        self.project = project  # also count the innermost function under this folder
         self.interval = interval
         self.lines: Counter = Counter()
         self.functions: Counter = Counter()
@@ -37,7 +38,7 @@ class StackSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stack-sampler", daemon=True)
 
-    def __enter__(self) -> "StackSampler":
+    def __enter__(self) -> StackSampler:
         self._thread.start()
         return self
 
@@ -60,7 +61,9 @@ class StackSampler:
                             innermost = "(the page's own statement)"
                             library = library or _package(deeper)
                     elif innermost is None and self._own(name):
-                        innermost = f"{name[len(self.project):].lstrip('/')}:{frame.f_code.co_name}"
+                        innermost = (
+                            f"{name[len(self.project) :].lstrip('/')}:{frame.f_code.co_name}"
+                        )
                         library = _package(deeper)
                     deeper = frame
                     frame = frame.f_back
@@ -72,8 +75,12 @@ class StackSampler:
             time.sleep(self.interval)
 
     def _own(self, filename: str) -> bool:
-        return bool(self.project) and filename.startswith(self.project) and \
-            "/.venv/" not in filename and "site-packages" not in filename
+        return (
+            bool(self.project)
+            and filename.startswith(self.project)
+            and "/.venv/" not in filename
+            and "site-packages" not in filename
+        )
 
     def top_libraries(self, count: int = 6) -> list[tuple[float, str]]:
         """(share of samples, package) called by that innermost project function."""
@@ -88,5 +95,7 @@ class StackSampler:
     def top(self, count: int = 8) -> list[tuple[float, int, str]]:
         """(share of samples, line number, source text) of the busiest script lines."""
         total = max(1, self.samples)
-        return [(hits / total, line, linecache.getline(self.script, line).strip())
-                for line, hits in self.lines.most_common(count)]
+        return [
+            (hits / total, line, linecache.getline(self.script, line).strip())
+            for line, hits in self.lines.most_common(count)
+        ]

@@ -3,6 +3,7 @@ sent again with the same dependencies (a model-request window's pages one after 
 other request on its own) through a plain session in a pool of the same size, reading each body
 and nothing else. Its wall time is what the network and the server alone cost; the connector's
 own time is the load's wall minus it."""
+
 from __future__ import annotations
 
 import time
@@ -41,15 +42,21 @@ def replay(url: str, log: list[dict], pool: int = MAX_WORKERS) -> float:
 
     def send(chain):
         for record in chain:
-            params = [(name, value) for name, values in record["query"].items()
-                      for value in values]
+            params = [(name, value) for name, values in record["query"].items() for value in values]
             response = sessions[record["vendor"]].request(
-                record["method"], url + record["path"], params=params or None,
-                json=record["json"], headers=HEADERS[record["vendor"]], timeout=(5, 30))
-            response.content                       # read the body, parse nothing
+                record["method"],
+                url + record["path"],
+                params=params or None,
+                json=record["json"],
+                headers=HEADERS[record["vendor"]],
+                timeout=(5, 30),
+            )
+            _ = response.content  # read the body, parse nothing
             if response.status_code != record["status"]:
-                raise AssertionError(f"replay got {response.status_code} for {record['path']}, "
-                                     f"the load got {record['status']}")
+                raise AssertionError(
+                    f"replay got {response.status_code} for {record['path']}, "
+                    f"the load got {record['status']}"
+                )
 
     work = chains(log)
     started = time.perf_counter()

@@ -1,10 +1,11 @@
 """What the three clients share: settings lookup, the plan -> windows -> frame pipeline."""
+
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from itertools import repeat
-from typing import Callable
 
 import pandas as pd
 
@@ -37,13 +38,16 @@ class Client:
     def plan(self, endpoint: str, start, end, granularity=None) -> ranges.Plan:
         return ranges.plan(f"{self.vendor}.{endpoint}", start, end, granularity, self.today)
 
-    def fetch(self, plan: ranges.Plan, fetch_window: Callable, api: VendorAPI | None = None) -> list:
+    def fetch(
+        self, plan: ranges.Plan, fetch_window: Callable, api: VendorAPI | None = None
+    ) -> list:
         """Every window of `plan` through `fetch_window`, within the load's time budget."""
         api = api or self.api
         api.start_load()
         try:
-            return fetch_windows(fetch_window, plan.windows, max_workers=api.max_workers,
-                                 progress=self.progress)
+            return fetch_windows(
+                fetch_window, plan.windows, max_workers=api.max_workers, progress=self.progress
+            )
         finally:
             api.deadline = None
 
@@ -85,6 +89,9 @@ def data_rows(vendor: str, payload) -> list[dict]:
     """The documented `{"data": [ {...}, ... ]}` list, or a ResponseFormatError."""
     rows = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(rows, list) or not all(map(isinstance, rows, repeat(dict))):
-        raise ResponseFormatError(vendor, 'the response has no "data" list of rows; the API may '
-                                          'have changed. Try again later or report it.')
+        raise ResponseFormatError(
+            vendor,
+            'the response has no "data" list of rows; the API may '
+            "have changed. Try again later or report it.",
+        )
     return rows

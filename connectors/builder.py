@@ -1,4 +1,5 @@
 """Builder.io Fusion metrics: organization, per-space breakdown, space (with tokens), users."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,68 +15,105 @@ from .http import VendorAPI
 
 # [3p] Third-party code calls https://builder.io (some use https://cdn.builder.io).
 DEFAULT_BASE_URL = "https://builder.io"
-ORG_METRICS = "/api/v1/orgs/fusion/metrics"                   # [3p]
-SPACE_METRICS = "/api/v1/spaces/{space}/fusion/metrics"      # [guess] shape of space routes
-ORG_USERS = "/api/v1/orgs/fusion/users"                       # [3p] unverified endpoint
+ORG_METRICS = "/api/v1/orgs/fusion/metrics"  # [3p]
+SPACE_METRICS = "/api/v1/spaces/{space}/fusion/metrics"  # [guess] shape of space routes
+ORG_USERS = "/api/v1/orgs/fusion/users"  # [3p] unverified endpoint
 
 
 class BuilderClient(Client):
     vendor = "builder"
 
-    def __init__(self, private_key: str | None, space_public_key: str | None = None,
-                 base_url: str | None = None, session: requests.Session | None = None, *,
-                 space_private_key: str | None = None, today: dt.date | None = None,
-                 progress: Progress | None = None):
+    def __init__(
+        self,
+        private_key: str | None,
+        space_public_key: str | None = None,
+        base_url: str | None = None,
+        session: requests.Session | None = None,
+        *,
+        space_private_key: str | None = None,
+        today: dt.date | None = None,
+        progress: Progress | None = None,
+    ):
         super().__init__(today, progress)
         if not private_key and not space_private_key:
-            raise AuthError("builder", "no key given: set BUILDER_PRIVATE_KEY (an organization "
-                                       "private key from Builder's organization settings).")
+            raise AuthError(
+                "builder",
+                "no key given: set BUILDER_PRIVATE_KEY (an organization "
+                "private key from Builder's organization settings).",
+            )
         url = base_url_from_env("builder", DEFAULT_BASE_URL, base_url)
-        self.api = VendorAPI("builder", url, {"Authorization": f"Bearer {private_key or space_private_key}"},
-                             session, not_found_is_auth=True)
+        self.api = VendorAPI(
+            "builder",
+            url,
+            {"Authorization": f"Bearer {private_key or space_private_key}"},
+            session,
+            not_found_is_auth=True,
+        )
         self.space_public_key = space_public_key
         self.space_api = VendorAPI(
-            "builder", url, {"Authorization": f"Bearer {space_private_key or private_key}"},
-            self.api.session, not_found_is_auth=True)
+            "builder",
+            url,
+            {"Authorization": f"Bearer {space_private_key or private_key}"},
+            self.api.session,
+            not_found_is_auth=True,
+        )
 
-    def _periods(self, api: VendorAPI, path: str, endpoint: str, start, end,
-                 granularity: str) -> tuple[list[list[dict]], object]:
+    def _periods(
+        self, api: VendorAPI, path: str, endpoint: str, start, end, granularity: str
+    ) -> tuple[list[list[dict]], object]:
         plan = self.plan(endpoint, start, end, granularity)
 
         def one(window):
-            params = {"startDate": window.start.isoformat(), "endDate": window.end.isoformat(),
-                      "granularity": granularity}
+            params = {
+                "startDate": window.start.isoformat(),
+                "endDate": window.end.isoformat(),
+                "granularity": granularity,
+            }
             return data_rows("builder", api.get(path, params))
+
         return self.fetch(plan, one, api), plan
 
     def org_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period: lines, events, users and prompts for the whole organization."""
         pages, plan = self._periods(self.api, ORG_METRICS, "org_metrics", start, end, granularity)
-        frame = concat([build_frame(p, schemas.BUILDER_ORG_METRICS) for p in pages],
-                       schemas.BUILDER_ORG_METRICS)
+        frame = concat(
+            [build_frame(p, schemas.BUILDER_ORG_METRICS) for p in pages],
+            schemas.BUILDER_ORG_METRICS,
+        )
         return drop_repeats(trim(frame, "period", plan), ["period"])
 
     def org_space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period x space, from the organization response's `spaces` list."""
-        pages, plan = self._periods(self.api, ORG_METRICS, "org_space_metrics", start, end,
-                                    granularity)
+        pages, plan = self._periods(
+            self.api, ORG_METRICS, "org_space_metrics", start, end, granularity
+        )
         builder = FrameBuilder(schemas.BUILDER_ORG_SPACE_METRICS)
         for rows in pages:
-            builder.add([{**space, "period": row.get("period")} for row in rows
-                         for space in ((row.get("metrics") or {}).get("spaces") or [])
-                         if isinstance(space, dict)])
+            builder.add(
+                [
+                    {**space, "period": row.get("period")}
+                    for row in rows
+                    for space in ((row.get("metrics") or {}).get("spaces") or [])
+                    if isinstance(space, dict)
+                ]
+            )
         frame = builder.frame()
         return drop_repeats(trim(frame, "period", plan), ["period", "space_id"])
 
     def space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period for the space `space_public_key`, with tokens."""
         if not self.space_public_key:
-            raise AuthError("builder", "space metrics need the space's public key: set "
-                                       "BUILDER_SPACE_PUBLIC_KEY (and BUILDER_SPACE_PRIVATE_KEY).")
+            raise AuthError(
+                "builder",
+                "space metrics need the space's public key: set "
+                "BUILDER_SPACE_PUBLIC_KEY (and BUILDER_SPACE_PRIVATE_KEY).",
+            )
         path = SPACE_METRICS.format(space=requests.utils.quote(self.space_public_key, safe=""))
         pages, plan = self._periods(self.space_api, path, "space_metrics", start, end, granularity)
-        frame = concat([build_frame(p, schemas.BUILDER_SPACE_METRICS) for p in pages],
-                       schemas.BUILDER_SPACE_METRICS)
+        frame = concat(
+            [build_frame(p, schemas.BUILDER_SPACE_METRICS) for p in pages],
+            schemas.BUILDER_SPACE_METRICS,
+        )
         return drop_repeats(trim(frame, "period", plan), ["period"])
 
     def org_users(self, start, end) -> pd.DataFrame:
@@ -85,5 +123,6 @@ class BuilderClient(Client):
         def one(window):
             params = {"startDate": window.start.isoformat(), "endDate": window.end.isoformat()}
             return data_rows("builder", self.api.get(ORG_USERS, params))
+
         rows = self.fetch(plan, one)[0]
         return drop_repeats(build_frame(rows, schemas.BUILDER_ORG_USERS), ["user_id"])

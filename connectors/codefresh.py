@@ -1,4 +1,5 @@
 """Codefresh analytics reports: credits, pipeline credits, active committers, any other report."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,10 +13,10 @@ from .errors import AuthError, InvalidRangeError, ResponseFormatError, ServerErr
 from .frames import build_frame, concat
 from .http import VendorAPI
 
-DEFAULT_BASE_URL = "https://g.codefresh.io"                      # [doc]; on-premises differ
-REPORT_PATH = "/api/analytics/reports/{name}"                    # [doc]
-METADATA_PATH = "/api/analytics/metadata"                        # [doc]
-NO_DATA_MESSAGE = "could not get analytics report"               # [doc] 500: no data
+DEFAULT_BASE_URL = "https://g.codefresh.io"  # [doc]; on-premises differ
+REPORT_PATH = "/api/analytics/reports/{name}"  # [doc]
+METADATA_PATH = "/api/analytics/metadata"  # [doc]
+NO_DATA_MESSAGE = "could not get analytics report"  # [doc] 500: no data
 
 # Reports whose range rules we know (connectors/ranges.py); others go out as asked.
 ENDPOINTS = {
@@ -28,16 +29,29 @@ ENDPOINTS = {
 class CodefreshClient(Client):
     vendor = "codefresh"
 
-    def __init__(self, api_key: str, base_url: str | None = None,
-                 session: requests.Session | None = None, *, today: dt.date | None = None,
-                 progress: Progress | None = None):
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str | None = None,
+        session: requests.Session | None = None,
+        *,
+        today: dt.date | None = None,
+        progress: Progress | None = None,
+    ):
         super().__init__(today, progress)
         if not api_key:
-            raise AuthError("codefresh", "no key given: set CODEFRESH_API_KEY (User Settings -> "
-                                         "API keys, with Analytics access).")
+            raise AuthError(
+                "codefresh",
+                "no key given: set CODEFRESH_API_KEY (User Settings -> "
+                "API keys, with Analytics access).",
+            )
         # [doc] The raw key, without "Bearer".
-        self.api = VendorAPI("codefresh", base_url_from_env("codefresh", DEFAULT_BASE_URL, base_url),
-                             {"Authorization": api_key}, session)
+        self.api = VendorAPI(
+            "codefresh",
+            base_url_from_env("codefresh", DEFAULT_BASE_URL, base_url),
+            {"Authorization": api_key},
+            session,
+        )
 
     def report(self, name: str, start, end, granularity: str | None = None) -> pd.DataFrame:
         """Rows `key, period, value` (+ any other field); with no granularity one row per key
@@ -50,16 +64,24 @@ class CodefreshClient(Client):
 
         def one(window):
             params = ([("granularity", granularity)] if granularity else []) + [
-                ("dateRange", window.start.isoformat()), ("dateRange", window.end.isoformat())]
+                ("dateRange", window.start.isoformat()),
+                ("dateRange", window.end.isoformat()),
+            ]
             try:
                 rows = data_rows("codefresh", self.api.get(path, params))
             except ServerError as err:
-                if err.status == 500 and NO_DATA_MESSAGE in (getattr(err, "api_message", "") or "").lower():
-                    return []   # the vendor's way of saying "no data for this combination"
+                if (
+                    err.status == 500
+                    and NO_DATA_MESSAGE in (getattr(err, "api_message", "") or "").lower()
+                ):
+                    return []  # the vendor's way of saying "no data for this combination"
                 raise
             return rows
-        frames = [build_frame(rows, schemas.CODEFRESH_REPORT, keep_extra=True)
-                  for rows in self.fetch(plan, one)]
+
+        frames = [
+            build_frame(rows, schemas.CODEFRESH_REPORT, keep_extra=True)
+            for rows in self.fetch(plan, one)
+        ]
         frame = concat(frames, schemas.CODEFRESH_REPORT)
         if granularity is None:
             return _sum_per_key(frame, plan.start)
@@ -68,7 +90,9 @@ class CodefreshClient(Client):
     def credit_consumption(self, start, end, granularity: str | None = None) -> pd.DataFrame:
         return self.report("creditConsumption", start, end, granularity)
 
-    def pipeline_credit_consumption(self, start, end, granularity: str | None = None) -> pd.DataFrame:
+    def pipeline_credit_consumption(
+        self, start, end, granularity: str | None = None
+    ) -> pd.DataFrame:
         return self.report("pipelineCreditConsumption", start, end, granularity)
 
     def active_committers(self, start, end) -> pd.DataFrame:
@@ -80,8 +104,9 @@ class CodefreshClient(Client):
         payload = self.api.get(METADATA_PATH)
         reports = payload.get("reports") if isinstance(payload, dict) else None
         if not isinstance(reports, list):
-            raise ResponseFormatError("codefresh", 'the metadata has no "reports" list; the API '
-                                                   'may have changed.')
+            raise ResponseFormatError(
+                "codefresh", 'the metadata has no "reports" list; the API may have changed.'
+            )
         rows = []
         for report in reports:
             if not isinstance(report, dict):
@@ -94,12 +119,16 @@ class CodefreshClient(Client):
 
 def _single_window(name, start, end, granularity, today) -> ranges.Plan:
     """A report with no rules on file: one request, checked only for order and the future."""
-    start, end = (ranges.as_date(v, what, ranges.EndpointRules("codefresh", name, {}))
-                  for v, what in ((start, "Start"), (end, "End")))
+    start, end = (
+        ranges.as_date(v, what, ranges.EndpointRules("codefresh", name, {}))
+        for v, what in ((start, "Start"), (end, "End"))
+    )
     today = today or ranges.utc_today()
     if end < start or end > today:
-        raise InvalidRangeError("codefresh", f"{name}: choose a range that starts on or before "
-                                             f"its end and ends by {today}.")
+        raise InvalidRangeError(
+            "codefresh",
+            f"{name}: choose a range that starts on or before its end and ends by {today}.",
+        )
     return ranges.Plan(name, granularity, start, end, (ranges.Window(start, end),))
 
 

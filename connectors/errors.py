@@ -4,6 +4,7 @@ Every error names the vendor and says what a person can do about it. Messages ar
 our own words and the API's error text only: request headers (where keys live) never enter them,
 and any text that came back from a vendor is passed through `redact` first.
 """
+
 from __future__ import annotations
 
 VENDOR_NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh": "Codefresh"}
@@ -12,8 +13,9 @@ VENDOR_NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh"
 class ConnectorError(Exception):
     """A vendor call that did not give data. `str(err)` is the message for a person."""
 
-    def __init__(self, vendor: str, message: str, status: int | None = None,
-                 body_excerpt: str | None = None):
+    def __init__(
+        self, vendor: str, message: str, status: int | None = None, body_excerpt: str | None = None
+    ):
         self.vendor = vendor
         self.status = status
         self.message = message

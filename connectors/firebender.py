@@ -1,4 +1,5 @@
 """Firebender organization usage: daily usage per user, and model requests (cursor pages)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,11 +13,11 @@ from .errors import AuthError, ResponseFormatError
 from .frames import FrameBuilder
 from .http import VendorAPI
 
-DEFAULT_BASE_URL = "https://api.firebender.com"                 # [doc]
-DAILY_USAGE = "/v2/organization/daily-usage-data"               # [doc]
-MODEL_REQUESTS = "/v2/organization/model-requests"              # [doc]
-PAGE_LIMIT = 500                                                # [doc] limit caps at 500
-MAX_PAGES_PER_WINDOW = 10_000   # a guard against a cursor that never ends
+DEFAULT_BASE_URL = "https://api.firebender.com"  # [doc]
+DAILY_USAGE = "/v2/organization/daily-usage-data"  # [doc]
+MODEL_REQUESTS = "/v2/organization/model-requests"  # [doc]
+PAGE_LIMIT = 500  # [doc] limit caps at 500
+MAX_PAGES_PER_WINDOW = 10_000  # a guard against a cursor that never ends
 
 _DAY_MS = 86_400_000
 
@@ -33,15 +34,28 @@ def day_end_ms(day: dt.date) -> int:
 class FirebenderClient(Client):
     vendor = "firebender"
 
-    def __init__(self, api_key: str, base_url: str | None = None,
-                 session: requests.Session | None = None, *, today: dt.date | None = None,
-                 progress: Progress | None = None):
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str | None = None,
+        session: requests.Session | None = None,
+        *,
+        today: dt.date | None = None,
+        progress: Progress | None = None,
+    ):
         super().__init__(today, progress)
         if not api_key:
-            raise AuthError("firebender", "no key given: set FIREBENDER_API_KEY (an organization "
-                                          "API key from Settings -> API Keys).")
-        self.api = VendorAPI("firebender", base_url_from_env("firebender", DEFAULT_BASE_URL, base_url),
-                             {"X-API-Key": api_key}, session)
+            raise AuthError(
+                "firebender",
+                "no key given: set FIREBENDER_API_KEY (an organization "
+                "API key from Settings -> API Keys).",
+            )
+        self.api = VendorAPI(
+            "firebender",
+            base_url_from_env("firebender", DEFAULT_BASE_URL, base_url),
+            {"X-API-Key": api_key},
+            session,
+        )
 
     def daily_usage(self, start, end) -> pd.DataFrame:
         """One row per user per day."""
@@ -50,9 +64,10 @@ class FirebenderClient(Client):
         def one(window):
             body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end)}
             return data_rows("firebender", self.api.post(DAILY_USAGE, body))
+
         builder = FrameBuilder(schemas.FIREBENDER_DAILY_USAGE)
         for rows in self.fetch(plan, one):
-            builder.add(rows)              # one frame for every window: no per-window frames
+            builder.add(rows)  # one frame for every window: no per-window frames
         frame = builder.frame()
         frame = drop_repeats(trim(frame, "date", plan), ["date", "email"])
         return frame.sort_values(["date", "email"], ignore_index=True) if len(frame) else frame
@@ -62,14 +77,17 @@ class FirebenderClient(Client):
         plan = self.plan("model_requests", start, end)
         builders = self.fetch(plan, lambda window: self._request_pages(window, email))
         for other in builders[1:]:
-            builders[0].extend(other)      # columns joined as they are: one frame, no concat
+            builders[0].extend(other)  # columns joined as they are: one frame, no concat
         return drop_repeats(trim(builders[0].frame(), "timestamp", plan), ["request_id"])
 
     def _request_pages(self, window, email: str | None) -> FrameBuilder:
         """Every page of one window, converted page by page (memory stays near one page)."""
         builder = FrameBuilder(schemas.FIREBENDER_MODEL_REQUESTS)
-        body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end),
-                "limit": PAGE_LIMIT}
+        body = {
+            "startDate": day_start_ms(window.start),
+            "endDate": day_end_ms(window.end),
+            "limit": PAGE_LIMIT,
+        }
         if email:
             body["email"] = email
         seen: set[str] = set()
@@ -80,10 +98,16 @@ class FirebenderClient(Client):
             if cursor is None:
                 return builder
             if not isinstance(cursor, str) or cursor in seen:
-                raise ResponseFormatError("firebender", "the API sent a page cursor it had "
-                                                        "already sent, so paging would never end. "
-                                                        "Try again later.")
+                raise ResponseFormatError(
+                    "firebender",
+                    "the API sent a page cursor it had "
+                    "already sent, so paging would never end. "
+                    "Try again later.",
+                )
             seen.add(cursor)
             body = {**body, "cursor": cursor}
-        raise ResponseFormatError("firebender", f"more than {MAX_PAGES_PER_WINDOW} pages for "
-                                                f"{window.start}..{window.end}; choose a shorter range.")
+        raise ResponseFormatError(
+            "firebender",
+            f"more than {MAX_PAGES_PER_WINDOW} pages for "
+            f"{window.start}..{window.end}; choose a shorter range.",
+        )

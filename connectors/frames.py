@@ -5,11 +5,12 @@ so a million records never sit in memory as Python dicts; `frame()` joins the pa
 conversion per column. Values are read leniently: numbers that arrive as strings are parsed,
 missing fields and nulls become NA, unparseable values become NA rather than failing the load.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import itemgetter
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,23 +49,31 @@ def _instants(values, offsets_first: bool = True) -> np.ndarray:
     except _ARROW_ERRORS:
         text = None
     if text is not None:
-        for target in ((_ARROW_INSTANT, _ARROW_NAIVE) if offsets_first else
-                       (_ARROW_NAIVE, _ARROW_INSTANT)):
+        for target in (
+            (_ARROW_INSTANT, _ARROW_NAIVE) if offsets_first else (_ARROW_NAIVE, _ARROW_INSTANT)
+        ):
             try:
-                return pc.cast(text, target).to_numpy(zero_copy_only=False).astype(
-                    "datetime64[ns]", copy=False)
+                return (
+                    pc.cast(text, target)
+                    .to_numpy(zero_copy_only=False)
+                    .astype("datetime64[ns]", copy=False)
+                )
             except _ARROW_ERRORS:
                 pass
-    stamps = pd.to_datetime(pd.Series(list(values), dtype=object), format="ISO8601", utc=True,
-                            errors="coerce")
+    stamps = pd.to_datetime(
+        pd.Series(list(values), dtype=object), format="ISO8601", utc=True, errors="coerce"
+    )
     return stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
 
 def snake_case(name: str) -> str:
     out = []
     for i, ch in enumerate(name):
-        if ch.isupper() and i and (not name[i - 1].isupper() or
-                                   (i + 1 < len(name) and name[i + 1].islower())):
+        if (
+            ch.isupper()
+            and i
+            and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower()))
+        ):
             out.append("_")
         out.append(ch.lower())
     return "".join(out).replace("-", "_").replace(" ", "_")
@@ -83,13 +92,14 @@ def _getter(path: tuple[str, ...]):
                 value = value.get(key) if isinstance(value, dict) else None
             values.append(value)
         return values
+
     return get
 
 
 def _numbers(values: list, integer: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """(values, NA mask or None) from a page of JSON numbers, strings or nulls."""
     if not integer:
-        try:    # numbers, numeric text and nulls (NaN) in one C pass; float() semantics
+        try:  # numbers, numeric text and nulls (NaN) in one C pass; float() semantics
             array = np.array(values, dtype=np.float64)
             if array.ndim == 1:
                 return array, None
@@ -143,11 +153,14 @@ class FrameBuilder:
         # Top-level fields are read in one C-level pass per page (itemgetter + zip); a page
         # where one is missing falls back to per-field .get().
         self._flat = [f for f in self.fields if len(f.path) == 1]
-        self._flat_get = itemgetter(*[f.path[0] for f in self._flat]) if len(self._flat) > 1 else None
+        self._flat_get = (
+            itemgetter(*[f.path[0] for f in self._flat]) if len(self._flat) > 1 else None
+        )
         self._known_keys = {f.path[0] for f in self.fields}
         self._parts: dict[str, list] = {f.column: [] for f in self.fields}
-        self._categories: dict[str, dict] = {f.column: {None: -1} for f in self.fields
-                                             if f.kind == "category"}
+        self._categories: dict[str, dict] = {
+            f.column: {None: -1} for f in self.fields if f.kind == "category"
+        }
         self._extra: dict[str, list] = {}
         self.rows = 0
 
@@ -174,7 +187,7 @@ class FrameBuilder:
             self._add_extra(records)
         self.rows += len(records)
 
-    def extend(self, other: "FrameBuilder") -> None:
+    def extend(self, other: FrameBuilder) -> None:
         """Append the rows another builder of the same fields collected, as they are: no frame is
         built (category codes are mapped onto this builder's categories)."""
         if other.fields != self.fields or other._extra or self._extra:
@@ -183,9 +196,15 @@ class FrameBuilder:
             theirs = other._parts[f.column]
             if f.kind == "category":
                 index = self._categories[f.column]
-                lookup = np.array([index.setdefault(k, len(index) - 1)
-                                   for k in other._categories[f.column] if k is not None] + [-1],
-                                  dtype=np.int32)
+                lookup = np.array(
+                    [
+                        index.setdefault(k, len(index) - 1)
+                        for k in other._categories[f.column]
+                        if k is not None
+                    ]
+                    + [-1],
+                    dtype=np.int32,
+                )
                 theirs = [lookup[codes] for codes in theirs]
             self._parts[f.column].extend(theirs)
         self.rows += other.rows
@@ -203,14 +222,17 @@ class FrameBuilder:
         """Category codes against the categories seen so far (pd.factorize per page, then a
         lookup of the page's few distinct values)."""
         index = self._categories[column]
-        try:        # the usual page: every value already a known category (or None)
+        try:  # the usual page: every value already a known category (or None)
             return np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
         except (KeyError, TypeError):
             pass
         page_codes, uniques = pd.factorize(np.array(values, dtype=object))
-        lookup = np.array([index.setdefault(u if isinstance(u, str) else str(u), len(index) - 1)
-                           for u in uniques] + [-1], dtype=np.int32)
-        return lookup[page_codes]       # factorize's -1 (missing) picks the trailing -1
+        lookup = np.array(
+            [index.setdefault(u if isinstance(u, str) else str(u), len(index) - 1) for u in uniques]
+            + [-1],
+            dtype=np.int32,
+        )
+        return lookup[page_codes]  # factorize's -1 (missing) picks the trailing -1
 
     def _add_extra(self, records: list[dict]) -> None:
         unknown = {k for r in records for k in r} - self._known_keys
@@ -229,8 +251,11 @@ class FrameBuilder:
     def _column(self, f: Field):
         part = self._parts[f.column]
         if f.kind in ("int", "float", "day_ms"):
-            data = np.concatenate([p[0] for p in part]) if part else (
-                np.empty(0, dtype=np.float64) if f.kind == "float" else EMPTY_INT)
+            data = (
+                np.concatenate([p[0] for p in part])
+                if part
+                else (np.empty(0, dtype=np.float64) if f.kind == "float" else EMPTY_INT)
+            )
             masks = [p[1] if p[1] is not None else np.zeros(len(p[0]), dtype=bool) for p in part]
             mask = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
             if f.kind == "float":
@@ -260,6 +285,7 @@ class FrameBuilder:
 def _booleans(values: list):
     if values and all(map(isinstance, values, repeat(bool))):
         return pd.array(np.array(values, dtype=bool), dtype="boolean")
+
     def one(v):
         if isinstance(v, str):
             return {"true": True, "false": False}.get(v.strip().lower())
@@ -268,11 +294,13 @@ def _booleans(values: list):
         if isinstance(v, (int, float)):
             return bool(v)
         return None
+
     return pd.array([one(v) for v in values], dtype="boolean")
 
 
-def build_frame(records: Iterable[dict], fields: Sequence[Field],
-                keep_extra: bool = False) -> pd.DataFrame:
+def build_frame(
+    records: Iterable[dict], fields: Sequence[Field], keep_extra: bool = False
+) -> pd.DataFrame:
     builder = FrameBuilder(fields, keep_extra)
     builder.add(list(records))
     return builder.frame()

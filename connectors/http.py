@@ -10,12 +10,13 @@ timeout. A load (one client call, all its windows and pages) starts no request a
 `LOAD_BUDGET_SECONDS`, and stops at the first window that fails for good (`fetch_windows`), so it
 ends within LOAD_BUDGET_SECONDS + one request's worst case.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -23,8 +24,17 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
 from urllib3.util.retry import Retry
 
-from .errors import (AuthError, ConnectorError, RateLimitError, ReportPendingError,
-                     RequestRejectedError, ResponseFormatError, ServerError, VENDOR_NAMES, redact)
+from .errors import (
+    VENDOR_NAMES,
+    AuthError,
+    ConnectorError,
+    RateLimitError,
+    ReportPendingError,
+    RequestRejectedError,
+    ResponseFormatError,
+    ServerError,
+    redact,
+)
 
 try:  # the fastest JSON parser when it is installed (it is in requirements.txt)
     import orjson as _json
@@ -40,12 +50,12 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
 RETRY_BUDGET_SECONDS = 30.0
-LOAD_BUDGET_SECONDS = 120.0    # no new request starts later than this into one load
+LOAD_BUDGET_SECONDS = 120.0  # no new request starts later than this into one load
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
 BACKOFF_JITTER = 0.5
-MAX_ATTEMPTS = 25              # a count cap under the time budget; the budget usually ends first
-MAX_WORKERS = 10               # windows fetched side by side for one load
+MAX_ATTEMPTS = 25  # a count cap under the time budget; the budget usually ends first
+MAX_WORKERS = 10  # windows fetched side by side for one load
 MAX_RESPONSE_BYTES = 64 * 2**20
 
 # Statuses worth another try, per vendor. Codefresh's 500 means "no data for this combination"
@@ -70,9 +80,15 @@ class BudgetRetry(Retry):
     `clock` and `sleeper` are injectable so tests run the real retry loop without waiting.
     """
 
-    def __init__(self, *args, budget: float = RETRY_BUDGET_SECONDS, clock: Callable[[], float]
-                 = time.monotonic, sleeper: Callable[[float], None] = time.sleep,
-                 deadline: float | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        budget: float = RETRY_BUDGET_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleeper: Callable[[float], None] = time.sleep,
+        deadline: float | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.budget = budget
         self.clock = clock
@@ -80,15 +96,16 @@ class BudgetRetry(Retry):
         self.deadline = deadline
         self.planned_wait = 0.0
 
-    def new(self, **kw) -> "BudgetRetry":
+    def new(self, **kw) -> BudgetRetry:
         kw.setdefault("budget", self.budget)
         kw.setdefault("clock", self.clock)
         kw.setdefault("sleeper", self.sleeper)
         kw.setdefault("deadline", self.deadline)
         return super().new(**kw)
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
-                  _stacktrace=None):
+    def increment(
+        self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None
+    ):
         if isinstance(error, NameResolutionError):
             # A host name that does not resolve (a typo in *_BASE_URL, no network) will not
             # resolve a few seconds later either: say so now instead of after the budget.
@@ -96,36 +113,54 @@ class BudgetRetry(Retry):
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         now = self.clock()
         new.deadline = self.deadline if self.deadline is not None else now + self.budget
-        retry_after = new.get_retry_after(response) if (
-            response is not None and self.respect_retry_after_header) else None
+        retry_after = (
+            new.get_retry_after(response)
+            if (response is not None and self.respect_retry_after_header)
+            else None
+        )
         new.planned_wait = retry_after if retry_after is not None else new.get_backoff_time()
         if now + new.planned_wait > new.deadline:
             # Past the budget: for a status retry urllib3 then hands back the last response,
             # which maps to the right error below; for a connection error it raises.
-            raise MaxRetryError(_pool, url, error or ResponseError(
-                f"retry budget of {self.budget:.0f}s used up"))
+            raise MaxRetryError(
+                _pool, url, error or ResponseError(f"retry budget of {self.budget:.0f}s used up")
+            )
         return new
 
     def sleep(self, response=None) -> None:
-        self.sleeper(self.planned_wait)   # urllib3 retries the first failure at once (0 s)
+        self.sleeper(self.planned_wait)  # urllib3 retries the first failure at once (0 s)
 
 
-def retry_policy(vendor: str, *, budget: float = RETRY_BUDGET_SECONDS,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleeper: Callable[[float], None] = time.sleep) -> BudgetRetry:
+def retry_policy(
+    vendor: str,
+    *,
+    budget: float = RETRY_BUDGET_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+    sleeper: Callable[[float], None] = time.sleep,
+) -> BudgetRetry:
     return BudgetRetry(
-        total=MAX_ATTEMPTS, connect=MAX_ATTEMPTS, read=MAX_ATTEMPTS, status=MAX_ATTEMPTS,
-        other=0, redirect=3,
+        total=MAX_ATTEMPTS,
+        connect=MAX_ATTEMPTS,
+        read=MAX_ATTEMPTS,
+        status=MAX_ATTEMPTS,
+        other=0,
+        redirect=3,
         status_forcelist=RETRY_STATUSES[vendor],
-        allowed_methods=frozenset({"GET", "POST"}),   # Firebender's POSTs only read
-        backoff_factor=BACKOFF_FACTOR, backoff_max=BACKOFF_MAX, backoff_jitter=BACKOFF_JITTER,
-        respect_retry_after_header=True, raise_on_status=False,
-        budget=budget, clock=clock, sleeper=sleeper,
+        allowed_methods=frozenset({"GET", "POST"}),  # Firebender's POSTs only read
+        backoff_factor=BACKOFF_FACTOR,
+        backoff_max=BACKOFF_MAX,
+        backoff_jitter=BACKOFF_JITTER,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        budget=budget,
+        clock=clock,
+        sleeper=sleeper,
     )
 
 
-def new_session(vendor: str, transport: HTTPAdapter | None = None,
-                retry: Retry | None = None) -> requests.Session:
+def new_session(
+    vendor: str, transport: HTTPAdapter | None = None, retry: Retry | None = None
+) -> requests.Session:
     """A session carrying the vendor's retry policy; `transport` replaces the network (the
     sandbox's in-process adapter) but keeps the same policy."""
     session = requests.Session()
@@ -139,9 +174,12 @@ def new_session(vendor: str, transport: HTTPAdapter | None = None,
 def check_base_url(vendor: str, url: str) -> str:
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConnectorError(vendor, f"the base URL {url!r} is not an http(s) URL; set "
-                                     f"{BASE_URL_SETTINGS[vendor]} to e.g. https://host or leave "
-                                     f"it unset.")
+        raise ConnectorError(
+            vendor,
+            f"the base URL {url!r} is not an http(s) URL; set "
+            f"{BASE_URL_SETTINGS[vendor]} to e.g. https://host or leave "
+            f"it unset.",
+        )
     return url.rstrip("/")
 
 
@@ -160,10 +198,16 @@ def api_message(payload) -> str | None:
 class VendorAPI:
     """Sends one vendor's requests and turns every failure into a `ConnectorError`."""
 
-    def __init__(self, vendor: str, base_url: str, auth_headers: dict[str, str],
-                 session: requests.Session | None = None, not_found_is_auth: bool = False,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-                 max_workers: int = MAX_WORKERS):
+    def __init__(
+        self,
+        vendor: str,
+        base_url: str,
+        auth_headers: dict[str, str],
+        session: requests.Session | None = None,
+        not_found_is_auth: bool = False,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        max_workers: int = MAX_WORKERS,
+    ):
         self.vendor = vendor
         self.base_url = check_base_url(vendor, base_url)
         self._headers = dict(auth_headers)
@@ -196,38 +240,57 @@ class VendorAPI:
 
     def request(self, method: str, path: str, params=None, json=None):
         if self.deadline is not None and self.clock() > self.deadline:
-            raise ServerError(self.vendor, f"the load took longer than {self.load_budget:.0f} s "
-                                           f"of retries and pages; try again later or choose a "
-                                           f"shorter range.")
+            raise ServerError(
+                self.vendor,
+                f"the load took longer than {self.load_budget:.0f} s "
+                f"of retries and pages; try again later or choose a "
+                f"shorter range.",
+            )
         url = self.base_url + path
         started = time.monotonic()
         try:
-            with self.session.request(method, url, params=params, json=json,
-                                      headers={**self._headers, "Accept": "application/json"},
-                                      timeout=self.timeout, stream=True) as response:
+            with self.session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers={**self._headers, "Accept": "application/json"},
+                timeout=self.timeout,
+                stream=True,
+            ) as response:
                 content = self._read(response)
                 status = response.status_code
                 content_type = response.headers.get("Content-Type", "")
         except requests.exceptions.RetryError as err:
-            raise ServerError(self.vendor, f"kept failing until the retry budget ran out "
-                                           f"({_reason(err)}); try again later.") from None
+            raise ServerError(
+                self.vendor,
+                f"kept failing until the retry budget ran out ({_reason(err)}); try again later.",
+            ) from None
         except requests.exceptions.Timeout:
-            raise ServerError(self.vendor, f"did not answer within {self.timeout[1]:.0f} s, "
-                                           f"even after retrying; try again later or choose a "
-                                           f"shorter range.") from None
+            raise ServerError(
+                self.vendor,
+                f"did not answer within {self.timeout[1]:.0f} s, "
+                f"even after retrying; try again later or choose a "
+                f"shorter range.",
+            ) from None
         except requests.exceptions.ConnectionError as err:
-            raise ServerError(self.vendor, f"could not be reached at {self.base_url} "
-                                           f"({_reason(err)}). Check the network, or "
-                                           f"{BASE_URL_SETTINGS[self.vendor]} if you set it.") from None
-        except (requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError):
-            raise ResponseFormatError(self.vendor, "the response was cut off before it ended; "
-                                                   "try again.") from None
+            raise ServerError(
+                self.vendor,
+                f"could not be reached at {self.base_url} "
+                f"({_reason(err)}). Check the network, or "
+                f"{BASE_URL_SETTINGS[self.vendor]} if you set it.",
+            ) from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
+            raise ResponseFormatError(
+                self.vendor, "the response was cut off before it ended; try again."
+            ) from None
         except requests.exceptions.RequestException as err:
-            raise ConnectorError(self.vendor, f"the request could not be sent "
-                                              f"({type(err).__name__}).") from None
-        log.debug("%s %s %s -> %s in %.2fs", self.vendor, method, path, status,
-                  time.monotonic() - started)
+            raise ConnectorError(
+                self.vendor, f"the request could not be sent ({type(err).__name__})."
+            ) from None
+        log.debug(
+            "%s %s %s -> %s in %.2fs", self.vendor, method, path, status, time.monotonic() - started
+        )
         payload = self._parse(content, content_type, status)
         if status >= 400:
             raise self._error(status, payload, content)
@@ -239,8 +302,11 @@ class VendorAPI:
             size += len(chunk)
             if size > self.max_response_bytes:
                 raise ResponseFormatError(
-                    self.vendor, f"the response is larger than {self.max_response_bytes:,} bytes; "
-                                 f"choose a shorter range.", status=response.status_code)
+                    self.vendor,
+                    f"the response is larger than {self.max_response_bytes:,} bytes; "
+                    f"choose a shorter range.",
+                    status=response.status_code,
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -249,12 +315,15 @@ class VendorAPI:
             return _json.loads(content) if content else None
         except _JSONDecodeError:
             if status >= 400:
-                return None    # an HTML error page: the status says enough
+                return None  # an HTML error page: the status says enough
             excerpt = redact(content[:160].decode("utf-8", "replace"), self._secrets)
             raise ResponseFormatError(
-                self.vendor, f"answered with something that is not JSON ({content_type or 'no content type'}): "
-                             f"{excerpt!r}. Check {BASE_URL_SETTINGS[self.vendor]} if you set it.",
-                status=status, body_excerpt=excerpt) from None
+                self.vendor,
+                f"answered with something that is not JSON ({content_type or 'no content type'}): "
+                f"{excerpt!r}. Check {BASE_URL_SETTINGS[self.vendor]} if you set it.",
+                status=status,
+                body_excerpt=excerpt,
+            ) from None
 
     def _error(self, status: int, payload, content: bytes) -> ConnectorError:
         said = api_message(payload)
@@ -262,20 +331,39 @@ class VendorAPI:
         quoted = f' The API said: "{said}".' if said else ""
         key = KEY_SETTINGS[self.vendor]
         if status in (401, 403) or (status == 404 and self.not_found_is_auth):
-            what = ("not found, or the key is not authorised for it" if status == 404 else
-                    "the key was refused" if status == 401 else "the key is not allowed to read this")
-            err = AuthError(self.vendor, f"{what}.{quoted} Check {key} (environment, .env, "
-                                         f"Streamlit secrets or the Connections page).", status)
+            what = (
+                "not found, or the key is not authorised for it"
+                if status == 404
+                else "the key was refused"
+                if status == 401
+                else "the key is not allowed to read this"
+            )
+            err = AuthError(
+                self.vendor,
+                f"{what}.{quoted} Check {key} (environment, .env, "
+                f"Streamlit secrets or the Connections page).",
+                status,
+            )
         elif status == 429:
-            err = RateLimitError(self.vendor, f"still rate limited after retrying for up to "
-                                              f"{RETRY_BUDGET_SECONDS:.0f} s.{quoted} Wait a "
-                                              f"minute and refresh.", status)
+            err = RateLimitError(
+                self.vendor,
+                f"still rate limited after retrying for up to "
+                f"{RETRY_BUDGET_SECONDS:.0f} s.{quoted} Wait a "
+                f"minute and refresh.",
+                status,
+            )
         elif status == 432:
-            err = ReportPendingError(self.vendor, f"the report is still being prepared after "
-                                                  f"{RETRY_BUDGET_SECONDS:.0f} s of retries. Try "
-                                                  f"again in a few minutes, or a shorter range.", status)
+            err = ReportPendingError(
+                self.vendor,
+                f"the report is still being prepared after "
+                f"{RETRY_BUDGET_SECONDS:.0f} s of retries. Try "
+                f"again in a few minutes, or a shorter range.",
+                status,
+            )
         elif status == 400:
-            err = RequestRejectedError(self.vendor, f"rejected the request as invalid.{quoted}", status)
+            err = RequestRejectedError(
+                self.vendor, f"rejected the request as invalid.{quoted}", status
+            )
         elif status >= 500:
             err = ServerError(self.vendor, f"had a server error.{quoted} Try again later.", status)
         else:
@@ -294,8 +382,13 @@ def _reason(err: Exception) -> str:
     return text
 
 
-def fetch_windows(fetch: Callable, windows: Sequence, *, max_workers: int = MAX_WORKERS,
-                  progress: Callable[[int, int], None] | None = None) -> list:
+def fetch_windows(
+    fetch: Callable,
+    windows: Sequence,
+    *,
+    max_workers: int = MAX_WORKERS,
+    progress: Callable[[int, int], None] | None = None,
+) -> list:
     """`fetch(window)` for every window, side by side in a bounded pool, results in window order.
     The first failure cancels what has not started and is raised; `progress(done, total)` is
     called from the calling thread (Streamlit widgets may be updated from it)."""

@@ -8,6 +8,7 @@ Ranges are inclusive UTC calendar days. How the vendors' words are read (vendor-
 "N days" = at most N dates; "1 year" = end < start + 1 year; "3 months" = end + 1 day >=
 start + 3 months; "2 days" = at least 2 dates.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -29,13 +30,14 @@ MODEL_REQUEST_WINDOW_DAYS = 7
 @dataclass(frozen=True)
 class SpanRule:
     """What one request at one granularity may span, and how longer ranges are served."""
+
     min_dates: int = 1
-    max_dates: int | None = None      # at most this many dates in one request
-    max_years: int | None = None      # end < start + max_years years
-    min_months: int | None = None     # end + 1 day >= start + min_months months
-    split: str | None = None          # None: never split; "days"; "months" (on month boundaries)
-    window_days: int | None = None    # preferred window when shorter than max_dates
-    whole_months: bool = False        # values are per calendar month: fetch whole months
+    max_dates: int | None = None  # at most this many dates in one request
+    max_years: int | None = None  # end < start + max_years years
+    min_months: int | None = None  # end + 1 day >= start + min_months months
+    split: str | None = None  # None: never split; "days"; "months" (on month boundaries)
+    window_days: int | None = None  # preferred window when shorter than max_dates
+    whole_months: bool = False  # values are per calendar month: fetch whole months
     why_no_split: str = ""
 
 
@@ -44,8 +46,8 @@ class EndpointRules:
     vendor: str
     label: str
     spans: dict[str | None, SpanRule]
-    earliest: dt.date | None = None   # documented first day with data; None: unknown
-    clamp_to_earliest: bool = False   # a range that straddles `earliest` is served from it on
+    earliest: dt.date | None = None  # documented first day with data; None: unknown
+    clamp_to_earliest: bool = False  # a range that straddles `earliest` is served from it on
     extra: dict = field(default_factory=dict)
 
     @property
@@ -54,7 +56,7 @@ class EndpointRules:
 
 
 _BUILDER_SPANS = {
-    "day": SpanRule(max_dates=90, split="days"),   # [doc] day ranges over 90 days are a 400
+    "day": SpanRule(max_dates=90, split="days"),  # [doc] day ranges over 90 days are a 400
     "week": SpanRule(),
     "month": SpanRule(),
     "quarter": SpanRule(),
@@ -69,27 +71,47 @@ RULES: dict[str, EndpointRules] = {
     "builder.org_metrics": EndpointRules("builder", "Organization metrics", _BUILDER_SPANS),
     "builder.org_space_metrics": EndpointRules("builder", "Metrics per space", _BUILDER_SPANS),
     "builder.space_metrics": EndpointRules("builder", "Space metrics", _BUILDER_SPANS),
-    "builder.org_users": EndpointRules("builder", "Users", {
-        None: SpanRule(why_no_split="per-user totals over the whole range"),
-    }),
-    "firebender.daily_usage": EndpointRules("firebender", "Daily usage", {
-        "day": SpanRule(max_dates=90, split="days"),
-    }),
+    "builder.org_users": EndpointRules(
+        "builder",
+        "Users",
+        {
+            None: SpanRule(why_no_split="per-user totals over the whole range"),
+        },
+    ),
+    "firebender.daily_usage": EndpointRules(
+        "firebender",
+        "Daily usage",
+        {
+            "day": SpanRule(max_dates=90, split="days"),
+        },
+    ),
     "firebender.model_requests": EndpointRules(
-        "firebender", "Model requests",
+        "firebender",
+        "Model requests",
         {None: SpanRule(max_dates=90, split="days", window_days=MODEL_REQUEST_WINDOW_DAYS)},
-        earliest=FIREBENDER_MODEL_REQUESTS_EARLIEST, clamp_to_earliest=True,
+        earliest=FIREBENDER_MODEL_REQUESTS_EARLIEST,
+        clamp_to_earliest=True,
     ),
     "codefresh.credit_consumption": EndpointRules("codefresh", "Credit consumption", _CREDIT_SPANS),
     "codefresh.pipeline_credit_consumption": EndpointRules(
-        "codefresh", "Pipeline credit consumption", _CREDIT_SPANS),
-    "codefresh.active_committers": EndpointRules("codefresh", "Active committers", {
-        "month": SpanRule(min_months=3, max_years=1, split="months", whole_months=True),
-    }),
+        "codefresh", "Pipeline credit consumption", _CREDIT_SPANS
+    ),
+    "codefresh.active_committers": EndpointRules(
+        "codefresh",
+        "Active committers",
+        {
+            "month": SpanRule(min_months=3, max_years=1, split="months", whole_months=True),
+        },
+    ),
 }
 
-GRANULARITY_LABELS = {None: "whole range", "day": "day", "week": "week", "month": "month",
-                      "quarter": "quarter"}
+GRANULARITY_LABELS = {
+    None: "whole range",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "quarter",
+}
 
 
 @dataclass(frozen=True)
@@ -106,24 +128,26 @@ class Window:
 class Plan:
     endpoint: str
     granularity: str | None
-    start: dt.date                 # the range served (after clamping to the earliest day)
+    start: dt.date  # the range served (after clamping to the earliest day)
     end: dt.date
     windows: tuple[Window, ...]
-    keep: tuple[dt.date, dt.date] | None = None   # drop rows outside this (padded requests)
+    keep: tuple[dt.date, dt.date] | None = None  # drop rows outside this (padded requests)
     note: str | None = None
 
 
 @dataclass(frozen=True)
 class Limits:
     """What a date picker may offer for one endpoint and granularity."""
+
     earliest: dt.date
     latest: dt.date
     min_dates: int
-    max_dates: int | None          # None: any length (long ranges are split)
+    max_dates: int | None  # None: any length (long ranges are split)
     granularities: list[str | None]
 
 
 # ---------------------------------------------------------------- date arithmetic
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     total = day.year * 12 + day.month - 1 + months
@@ -145,10 +169,11 @@ def month_end(day: dt.date) -> dt.date:
 
 
 def utc_today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 # ---------------------------------------------------------------- one request's validity
+
 
 def request_problem(rule: SpanRule, start: dt.date, end: dt.date) -> str | None:
     """Why one request for [start, end] breaks `rule`, or None when the API accepts it."""
@@ -159,7 +184,9 @@ def request_problem(rule: SpanRule, start: dt.date, end: dt.date) -> str | None:
         return f"at most {rule.max_dates} days"
     if rule.max_years is not None and not end < add_years(start, rule.max_years):
         return "less than 1 year" if rule.max_years == 1 else f"less than {rule.max_years} years"
-    if rule.min_months is not None and not end + dt.timedelta(days=1) >= add_months(start, rule.min_months):
+    if rule.min_months is not None and not end + dt.timedelta(days=1) >= add_months(
+        start, rule.min_months
+    ):
         return f"at least {rule.min_months} months"
     return None
 
@@ -182,6 +209,7 @@ def describe(rule: SpanRule) -> str:
 
 # ---------------------------------------------------------------- the planner
 
+
 def _fail(rules: EndpointRules, message: str) -> InvalidRangeError:
     return InvalidRangeError(rules.vendor, f"{rules.label}: {message}")
 
@@ -203,11 +231,14 @@ def rules_for(endpoint: str) -> EndpointRules:
     try:
         return RULES[endpoint]
     except KeyError:
-        raise KeyError(f"no range rules for endpoint {endpoint!r}; known: {sorted(RULES)}") from None
+        raise KeyError(
+            f"no range rules for endpoint {endpoint!r}; known: {sorted(RULES)}"
+        ) from None
 
 
-def plan(endpoint: str, start, end, granularity: str | None = None,
-         today: dt.date | None = None) -> Plan:
+def plan(
+    endpoint: str, start, end, granularity: str | None = None, today: dt.date | None = None
+) -> Plan:
     """The windows that serve [start, end] at `granularity`, or InvalidRangeError saying what is
     allowed. Pure: sends nothing."""
     rules = rules_for(endpoint)
@@ -221,12 +252,17 @@ def plan(endpoint: str, start, end, granularity: str | None = None,
     if end < start:
         raise _fail(rules, f"the range ends ({end}) before it starts ({start}).")
     if end > today:
-        raise _fail(rules, f"the range ends after today ({today}); the latest day allowed is {today}.")
+        raise _fail(
+            rules, f"the range ends after today ({today}); the latest day allowed is {today}."
+        )
     note = None
     if rules.earliest and start < rules.earliest:
         if end < rules.earliest or not rules.clamp_to_earliest:
-            raise _fail(rules, f"data is only available from {rules.earliest}; "
-                               f"choose a range that ends on or after it.")
+            raise _fail(
+                rules,
+                f"data is only available from {rules.earliest}; "
+                f"choose a range that ends on or after it.",
+            )
         note = f"served from {rules.earliest}, the first day with data"
         start = rules.earliest
     earliest = rules.earliest or dt.date.min
@@ -234,7 +270,8 @@ def plan(endpoint: str, start, end, granularity: str | None = None,
         windows, keep = _whole_month_windows(rules, rule, start, end, earliest, today)
         return Plan(endpoint, granularity, start, end, windows, keep, note)
     if request_problem(rule, start, end) is None and not (
-            rule.window_days and (end - start).days + 1 > rule.window_days):
+        rule.window_days and (end - start).days + 1 > rule.window_days
+    ):
         return Plan(endpoint, granularity, start, end, (Window(start, end),), None, note)
     dates = (end - start).days + 1
     if dates < rule.min_dates:
@@ -246,8 +283,9 @@ def plan(endpoint: str, start, end, granularity: str | None = None,
         windows = _split_months(start, end, 12 * (rule.max_years or 1))
     else:
         why = f" ({rule.why_no_split})" if rule.why_no_split else ""
-        raise _fail(rules, f"one request may span {describe(rule)}, and this range cannot be "
-                           f"split{why}.")
+        raise _fail(
+            rules, f"one request may span {describe(rule)}, and this range cannot be split{why}."
+        )
     return Plan(endpoint, granularity, start, end, tuple(windows), None, note)
 
 
@@ -299,8 +337,11 @@ def _whole_month_windows(rules, rule, start, end, earliest, today):
         while (request_problem(rule, begin, last) or "").startswith("at least"):
             begin = add_months(begin, -1)
         if begin < earliest:
-            raise _fail(rules, f"one request must span {describe(rule)}, and there is no earlier "
-                               f"data to pad {first:%B %Y} with.")
+            raise _fail(
+                rules,
+                f"one request must span {describe(rule)}, and there is no earlier "
+                f"data to pad {first:%B %Y} with.",
+            )
         if request_problem(rule, begin, last) is not None:
             raise _fail(rules, f"one request must span {describe(rule)}.")
         return (Window(begin, last),), keep
@@ -321,6 +362,7 @@ def _whole_month_windows(rules, rule, start, end, earliest, today):
 
 # ---------------------------------------------------------------- what pickers may offer
 
+
 def limits(endpoint: str, granularity: str | None, today: dt.date | None = None) -> Limits:
     rules = rules_for(endpoint)
     rule = rules.spans[granularity]
@@ -331,14 +373,15 @@ def limits(endpoint: str, granularity: str | None, today: dt.date | None = None)
     return Limits(
         earliest=rules.earliest or DEFAULT_EARLIEST,
         latest=today,
-        min_dates=1,                # shorter ranges are padded and trimmed by the planner
+        min_dates=1,  # shorter ranges are padded and trimmed by the planner
         max_dates=max_dates,
         granularities=rules.granularities,
     )
 
 
-def problem(endpoint: str, start, end, granularity: str | None = None,
-            today: dt.date | None = None) -> str | None:
+def problem(
+    endpoint: str, start, end, granularity: str | None = None, today: dt.date | None = None
+) -> str | None:
     """The planner's objection to a choice, as text, or None when it can be served."""
     try:
         plan(endpoint, start, end, granularity, today)
@@ -347,8 +390,9 @@ def problem(endpoint: str, start, end, granularity: str | None = None,
     return None
 
 
-def presets(endpoint: str, granularity: str | None, today: dt.date | None = None
-            ) -> dict[str, tuple[dt.date, dt.date]]:
+def presets(
+    endpoint: str, granularity: str | None, today: dt.date | None = None
+) -> dict[str, tuple[dt.date, dt.date]]:
     """Named ranges ending today that this endpoint can serve at this granularity."""
     today = today or utc_today()
     quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
@@ -360,5 +404,8 @@ def presets(endpoint: str, granularity: str | None, today: dt.date | None = None
         "Year to date": (dt.date(today.year, 1, 1), today),
         "Last 12 months": (add_months(today, -12) + dt.timedelta(days=1), today),
     }
-    return {name: rng for name, rng in candidates.items()
-            if problem(endpoint, rng[0], rng[1], granularity, today) is None}
+    return {
+        name: rng
+        for name, rng in candidates.items()
+        if problem(endpoint, rng[0], rng[1], granularity, today) is None
+    }

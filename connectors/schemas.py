@@ -13,6 +13,7 @@ in `frames.py`:
     day_ms    naive datetime64[ns] at UTC midnight, from epoch milliseconds
     instant   datetime64[ns, UTC], from ISO-8601 text
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,13 @@ _BUILDER_ACTIVITY = (
 )
 _TOKENS = tuple(
     (f"tokens_{snake}", "int", f"metrics.tokens.{camel}")
-    for snake, camel in (("total", "total"), ("input", "input"), ("output", "output"),
-                         ("cache_write", "cacheWrite"), ("cache_input", "cacheInput"))
+    for snake, camel in (
+        ("total", "total"),
+        ("input", "input"),
+        ("output", "output"),
+        ("cache_write", "cacheWrite"),
+        ("cache_input", "cacheInput"),
+    )
 )
 
 BUILDER_ORG_METRICS = _fields(("period", "day", "period"), *_BUILDER_LINES, *_BUILDER_ACTIVITY)

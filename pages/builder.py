@@ -1,11 +1,12 @@
 """Builder.io Fusion: organization trend, spaces, space tokens, users."""
+
 import streamlit as st
 
 from analytics import charts, clients, controls, loaders, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
-ensure_app_entry()   # a deep link opened first after a server start still runs app.py
+ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
 settings = app_settings.current()
 source = settings["builder"]
@@ -14,91 +15,169 @@ if not source.connected:
     ui.not_connected(source)
     st.stop()
 
-ENDPOINTS = {"builder.org_metrics": controls.CHOSEN, "builder.org_space_metrics": controls.CHOSEN,
-             "builder.space_metrics": controls.CHOSEN, "builder.org_users": None}
-choice = controls.range_controls("builder", ENDPOINTS,
-                                 controls.grain_options("builder.org_metrics"),
-                                 default_grain="week",
-                                 grain_help="Builder.io aggregates each period itself (users are "
-                                            "distinct per period).")
+ENDPOINTS = {
+    "builder.org_metrics": controls.CHOSEN,
+    "builder.org_space_metrics": controls.CHOSEN,
+    "builder.space_metrics": controls.CHOSEN,
+    "builder.org_users": None,
+}
+choice = controls.range_controls(
+    "builder",
+    ENDPOINTS,
+    controls.grain_options("builder.org_metrics"),
+    default_grain="week",
+    grain_help="Builder.io aggregates each period itself (users are distinct per period).",
+)
 if choice is None:
     st.stop()
 grain = choice.grain
 
 # ------------------------------------------------------------------ organization trend
-st.subheader("Organization trend", anchor=False,
-             help="Builder.io's organization metrics per period: lines generated (`totalLines`), "
-                  "accepted (`linesAccepted`), added and removed; prompts; distinct users.")
+st.subheader(
+    "Organization trend",
+    anchor=False,
+    help="Builder.io's organization metrics per period: lines generated (`totalLines`), "
+    "accepted (`linesAccepted`), added and removed; prompts; distinct users.",
+)
 with ui.vendor_errors():
     org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, grain)
     table = metrics.builder_org_table(org, choice.start, choice.end, grain)
-    ui.kpi_tiles(metrics.kpis(table, ["builder_users", "builder_prompts",
-                                      "builder_lines_accepted", "builder_acceptance"]), grain)
+    ui.kpi_tiles(
+        metrics.kpis(
+            table,
+            ["builder_users", "builder_prompts", "builder_lines_accepted", "builder_acceptance"],
+        ),
+        grain,
+    )
     left, right = st.columns(2)
-    left.altair_chart(charts.series_over_time(
-        metrics.builder_trend(org, ["total_lines", "lines_accepted"]), "value", "measure",
-        "builder", grain, "Lines"), width="stretch")
-    right.altair_chart(charts.two_axes(table, "builder_users", "builder_prompts", "builder",
-                                       grain, "Users", "Prompts"), width="stretch")
+    left.altair_chart(
+        charts.series_over_time(
+            metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
+            "value",
+            "measure",
+            "builder",
+            grain,
+            "Lines",
+        ),
+        width="stretch",
+    )
+    right.altair_chart(
+        charts.two_axes(
+            table, "builder_users", "builder_prompts", "builder", grain, "Users", "Prompts"
+        ),
+        width="stretch",
+    )
 
 # ------------------------------------------------------------------ spaces
-st.subheader("Spaces", anchor=False,
-             help="The organization response's per-space lines: accepted lines per space and "
-                  "period, and each space's totals over the range. Acceptance = accepted / "
-                  "generated lines.")
+st.subheader(
+    "Spaces",
+    anchor=False,
+    help="The organization response's per-space lines: accepted lines per space and "
+    "period, and each space's totals over the range. Acceptance = accepted / "
+    "generated lines.",
+)
 with ui.vendor_errors():
     spaces = loaders.fetch(source, "builder.org_space_metrics", choice.start, choice.end, grain)
     per_space = metrics.space_series(spaces, n=6)
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.series_over_time(per_space, "lines_accepted", "space_name",
-                                              "builder", grain, "Accepted lines", kind="bar"),
-                      width="stretch")
+    left.altair_chart(
+        charts.series_over_time(
+            per_space,
+            "lines_accepted",
+            "space_name",
+            "builder",
+            grain,
+            "Accepted lines",
+            kind="bar",
+        ),
+        width="stretch",
+    )
     with right:
-        ui.dataframe(metrics.space_totals(spaces), column_config={
-            "space_name": "Space",
-            "total_lines": st.column_config.NumberColumn("Generated", format="%d"),
-            "lines_accepted": st.column_config.NumberColumn("Accepted", format="%d"),
-            "lines_added": st.column_config.NumberColumn("Added", format="%d"),
-            "lines_removed": st.column_config.NumberColumn("Removed", format="%d"),
-            "acceptance": st.column_config.NumberColumn(
-                "Acceptance", format="percent", help="Accepted / generated lines")})
+        ui.dataframe(
+            metrics.space_totals(spaces),
+            column_config={
+                "space_name": "Space",
+                "total_lines": st.column_config.NumberColumn("Generated", format="%d"),
+                "lines_accepted": st.column_config.NumberColumn("Accepted", format="%d"),
+                "lines_added": st.column_config.NumberColumn("Added", format="%d"),
+                "lines_removed": st.column_config.NumberColumn("Removed", format="%d"),
+                "acceptance": st.column_config.NumberColumn(
+                    "Acceptance", format="percent", help="Accepted / generated lines"
+                ),
+            },
+        )
 
 # ------------------------------------------------------------------ space tokens
-st.subheader("Space tokens", anchor=False,
-             help="Tokens the space's Fusion sessions used, per period (space metrics "
-                  "endpoint: input, output, cache write, cache input).")
-space_names = clients.demo_spaces() if source.demo else (
-    {source.space_public_key: source.space_public_key} if source.space_public_key else {})
+st.subheader(
+    "Space tokens",
+    anchor=False,
+    help="Tokens the space's Fusion sessions used, per period (space metrics "
+    "endpoint: input, output, cache write, cache input).",
+)
+space_names = (
+    clients.demo_spaces()
+    if source.demo
+    else ({source.space_public_key: source.space_public_key} if source.space_public_key else {})
+)
 if not space_names:
-    st.info("Space metrics need a space: set BUILDER_SPACE_PUBLIC_KEY (and "
-            "BUILDER_SPACE_PRIVATE_KEY, unless the organization key may read the space).")
+    st.info(
+        "Space metrics need a space: set BUILDER_SPACE_PUBLIC_KEY (and "
+        "BUILDER_SPACE_PRIVATE_KEY, unless the organization key may read the space)."
+    )
 else:
-    space = controls.mirrored_select("Space", list(space_names), key="builder__space",
-                                     param="space", default=next(iter(space_names)),
-                                     format_func=space_names.get)
+    space = controls.mirrored_select(
+        "Space",
+        list(space_names),
+        key="builder__space",
+        param="space",
+        default=next(iter(space_names)),
+        format_func=space_names.get,
+    )
     with ui.vendor_errors():
-        tokens = loaders.fetch(source, "builder.space_metrics", choice.start, choice.end, grain,
-                               space=space)
+        tokens = loaders.fetch(
+            source, "builder.space_metrics", choice.start, choice.end, grain, space=space
+        )
         left, right = st.columns([3, 2])
-        left.altair_chart(charts.series_over_time(metrics.space_tokens(tokens), "tokens", "kind",
-                                                  "builder", grain, "Tokens", kind="bar"),
-                          width="stretch")
+        left.altair_chart(
+            charts.series_over_time(
+                metrics.space_tokens(tokens),
+                "tokens",
+                "kind",
+                "builder",
+                grain,
+                "Tokens",
+                kind="bar",
+            ),
+            width="stretch",
+        )
         with right:
-            ui.dataframe(metrics.token_totals(tokens), column_config={
-                "kind": "Tokens", "tokens": st.column_config.NumberColumn("Total", format="%d"),
-                "share": st.column_config.NumberColumn("Share", format="percent")})
+            ui.dataframe(
+                metrics.token_totals(tokens),
+                column_config={
+                    "kind": "Tokens",
+                    "tokens": st.column_config.NumberColumn("Total", format="%d"),
+                    "share": st.column_config.NumberColumn("Share", format="percent"),
+                },
+            )
 
 # ------------------------------------------------------------------ users
-st.subheader("Users", anchor=False,
-             help="One row per person with their totals over the whole range (Builder.io "
-                  "users endpoint; known from third-party code, not the vendor's page).")
+st.subheader(
+    "Users",
+    anchor=False,
+    help="One row per person with their totals over the whole range (Builder.io "
+    "users endpoint; known from third-party code, not the vendor's page).",
+)
 with ui.vendor_errors():
     users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
     st.caption(f"{len(users)} people active between {choice.start} and {choice.end}.")
-    ui.dataframe(metrics.builder_users_table(users), column_config={
-        "user_email": "Person",
-        "last_active": st.column_config.DatetimeColumn("Last active (UTC)",
-                                                       format="YYYY-MM-DD HH:mm"),
-        "lines_accepted": st.column_config.NumberColumn("Accepted lines", format="%d"),
-        "credits_used": st.column_config.NumberColumn("Credits used", format="%.1f"),
-    })
+    ui.dataframe(
+        metrics.builder_users_table(users),
+        column_config={
+            "user_email": "Person",
+            "last_active": st.column_config.DatetimeColumn(
+                "Last active (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "lines_accepted": st.column_config.NumberColumn("Accepted lines", format="%d"),
+            "credits_used": st.column_config.NumberColumn("Credits used", format="%.1f"),
+        },
+    )

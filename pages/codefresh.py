@@ -1,11 +1,12 @@
 """Codefresh: credits over time, top pipelines, active committers, the reports on offer."""
+
 import streamlit as st
 
 from analytics import charts, controls, loaders, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
-ensure_app_entry()   # a deep link opened first after a server start still runs app.py
+ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
 settings = app_settings.current()
 source = settings["codefresh"]
@@ -14,71 +15,127 @@ if not source.connected:
     ui.not_connected(source)
     st.stop()
 
-ENDPOINTS = {"codefresh.credit_consumption": "day", "codefresh.pipeline_credit_consumption": None,
-             "codefresh.active_committers": "month"}
+ENDPOINTS = {
+    "codefresh.credit_consumption": "day",
+    "codefresh.pipeline_credit_consumption": None,
+    "codefresh.active_committers": "month",
+}
 choice = controls.range_controls(
-    "codefresh", ENDPOINTS,
-    [g for g in controls.grain_options("codefresh.credit_consumption", aggregate_from_day=("week",))
-     if g is not None],   # "whole range" is the top-pipelines table below
+    "codefresh",
+    ENDPOINTS,
+    [
+        g
+        for g in controls.grain_options(
+            "codefresh.credit_consumption", aggregate_from_day=("week",)
+        )
+        if g is not None
+    ],  # "whole range" is the top-pipelines table below
     default_grain="week",
     grain_help="Credits are fetched per day (at most 45 days per request, so long ranges load "
-               "in windows) and summed into weeks or months here.")
+    "in windows) and summed into weeks or months here.",
+)
 if choice is None:
     st.stop()
 grain = choice.grain
 
 # ------------------------------------------------------------------ credits over time
-st.subheader("Credits over time", anchor=False,
-             help=metrics.definition("ci_credits") + " Split by resource class (the report's "
-                  "key).")
+st.subheader(
+    "Credits over time",
+    anchor=False,
+    help=metrics.definition("ci_credits") + " Split by resource class (the report's key).",
+)
 with ui.vendor_errors():
-    credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end,
-                            "day")
-    table = metrics.overview_table(metrics.OverviewInputs(credits=credits), choice.start,
-                                   choice.end, grain)
+    credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end, "day")
+    table = metrics.overview_table(
+        metrics.OverviewInputs(credits=credits), choice.start, choice.end, grain
+    )
     ui.kpi_tiles(metrics.kpis(table, ["ci_credits"]), grain, per_row=4)
-    st.altair_chart(charts.series_over_time(
-        metrics.keep_top(metrics.credits_by_key(credits, grain), "key", "credits", n=6),
-        "credits", "key", "codefresh", grain, "Credits", kind="bar", fmt=",.1f"),
-        width="stretch")
+    st.altair_chart(
+        charts.series_over_time(
+            metrics.keep_top(metrics.credits_by_key(credits, grain), "key", "credits", n=6),
+            "credits",
+            "key",
+            "codefresh",
+            grain,
+            "Credits",
+            kind="bar",
+            fmt=",.1f",
+        ),
+        width="stretch",
+    )
 
 left, right = st.columns([3, 2])
 # ------------------------------------------------------------------ top pipelines
 with left:
-    st.subheader("Top pipelines", anchor=False,
-                 help="Credits per pipeline over the whole range (`pipelineCreditConsumption` "
-                      "with no granularity). The chart shows the 12 largest; the table all.")
+    st.subheader(
+        "Top pipelines",
+        anchor=False,
+        help="Credits per pipeline over the whole range (`pipelineCreditConsumption` "
+        "with no granularity). The chart shows the 12 largest; the table all.",
+    )
     with ui.vendor_errors():
-        pipelines = metrics.pipeline_ranking(loaders.fetch(
-            source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, None))
-        st.altair_chart(charts.ranking(pipelines.head(12),
-                                       "pipeline", "credits", "codefresh", "Credits",
-                                       fmt=",.1f", limit=12), width="stretch")
+        pipelines = metrics.pipeline_ranking(
+            loaders.fetch(
+                source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, None
+            )
+        )
+        st.altair_chart(
+            charts.ranking(
+                pipelines.head(12),
+                "pipeline",
+                "credits",
+                "codefresh",
+                "Credits",
+                fmt=",.1f",
+                limit=12,
+            ),
+            width="stretch",
+        )
         with st.expander(f"All {len(pipelines)} pipelines"):
-            ui.dataframe(pipelines, column_config={
-                "pipeline": "Pipeline",
-                "credits": st.column_config.NumberColumn("Credits", format="%.1f"),
-                "share": st.column_config.NumberColumn("Share", format="percent")})
+            ui.dataframe(
+                pipelines,
+                column_config={
+                    "pipeline": "Pipeline",
+                    "credits": st.column_config.NumberColumn("Credits", format="%.1f"),
+                    "share": st.column_config.NumberColumn("Share", format="percent"),
+                },
+            )
 
 # ------------------------------------------------------------------ active committers
 with right:
-    st.subheader("Active committers", anchor=False,
-                 help=metrics.definition("active_committers"))
-    st.caption("Monthly only. Codefresh needs at least 3 whole months per request, so shorter "
-               "ranges are fetched with earlier months and trimmed.")
+    st.subheader("Active committers", anchor=False, help=metrics.definition("active_committers"))
+    st.caption(
+        "Monthly only. Codefresh needs at least 3 whole months per request, so shorter "
+        "ranges are fetched with earlier months and trimmed."
+    )
     with ui.vendor_errors():
         committers = metrics.committers_table(
             loaders.fetch(source, "codefresh.active_committers", choice.start, choice.end),
-            choice.end)
-        st.altair_chart(charts.single_series(committers, "active_committers", "codefresh",
-                                             "month", "Active committers"), width="stretch")
+            choice.end,
+        )
+        st.altair_chart(
+            charts.single_series(
+                committers, "active_committers", "codefresh", "month", "Active committers"
+            ),
+            width="stretch",
+        )
 
 # ------------------------------------------------------------------ reports on offer
-st.subheader("Reports this account offers", anchor=False,
-             help="Codefresh's metadata endpoint: every analytics report with the granularities "
-                  "and date spans it accepts.")
+st.subheader(
+    "Reports this account offers",
+    anchor=False,
+    help="Codefresh's metadata endpoint: every analytics report with the granularities "
+    "and date spans it accepts.",
+)
 with ui.vendor_errors():
-    ui.dataframe(loaders.fetch(source, "codefresh.metadata"), column_config={
-        "report_name": "Report", "type": "Type", "description": "Description",
-        "granularity": "Granularity", "min_date_range_interval": "Shortest range",
-        "max_date_range_interval": "Longest range"})
+    ui.dataframe(
+        loaders.fetch(source, "codefresh.metadata"),
+        column_config={
+            "report_name": "Report",
+            "type": "Type",
+            "description": "Description",
+            "granularity": "Granularity",
+            "min_date_range_interval": "Shortest range",
+            "max_date_range_interval": "Longest range",
+        },
+    )

@@ -1,24 +1,29 @@
 """Connections: each vendor's status, where its key comes from (never the key), a test button,
 and a password field for a key that lives in this browser session only."""
+
 import streamlit as st
 
 from analytics import clients, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
-ensure_app_entry()   # a deep link opened first after a server start still runs app.py
+ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
 settings = app_settings.current()
 ui.header("Connections", settings)
 
 if settings.demo:
-    st.info("No API key is set, so the app runs on **demo data** from the built-in sandbox "
-            "(through the real connectors). Add a key for any vendor below, or set it in the "
-            "environment, a `.env` file or Streamlit secrets; the app then shows live data, "
-            "and vendors without a key say they are not connected.",
-            icon=":material/science:")
-st.caption("Each setting is looked up in this order: a key typed here (this browser session "
-           "only), the environment, a `.env` file, Streamlit secrets. Keys are never shown.")
+    st.info(
+        "No API key is set, so the app runs on **demo data** from the built-in sandbox "
+        "(through the real connectors). Add a key for any vendor below, or set it in the "
+        "environment, a `.env` file or Streamlit secrets; the app then shows live data, "
+        "and vendors without a key say they are not connected.",
+        icon=":material/science:",
+    )
+st.caption(
+    "Each setting is looked up in this order: a key typed here (this browser session "
+    "only), the environment, a `.env` file, Streamlit secrets. Keys are never shown."
+)
 
 VERDICTS = "_connection_verdicts"
 verdicts = st.session_state.setdefault(VERDICTS, {})
@@ -57,23 +62,42 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
             elif not source.demo:
                 st.caption("Base URL: the vendor's default")
         if vendor == "builder" and source.space_public_key:
-            st.caption(f"Space public key: `{source.space_public_key}`"
-                       + (f"; space private key from **{source.space_private_origin}**"
-                          if source.space_private_origin else ""))
+            st.caption(
+                f"Space public key: `{source.space_public_key}`"
+                + (
+                    f"; space private key from **{source.space_private_origin}**"
+                    if source.space_private_origin
+                    else ""
+                )
+            )
         if not source.connected:
             st.caption(f"To connect: {source.how_to_connect}.")
 
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            testing = st.button("Test connection", key=f"test_{vendor}",
-                                icon=":material/network_check:", disabled=not source.connected)
-            session_names = tuple(n for n in (app_settings.KEY_SETTINGS[vendor],
-                                              app_settings.SPACE_PUBLIC_KEY,
-                                              app_settings.SPACE_PRIVATE_KEY)
-                                  if n in app_settings.session_values()
-                                  and (vendor == "builder" or n == app_settings.KEY_SETTINGS[vendor]))
+            testing = st.button(
+                "Test connection",
+                key=f"test_{vendor}",
+                icon=":material/network_check:",
+                disabled=not source.connected,
+            )
+            session_names = tuple(
+                n
+                for n in (
+                    app_settings.KEY_SETTINGS[vendor],
+                    app_settings.SPACE_PUBLIC_KEY,
+                    app_settings.SPACE_PRIVATE_KEY,
+                )
+                if n in app_settings.session_values()
+                and (vendor == "builder" or n == app_settings.KEY_SETTINGS[vendor])
+            )
             if session_names:
-                st.button("Forget the key typed here", key=f"forget_{vendor}", on_click=forget,
-                          args=(vendor, session_names), icon=":material/delete:")
+                st.button(
+                    "Forget the key typed here",
+                    key=f"forget_{vendor}",
+                    on_click=forget,
+                    args=(vendor, session_names),
+                    icon=":material/delete:",
+                )
         # A verdict belongs to the source it tested: a key or mode change makes it stale.
         tested = (source.demo, source.fingerprint, source.base_url)
         if testing:
@@ -94,9 +118,15 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
             with st.form(f"form_{vendor}", border=False):
                 for setting, form_key in fields.items():
                     secret = setting != app_settings.SPACE_PUBLIC_KEY
-                    st.text_input(setting, key=form_key, type="password" if secret else "default",
-                                  autocomplete="off", placeholder="Paste the key" if secret
-                                  else "Optional: the space's public API key",
-                                  help="Kept in this browser session's memory on the server "
-                                       "only; gone when the session ends.")
+                    st.text_input(
+                        setting,
+                        key=form_key,
+                        type="password" if secret else "default",
+                        autocomplete="off",
+                        placeholder="Paste the key"
+                        if secret
+                        else "Optional: the space's public API key",
+                        help="Kept in this browser session's memory on the server "
+                        "only; gone when the session ends.",
+                    )
                 st.form_submit_button("Use this key", on_click=remember, args=(vendor, fields))

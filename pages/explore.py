@@ -1,20 +1,26 @@
 """Explore & export: any dataset, filtered by date and its dimensions, downloaded as shown."""
+
 import streamlit as st
 
 from analytics import clients, controls, datasets, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
-ensure_app_entry()   # a deep link opened first after a server start still runs app.py
+ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
 settings = app_settings.current()
 ui.header("Explore & export", settings)
 
 catalogue = datasets.CATALOGUE
 with st.sidebar:
-    key = controls.mirrored_select("Dataset", list(catalogue), key="explore__dataset",
-                                   param="dataset", default=datasets.OVERVIEW_KEY,
-                                   format_func=lambda k: catalogue[k].label)
+    key = controls.mirrored_select(
+        "Dataset",
+        list(catalogue),
+        key="explore__dataset",
+        param="dataset",
+        default=datasets.OVERVIEW_KEY,
+        format_func=lambda k: catalogue[k].label,
+    )
 dataset = catalogue[key]
 if dataset.vendor != "overview" and not settings[dataset.vendor].connected:
     ui.not_connected(settings[dataset.vendor])
@@ -23,8 +29,11 @@ if dataset.vendor != "overview" and not settings[dataset.vendor].connected:
 choice = None
 if dataset.endpoint is not None or dataset.key == datasets.OVERVIEW_KEY:
     choice = controls.range_controls(
-        "explore", datasets.endpoints_for(dataset), list(dataset.grains),
-        default_grain="week" if "week" in dataset.grains else dataset.grains[0])
+        "explore",
+        datasets.endpoints_for(dataset),
+        list(dataset.grains),
+        default_grain="week" if "week" in dataset.grains else dataset.grains[0],
+    )
     if choice is None:
         st.stop()
 
@@ -33,28 +42,50 @@ ai_source, price = "firebender", settings.usd_per_credit
 with st.sidebar:
     if dataset.needs_space:
         source = settings["builder"]
-        spaces = clients.demo_spaces() if source.demo else (
-            {source.space_public_key: source.space_public_key} if source.space_public_key else {})
+        spaces = (
+            clients.demo_spaces()
+            if source.demo
+            else (
+                {source.space_public_key: source.space_public_key}
+                if source.space_public_key
+                else {}
+            )
+        )
         if not spaces:
             st.info("Space metrics need BUILDER_SPACE_PUBLIC_KEY.")
             st.stop()
-        space = controls.mirrored_select("Space", list(spaces), key="explore__space",
-                                         param="space", default=next(iter(spaces)),
-                                         format_func=spaces.get)
+        space = controls.mirrored_select(
+            "Space",
+            list(spaces),
+            key="explore__space",
+            param="space",
+            default=next(iter(spaces)),
+            format_func=spaces.get,
+        )
     if dataset.key == datasets.OVERVIEW_KEY:
         ai_source = controls.mirrored_select(
-            "Count AI-active developers from", list(metrics.AI_SOURCES), key="explore__ai",
-            param="ai", default="firebender", format_func=metrics.AI_SOURCES.get,
-            help=metrics.definition("ai_active_developers"))
+            "Count AI-active developers from",
+            list(metrics.AI_SOURCES),
+            key="explore__ai",
+            param="ai",
+            default="firebender",
+            format_func=metrics.AI_SOURCES.get,
+            help=metrics.definition("ai_active_developers"),
+        )
         price = controls.mirrored_number(
-            "CI price (USD per credit)", key="explore__price", param="usd_per_credit",
-            default=settings.usd_per_credit if settings.usd_per_credit is not None
-            else (controls.DEMO_USD_PER_CREDIT if settings.demo else None))
+            "CI price (USD per credit)",
+            key="explore__price",
+            param="usd_per_credit",
+            default=settings.usd_per_credit
+            if settings.usd_per_credit is not None
+            else (controls.DEMO_USD_PER_CREDIT if settings.demo else None),
+        )
 
 frame, problems = None, []
 with ui.vendor_errors():
-    frame, problems = datasets.load_dataset(dataset, choice, settings, space=space,
-                                            ai_source=ai_source, usd_per_credit=price)
+    frame, problems = datasets.load_dataset(
+        dataset, choice, settings, space=space, ai_source=ai_source, usd_per_credit=price
+    )
 for message in problems:
     st.error(message, icon=":material/error:")
 if frame is None:
@@ -65,17 +96,29 @@ if dataset.dimensions:
     with st.container(horizontal=True):
         selections = {
             dim: controls.mirrored_multiselect(
-                datasets.DIMENSION_LABELS.get(dim, dim), metrics.dimension_values(frame, dim),
-                key=f"explore__f_{dim}", param=f"f_{dim}", placeholder="All")
-            for dim in dataset.dimensions}
+                datasets.DIMENSION_LABELS.get(dim, dim),
+                metrics.dimension_values(frame, dim),
+                key=f"explore__f_{dim}",
+                param=f"f_{dim}",
+                placeholder="All",
+            )
+            for dim in dataset.dimensions
+        }
 else:
     selections = {}
 shown = datasets.filtered(dataset, frame, choice, selections)
 
-st.caption(f"{len(shown):,} of {len(frame):,} rows"
-           + (f", {choice.start} to {choice.end}" if choice else "")
-           + ". The downloads contain exactly the rows and columns below.")
+st.caption(
+    f"{len(shown):,} of {len(frame):,} rows"
+    + (f", {choice.start} to {choice.end}" if choice else "")
+    + ". The downloads contain exactly the rows and columns below."
+)
 ui.dataframe(shown, height=420, friendly_names=False)
-ui.download_buttons(shown, dataset.vendor, datasets.export_name(dataset, choice),
-                    choice.start if choice else None, choice.end if choice else None,
-                    key="explore__download")
+ui.download_buttons(
+    shown,
+    dataset.vendor,
+    datasets.export_name(dataset, choice),
+    choice.start if choice else None,
+    choice.end if choice else None,
+    key="explore__download",
+)

@@ -1,11 +1,12 @@
 """Firebender: active users, leaderboard, acceptance rates, model requests, tokens, cost."""
+
 import streamlit as st
 
 from analytics import charts, controls, loaders, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
-ensure_app_entry()   # a deep link opened first after a server start still runs app.py
+ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
 settings = app_settings.current()
 source = settings["firebender"]
@@ -16,11 +17,13 @@ if not source.connected:
 
 ENDPOINTS = {"firebender.daily_usage": "day", "firebender.model_requests": None}
 choice = controls.range_controls(
-    "firebender", ENDPOINTS,
+    "firebender",
+    ENDPOINTS,
     controls.grain_options("firebender.daily_usage", aggregate_from_day=("week", "month")),
     default_grain="week",
     grain_help="Firebender reports one row per person per day; weeks and months are built "
-               "from those days here.")
+    "from those days here.",
+)
 if choice is None:
     st.stop()
 grain = choice.grain
@@ -33,33 +36,63 @@ if daily is not None:
     # -------------------------------------------------------------- active users
     st.subheader("Active users", anchor=False, help=metrics.definition("firebender_active_users"))
     users = metrics.active_users(daily, grain, choice.start, choice.end)
-    ui.kpi_tiles(metrics.kpis(metrics.overview_table(
-        metrics.OverviewInputs(firebender=daily), choice.start, choice.end, grain),
-        ["firebender_active_users", "firebender_agent_prompts", "firebender_accepted_lines",
-         "firebender_autocomplete_accepts"]), grain)
-    st.altair_chart(charts.series_over_time(metrics.active_users_long(users, grain), "users",
-                                            "measure", "firebender", grain, "People"),
-                    width="stretch")
+    ui.kpi_tiles(
+        metrics.kpis(
+            metrics.overview_table(
+                metrics.OverviewInputs(firebender=daily), choice.start, choice.end, grain
+            ),
+            [
+                "firebender_active_users",
+                "firebender_agent_prompts",
+                "firebender_accepted_lines",
+                "firebender_autocomplete_accepts",
+            ],
+        ),
+        grain,
+    )
+    st.altair_chart(
+        charts.series_over_time(
+            metrics.active_users_long(users, grain),
+            "users",
+            "measure",
+            "firebender",
+            grain,
+            "People",
+        ),
+        width="stretch",
+    )
 
     # -------------------------------------------------------------- acceptance rates
-    st.subheader("Acceptance rates", anchor=False,
-                 help="\n\n".join(f"**{name}**: {text}"
-                                  for name, _, _, text in metrics.RATES.values()))
+    st.subheader(
+        "Acceptance rates",
+        anchor=False,
+        help="\n\n".join(f"**{name}**: {text}" for name, _, _, text in metrics.RATES.values()),
+    )
     overall = metrics.overall_rates(daily)
     columns = st.columns(len(overall))
     for column, row in zip(columns, overall.itertuples()):
-        column.metric(row.rate, "-" if row.offered == 0 else f"{row.value:.1%}",
-                      help=f"{row.definition}\n\nOver the whole range: {row.accepted:,.0f} of "
-                           f"{row.offered:,.0f}.", border=True)
-    st.altair_chart(charts.rates_over_time(
-        metrics.acceptance_rates(daily, grain, choice.start, choice.end), grain),
-        width="stretch")
+        column.metric(
+            row.rate,
+            "-" if row.offered == 0 else f"{row.value:.1%}",
+            help=f"{row.definition}\n\nOver the whole range: {row.accepted:,.0f} of "
+            f"{row.offered:,.0f}.",
+            border=True,
+        )
+    st.altair_chart(
+        charts.rates_over_time(
+            metrics.acceptance_rates(daily, grain, choice.start, choice.end), grain
+        ),
+        width="stretch",
+    )
 
 # ------------------------------------------------------------------ model requests
-st.subheader("Model requests", anchor=False,
-             help="Every request Firebender made to a model for your organization: model, "
-                  "agent mode, spend type (included, on-demand, bring-your-own-key), tokens "
-                  "and cost in USD.")
+st.subheader(
+    "Model requests",
+    anchor=False,
+    help="Every request Firebender made to a model for your organization: model, "
+    "agent mode, spend type (included, on-demand, bring-your-own-key), tokens "
+    "and cost in USD.",
+)
 requests = None
 problem = choice.problem("firebender.model_requests", None)
 if problem:
@@ -73,60 +106,108 @@ else:
 
 if requests is not None:
     st.caption(f"{len(requests):,} requests in the range.")
-    by = controls.mirrored_select("Break down by", ["model", "mode", "spend_type"],
-                                  key="firebender__by", param="by", default="model",
-                                  widget=st.segmented_control, required=True,
-                                  format_func=lambda c: c.replace("_", " ").capitalize())
+    by = controls.mirrored_select(
+        "Break down by",
+        ["model", "mode", "spend_type"],
+        key="firebender__by",
+        param="by",
+        default="model",
+        widget=st.segmented_control,
+        required=True,
+        format_func=lambda c: c.replace("_", " ").capitalize(),
+    )
     breakdown = metrics.requests_breakdown(requests, by)
     left, right = st.columns([2, 3])
-    left.altair_chart(charts.ranking(breakdown, by, "cost_usd", "firebender", "Cost (USD)",
-                                     fmt="$,.2f"), width="stretch")
+    left.altair_chart(
+        charts.ranking(breakdown, by, "cost_usd", "firebender", "Cost (USD)", fmt="$,.2f"),
+        width="stretch",
+    )
     with right:
-        ui.dataframe(breakdown, column_config={
-            by: by.replace("_", " ").capitalize(),
-            "requests": st.column_config.NumberColumn("Requests", format="%d"),
-            "total_tokens": st.column_config.NumberColumn("Tokens", format="compact"),
-            "cost_usd": st.column_config.NumberColumn("Cost", format="dollar"),
-            "cost_share": st.column_config.NumberColumn("Share of cost", format="percent")})
+        ui.dataframe(
+            breakdown,
+            column_config={
+                by: by.replace("_", " ").capitalize(),
+                "requests": st.column_config.NumberColumn("Requests", format="%d"),
+                "total_tokens": st.column_config.NumberColumn("Tokens", format="compact"),
+                "cost_usd": st.column_config.NumberColumn("Cost", format="dollar"),
+                "cost_share": st.column_config.NumberColumn("Share of cost", format="percent"),
+            },
+        )
 
     left, right = st.columns(2)
     with left:
-        st.subheader("Tokens", anchor=False,
-                     help="Input, output, cache-read and cache-write tokens billed, per period.")
-        st.altair_chart(charts.series_over_time(metrics.tokens_by_period(requests, grain),
-                                                "tokens", "kind", "firebender", grain, "Tokens",
-                                                kind="bar"), width="stretch")
+        st.subheader(
+            "Tokens",
+            anchor=False,
+            help="Input, output, cache-read and cache-write tokens billed, per period.",
+        )
+        st.altair_chart(
+            charts.series_over_time(
+                metrics.tokens_by_period(requests, grain),
+                "tokens",
+                "kind",
+                "firebender",
+                grain,
+                "Tokens",
+                kind="bar",
+            ),
+            width="stretch",
+        )
     with right:
         st.subheader("Cost", anchor=False, help=metrics.definition("model_spend_usd"))
-        st.altair_chart(charts.series_over_time(metrics.cost_by_period(requests, grain),
-                                                "cost_usd", "spend_type", "firebender", grain,
-                                                "USD", kind="bar", fmt="$,.2f"), width="stretch")
+        st.altair_chart(
+            charts.series_over_time(
+                metrics.cost_by_period(requests, grain),
+                "cost_usd",
+                "spend_type",
+                "firebender",
+                grain,
+                "USD",
+                kind="bar",
+                fmt="$,.2f",
+            ),
+            width="stretch",
+        )
 
 # ------------------------------------------------------------------ leaderboard
 if daily is not None:
-    st.subheader("People", anchor=False,
-                 help="One row per person over the whole range, most accepted lines first. "
-                      "Active days: days with at least one agent prompt, inline edit or "
-                      "accepted autocomplete.")
+    st.subheader(
+        "People",
+        anchor=False,
+        help="One row per person over the whole range, most accepted lines first. "
+        "Active days: days with at least one agent prompt, inline edit or "
+        "accepted autocomplete.",
+    )
     board = metrics.leaderboard(daily, requests)
     if requests is not None and len(board):
         top = metrics.top_spenders(board, n=10)
         st.caption("The ten people with the highest model cost:")
-        st.altair_chart(charts.ranking(top, "email", "cost_usd", "firebender",
-                                       "Model cost (USD)", fmt="$,.2f"), width="stretch")
-    ui.dataframe(board, column_config={
-        "email": "Person",
-        "active_days": st.column_config.NumberColumn("Active days", format="%d"),
-        "accepted_lines": st.column_config.ProgressColumn(
-            "Accepted lines", format="%d", min_value=0,
-            max_value=float(board["accepted_lines"].max() or 1) if len(board) else 1.0,
-            color=charts.color_of("firebender"),
-            help=metrics.definition("firebender_accepted_lines")),
-        "agent_accept_rate": st.column_config.NumberColumn(
-            "Agent accept rate", format="percent", help=metrics.RATES["agent_accept_rate"][3]),
-        "autocomplete_accept_rate": st.column_config.NumberColumn(
-            "Autocomplete accept rate", format="percent",
-            help=metrics.RATES["autocomplete_accept_rate"][3]),
-        "cost_usd": st.column_config.NumberColumn("Model cost", format="dollar"),
-        "total_tokens": st.column_config.NumberColumn("Tokens", format="compact"),
-    })
+        st.altair_chart(
+            charts.ranking(top, "email", "cost_usd", "firebender", "Model cost (USD)", fmt="$,.2f"),
+            width="stretch",
+        )
+    ui.dataframe(
+        board,
+        column_config={
+            "email": "Person",
+            "active_days": st.column_config.NumberColumn("Active days", format="%d"),
+            "accepted_lines": st.column_config.ProgressColumn(
+                "Accepted lines",
+                format="%d",
+                min_value=0,
+                max_value=float(board["accepted_lines"].max() or 1) if len(board) else 1.0,
+                color=charts.color_of("firebender"),
+                help=metrics.definition("firebender_accepted_lines"),
+            ),
+            "agent_accept_rate": st.column_config.NumberColumn(
+                "Agent accept rate", format="percent", help=metrics.RATES["agent_accept_rate"][3]
+            ),
+            "autocomplete_accept_rate": st.column_config.NumberColumn(
+                "Autocomplete accept rate",
+                format="percent",
+                help=metrics.RATES["autocomplete_accept_rate"][3],
+            ),
+            "cost_usd": st.column_config.NumberColumn("Model cost", format="dollar"),
+            "total_tokens": st.column_config.NumberColumn("Tokens", format="compact"),
+        },
+    )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything the tests need and runs every test (unit, sandbox, app and browser).
-# Debian's Chromium drives the browser tests; Playwright cannot download its own browser here.
+# Installs everything the tests need, checks lint and format (ruff), and runs every test (unit,
+# sandbox, app and browser). Debian's Chromium drives the browser tests; Playwright cannot
+# download its own browser here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ]; then
@@ -10,4 +11,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"

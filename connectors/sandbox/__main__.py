@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
 
-    sandbox = Sandbox(today=args.today, log_limit=100_000)   # a server may run for days
+    sandbox = Sandbox(today=args.today, log_limit=100_000)  # a server may run for days
     for rule in args.fault:
         sandbox.add_fault(rule)
     with running_server(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass, field
 from datetime import date
 from http import HTTPStatus
@@ -97,7 +96,7 @@ class Reply:
         if orjson is not None:
             try:
                 return orjson.dumps(self.payload)
-            except TypeError:    # a value orjson does not take: the standard library does
+            except TypeError:  # a value orjson does not take: the standard library does
                 pass
         return json.dumps(self.payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 

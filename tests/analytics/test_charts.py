@@ -1,4 +1,5 @@
 """Chart specs via to_dict(): explicit encodings, tooltips, vendor colors, aggregated data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,6 +53,7 @@ def colors_in(spec) -> set[str]:
         elif isinstance(node, list):
             for item in node:
                 walk(item)
+
     walk(spec)
     return found
 
@@ -72,7 +74,7 @@ def test_adoption_vs_credits_has_two_independent_axes_and_tooltips(table):
     assert all(unit["encoding"]["x"]["timeUnit"] == "utcyearmonthdate" for unit in units)
     assert any("tooltip" in unit["encoding"] for unit in units)
     assert charts.VENDOR_COLORS["codefresh"].upper() in colors_in(spec)
-    assert rows(spec) == len(table)             # one row per period, nothing more
+    assert rows(spec) == len(table)  # one row per period, nothing more
 
 
 def test_week_ticks_fall_on_the_periods_mondays(table):
@@ -84,8 +86,9 @@ def test_week_ticks_fall_on_the_periods_mondays(table):
 
 
 def test_vendor_measures_color_each_line_by_its_vendor(table):
-    spec = charts.vendor_measures(table, ["builder_lines_accepted", "firebender_accepted_lines"],
-                                  "week").to_dict()
+    spec = charts.vendor_measures(
+        table, ["builder_lines_accepted", "firebender_accepted_lines"], "week"
+    ).to_dict()
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["Builder.io accepted lines", "Firebender accepted lines"]
     assert scale["range"] == [charts.VENDOR_COLORS["builder"], charts.VENDOR_COLORS["firebender"]]
@@ -95,8 +98,10 @@ def test_vendor_measures_color_each_line_by_its_vendor(table):
 def test_spend_comparison_uses_usd(table):
     spec = charts.spend_comparison(table, "week").to_dict()
     assert spec["encoding"]["y"]["title"] == "USD"
-    assert spec["encoding"]["color"]["scale"]["range"] == [charts.VENDOR_COLORS["firebender"],
-                                                           charts.VENDOR_COLORS["codefresh"]]
+    assert spec["encoding"]["color"]["scale"]["range"] == [
+        charts.VENDOR_COLORS["firebender"],
+        charts.VENDOR_COLORS["codefresh"],
+    ]
     assert rows(spec) == 2 * len(table)
 
 
@@ -112,8 +117,11 @@ def test_scatter_has_a_fit_line_and_period_tooltips(table):
 
 def test_monthly_adoption_draws_months_as_bands():
     index = metrics.periods(D(2026, 1, 1), D(2026, 4, 30), "month")
-    monthly = index.assign(active_committers=[30.0, 32, 31, 33], ai_active_developers=[10.0, 14, 18, 20],
-                           ai_adoption_rate=[1 / 3, 14 / 32, 18 / 31, 20 / 33])
+    monthly = index.assign(
+        active_committers=[30.0, 32, 31, 33],
+        ai_active_developers=[10.0, 14, 18, 20],
+        ai_adoption_rate=[1 / 3, 14 / 32, 18 / 31, 20 / 33],
+    )
     spec = charts.monthly_adoption(monthly).to_dict()
     units = layers(spec)
     assert units[0]["encoding"]["x"]["type"] == "ordinal"
@@ -123,16 +131,22 @@ def test_monthly_adoption_draws_months_as_bands():
 
 
 def test_series_over_time_uses_shades_of_one_vendor():
-    frame = pd.DataFrame({"period": pd.to_datetime(["2026-03-02"] * 3),
-                          "key": ["a", "b", "Other"], "credits": [1.0, 2.0, 3.0]})
-    spec = charts.series_over_time(frame, "credits", "key", "codefresh", "week", "Credits",
-                                   kind="bar").to_dict()
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-02"] * 3),
+            "key": ["a", "b", "Other"],
+            "credits": [1.0, 2.0, 3.0],
+        }
+    )
+    spec = charts.series_over_time(
+        frame, "credits", "key", "codefresh", "week", "Credits", kind="bar"
+    ).to_dict()
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["a", "b", "Other"]
     assert scale["range"][:2] == charts.SHADES["codefresh"][:2]
     assert scale["range"][2] == charts.OTHER_COLOR
     assert spec["mark"]["type"] == "bar" and spec["encoding"]["y"]["stack"] == "zero"
-    assert spec["encoding"]["x"]["type"] == "ordinal"      # one band per period
+    assert spec["encoding"]["x"]["type"] == "ordinal"  # one band per period
 
 
 def test_ranking_caps_the_bars():
@@ -144,8 +158,15 @@ def test_ranking_caps_the_bars():
 
 
 def test_rates_axis_is_a_share():
-    usage = pd.DataFrame({"period": pd.to_datetime(["2026-03-02"]), "rate": ["Agent accept rate"],
-                          "value": [0.4], "accepted": [4.0], "offered": [10.0]})
+    usage = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-02"]),
+            "rate": ["Agent accept rate"],
+            "value": [0.4],
+            "accepted": [4.0],
+            "offered": [10.0],
+        }
+    )
     spec = charts.rates_over_time(usage, "week").to_dict()
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert spec["encoding"]["y"]["axis"]["format"] == "%"
@@ -159,7 +180,8 @@ def test_adoption_vs_credits_without_credits_has_one_axis(table):
 
 def test_two_axes_keep_small_counts_readable(table):
     frame = table.assign(builder_users=12.0, builder_prompts=900.0)
-    spec = charts.two_axes(frame, "builder_users", "builder_prompts", "builder", "week", "Users",
-                           "Prompts").to_dict()
+    spec = charts.two_axes(
+        frame, "builder_users", "builder_prompts", "builder", "week", "Users", "Prompts"
+    ).to_dict()
     assert spec["resolve"]["scale"]["y"] == "independent"
     assert [u["encoding"]["y"]["title"] for u in layers(spec)] == ["Users", "Prompts"]

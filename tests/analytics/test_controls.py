@@ -1,4 +1,5 @@
 """What the pickers offer comes from the connectors' range rules."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,21 +14,31 @@ def test_granularities_come_from_the_rules():
     assert controls.grain_options("builder.org_metrics") == ["day", "week", "month", "quarter"]
     assert controls.grain_options("firebender.daily_usage") == ["day"]
     assert controls.grain_options("firebender.daily_usage", ("week", "month")) == [
-        "day", "week", "month"]
+        "day",
+        "week",
+        "month",
+    ]
     assert controls.grain_options("codefresh.credit_consumption") == ["day", "month", None]
     assert controls.grain_options("codefresh.active_committers", ("week",)) == ["month"]
 
 
 def test_picker_limits_and_presets():
-    earliest, latest, longest = controls.picker_limits({"firebender.model_requests": None}, None,
-                                                       TODAY)
+    earliest, latest, longest = controls.picker_limits(
+        {"firebender.model_requests": None}, None, TODAY
+    )
     assert earliest == ranges.FIREBENDER_MODEL_REQUESTS_EARLIEST and latest == TODAY
-    assert longest is None                      # long ranges are split into windows
+    assert longest is None  # long ranges are split into windows
     earliest, _, _ = controls.picker_limits(datasets.OVERVIEW_ENDPOINTS, "week", TODAY)
     assert earliest == ranges.DEFAULT_EARLIEST
     presets = controls.common_presets(datasets.OVERVIEW_ENDPOINTS, "week", TODAY)
-    assert list(presets) == ["Last 7 days", "Last 30 days", "Last 90 days", "This quarter",
-                             "Year to date", "Last 12 months"]
+    assert list(presets) == [
+        "Last 7 days",
+        "Last 30 days",
+        "Last 90 days",
+        "This quarter",
+        "Year to date",
+        "Last 12 months",
+    ]
     assert presets["This quarter"] == (dt.date(2026, 10, 1), TODAY)
     assert "45 days" in controls.rules_text({"codefresh.credit_consumption": "day"}, "week")
 
@@ -47,5 +58,7 @@ def test_explore_names_and_filters():
     assert datasets.export_name(daily, choice) == "daily_usage"
     org = datasets.CATALOGUE["builder.org_metrics"]
     assert datasets.export_name(org, choice) == "org_metrics-week"
-    assert datasets.fetched_granularity(datasets.CATALOGUE["codefresh.active_committers"],
-                                        choice) == "month"
+    assert (
+        datasets.fetched_granularity(datasets.CATALOGUE["codefresh.active_committers"], choice)
+        == "month"
+    )

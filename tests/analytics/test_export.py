@@ -1,4 +1,5 @@
 """Export bytes read back equal the frame, in every format."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,17 +15,23 @@ from analytics import export
 
 @pytest.fixture
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "period": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"]).astype("datetime64[ns]"),
-        "timestamp": pd.to_datetime(["2026-03-01T10:00:00.123Z", "2026-03-02T23:59:59Z",
-                                     "2026-03-03T00:00:00Z"], format="ISO8601").astype("datetime64[ns, UTC]"),
-        "email": pd.array(["a@x.com", None, "c@x.com"], dtype="str"),
-        "model": pd.Categorical(["m1", "m2", "m1"]),
-        "count": pd.array([1, None, 3], dtype="Int64"),
-        "cost": [0.5, 1.25, np.nan],
-        "flag": pd.array([True, False, None], dtype="boolean"),
-        "name with ünïcode": ["é", "ß", "✓"],
-    })
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"]).astype(
+                "datetime64[ns]"
+            ),
+            "timestamp": pd.to_datetime(
+                ["2026-03-01T10:00:00.123Z", "2026-03-02T23:59:59Z", "2026-03-03T00:00:00Z"],
+                format="ISO8601",
+            ).astype("datetime64[ns, UTC]"),
+            "email": pd.array(["a@x.com", None, "c@x.com"], dtype="str"),
+            "model": pd.Categorical(["m1", "m2", "m1"]),
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "cost": [0.5, 1.25, np.nan],
+            "flag": pd.array([True, False, None], dtype="boolean"),
+            "name with ünïcode": ["é", "ß", "✓"],
+        }
+    )
 
 
 def test_parquet_keeps_every_dtype(frame):
@@ -69,13 +76,21 @@ def test_empty_frames_export_with_their_columns(frame):
     for fmt in export.FORMATS:
         data = export.to_bytes(empty, fmt)
         assert isinstance(data, bytes)
-    assert list(export.read_back(export.to_bytes(empty, "parquet"), "parquet").columns) == list(frame.columns)
+    assert list(export.read_back(export.to_bytes(empty, "parquet"), "parquet").columns) == list(
+        frame.columns
+    )
 
 
 def test_file_names():
-    assert (export.file_name("firebender", "daily_usage", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "csv")
-            == "firebender_daily-usage_2026-01-01_2026-03-31.csv")
-    assert export.file_name("codefresh", "metadata", None, None, "json") == "codefresh_metadata.json"
+    assert (
+        export.file_name(
+            "firebender", "daily_usage", dt.date(2026, 1, 1), dt.date(2026, 3, 31), "csv"
+        )
+        == "firebender_daily-usage_2026-01-01_2026-03-31.csv"
+    )
+    assert (
+        export.file_name("codefresh", "metadata", None, None, "json") == "codefresh_metadata.json"
+    )
 
 
 def test_unknown_format_and_too_many_rows(monkeypatch, frame):

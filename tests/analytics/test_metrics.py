@@ -1,4 +1,5 @@
 """The overview's joins and derived metrics, on small hand-made frames."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,18 @@ def ts(text: str) -> pd.Timestamp:
 def daily(rows) -> pd.DataFrame:
     """Firebender daily-usage rows: (day, email, agent_prompts, inline_edits, autocomplete_accepts,
     agent_lines, inline_lines)."""
-    frame = pd.DataFrame(rows, columns=["date", "email", "agent_prompts", "inline_edits",
-                                        "autocomplete_accepts", "agent_accepted_lines_added",
-                                        "inline_accepted_lines_added"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "date",
+            "email",
+            "agent_prompts",
+            "inline_edits",
+            "autocomplete_accepts",
+            "agent_accepted_lines_added",
+            "inline_accepted_lines_added",
+        ],
+    )
     frame["date"] = pd.to_datetime(frame["date"]).astype(NS)
     for column in frame.columns[2:]:
         frame[column] = frame[column].astype("Int64")
@@ -31,16 +41,22 @@ def daily(rows) -> pd.DataFrame:
 
 
 def test_periods_cover_the_range_and_flag_partial_ones():
-    table = metrics.periods(D(2026, 3, 4), D(2026, 3, 22), "week")   # Wed .. Sun
+    table = metrics.periods(D(2026, 3, 4), D(2026, 3, 22), "week")  # Wed .. Sun
     assert table["period"].tolist() == [ts("2026-03-02"), ts("2026-03-09"), ts("2026-03-16")]
     assert table["period_end"].tolist() == [ts("2026-03-08"), ts("2026-03-15"), ts("2026-03-22")]
     assert table["complete"].tolist() == [False, True, True]
     assert str(table["period"].dtype) == NS
 
 
-@pytest.mark.parametrize("grain, expected", [
-    ("day", "2026-03-18"), ("week", "2026-03-16"), ("month", "2026-03-01"),
-    ("quarter", "2026-01-01")])
+@pytest.mark.parametrize(
+    "grain, expected",
+    [
+        ("day", "2026-03-18"),
+        ("week", "2026-03-16"),
+        ("month", "2026-03-01"),
+        ("quarter", "2026-01-01"),
+    ],
+)
 def test_floor_periods(grain, expected):
     times = pd.Series(pd.to_datetime(["2026-03-18 13:45"]))
     assert metrics.floor_periods(times, grain).tolist() == [ts(expected)]
@@ -55,12 +71,14 @@ def test_next_period_and_snap():
 
 
 def test_firebender_active_users_count_people_who_used_ai_not_just_opened_the_ide():
-    usage = daily([
-        ("2026-03-16", "a@x", 3, 0, 0, 10, 0),
-        ("2026-03-17", "a@x", 0, 1, 0, 0, 2),      # same person, same week: counted once
-        ("2026-03-17", "b@x", 0, 0, 0, 0, 0),      # IDE opened only: not active
-        ("2026-03-23", "b@x", 0, 0, 5, 0, 0),      # autocomplete accepts count
-    ])
+    usage = daily(
+        [
+            ("2026-03-16", "a@x", 3, 0, 0, 10, 0),
+            ("2026-03-17", "a@x", 0, 1, 0, 0, 2),  # same person, same week: counted once
+            ("2026-03-17", "b@x", 0, 0, 0, 0, 0),  # IDE opened only: not active
+            ("2026-03-23", "b@x", 0, 0, 5, 0, 0),  # autocomplete accepts count
+        ]
+    )
     index = metrics.periods(D(2026, 3, 16), D(2026, 3, 29), "week")
     out = metrics.firebender_by_period(usage, index, "week")
     assert out["firebender_active_users"].tolist() == [1.0, 1.0]
@@ -70,25 +88,43 @@ def test_firebender_active_users_count_people_who_used_ai_not_just_opened_the_id
 
 
 def _inputs():
-    builder = pd.DataFrame({"period": pd.to_datetime(["2026-03-02", "2026-03-09"]).astype(NS),
-                            "users": pd.array([4, 6], dtype="Int64"),
-                            "user_prompts": pd.array([40, 60], dtype="Int64"),
-                            "lines_accepted": pd.array([100, 300], dtype="Int64")})
-    usage = daily([("2026-03-03", "a@x", 2, 0, 0, 50, 0), ("2026-03-10", "a@x", 2, 0, 0, 30, 0),
-                   ("2026-03-11", "b@x", 1, 0, 0, 20, 0)])
-    credits = pd.DataFrame({"key": ["small", "large", "small"],
-                            "period": pd.to_datetime(["2026-03-03", "2026-03-03",
-                                                      "2026-03-12"]).astype(NS),
-                            "value": [10.0, 30.0, 80.0]})
-    requests = pd.DataFrame({"timestamp": pd.to_datetime(["2026-03-03T10:00Z", "2026-03-12T23:59Z"]),
-                             "cost_usd": [1.5, 2.5]})
-    return metrics.OverviewInputs(builder=builder, firebender=usage, requests=requests,
-                                  credits=credits)
+    builder = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-02", "2026-03-09"]).astype(NS),
+            "users": pd.array([4, 6], dtype="Int64"),
+            "user_prompts": pd.array([40, 60], dtype="Int64"),
+            "lines_accepted": pd.array([100, 300], dtype="Int64"),
+        }
+    )
+    usage = daily(
+        [
+            ("2026-03-03", "a@x", 2, 0, 0, 50, 0),
+            ("2026-03-10", "a@x", 2, 0, 0, 30, 0),
+            ("2026-03-11", "b@x", 1, 0, 0, 20, 0),
+        ]
+    )
+    credits = pd.DataFrame(
+        {
+            "key": ["small", "large", "small"],
+            "period": pd.to_datetime(["2026-03-03", "2026-03-03", "2026-03-12"]).astype(NS),
+            "value": [10.0, 30.0, 80.0],
+        }
+    )
+    requests = pd.DataFrame(
+        {
+            "timestamp": pd.to_datetime(["2026-03-03T10:00Z", "2026-03-12T23:59Z"]),
+            "cost_usd": [1.5, 2.5],
+        }
+    )
+    return metrics.OverviewInputs(
+        builder=builder, firebender=usage, requests=requests, credits=credits
+    )
 
 
 def test_overview_table_joins_every_vendor_per_period():
-    table = metrics.overview_table(_inputs(), D(2026, 3, 2), D(2026, 3, 15), "week",
-                                   ai_source="firebender", usd_per_credit=0.5)
+    table = metrics.overview_table(
+        _inputs(), D(2026, 3, 2), D(2026, 3, 15), "week", ai_source="firebender", usd_per_credit=0.5
+    )
     assert table["period"].tolist() == [ts("2026-03-02"), ts("2026-03-09")]
     assert table["builder_users"].tolist() == [4.0, 6.0]
     assert table["firebender_active_users"].tolist() == [1.0, 2.0]
@@ -116,8 +152,8 @@ def test_a_vendor_not_loaded_is_na_and_a_quiet_period_is_zero():
     inputs.builder = None
     table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 22), "week")
     assert table["builder_users"].isna().all()
-    assert table["firebender_active_users"].tolist() == [1.0, 2.0, 0.0]   # loaded, no activity
-    assert np.isnan(table["credits_per_ai_developer"].iloc[2])            # no division by zero
+    assert table["firebender_active_users"].tolist() == [1.0, 2.0, 0.0]  # loaded, no activity
+    assert np.isnan(table["credits_per_ai_developer"].iloc[2])  # no division by zero
 
 
 def test_model_spend_before_the_first_day_with_requests_is_unknown_not_zero():
@@ -130,13 +166,17 @@ def test_model_spend_before_the_first_day_with_requests_is_unknown_not_zero():
 
 def test_monthly_table_has_committers_and_the_adoption_rate():
     inputs = _inputs()
-    inputs.committers = pd.DataFrame({"key": ["activeCommitters"] * 2,
-                                      "period": pd.to_datetime(["2026-02-01", "2026-03-01"]).astype(NS),
-                                      "value": [3.0, 4.0]})
+    inputs.committers = pd.DataFrame(
+        {
+            "key": ["activeCommitters"] * 2,
+            "period": pd.to_datetime(["2026-02-01", "2026-03-01"]).astype(NS),
+            "value": [3.0, 4.0],
+        }
+    )
     monthly = metrics.monthly_table(inputs, D(2026, 3, 1), D(2026, 3, 31), "firebender")
     assert monthly["period"].tolist() == [ts("2026-03-01")]
     assert monthly["active_committers"].tolist() == [4.0]
-    assert monthly["ai_adoption_rate"].tolist() == [0.5]      # 2 AI-active of 4 committers
+    assert monthly["ai_adoption_rate"].tolist() == [0.5]  # 2 AI-active of 4 committers
 
 
 def test_kpis_compare_the_latest_whole_period_with_the_one_before():
@@ -150,7 +190,7 @@ def test_kpis_compare_the_latest_whole_period_with_the_one_before():
 
 
 def test_correlation_finds_the_lag():
-    index = metrics.periods(D(2026, 1, 5), D(2026, 3, 29), "week")     # 12 whole weeks
+    index = metrics.periods(D(2026, 1, 5), D(2026, 3, 29), "week")  # 12 whole weeks
     x = np.array([1, 4, 2, 8, 5, 7, 3, 9, 6, 2, 5, 8], dtype=float)
     table = index.assign(ai_active_developers=x, ci_credits=np.roll(x, 2) * 10)
     at_lag = metrics.correlation(table, "ai_active_developers", "ci_credits", lag=2)
@@ -162,9 +202,10 @@ def test_correlation_finds_the_lag():
 
 
 def test_correlation_leaves_out_partial_periods_and_says_when_it_cannot_answer():
-    index = metrics.periods(D(2026, 1, 7), D(2026, 1, 28), "week")      # first and last partial
-    table = index.assign(ai_active_developers=[1.0, 2.0, 3.0, 4.0],
-                         ci_credits=[10.0, 20.0, 35.0, 40.0])
+    index = metrics.periods(D(2026, 1, 7), D(2026, 1, 28), "week")  # first and last partial
+    table = index.assign(
+        ai_active_developers=[1.0, 2.0, 3.0, 4.0], ci_credits=[10.0, 20.0, 35.0, 40.0]
+    )
     result = metrics.correlation(table, "ai_active_developers", "ci_credits")
     assert result.n == 2 and result.r is None and "at least 3" in result.note
     flat = index.assign(complete=True, ai_active_developers=1.0, ci_credits=[1.0, 2.0, 3.0, 4.0])
@@ -208,13 +249,21 @@ def test_acceptance_rates_and_leaderboard():
 
 
 def test_requests_breakdown_and_tokens():
-    requests = pd.DataFrame({
-        "timestamp": pd.to_datetime(["2026-03-16T10:00Z", "2026-03-17T10:00Z", "2026-03-24T10:00Z"]),
-        "email": ["a@x", "b@x", "a@x"],
-        "model": pd.Categorical(["m1", "m2", "m1"]),
-        "input_tokens": [1, 2, 3], "output_tokens": [10, 20, 30],
-        "cache_read_tokens": [0, 0, 0], "cache_write_tokens": [5, 5, 5],
-        "total_tokens": [16, 27, 38], "cost_usd": [1.0, 3.0, 2.0]})
+    requests = pd.DataFrame(
+        {
+            "timestamp": pd.to_datetime(
+                ["2026-03-16T10:00Z", "2026-03-17T10:00Z", "2026-03-24T10:00Z"]
+            ),
+            "email": ["a@x", "b@x", "a@x"],
+            "model": pd.Categorical(["m1", "m2", "m1"]),
+            "input_tokens": [1, 2, 3],
+            "output_tokens": [10, 20, 30],
+            "cache_read_tokens": [0, 0, 0],
+            "cache_write_tokens": [5, 5, 5],
+            "total_tokens": [16, 27, 38],
+            "cost_usd": [1.0, 3.0, 2.0],
+        }
+    )
     by_model = metrics.requests_breakdown(requests, "model")
     assert by_model["model"].tolist() == ["m1", "m2"]
     assert by_model["requests"].tolist() == [2, 1]
@@ -227,17 +276,33 @@ def test_requests_breakdown_and_tokens():
 
 
 def test_keep_top_merges_the_rest_into_other():
-    frame = pd.DataFrame({"period": [ts("2026-03-02")] * 4, "space_name": ["a", "b", "c", "d"],
-                          "lines_accepted": [40.0, 30.0, 20.0, 10.0]})
+    frame = pd.DataFrame(
+        {
+            "period": [ts("2026-03-02")] * 4,
+            "space_name": ["a", "b", "c", "d"],
+            "lines_accepted": [40.0, 30.0, 20.0, 10.0],
+        }
+    )
     out = metrics.keep_top(frame, "space_name", "lines_accepted", n=2)
-    assert dict(zip(out["space_name"], out["lines_accepted"])) == {"a": 40.0, "b": 30.0,
-                                                                   "Other": 30.0}
-    assert metrics.top_n(frame, "space_name", "lines_accepted", n=2)["space_name"].tolist() == ["a", "b"]
+    assert dict(zip(out["space_name"], out["lines_accepted"])) == {
+        "a": 40.0,
+        "b": 30.0,
+        "Other": 30.0,
+    }
+    assert metrics.top_n(frame, "space_name", "lines_accepted", n=2)["space_name"].tolist() == [
+        "a",
+        "b",
+    ]
 
 
 def test_filter_frame_by_dates_and_dimensions():
-    frame = pd.DataFrame({"date": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"]).astype(NS),
-                          "email": ["a", "b", "a"], "n": [1, 2, 3]})
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-03"]).astype(NS),
+            "email": ["a", "b", "a"],
+            "n": [1, 2, 3],
+        }
+    )
     out = metrics.filter_frame(frame, "date", D(2026, 3, 2), D(2026, 3, 3), {"email": ["a"]})
     assert out["n"].tolist() == [3]
     assert_frame_equal(metrics.filter_frame(frame, None, None, None, {"email": []}), frame)
@@ -246,8 +311,9 @@ def test_filter_frame_by_dates_and_dimensions():
 
 
 def test_committers_table_marks_the_running_month():
-    committers = pd.DataFrame({"period": pd.to_datetime(["2026-02-01", "2026-03-01"]).astype(NS),
-                               "value": [5.0, 6.0]})
+    committers = pd.DataFrame(
+        {"period": pd.to_datetime(["2026-02-01", "2026-03-01"]).astype(NS), "value": [5.0, 6.0]}
+    )
     out = metrics.committers_table(committers, D(2026, 3, 15))
     assert out["complete"].tolist() == [True, False]
     assert_series_equal(out["active_committers"], pd.Series([5.0, 6.0], name="active_committers"))

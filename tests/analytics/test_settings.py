@@ -1,4 +1,5 @@
 """Where keys come from, demo vs live, and that no key leaks out of a Source."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,23 +24,44 @@ def test_any_key_is_live_and_the_others_are_not_connected():
     assert "BUILDER_PRIVATE_KEY" in cfg["builder"].how_to_connect
 
 
-@pytest.mark.parametrize("session, environ, dotenv, secrets, origin", [
-    ({"CODEFRESH_API_KEY": "a"}, {"CODEFRESH_API_KEY": "b"}, {"CODEFRESH_API_KEY": "c"},
-     {"CODEFRESH_API_KEY": "d"}, s.SESSION),
-    ({}, {"CODEFRESH_API_KEY": "b"}, {"CODEFRESH_API_KEY": "c"}, {"CODEFRESH_API_KEY": "d"},
-     s.ENVIRONMENT),
-    ({}, {}, {"CODEFRESH_API_KEY": "c"}, {"CODEFRESH_API_KEY": "d"}, s.DOTENV),
-    ({}, {}, {}, {"CODEFRESH_API_KEY": "d"}, s.SECRETS),
-    # Streamlit copies secrets into os.environ: the same value there still comes from secrets
-    ({}, {"CODEFRESH_API_KEY": "d"}, {}, {"CODEFRESH_API_KEY": "d"}, s.SECRETS),
-])
+@pytest.mark.parametrize(
+    "session, environ, dotenv, secrets, origin",
+    [
+        (
+            {"CODEFRESH_API_KEY": "a"},
+            {"CODEFRESH_API_KEY": "b"},
+            {"CODEFRESH_API_KEY": "c"},
+            {"CODEFRESH_API_KEY": "d"},
+            s.SESSION,
+        ),
+        (
+            {},
+            {"CODEFRESH_API_KEY": "b"},
+            {"CODEFRESH_API_KEY": "c"},
+            {"CODEFRESH_API_KEY": "d"},
+            s.ENVIRONMENT,
+        ),
+        ({}, {}, {"CODEFRESH_API_KEY": "c"}, {"CODEFRESH_API_KEY": "d"}, s.DOTENV),
+        ({}, {}, {}, {"CODEFRESH_API_KEY": "d"}, s.SECRETS),
+        # Streamlit copies secrets into os.environ: the same value there still comes from secrets
+        ({}, {"CODEFRESH_API_KEY": "d"}, {}, {"CODEFRESH_API_KEY": "d"}, s.SECRETS),
+    ],
+)
 def test_lookup_order(session, environ, dotenv, secrets, origin):
     assert s.resolve(session, environ, dotenv, secrets)["codefresh"].origin == origin
 
 
 def test_base_urls_and_builder_space_keys():
-    cfg = s.resolve({}, {"BUILDER_SPACE_PRIVATE_KEY": KEY, "BUILDER_SPACE_PUBLIC_KEY": "pub",
-                         "BUILDER_BASE_URL": "http://127.0.0.1:9"}, {}, {})
+    cfg = s.resolve(
+        {},
+        {
+            "BUILDER_SPACE_PRIVATE_KEY": KEY,
+            "BUILDER_SPACE_PUBLIC_KEY": "pub",
+            "BUILDER_BASE_URL": "http://127.0.0.1:9",
+        },
+        {},
+        {},
+    )
     builder = cfg["builder"]
     assert builder.connected and builder.key is None and builder.origin == s.ENVIRONMENT
     assert builder.space_public_key == "pub" and builder.base_url == "http://127.0.0.1:9"
@@ -53,7 +75,9 @@ def test_fingerprints_identify_keys_without_revealing_them():
     other = s.resolve({}, {"FIREBENDER_API_KEY": KEY + "x"}, {}, {})["firebender"]
     assert one.fingerprint == same.fingerprint != other.fingerprint
     assert KEY not in one.fingerprint and len(one.fingerprint) == 32
-    assert KEY not in repr(one) and KEY not in repr(s.resolve({}, {"FIREBENDER_API_KEY": KEY}, {}, {}))
+    assert KEY not in repr(one) and KEY not in repr(
+        s.resolve({}, {"FIREBENDER_API_KEY": KEY}, {}, {})
+    )
 
 
 def test_price_per_credit():
@@ -70,6 +94,7 @@ def test_dotenv_is_read_without_touching_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("FIREBENDER_API_KEY", raising=False)
     assert s.read_dotenv() == {"FIREBENDER_API_KEY": KEY, "FIREBENDER_BASE_URL": "http://x"}
     import os
+
     assert "FIREBENDER_API_KEY" not in os.environ
     monkeypatch.setenv("APP_DOTENV", "")
     assert s.read_dotenv() == {}
@@ -81,7 +106,7 @@ def test_secrets_can_be_switched_off_and_a_missing_file_is_fine(monkeypatch, tmp
     monkeypatch.setenv("APP_READ_SECRETS", "0")
     assert s.read_secrets() == ({}, None)
     monkeypatch.setenv("APP_READ_SECRETS", "1")
-    monkeypatch.chdir(tmp_path)                      # no .streamlit/secrets.toml here
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
     monkeypatch.setenv("HOME", str(tmp_path))
     found, problem = s.read_secrets()
     assert problem is None and found == {}

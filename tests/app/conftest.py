@@ -1,5 +1,6 @@
 """AppTest fixtures: a hermetic environment (no real .env, secrets or keys), a sandbox HTTP server
 for live mode, and helpers to run a page and read everything it shows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,17 +16,28 @@ from analytics import settings as app_settings
 from connectors.sandbox import Sandbox, keys, running_server
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGES = ["pages/overview.py", "pages/builder.py", "pages/firebender.py", "pages/codefresh.py",
-         "pages/explore.py", "pages/connections.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/builder.py",
+    "pages/firebender.py",
+    "pages/codefresh.py",
+    "pages/explore.py",
+    "pages/connections.py",
+]
 TIMEOUT = 90
 # Every key the sandbox accepts: none of them may ever appear on a page.
-ALL_KEYS = [keys.BUILDER_ORG_KEY, keys.FIREBENDER_KEY, keys.CODEFRESH_KEY,
-            keys.FIREBENDER_NO_ORG_KEY, keys.CODEFRESH_LIMITED_KEY,
-            *(private for _, private in keys.BUILDER_SPACES.values())]
+ALL_KEYS = [
+    keys.BUILDER_ORG_KEY,
+    keys.FIREBENDER_KEY,
+    keys.CODEFRESH_KEY,
+    keys.FIREBENDER_NO_ORG_KEY,
+    keys.CODEFRESH_LIMITED_KEY,
+    *(private for _, private in keys.BUILDER_SPACES.values()),
+]
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +84,12 @@ def demo_sandbox():
     return sandbox
 
 
-def open_page(page: str | None = None, query: dict | None = None, secrets: dict | None = None,
-              timeout: float = TIMEOUT) -> AppTest:
+def open_page(
+    page: str | None = None,
+    query: dict | None = None,
+    secrets: dict | None = None,
+    timeout: float = TIMEOUT,
+) -> AppTest:
     """Run app.py (optionally switching to `page`) with URL query parameters."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if secrets:
@@ -81,7 +97,7 @@ def open_page(page: str | None = None, query: dict | None = None, secrets: dict 
     if query:
         at.query_params.update(query)
     if page:
-        at.switch_page(page)      # by file name: the pages keep their default url paths
+        at.switch_page(page)  # by file name: the pages keep their default url paths
     return at.run()
 
 
@@ -95,6 +111,7 @@ def texts(at: AppTest) -> str:
             found.append(str(proto))
         for child in getattr(node, "children", {}).values():
             walk(child)
+
     walk(at._tree)
     found.append(repr(at.query_params))
     return "\n".join(found)
@@ -103,7 +120,7 @@ def texts(at: AppTest) -> str:
 def assert_no_keys(at: AppTest) -> None:
     shown = texts(at)
     for key in ALL_KEYS:
-        assert key not in shown, f"a key is visible on the page"
+        assert key not in shown, "a key is visible on the page"
 
 
 def assert_ok(at: AppTest) -> None:
@@ -124,5 +141,6 @@ def downloads(monkeypatch):
     def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
         captured[file_name] = data_callable
         return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
     monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
     return captured

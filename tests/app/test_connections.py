@@ -1,4 +1,5 @@
 """Connections: status, where keys come from (never the keys), test buttons, session keys."""
+
 from __future__ import annotations
 
 from connectors.sandbox import keys
@@ -37,13 +38,13 @@ def test_live_mode_shows_origins_and_a_refused_key(live, monkeypatch):
 
 
 def test_a_key_typed_here_lives_in_this_session_only(server, monkeypatch):
-    monkeypatch.setenv("CODEFRESH_BASE_URL", server[1])     # no key set: demo mode
+    monkeypatch.setenv("CODEFRESH_BASE_URL", server[1])  # no key set: demo mode
     at = open_page("pages/connections.py")
     assert "Demo data" in texts(at)
     at.text_input(key="key_input_codefresh").input(keys.CODEFRESH_KEY)
     at.button(key="FormSubmitter:form_codefresh-Use this key").click().run()
     assert not at.exception
-    assert at.text_input(key="key_input_codefresh").value == ""     # not sent back
+    assert at.text_input(key="key_input_codefresh").value == ""  # not sent back
     shown = texts(at)
     assert "Key from: **this browser session**" in shown
     assert "Live data" in shown and "Builder.io is not connected" not in shown
@@ -93,6 +94,7 @@ def test_an_unreadable_secrets_file_is_reported_not_fatal(monkeypatch, tmp_path)
     import streamlit as st
     from streamlit.runtime.secrets import Secrets
     from streamlit.testing.v1.util import patch_config_options
+
     bad = tmp_path / "secrets.toml"
     bad.write_text('FIREBENDER_API_KEY = "unterminated\n')
     monkeypatch.setattr(st, "secrets", Secrets())
@@ -114,7 +116,7 @@ def test_a_codefresh_key_that_cannot_read_reports_fails_the_test(live, monkeypat
 def test_a_verdict_disappears_when_its_key_changes(server, monkeypatch):
     monkeypatch.setenv("CODEFRESH_BASE_URL", server[1])
     at = click(open_page("pages/connections.py"), "test_builder")
-    assert "Builder.io answered" in at.success[0].value          # demo mode
+    assert "Builder.io answered" in at.success[0].value  # demo mode
     at.text_input(key="key_input_codefresh").input(keys.CODEFRESH_KEY)
-    [b for b in at.button if "Use this key" in b.label][-1].click().run()   # Codefresh's form
-    assert not [s for s in at.success if "Builder.io" in s.value]   # now live, not tested
+    [b for b in at.button if "Use this key" in b.label][-1].click().run()  # Codefresh's form
+    assert not [s for s in at.success if "Builder.io" in s.value]  # now live, not tested

@@ -1,4 +1,5 @@
 """Date range, granularity, presets and links (query parameters), including bad input."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,15 @@ def test_presets_are_the_ones_the_rules_allow_and_set_the_range():
 
 
 def test_a_link_reproduces_the_view():
-    query = {"start": "2026-01-05", "end": "2026-03-29", "grain": "week", "ai": "both",
-             "x": "ai_accepted_lines", "lag": "1", "usd_per_credit": "0.02"}
+    query = {
+        "start": "2026-01-05",
+        "end": "2026-03-29",
+        "grain": "week",
+        "ai": "both",
+        "x": "ai_accepted_lines",
+        "lag": "1",
+        "usd_per_credit": "0.02",
+    }
     at = open_page(query=query)
     assert_ok(at)
     assert at.date_input[0].value == (dt.date(2026, 1, 5), dt.date(2026, 3, 29))
@@ -66,14 +74,17 @@ def test_a_link_reproduces_the_view():
     assert {k: at.query_params[k] for k in query} == query
 
 
-@pytest.mark.parametrize("query, warning", [
-    ({"start": "yesterday"}, "not a date"),
-    ({"start": "2026-02-30"}, "not a date"),
-    ({"start": "2026-03-10", "end": "2026-03-01"}, "starts (2026-03-10) after it ends"),
-    ({"start": "2019-01-01", "end": "2026-01-31"}, "reaches outside the days with data"),
-    ({"grain": "hour"}, "granularity 'hour' is not offered"),
-    ({"usd_per_credit": "-3"}, "not a non-negative number"),
-])
+@pytest.mark.parametrize(
+    "query, warning",
+    [
+        ({"start": "yesterday"}, "not a date"),
+        ({"start": "2026-02-30"}, "not a date"),
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "starts (2026-03-10) after it ends"),
+        ({"start": "2019-01-01", "end": "2026-01-31"}, "reaches outside the days with data"),
+        ({"grain": "hour"}, "granularity 'hour' is not offered"),
+        ({"usd_per_credit": "-3"}, "not a non-negative number"),
+    ],
+)
 def test_bad_links_are_explained_and_replaced(query, warning):
     at = open_page(query=query)
     assert_ok(at)
@@ -96,7 +107,7 @@ def test_half_a_range_waits_for_the_end_date_and_keeps_the_other_choices(demo_sa
     at.date_input[0].set_value((today() - dt.timedelta(days=10),)).run()
     assert not at.exception and not at.error
     assert "Pick the last day" in at.info[0].value
-    assert len(charts(at)) == shown                      # the previous range stays on screen
+    assert len(charts(at)) == shown  # the previous range stays on screen
     assert demo_sandbox.request_log() == []
     at.date_input[0].set_value((today() - dt.timedelta(days=200), today())).run()
     assert at.selectbox(key="overview__x").value == "ai_accepted_lines"
@@ -111,20 +122,25 @@ def test_the_picker_offers_only_days_the_rules_allow():
     assert picker.min == ranges.limits("firebender.daily_usage", "day").earliest
     assert at.segmented_control(key="firebender__grain").options == ["Day", "Week", "Month"]
     builder = open_page("pages/builder.py")
-    assert builder.segmented_control(key="builder__grain").options == ["Day", "Week", "Month",
-                                                                        "Quarter"]
+    assert builder.segmented_control(key="builder__grain").options == [
+        "Day",
+        "Week",
+        "Month",
+        "Quarter",
+    ]
     codefresh = open_page("pages/codefresh.py")
     assert codefresh.segmented_control(key="codefresh__grain").options == ["Day", "Week", "Month"]
 
 
 def test_model_requests_before_their_first_day_are_explained_without_a_request(demo_sandbox):
-    at = open_page("pages/firebender.py",
-                   query={"start": "2025-10-01", "end": "2025-12-15", "grain": "week"})
+    at = open_page(
+        "pages/firebender.py", query={"start": "2025-10-01", "end": "2025-12-15", "grain": "week"}
+    )
     assert_ok(at)
     assert any("2025-12-31" in i.value for i in at.info)
     paths = [r["path"] for r in demo_sandbox.request_log()]
     assert paths and not any("model-requests" in p for p in paths)
-    assert len(charts(at)) >= 2                   # daily usage still charts
+    assert len(charts(at)) >= 2  # daily usage still charts
 
 
 def test_the_range_carries_over_to_the_next_page():

@@ -1,4 +1,5 @@
 """Explore & export: pick a dataset, filter it, and the downloads hold exactly the table shown."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,8 +18,9 @@ def exported(downloads: dict, fmt: str) -> tuple[str, bytes]:
     return name, data if isinstance(data, bytes) else data.encode()
 
 
-def check_downloads(at, downloads, vendor: str, dataset: str, grain: str | None = None
-                    ) -> pd.DataFrame:
+def check_downloads(
+    at, downloads, vendor: str, dataset: str, grain: str | None = None
+) -> pd.DataFrame:
     """Every format's bytes, read back, equal the table on the page; the file is named after
     the days it holds (whole periods: a week from its Monday)."""
     shown = at.dataframe[0].value.reset_index(drop=True)
@@ -55,13 +57,21 @@ def test_filter_by_person_and_export(downloads):
     shown = check_downloads(at, downloads, "firebender", "daily_usage")
     assert 0 < len(shown) < len(everyone) and set(shown["email"]) == {person}
     assert f"{len(shown):,} of {len(everyone):,} rows" in at.caption[-1].value or any(
-        f"{len(shown):,} of {len(everyone):,} rows" in c.value for c in at.caption)
+        f"{len(shown):,} of {len(everyone):,} rows" in c.value for c in at.caption
+    )
 
 
 def test_model_requests_filtered_by_model_and_mode(downloads):
-    at = open_page("pages/explore.py", query={"dataset": "firebender.model_requests",
-                                              "start": "2026-01-01", "end": "2026-01-14",
-                                              "f_model": "gpt-5", "f_mode": ["write", "plan"]})
+    at = open_page(
+        "pages/explore.py",
+        query={
+            "dataset": "firebender.model_requests",
+            "start": "2026-01-01",
+            "end": "2026-01-14",
+            "f_model": "gpt-5",
+            "f_mode": ["write", "plan"],
+        },
+    )
     assert_ok(at)
     shown = check_downloads(at, downloads, "firebender", "model_requests")
     assert set(shown["model"]) == {"gpt-5"} and set(shown["mode"]) <= {"write", "plan"}
@@ -70,12 +80,15 @@ def test_model_requests_filtered_by_model_and_mode(downloads):
     assert times.max() < pd.Timestamp("2026-01-15", tz="UTC")
 
 
-@pytest.mark.parametrize("dataset, vendor, name", [
-    ("codefresh.pipeline_credit_consumption", "codefresh", "pipeline_credit_consumption-day"),
-    ("builder.org_space_metrics", "builder", "org_space_metrics-day"),
-    ("builder.org_users", "builder", "org_users"),
-    ("codefresh.active_committers", "codefresh", "active_committers"),
-])
+@pytest.mark.parametrize(
+    "dataset, vendor, name",
+    [
+        ("codefresh.pipeline_credit_consumption", "codefresh", "pipeline_credit_consumption-day"),
+        ("builder.org_space_metrics", "builder", "org_space_metrics-day"),
+        ("builder.org_users", "builder", "org_users"),
+        ("codefresh.active_committers", "codefresh", "active_committers"),
+    ],
+)
 def test_other_datasets_export(downloads, dataset, vendor, name):
     at = open_page("pages/explore.py", query={"dataset": dataset, "grain": "day"})
     assert_ok(at)

@@ -1,4 +1,5 @@
 """Loading: cache keyed by credential fingerprint, Refresh, progress over windows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,10 @@ def test_reruns_use_the_cache_and_refresh_fetches_again(demo_sandbox):
     first = len(demo_sandbox.request_log())
     assert first > 0
     at.run()
-    assert len(demo_sandbox.request_log()) == first              # cached
+    assert len(demo_sandbox.request_log()) == first  # cached
     at.button(key="codefresh__refresh").click().run()
     assert_ok(at)
-    assert len(demo_sandbox.request_log()) == 2 * first          # fetched again
+    assert len(demo_sandbox.request_log()) == 2 * first  # fetched again
 
 
 def test_sessions_with_different_keys_never_share_data(live, monkeypatch):
@@ -58,9 +59,10 @@ def test_a_long_load_shows_its_windows(monkeypatch):
 
     monkeypatch.setattr(streamlit, "progress", progress)
     start = today() - dt.timedelta(days=364)
-    at = open_page("pages/codefresh.py",
-                   query={"start": start.isoformat(), "end": today().isoformat()})
+    at = open_page(
+        "pages/codefresh.py", query={"start": start.isoformat(), "end": today().isoformat()}
+    )
     assert_ok(at)
     credit_steps = [t for t in seen if t and t.startswith("Codefresh credit consumption")]
     assert credit_steps[-1] == "Codefresh credit consumption: window 9 of 9"
-    assert not at.get("progress")                                 # gone when done
+    assert not at.get("progress")  # gone when done

@@ -1,4 +1,5 @@
 """Every page, in demo mode (in-process sandbox) and live mode (sandbox server over HTTP)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,11 +7,22 @@ import pytest
 from .conftest import PAGES, assert_no_keys, assert_ok, charts, open_page, texts
 
 # page -> charts it draws with every vendor answering
-CHARTS = {"pages/overview.py": 5, "pages/builder.py": 4, "pages/firebender.py": 6,
-          "pages/codefresh.py": 3, "pages/explore.py": 0, "pages/connections.py": 0}
-TITLES = {"pages/overview.py": "AI adoption vs CI credits", "pages/builder.py": "Builder.io Fusion",
-          "pages/firebender.py": "Firebender", "pages/codefresh.py": "Codefresh CI",
-          "pages/explore.py": "Explore & export", "pages/connections.py": "Connections"}
+CHARTS = {
+    "pages/overview.py": 5,
+    "pages/builder.py": 4,
+    "pages/firebender.py": 6,
+    "pages/codefresh.py": 3,
+    "pages/explore.py": 0,
+    "pages/connections.py": 0,
+}
+TITLES = {
+    "pages/overview.py": "AI adoption vs CI credits",
+    "pages/builder.py": "Builder.io Fusion",
+    "pages/firebender.py": "Firebender",
+    "pages/codefresh.py": "Codefresh CI",
+    "pages/explore.py": "Explore & export",
+    "pages/connections.py": "Connections",
+}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -46,11 +58,12 @@ def test_live_vendor_without_a_key_says_how_to_connect(live, monkeypatch):
     assert_ok(overview)
     messages = " ".join(i.value for i in overview.info)
     assert "Builder.io is not connected" in messages and "Codefresh is not connected" in messages
-    assert charts(overview)                           # Firebender still charts
+    assert charts(overview)  # Firebender still charts
 
 
 def test_one_vendor_failing_leaves_the_rest_of_the_page(live):
     from connectors.sandbox import FaultRule
+
     live.add_fault(FaultRule("500", vendor="codefresh", times=2))
     at = open_page()
     assert not at.exception

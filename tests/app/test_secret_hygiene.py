@@ -1,4 +1,5 @@
 """A planted key never reaches a cache key, a log line or a file on disk, on any page."""
+
 from __future__ import annotations
 
 import logging
@@ -11,7 +12,7 @@ from connectors.sandbox import keys
 
 from .conftest import PAGES, open_page, texts
 
-PLANTED = "planted-codefresh-secret-51d2e8"      # refused by the sandbox: error paths run too
+PLANTED = "planted-codefresh-secret-51d2e8"  # refused by the sandbox: error paths run too
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,6 +26,7 @@ def hashed(monkeypatch):
         data = original(self, obj)
         seen.append(f"{obj!r}\n{data!r}")
         return data
+
     monkeypatch.setattr(hashing._CacheFuncHasher, "to_bytes", spy)
     return seen
 
@@ -63,6 +65,11 @@ def test_keys_never_land_in_files(planted, tmp_path):
             data = path.read_bytes()
             found += [f"{path}: {s}" for s in planted if s.encode() in data]
     # The sandbox's own key list (connectors/sandbox/keys.py) and tests name the demo keys.
-    allowed = ("connectors/sandbox/keys.py", "/tests/", "README.md", ".env.example",
-               "secrets.toml.example")
+    allowed = (
+        "connectors/sandbox/keys.py",
+        "/tests/",
+        "README.md",
+        ".env.example",
+        "secrets.toml.example",
+    )
     assert not [f for f in found if not any(a in f for a in allowed)], found

@@ -1,5 +1,6 @@
 """The benchmark's parts at tiny sizes: they run, they count what they claim to count, and the
 frame comparison is between equal content. No timing is asserted."""
+
 from __future__ import annotations
 
 import orjson
@@ -15,9 +16,9 @@ def test_cold_load_counts_requests_and_chains():
     assert list(by_name) == loads
     assert by_name["Builder org_metrics (day)"].requests == 1
     requests = by_name["Firebender model_requests"]
-    assert requests.requests >= 3 and requests.chain >= 2          # 20 days: 3 windows, paged
+    assert requests.requests >= 3 and requests.chain >= 2  # 20 days: 3 windows, paged
     everything = by_name[cold_load.ALL_AT_ONCE]
-    assert everything.requests >= requests.requests + 8             # one or more per endpoint
+    assert everything.requests >= requests.requests + 8  # one or more per endpoint
     assert everything.chain == requests.chain
     for r in result.results:
         assert r.walls[0] > 0 and r.rows > 0
@@ -28,10 +29,12 @@ def test_cold_load_counts_requests_and_chains():
 
 def test_count_takes_the_longest_cursor_chain():
     page = {"path": cold_load.MODEL_REQUESTS_PATH}
-    log = [{**page, "json": {"startDate": 1, "endDate": 2}},
-           {**page, "json": {"startDate": 1, "endDate": 2, "cursor": "a"}},
-           {**page, "json": {"startDate": 3, "endDate": 4}},
-           {"path": "/api/v1/orgs/fusion/metrics", "json": None}]
+    log = [
+        {**page, "json": {"startDate": 1, "endDate": 2}},
+        {**page, "json": {"startDate": 1, "endDate": 2, "cursor": "a"}},
+        {**page, "json": {"startDate": 3, "endDate": 4}},
+        {"path": "/api/v1/orgs/fusion/metrics", "json": None},
+    ]
     assert cold_load.count(log) == (4, 2)
 
 
@@ -42,11 +45,23 @@ def test_pages_look_like_the_api():
     assert all(isinstance(p["nextCursor"], str) for p in parsed[:-1])
     assert parsed[-1]["nextCursor"] is None
     first = parsed[0]["data"][0]
-    assert list(first) == ["requestId", "timestamp", "email", "model", "inputTokens",
-                           "cacheReadTokens", "outputTokens", "cacheWriteTokens", "totalTokens",
-                           "costUsd", "spendType", "mode"]
-    assert first["totalTokens"] == sum(first[k] for k in ("inputTokens", "cacheReadTokens",
-                                                          "outputTokens", "cacheWriteTokens"))
+    assert list(first) == [
+        "requestId",
+        "timestamp",
+        "email",
+        "model",
+        "inputTokens",
+        "cacheReadTokens",
+        "outputTokens",
+        "cacheWriteTokens",
+        "totalTokens",
+        "costUsd",
+        "spendType",
+        "mode",
+    ]
+    assert first["totalTokens"] == sum(
+        first[k] for k in ("inputTokens", "cacheReadTokens", "outputTokens", "cacheWriteTokens")
+    )
     assert first["timestamp"].endswith("Z") and first["requestId"].startswith("mr_")
 
 
@@ -71,8 +86,9 @@ def test_a_difference_is_caught():
 
 
 def test_overview_probe_runs_or_says_why():
-    result = overview_rerun.run(reruns=1, days=30, grains=("month",), profile=False,
-                                log=lambda _: None)
+    result = overview_rerun.run(
+        reruns=1, days=30, grains=("month",), profile=False, log=lambda _: None
+    )
     text, _ = report.overview_section(result)
     if result.status == "missing":
         pytest.skip(result.detail)

@@ -1,4 +1,5 @@
 """`streamlit run app.py` in demo mode on a free loopback port, and Debian's Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -15,16 +16,32 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-SETTINGS = ("BUILDER_PRIVATE_KEY", "BUILDER_SPACE_PUBLIC_KEY", "BUILDER_SPACE_PRIVATE_KEY",
-            "FIREBENDER_API_KEY", "CODEFRESH_API_KEY", "BUILDER_BASE_URL", "FIREBENDER_BASE_URL",
-            "CODEFRESH_BASE_URL", "CODEFRESH_USD_PER_CREDIT")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SETTINGS = (
+    "BUILDER_PRIVATE_KEY",
+    "BUILDER_SPACE_PUBLIC_KEY",
+    "BUILDER_SPACE_PRIVATE_KEY",
+    "FIREBENDER_API_KEY",
+    "CODEFRESH_API_KEY",
+    "BUILDER_BASE_URL",
+    "FIREBENDER_BASE_URL",
+    "CODEFRESH_BASE_URL",
+    "CODEFRESH_USD_PER_CREDIT",
+)
 
 if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 
 def free_port() -> int:
@@ -41,12 +58,28 @@ def running_app(**settings: str):
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     env.update(APP_DOTENV="", APP_READ_SECRETS="0", PYTHONUNBUFFERED="1", **settings)
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"streamlit-test-{port}.log", "w")
+    log = open(ARTIFACTS / f"streamlit-test-{port}.log", "w")  # noqa: SIM115 - the server outlives this block
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -80,17 +113,22 @@ def app_url():
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
-                                  timezone_id="America/Los_Angeles")
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 1000},
+        accept_downloads=True,
+        timezone_id="America/Los_Angeles",
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page

@@ -1,4 +1,5 @@
 """The real app in Chromium: the overview charts, a date range change, page switches, an export."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,13 +17,14 @@ CHART = "[data-testid='stVegaLiteChart']"
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current run."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
 
 
 def snap(page, name: str, height: int = 3200) -> None:
@@ -45,7 +47,7 @@ def test_a_deep_link_first_after_start_opens_the_same_view(page, app_url):
     page.get_by_role("heading", name="Codefresh CI", exact=True).wait_for()
     page.wait_for_selector(CHART)
     wait_idle(page)
-    assert page.get_by_role("link", name="Overview").first.is_visible()     # app.py's top nav
+    assert page.get_by_role("link", name="Overview").first.is_visible()  # app.py's top nav
     assert page.get_by_role("radio", name="Month").first.get_attribute("aria-checked") == "true"
     assert "start=2026-01-05" in page.url and "grain=month" in page.url
     page.goto(f"{app_url}/?start=2026-01-05&end=2026-03-29&grain=month")
@@ -55,8 +57,7 @@ def test_a_deep_link_first_after_start_opens_the_same_view(page, app_url):
 def test_overview_chart_then_a_range_change(page, app_url):
     page.goto(app_url)
     page.wait_for_selector(CHART)
-    page.wait_for_function(
-        f"document.querySelectorAll(\"{CHART}\").length >= 5", timeout=60_000)
+    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 5', timeout=60_000)
     assert page.get_by_text("Demo data", exact=True).first.is_visible()
     assert "13 weeks" in joined_label(page) or "14 weeks" in joined_label(page)
     snap(page, "browser-overview.png")
@@ -65,15 +66,21 @@ def test_overview_chart_then_a_range_change(page, app_url):
     start = today().replace(year=today().year - 1) + dt.timedelta(days=1)
     page.wait_for_url(re.compile(rf"start={start.isoformat()}"))
     page.wait_for_function(
-        "() => /The joined table \\((5[2-4]) weeks\\)/.test(document.body.innerText)")
+        "() => /The joined table \\((5[2-4]) weeks\\)/.test(document.body.innerText)"
+    )
     wait_idle(page)
     page.wait_for_selector(CHART)
     snap(page, "browser-overview-12-months.png")
 
 
-PAGES = [("Builder", "Builder.io Fusion"), ("Firebender", "Firebender"),
-         ("Codefresh", "Codefresh CI"), ("Explore & export", "Explore & export"),
-         ("Connections", "Connections"), ("Overview", "AI adoption vs CI credits")]
+PAGES = [
+    ("Builder", "Builder.io Fusion"),
+    ("Firebender", "Firebender"),
+    ("Codefresh", "Codefresh CI"),
+    ("Explore & export", "Explore & export"),
+    ("Connections", "Connections"),
+    ("Overview", "AI adoption vs CI credits"),
+]
 
 
 def test_pages_switch(page, app_url):
@@ -92,8 +99,10 @@ def test_pages_switch(page, app_url):
 
 def test_an_export_downloads_and_reads_back(page, app_url, tmp_path):
     start, end = today() - dt.timedelta(days=29), today()
-    page.goto(f"{app_url}/explore?dataset=codefresh.pipeline_credit_consumption&grain=whole"
-              f"&start={start}&end={end}")
+    page.goto(
+        f"{app_url}/explore?dataset=codefresh.pipeline_credit_consumption&grain=whole"
+        f"&start={start}&end={end}"
+    )
     page.get_by_role("heading", name="Codefresh - credits per pipeline").wait_for()
     page.wait_for_selector("[data-testid='stDataFrame']")
     wait_idle(page)
@@ -102,13 +111,17 @@ def test_an_export_downloads_and_reads_back(page, app_url, tmp_path):
         page.get_by_role("button", name="CSV", exact=True).click()
     download = info.value
     assert download.suggested_filename == (
-        f"codefresh_pipeline-credit-consumption-whole-range_{start}_{end}.csv")
+        f"codefresh_pipeline-credit-consumption-whole-range_{start}_{end}.csv"
+    )
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     got = pd.read_csv(path)
 
-    client = CodefreshClient(keys.CODEFRESH_KEY, base_url="https://g.codefresh.io",
-                             session=new_session("codefresh", transport=SandboxTransport(Sandbox())))
+    client = CodefreshClient(
+        keys.CODEFRESH_KEY,
+        base_url="https://g.codefresh.io",
+        session=new_session("codefresh", transport=SandboxTransport(Sandbox())),
+    )
     expected = client.pipeline_credit_consumption(start, end)
     assert len(got) == len(expected) == 30
     assert got["key"].tolist() == expected["key"].tolist()
@@ -121,7 +134,7 @@ def test_dark_theme_screenshot(browser, app_url):
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(app_url)
-    page.wait_for_function(f"document.querySelectorAll(\"{CHART}\").length >= 5")
+    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 5')
     wait_idle(page)
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-overview-dark.png"))

@@ -1,5 +1,6 @@
 """A planted key never reaches the browser: not in any page's HTML, nor in any websocket message
 the server sends, whether the vendor accepts the key or refuses it."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,17 +9,21 @@ from connectors.sandbox import Sandbox, keys, running_server
 
 from .conftest import running_app
 
-PLANTED = "planted-firebender-secret-7f3a9c"     # refused by the sandbox: the error path
+PLANTED = "planted-firebender-secret-7f3a9c"  # refused by the sandbox: the error path
 PAGES = ["Overview", "Builder", "Firebender", "Codefresh", "Explore & export", "Connections"]
 
 
 @pytest.fixture(scope="module")
 def live_app_url():
     with running_server(Sandbox()) as api:
-        with running_app(BUILDER_BASE_URL=api, FIREBENDER_BASE_URL=api, CODEFRESH_BASE_URL=api,
-                         BUILDER_PRIVATE_KEY=keys.BUILDER_ORG_KEY,
-                         FIREBENDER_API_KEY=PLANTED,
-                         CODEFRESH_API_KEY=keys.CODEFRESH_KEY) as url:
+        with running_app(
+            BUILDER_BASE_URL=api,
+            FIREBENDER_BASE_URL=api,
+            CODEFRESH_BASE_URL=api,
+            BUILDER_PRIVATE_KEY=keys.BUILDER_ORG_KEY,
+            FIREBENDER_API_KEY=PLANTED,
+            CODEFRESH_API_KEY=keys.CODEFRESH_KEY,
+        ) as url:
             yield url
 
 
@@ -30,8 +35,13 @@ def test_keys_never_reach_the_browser(browser, live_app_url):
     received: list[bytes] = []
 
     def watch(ws):
-        ws.on("framereceived", lambda payload: received.append(
-            payload if isinstance(payload, bytes) else payload.encode()))
+        ws.on(
+            "framereceived",
+            lambda payload: received.append(
+                payload if isinstance(payload, bytes) else payload.encode()
+            ),
+        )
+
     page.on("websocket", watch)
     html = []
     page.goto(live_app_url)
@@ -42,10 +52,10 @@ def test_keys_never_reach_the_browser(browser, live_app_url):
         page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')")
         html.append(page.content())
         if name == "Firebender":
-            assert "the key was refused" in page.content()    # the error path was taken
+            assert "the key was refused" in page.content()  # the error path was taken
     context.close()
     assert len(received) > 20 and all(html)
-    assert any(b"the key was refused" in f for f in received)   # the search would see a key
+    assert any(b"the key was refused" in f for f in received)  # the search would see a key
     for secret in secrets:
         assert not [h for h in html if secret in h], secret
         assert not [f for f in received if secret.encode() in f], secret

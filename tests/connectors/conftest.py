@@ -1,5 +1,6 @@
 """Clients wired to the sandbox: in-process (through the real retry loop, with a fake clock) and
 over loopback HTTP."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,7 @@ class FakeClock:
         self.sleeps: list[float] = []
         self._local = threading.local()
         self._lock = threading.Lock()
-        self.by_thread: list[float] = []    # total wait of each thread that slept
+        self.by_thread: list[float] = []  # total wait of each thread that slept
 
     def _elapsed(self) -> list[float]:
         if not hasattr(self._local, "elapsed"):
@@ -62,21 +63,27 @@ class Clients:
 
     def session(self, vendor):
         transport = None if self.base_url else SandboxTransport(self.sandbox)
-        return new_session(vendor, transport=transport,
-                           retry=retry_policy(vendor, clock=self.clock.time, sleeper=self.clock.sleep))
+        return new_session(
+            vendor,
+            transport=transport,
+            retry=retry_policy(vendor, clock=self.clock.time, sleeper=self.clock.sleep),
+        )
 
     def builder(self, key=keys.BUILDER_ORG_KEY, **kw):
         kw.setdefault("space_public_key", SPACE)
-        return BuilderClient(key, base_url=self.base_url, session=self.session("builder"),
-                             today=TODAY, **kw)
+        return BuilderClient(
+            key, base_url=self.base_url, session=self.session("builder"), today=TODAY, **kw
+        )
 
     def firebender(self, key=keys.FIREBENDER_KEY, **kw):
-        return FirebenderClient(key, base_url=self.base_url, session=self.session("firebender"),
-                                today=TODAY, **kw)
+        return FirebenderClient(
+            key, base_url=self.base_url, session=self.session("firebender"), today=TODAY, **kw
+        )
 
     def codefresh(self, key=keys.CODEFRESH_KEY, **kw):
-        return CodefreshClient(key, base_url=self.base_url, session=self.session("codefresh"),
-                               today=TODAY, **kw)
+        return CodefreshClient(
+            key, base_url=self.base_url, session=self.session("codefresh"), today=TODAY, **kw
+        )
 
 
 @pytest.fixture

@@ -2,34 +2,50 @@
 
 The retry loop is urllib3's, run for real through the sandbox transport; only its clock is fake,
 so budgets expire without anyone waiting."""
+
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from connectors.errors import (ConnectorError, RateLimitError, ReportPendingError,
-                               ResponseFormatError, ServerError)
+from connectors.errors import (
+    ConnectorError,
+    RateLimitError,
+    ReportPendingError,
+    ResponseFormatError,
+    ServerError,
+)
 from connectors.http import BACKOFF_JITTER, BACKOFF_MAX, RETRY_BUDGET_SECONDS
 from connectors.sandbox import FaultRule
 
 D = dt.date
 
-CALLS = {   # one call per vendor that needs two windows
+CALLS = {  # one call per vendor that needs two windows
     "builder": lambda c: c.builder().org_metrics(D(2026, 5, 1), D(2026, 8, 31), "day"),
     "firebender": lambda c: c.firebender().model_requests(D(2026, 6, 1), D(2026, 6, 10)),
     "codefresh": lambda c: c.codefresh().credit_consumption(D(2026, 5, 1), D(2026, 6, 30), "day"),
 }
-ONE_WINDOW = {   # one request each, so one retry chain
+ONE_WINDOW = {  # one request each, so one retry chain
     "builder": lambda c: c.builder().org_metrics(D(2026, 5, 1), D(2026, 5, 31), "day"),
     "firebender": lambda c: c.firebender().daily_usage(D(2026, 6, 1), D(2026, 6, 10)),
     "codefresh": lambda c: c.codefresh().credit_consumption(D(2026, 5, 1), D(2026, 5, 31), "day"),
 }
 VENDORS = list(CALLS)
-RETRIED = {"builder": ["429", "500", "502", "503", "html", "drop", "slow"],
-           "firebender": ["429", "500", "502", "503", "html", "drop", "slow"],
-           "codefresh": ["429", "432", "502", "503", "html", "drop", "slow"]}
-GIVE_UP = {"429": RateLimitError, "500": ServerError, "502": ServerError, "503": ServerError,
-           "432": ReportPendingError, "html": ServerError, "drop": ServerError, "slow": ServerError}
+RETRIED = {
+    "builder": ["429", "500", "502", "503", "html", "drop", "slow"],
+    "firebender": ["429", "500", "502", "503", "html", "drop", "slow"],
+    "codefresh": ["429", "432", "502", "503", "html", "drop", "slow"],
+}
+GIVE_UP = {
+    "429": RateLimitError,
+    "500": ServerError,
+    "502": ServerError,
+    "503": ServerError,
+    "432": ReportPendingError,
+    "html": ServerError,
+    "drop": ServerError,
+    "slow": ServerError,
+}
 
 
 @pytest.fixture
@@ -41,31 +57,35 @@ def baseline(clients, sandbox):
             cache[vendor] = CALLS[vendor](clients)
             sandbox.clear_requests()
         return cache[vendor]
+
     return get
 
 
 def fault(kind, vendor, **kw):
     if kind == "slow":
-        kw.setdefault("seconds", 600)     # far beyond the read timeout: a timeout, not a wait
+        kw.setdefault("seconds", 600)  # far beyond the read timeout: a timeout, not a wait
     if kind == "429":
         kw.setdefault("retry_after", 2)
     return FaultRule(kind=kind, vendor=vendor, **kw)
 
 
 @pytest.mark.parametrize("vendor,kind", [(v, k) for v in VENDORS for k in RETRIED[v]])
-def test_passing_faults_are_retried_into_the_same_data(clients, sandbox, clock, baseline, vendor, kind):
+def test_passing_faults_are_retried_into_the_same_data(
+    clients, sandbox, clock, baseline, vendor, kind
+):
     expected = baseline(vendor)
     sandbox.add_fault(fault(kind, vendor, times=2))
     got = CALLS[vendor](clients)
     pd.testing.assert_frame_equal(got, expected)
     assert len(clock.sleeps) == 2
     if kind == "429":
-        assert clock.sleeps == [2, 2]                  # Retry-After honoured
+        assert clock.sleeps == [2, 2]  # Retry-After honoured
 
 
 @pytest.mark.parametrize("vendor,kind", [(v, k) for v in VENDORS for k in RETRIED[v]])
-def test_lasting_faults_give_up_within_the_budget_with_a_named_error(clients, sandbox, clock,
-                                                                     vendor, kind):
+def test_lasting_faults_give_up_within_the_budget_with_a_named_error(
+    clients, sandbox, clock, vendor, kind
+):
     sandbox.add_fault(fault(kind, vendor))
     with pytest.raises(GIVE_UP[kind]) as info:
         ONE_WINDOW[vendor](clients)
@@ -100,8 +120,9 @@ def test_a_432_on_a_vendor_that_never_sends_it_is_a_plain_error(clients, sandbox
 
 @pytest.mark.parametrize("vendor", VENDORS)
 @pytest.mark.parametrize("kind", ["drift_extra", "drift_strings", "overlap"])
-def test_harmless_drift_and_overlapping_windows_give_the_same_data(clients, sandbox, baseline,
-                                                                   vendor, kind):
+def test_harmless_drift_and_overlapping_windows_give_the_same_data(
+    clients, sandbox, baseline, vendor, kind
+):
     expected = baseline(vendor)
     sandbox.add_fault(fault(kind, vendor))
     got = CALLS[vendor](clients)
@@ -156,19 +177,23 @@ def test_a_repeated_cursor_stops_instead_of_looping(clients, sandbox):
 def test_one_failing_window_stops_the_rest(clients, sandbox):
     sandbox.add_fault(fault("503", "builder"))
     with pytest.raises(ServerError):
-        clients.builder().org_metrics(D(2025, 1, 1), D(2026, 11, 1), "day")   # 8 windows
+        clients.builder().org_metrics(D(2025, 1, 1), D(2026, 11, 1), "day")  # 8 windows
     # Windows that had not started were cancelled; at most the pool's first round ran.
     assert len({tuple(r.query["startDate"]) for r in sandbox.requests}) <= 8
 
 
 # ------------------------------------------------------------------ over real HTTP
 
+
 @pytest.mark.parametrize("kind", ["drop", "truncate", "html", "429"])
 def test_faults_over_loopback(http_clients, kind):
     sandbox = http_clients.sandbox
     expected = CALLS["codefresh"](http_clients)
-    sandbox.add_fault(fault(kind, "codefresh", times=1, retry_after=0) if kind == "429"
-                      else fault(kind, "codefresh", times=1))
+    sandbox.add_fault(
+        fault(kind, "codefresh", times=1, retry_after=0)
+        if kind == "429"
+        else fault(kind, "codefresh", times=1)
+    )
     if kind == "truncate":
         with pytest.raises(ResponseFormatError):
             CALLS["codefresh"](http_clients)
@@ -193,7 +218,7 @@ def test_a_load_starts_no_request_after_its_budget(clients, sandbox, clock):
     sandbox.add_fault(FaultRule(kind="429", vendor="firebender", times=1, retry_after=4))
     sandbox.add_fault(FaultRule(kind="429", vendor="firebender", times=1, after=2, retry_after=4))
     with pytest.raises(ServerError, match="longer than 5 s"):
-        client.model_requests(D(2026, 11, 1), D(2026, 11, 7))        # one window, several pages
+        client.model_requests(D(2026, 11, 1), D(2026, 11, 7))  # one window, several pages
     assert sum(clock.sleeps) == 8 and len(sandbox.requests) == 4
-    assert client.api.deadline is None              # the next load gets a fresh budget
+    assert client.api.deadline is None  # the next load gets a fresh budget
     assert len(client.model_requests(D(2026, 11, 1), D(2026, 11, 7))) > 1000

@@ -18,22 +18,29 @@ def windows(endpoint, start, end, granularity=None):
 
 # ------------------------------------------------------------------ the vendors' words
 
-@pytest.mark.parametrize("start,end,ok", [
-    (D(2025, 1, 1), D(2025, 12, 31), True),     # Jan 1 - Dec 31 is less than a year
-    (D(2025, 1, 1), D(2026, 1, 1), False),      # Jan 1 - Jan 1 next year is not
-    (D(2024, 2, 29), D(2025, 2, 27), True),
-    (D(2024, 2, 29), D(2025, 2, 28), False),    # Feb 29 + 1 year = Feb 28
-])
+
+@pytest.mark.parametrize(
+    "start,end,ok",
+    [
+        (D(2025, 1, 1), D(2025, 12, 31), True),  # Jan 1 - Dec 31 is less than a year
+        (D(2025, 1, 1), D(2026, 1, 1), False),  # Jan 1 - Jan 1 next year is not
+        (D(2024, 2, 29), D(2025, 2, 27), True),
+        (D(2024, 2, 29), D(2025, 2, 28), False),  # Feb 29 + 1 year = Feb 28
+    ],
+)
 def test_one_year_means_end_before_start_plus_a_year(start, end, ok):
     rule = ranges.RULES["codefresh.credit_consumption"].spans["month"]
     assert (ranges.request_problem(rule, start, end) is None) is ok
 
 
-@pytest.mark.parametrize("start,end,ok", [
-    (D(2026, 1, 1), D(2026, 3, 31), True),      # Jan..Mar is three months
-    (D(2026, 1, 1), D(2026, 3, 30), False),
-    (D(2026, 1, 15), D(2026, 4, 14), True),
-])
+@pytest.mark.parametrize(
+    "start,end,ok",
+    [
+        (D(2026, 1, 1), D(2026, 3, 31), True),  # Jan..Mar is three months
+        (D(2026, 1, 1), D(2026, 3, 30), False),
+        (D(2026, 1, 15), D(2026, 4, 14), True),
+    ],
+)
 def test_three_months_means_end_plus_one_reaches_start_plus_three_months(start, end, ok):
     rule = ranges.RULES["codefresh.active_committers"].spans["month"]
     assert (ranges.request_problem(rule, start, end) is None) is ok
@@ -41,11 +48,12 @@ def test_three_months_means_end_plus_one_reaches_start_plus_three_months(start, 
 
 def test_day_limits_count_inclusive_dates():
     rule = ranges.RULES["builder.org_metrics"].spans["day"]
-    assert ranges.request_problem(rule, D(2026, 1, 1), D(2026, 3, 31)) is None   # 90 dates
+    assert ranges.request_problem(rule, D(2026, 1, 1), D(2026, 3, 31)) is None  # 90 dates
     assert ranges.request_problem(rule, D(2026, 1, 1), D(2026, 4, 1)) == "at most 90 days"
 
 
 # ------------------------------------------------------------------ the planner
+
 
 def test_builder_day_range_over_90_days_is_split_evenly_without_gaps():
     got = windows("builder.org_metrics", D(2026, 1, 1), D(2026, 6, 29), "day")  # 180 dates
@@ -95,14 +103,20 @@ def test_model_requests_wholly_before_the_first_day_are_refused():
         ranges.plan("firebender.model_requests", D(2025, 6, 1), D(2025, 12, 30), None, TODAY)
 
 
-@pytest.mark.parametrize("args,message", [
-    (("builder.org_metrics", D(2026, 2, 1), D(2026, 1, 1), "day"), "ends .* before it starts"),
-    (("builder.org_metrics", D(2026, 1, 1), D(2026, 12, 1), "day"), "after today"),
-    (("builder.org_metrics", D(2026, 1, 1), D(2026, 2, 1), "hour"), "allowed: day, week, month, quarter"),
-    (("codefresh.active_committers", D(2026, 1, 1), D(2026, 2, 1), "day"), "allowed: month"),
-    (("builder.org_metrics", "2026-13-01", D(2026, 2, 1), "day"), "not a date"),
-    (("firebender.daily_usage", 20260101, D(2026, 2, 1), "day"), "must be a date"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("builder.org_metrics", D(2026, 2, 1), D(2026, 1, 1), "day"), "ends .* before it starts"),
+        (("builder.org_metrics", D(2026, 1, 1), D(2026, 12, 1), "day"), "after today"),
+        (
+            ("builder.org_metrics", D(2026, 1, 1), D(2026, 2, 1), "hour"),
+            "allowed: day, week, month, quarter",
+        ),
+        (("codefresh.active_committers", D(2026, 1, 1), D(2026, 2, 1), "day"), "allowed: month"),
+        (("builder.org_metrics", "2026-13-01", D(2026, 2, 1), "day"), "not a date"),
+        (("firebender.daily_usage", 20260101, D(2026, 2, 1), "day"), "must be a date"),
+    ],
+)
 def test_refusals_say_what_is_allowed(args, message):
     with pytest.raises(InvalidRangeError, match=message) as info:
         ranges.plan(*args, today=TODAY)
@@ -143,11 +157,11 @@ def test_every_accepted_range_is_covered_exactly_by_valid_windows(eg, a, b):
         assert w.end <= TODAY
         assert rules.earliest is None or w.start >= rules.earliest
     for left, right in zip(ws, ws[1:]):
-        assert right.start == left.end + dt.timedelta(days=1)        # no gap, no overlap
+        assert right.start == left.end + dt.timedelta(days=1)  # no gap, no overlap
     wanted = plan.keep or (plan.start, plan.end)
-    assert ws[0].start <= wanted[0] and ws[-1].end >= wanted[1]      # covers what was asked
+    assert ws[0].start <= wanted[0] and ws[-1].end >= wanted[1]  # covers what was asked
     if plan.keep is None:
-        assert (ws[0].start, ws[-1].end) == (plan.start, plan.end)   # and nothing more
+        assert (ws[0].start, ws[-1].end) == (plan.start, plan.end)  # and nothing more
     if rule.whole_months:
         assert all(w.start.day == 1 for w in ws)
         assert all(w.end == ranges.month_end(w.end) or w.end == TODAY for w in ws)
@@ -157,5 +171,5 @@ def test_every_accepted_range_is_covered_exactly_by_valid_windows(eg, a, b):
 @given(st.sampled_from(ENDPOINT_GRANULARITIES), days, st.integers(0, 2000))
 def test_presets_are_always_servable(eg, today, _):
     endpoint, granularity = eg
-    for name, (start, end) in ranges.presets(endpoint, granularity, today).items():
+    for start, end in ranges.presets(endpoint, granularity, today).values():
         ranges.plan(endpoint, start, end, granularity, today)

@@ -134,6 +134,7 @@ def test_interval_rules():
 
 def test_the_request_log_can_be_capped():
     from connectors.sandbox import Sandbox
+
     sandbox = Sandbox(log_limit=3)
     for n in range(5):
         sandbox.handle("GET", f"https://g.codefresh.io/api/analytics/metadata?n={n}", {})
