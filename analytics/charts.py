@@ -72,11 +72,11 @@ def _fmt(column: str) -> str:
 
 
 def tick_values(
-    frame: pd.DataFrame | None, grain: str, field: str = "period", most: int = 14
+    frame: pd.DataFrame | None, granularity: str, field: str = "period", most: int = 14
 ) -> list[alt.DateTime] | None:
     """Axis ticks on the periods' own first days (Vega's weeks start on Sunday, ours on
     Monday), thinned to at most `most`; None lets Vega choose (days)."""
-    if frame is None or grain == "day" or field not in frame or frame.empty:
+    if frame is None or granularity == "day" or field not in frame or frame.empty:
         return None
     stamps = sorted(pd.to_datetime(frame[field]).dropna().unique())
     step = max(1, -(-len(stamps) // most))
@@ -86,16 +86,16 @@ def tick_values(
     ]
 
 
-def _x(grain: str, frame: pd.DataFrame | None = None, field: str = "period") -> alt.X:
+def _x(granularity: str, frame: pd.DataFrame | None = None, field: str = "period") -> alt.X:
     """The time axis. Times are UTC days, so the time unit is a UTC one: labels never shift
     a day in a browser west of Greenwich."""
-    axis = dict(format=AXIS_FORMAT.get(grain, "%b %d"), labelAngle=0, labelOverlap=True)
-    values = tick_values(frame, grain, field)
+    axis = dict(format=AXIS_FORMAT.get(granularity, "%b %d"), labelAngle=0, labelOverlap=True)
+    values = tick_values(frame, granularity, field)
     if values is not None:
         axis["values"] = values
     return alt.X(
         f"utcyearmonthdate({field}):T",
-        title=PERIOD_TITLE.get(grain, "Period"),
+        title=PERIOD_TITLE.get(granularity, "Period"),
         axis=alt.Axis(**axis),
     )
 
@@ -108,12 +108,14 @@ BAND_UNITS = {
 }
 
 
-def _band_x(grain: str, field: str = "period", **kwargs) -> alt.X:
+def _band_x(granularity: str, field: str = "period", **kwargs) -> alt.X:
     """A time axis of bands, one per period (for bars: a bar as wide as its period)."""
     return alt.X(
-        f"{BAND_UNITS.get(grain, 'utcyearmonthdate')}({field}):O",
-        title=PERIOD_TITLE.get(grain, "Period"),
-        axis=alt.Axis(format=AXIS_FORMAT.get(grain, "%b %d"), labelAngle=0, labelOverlap=True),
+        f"{BAND_UNITS.get(granularity, 'utcyearmonthdate')}({field}):O",
+        title=PERIOD_TITLE.get(granularity, "Period"),
+        axis=alt.Axis(
+            format=AXIS_FORMAT.get(granularity, "%b %d"), labelAngle=0, labelOverlap=True
+        ),
         **kwargs,
     )
 
@@ -132,7 +134,7 @@ def _names(frame: pd.DataFrame, column: str) -> list[str]:
 
 def adoption_vs_credits(
     table: pd.DataFrame,
-    grain: str,
+    granularity: str,
     ai_column: str = "ai_active_developers",
     ai_vendor: str = "derived",
 ) -> alt.LayerChart:
@@ -140,7 +142,7 @@ def adoption_vs_credits(
     Partial periods are drawn hollow."""
     data = table[["period", "complete", ai_column, "ci_credits"]].copy()
     data["status"] = data["complete"].map({True: "complete", False: "partial"})
-    base = alt.Chart(data).encode(x=_x(grain, data))
+    base = alt.Chart(data).encode(x=_x(granularity, data))
     tips = [
         _period_tip(),
         alt.Tooltip(f"{ai_column}:Q", title=label(ai_column), format=",.0f"),
@@ -182,7 +184,7 @@ def adoption_vs_credits(
 
 
 def vendor_measures(
-    table: pd.DataFrame, columns: list[str], grain: str, title: str = "", fmt: str = ",.0f"
+    table: pd.DataFrame, columns: list[str], granularity: str, title: str = "", fmt: str = ",.0f"
 ) -> alt.Chart:
     """Measures of different vendors over time, each line in its vendor's color (a second
     measure of the same vendor is dashed)."""
@@ -203,7 +205,7 @@ def vendor_measures(
         alt.Chart(long)
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
-            x=_x(grain, long),
+            x=_x(granularity, long),
             y=alt.Y("value:Q", title=title, axis=alt.Axis(format="~s")),
             color=alt.Color(
                 "measure:N",
@@ -224,7 +226,7 @@ def vendor_measures(
     )
 
 
-def spend_comparison(table: pd.DataFrame, grain: str) -> alt.Chart:
+def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
     """AI model spend beside CI spend (USD) per period, as two lines on one USD axis."""
     long = table.melt(
         id_vars=["period"],
@@ -238,7 +240,7 @@ def spend_comparison(table: pd.DataFrame, grain: str) -> alt.Chart:
         alt.Chart(long)
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
-            x=_x(grain, long),
+            x=_x(granularity, long),
             y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s")),
             color=alt.Color(
                 "measure:N",
@@ -259,12 +261,12 @@ def spend_comparison(table: pd.DataFrame, grain: str) -> alt.Chart:
 
 
 def scatter(
-    pairs: pd.DataFrame, x_column: str, y_column: str, lag: int, grain: str
+    pairs: pd.DataFrame, x_column: str, y_column: str, lag: int, granularity: str
 ) -> alt.LayerChart:
     """One point per period: x in the period, y `lag` periods later, with a least-squares line."""
     x_title, y_title = label(x_column), label(y_column)
     if lag:
-        y_title += f" ({lag} {grain}{'s' if lag > 1 else ''} later)"
+        y_title += f" ({lag} {granularity}{'s' if lag > 1 else ''} later)"
     x_vendor = METRICS[x_column].vendor if x_column in METRICS else "derived"
     data = pairs.rename(columns={"x": "x_value", "y": "y_value"})
     base = alt.Chart(data).encode(
@@ -368,7 +370,7 @@ def series_over_time(
     value: str,
     series: str,
     vendor: str,
-    grain: str,
+    granularity: str,
     y_title: str,
     kind: str = "line",
     fmt: str = ",.0f",
@@ -389,7 +391,7 @@ def series_over_time(
     return (
         alt.Chart(frame, mark=mark)
         .encode(
-            x=_band_x(grain) if kind == "bar" else _x(grain, frame),
+            x=_band_x(granularity) if kind == "bar" else _x(granularity, frame),
             y=y,
             color=alt.Color(
                 f"{series}:N",
@@ -412,7 +414,7 @@ def single_series(
     frame: pd.DataFrame,
     value: str,
     vendor: str,
-    grain: str,
+    granularity: str,
     y_title: str,
     kind: str = "bar",
     fmt: str = ",.0f",
@@ -432,7 +434,7 @@ def single_series(
         )
     )
     encoding = dict(
-        x=_band_x(grain) if kind == "bar" else _x(grain, data),
+        x=_band_x(granularity) if kind == "bar" else _x(granularity, data),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s")),
         tooltip=[
             _period_tip(),
@@ -479,14 +481,14 @@ def two_axes(
     left: str,
     right: str,
     vendor: str,
-    grain: str,
+    granularity: str,
     left_title: str,
     right_title: str,
 ) -> alt.LayerChart:
     """Two measures of one vendor on their own y axes (e.g. users and prompts, whose scales
     differ a hundredfold): solid line left, dashed line right, in two shades."""
     dark, light = SHADES[vendor][0], SHADES[vendor][1]
-    base = alt.Chart(frame).encode(x=_x(grain, frame))
+    base = alt.Chart(frame).encode(x=_x(granularity, frame))
     tips = [
         _period_tip(),
         alt.Tooltip(f"{left}:Q", title=left_title, format=",.0f"),
@@ -508,7 +510,7 @@ def two_axes(
     return alt.layer(one, two).resolve_scale(y="independent").properties(height=HEIGHT)
 
 
-def rates_over_time(rates: pd.DataFrame, grain: str) -> alt.Chart:
+def rates_over_time(rates: pd.DataFrame, granularity: str) -> alt.Chart:
     """Acceptance rates (0..1) per period, one shade of Firebender orange per rate."""
     data = rates.dropna(subset=["value"])
     names = list(dict.fromkeys(data["rate"])) if len(data) else []
@@ -516,7 +518,7 @@ def rates_over_time(rates: pd.DataFrame, grain: str) -> alt.Chart:
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=2)
         .encode(
-            x=_x(grain, data),
+            x=_x(granularity, data),
             y=alt.Y(
                 "value:Q",
                 title="Accepted / offered",

@@ -6,7 +6,7 @@ the granularities come from `ranges.limits`, presets from `ranges.presets`, and 
 endpoint still cannot serve is explained by `ranges.problem` before any request is sent.
 
 A choice made on one page carries over to the next (kept in session state) and into the URL
-(`?start=2026-01-01&end=2026-03-31&grain=week`), so a copied link reproduces the view.
+(`?start=2026-01-01&end=2026-03-31&granularity=week`), so a copied link reproduces the view.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from connectors.base import period_floor
 from . import loaders
 
 ORDER = ("day", "week", "month", "quarter", None)
-GRAIN_LABELS = {
+GRANULARITY_LABELS = {
     "day": "Day",
     "week": "Week",
     "month": "Month",
@@ -33,13 +33,15 @@ GRAIN_LABELS = {
 CHOSEN = "<chosen>"  # in an endpoint map: "fetched at the granularity the person chose"
 DEFAULT_DAYS = 90
 
-_SHARED = "_shared_range"  # {"start", "end", "grain"} carried between pages
+_SHARED = "_shared_range"  # {"start", "end", "granularity"} carried between pages
 
 
 # ---------------------------------------------------------------- what the rules allow
 
 
-def grain_options(endpoint: str, aggregate_from_day: tuple[str, ...] = ()) -> list[str | None]:
+def granularity_options(
+    endpoint: str, aggregate_from_day: tuple[str, ...] = ()
+) -> list[str | None]:
     """The granularities an endpoint serves (its rules), plus coarser ones analytics can build
     from its daily rows (`aggregate_from_day`, only if the endpoint serves days)."""
     native = ranges.rules_for(endpoint).granularities
@@ -49,8 +51,8 @@ def grain_options(endpoint: str, aggregate_from_day: tuple[str, ...] = ()) -> li
     return [g for g in ORDER if g in offered]
 
 
-def fetch_granularity(spec: str | None, grain: str | None) -> str | None:
-    return grain if spec == CHOSEN else spec
+def fetch_granularity(spec: str | None, granularity: str | None) -> str | None:
+    return granularity if spec == CHOSEN else spec
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Choice:
 
     start: dt.date
     end: dt.date
-    grain: str | None
+    granularity: str | None
     today: dt.date
     endpoints: dict = field(default_factory=dict)  # endpoint -> granularity it is fetched at
     picked_start: dt.date | None = None  # the day picked, when `start` moved back to its period's
@@ -72,7 +74,7 @@ class Choice:
         self, endpoint: str, granularity: str | None = CHOSEN, start: dt.date | None = None
     ) -> str | None:
         """Why `endpoint` cannot serve this choice (None: it can)."""
-        granularity = fetch_granularity(granularity, self.grain)
+        granularity = fetch_granularity(granularity, self.granularity)
         return ranges.problem(endpoint, start or self.start, self.end, granularity, self.today)
 
     def note(self, endpoint: str, granularity: str | None = CHOSEN) -> str | None:
@@ -82,7 +84,7 @@ class Choice:
                 endpoint,
                 self.start,
                 self.end,
-                fetch_granularity(granularity, self.grain),
+                fetch_granularity(granularity, self.granularity),
                 self.today,
             )
         except ranges.InvalidRangeError:
@@ -96,7 +98,7 @@ class Choice:
                     endpoint,
                     self.start,
                     self.end,
-                    fetch_granularity(granularity, self.grain),
+                    fetch_granularity(granularity, self.granularity),
                     self.today,
                 ).windows
             )
@@ -105,13 +107,13 @@ class Choice:
 
 
 def picker_limits(
-    endpoints: dict[str, str | None], grain: str | None, today: dt.date
+    endpoints: dict[str, str | None], granularity: str | None, today: dt.date
 ) -> tuple[dt.date, dt.date, int | None]:
     """(earliest, latest, longest span in days or None) over the page's endpoints. The picker
     opens as early as the earliest endpoint allows; endpoints whose data starts later say so."""
     earliest, latest, longest = None, today, None
     for endpoint, spec in endpoints.items():
-        lim = ranges.limits(endpoint, fetch_granularity(spec, grain), today)
+        lim = ranges.limits(endpoint, fetch_granularity(spec, granularity), today)
         earliest = lim.earliest if earliest is None else min(earliest, lim.earliest)
         latest = min(latest, lim.latest)
         if lim.max_dates is not None:
@@ -120,27 +122,25 @@ def picker_limits(
 
 
 def common_presets(
-    endpoints: dict[str, str | None], grain: str | None, today: dt.date
+    endpoints: dict[str, str | None], granularity: str | None, today: dt.date
 ) -> dict[str, tuple[dt.date, dt.date]]:
     """Presets every one of the page's endpoints can serve at this granularity."""
     found = None
     for endpoint, spec in endpoints.items():
-        names = ranges.presets(endpoint, fetch_granularity(spec, grain), today)
+        names = ranges.presets(endpoint, fetch_granularity(spec, granularity), today)
         found = dict(names) if found is None else {k: v for k, v in found.items() if k in names}
     return found or {}
 
 
-def rules_text(endpoints: dict[str, str | None], grain: str | None) -> str:
+def rules_text(endpoints: dict[str, str | None], granularity: str | None) -> str:
     lines = []
     for endpoint, spec in endpoints.items():
         rules = ranges.rules_for(endpoint)
-        g = fetch_granularity(spec, grain)
+        g = fetch_granularity(spec, granularity)
         rule = rules.spans.get(g)
         if rule is None:
             continue
-        text = (
-            f"- {loaders.describe(endpoint)} ({GRAIN_LABELS[g].lower()}): {ranges.describe(rule)}"
-        )
+        text = f"- {loaders.describe(endpoint)} ({GRANULARITY_LABELS[g].lower()}): {ranges.describe(rule)}"
         if rules.earliest:
             text += f"; data from {rules.earliest}"
         lines.append(text)
@@ -181,11 +181,11 @@ def param_list(name: str) -> list[str]:
 # ---------------------------------------------------------------- the widget
 
 
-def _grain_name(grain: str | None) -> str:
-    return "whole" if grain is None else grain
+def _granularity_name(granularity: str | None) -> str:
+    return "whole" if granularity is None else granularity
 
 
-def _grain(name: str | None) -> str | None:
+def _granularity(name: str | None) -> str | None:
     return None if name in (None, "whole") else name
 
 
@@ -230,18 +230,18 @@ def _initial_range(today, earliest, latest, warnings: list[str]) -> tuple[dt.dat
     return default
 
 
-def _initial_grain(options: list, default, warnings: list[str]):
+def _initial_granularity(options: list, default, warnings: list[str]):
     shared = st.session_state.get(_SHARED)
     if shared:
-        return shared["grain"] if shared.get("grain") in options else default
-    raw = st.query_params.get("grain")
+        return shared["granularity"] if shared.get("granularity") in options else default
+    raw = st.query_params.get("granularity")
     by_name = {(g or "whole"): g for g in options}
     if raw is not None:
         if raw in by_name:
             return by_name[raw]
         warnings.append(
             f"The link's granularity {raw!r} is not offered here; "
-            f"showing {GRAIN_LABELS[default].lower()}."
+            f"showing {GRANULARITY_LABELS[default].lower()}."
         )
         return default
     return default
@@ -250,11 +250,11 @@ def _initial_grain(options: list, default, warnings: list[str]):
 def range_controls(
     page: str,
     endpoints: dict[str, str | None],
-    grains: list,
-    default_grain=None,
+    granularities: list,
+    default_granularity=None,
     container=None,
     today: dt.date | None = None,
-    grain_help: str | None = None,
+    granularity_help: str | None = None,
 ) -> Choice | None:
     """Draw granularity, quick ranges and a date range for `page`; mirror them into the URL.
 
@@ -264,26 +264,34 @@ def range_controls(
     box = container if container is not None else st.sidebar
     today = today or ranges.utc_today()
     warnings: list[str] = []
-    grain_key, range_key, preset_key = f"{page}__grain", f"{page}__range", f"{page}__preset"
-    default_grain = default_grain if default_grain in grains else grains[0]
+    granularity_key, range_key, preset_key = (
+        f"{page}__granularity",
+        f"{page}__range",
+        f"{page}__preset",
+    )
+    default_granularity = (
+        default_granularity if default_granularity in granularities else granularities[0]
+    )
 
     # Widgets hold names ("whole" for None: a segmented control's None means "nothing").
-    names = [_grain_name(g) for g in grains]
-    if grain_key not in st.session_state:
-        st.session_state[grain_key] = _grain_name(_initial_grain(grains, default_grain, warnings))
-    if st.session_state.get(grain_key) not in names:
-        st.session_state[grain_key] = _grain_name(default_grain)
+    names = [_granularity_name(g) for g in granularities]
+    if granularity_key not in st.session_state:
+        st.session_state[granularity_key] = _granularity_name(
+            _initial_granularity(granularities, default_granularity, warnings)
+        )
+    if st.session_state.get(granularity_key) not in names:
+        st.session_state[granularity_key] = _granularity_name(default_granularity)
     with box:
-        picked_grain = st.segmented_control(
+        picked_granularity = st.segmented_control(
             "Granularity",
             names,
-            key=grain_key,
-            format_func=lambda n: GRAIN_LABELS[_grain(n)],
+            key=granularity_key,
+            format_func=lambda n: GRANULARITY_LABELS[_granularity(n)],
             required=True,
-            help=grain_help or "The length of one period in charts and tables.",
+            help=granularity_help or "The length of one period in charts and tables.",
         )
-    grain = _grain(picked_grain)
-    earliest, latest, longest = picker_limits(endpoints, grain, today)
+    granularity = _granularity(picked_granularity)
+    earliest, latest, longest = picker_limits(endpoints, granularity, today)
 
     if range_key not in st.session_state:
         st.session_state[range_key] = _initial_range(today, earliest, latest, warnings)
@@ -291,7 +299,7 @@ def range_controls(
     if current:  # keep a remembered range inside today's limits (the day may have changed)
         st.session_state[range_key] = tuple(_clip(d, earliest, latest) for d in current)
 
-    presets = common_presets(endpoints, grain, today)
+    presets = common_presets(endpoints, granularity, today)
     selected = next(
         (name for name, rng in presets.items() if tuple(st.session_state[range_key]) == rng), None
     )
@@ -319,7 +327,7 @@ def range_controls(
             help=f"Any days from {earliest} to {latest}"
             + (f", at most {longest} days" if longest else "")
             + ". "
-            + rules_text(endpoints, grain),
+            + rules_text(endpoints, granularity),
         )
         st.button(
             "Refresh data",
@@ -345,38 +353,48 @@ def range_controls(
         return Choice(
             previous["start"],
             previous["end"],
-            grain,
+            granularity,
             today,
-            {e: fetch_granularity(s, grain) for e, s in endpoints.items()},
+            {e: fetch_granularity(s, granularity) for e, s in endpoints.items()},
         )
     start, end = picked
     if longest is not None and (end - start).days + 1 > longest:
         st.error(
             f"This page can show at most {longest} days at "
-            f"{GRAIN_LABELS[grain].lower()} granularity; the range has "
+            f"{GRANULARITY_LABELS[granularity].lower()} granularity; the range has "
             f"{(end - start).days + 1}. Choose a shorter range."
         )
         return None
     # Every page loads whole periods (a week from its Monday), so a period is never a partial
     # one labelled as whole, and every page shows the same numbers for the same period.
-    whole_start = period_floor(start, grain) if grain in ("week", "month", "quarter") else start
+    whole_start = (
+        period_floor(start, granularity) if granularity in ("week", "month", "quarter") else start
+    )
     if whole_start != start:
         box.caption(
-            f"Whole {grain}s: data from {whole_start}, the first day of the {grain} "
+            f"Whole {granularity}s: data from {whole_start}, the first day of the {granularity} "
             f"holding {start}."
         )
     shared = dict(st.session_state.get(_SHARED) or {})
     shared.update(start=start, end=end)
-    if len(grains) > 1 or "grain" not in shared:  # a page with no choice does not impose one
-        shared["grain"] = grain
+    if (
+        len(granularities) > 1 or "granularity" not in shared
+    ):  # a page with no choice does not impose one
+        shared["granularity"] = granularity
     st.session_state[_SHARED] = shared
-    mirror({"start": start.isoformat(), "end": end.isoformat(), "grain": _grain_name(grain)})
+    mirror(
+        {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "granularity": _granularity_name(granularity),
+        }
+    )
     return Choice(
         whole_start,
         end,
-        grain,
+        granularity,
         today,
-        {e: fetch_granularity(s, grain) for e, s in endpoints.items()},
+        {e: fetch_granularity(s, granularity) for e, s in endpoints.items()},
         picked_start=start if whole_start != start else None,
     )
 

@@ -20,7 +20,7 @@ from .settings import Settings
 
 # ---------------------------------------------------------------- the overview
 
-OVERVIEW_GRAINS = ["day", "week", "month"]
+OVERVIEW_GRANULARITIES = ["day", "week", "month"]
 # endpoint -> granularity it is fetched at (CHOSEN: the overview's granularity)
 OVERVIEW_ENDPOINTS = {
     "builder.org_metrics": CHOSEN,
@@ -36,9 +36,9 @@ class Overview:
     start: dt.date  # first day loaded (start of the chosen range's period)
     month_start: dt.date  # first day loaded for the monthly metrics
     end: dt.date
-    grain: str
-    table: pd.DataFrame  # at the chosen grain
-    monthly: pd.DataFrame  # at month grain (adoption rate, committers)
+    granularity: str
+    table: pd.DataFrame  # at the chosen granularity
+    monthly: pd.DataFrame  # at month granularity (adoption rate, committers)
     errors: dict[str, list[str]] = field(default_factory=dict)  # vendor -> messages
     notes: dict[str, list[str]] = field(default_factory=dict)  # vendor -> notes
     missing: list[str] = field(default_factory=list)  # vendors not connected
@@ -60,25 +60,25 @@ def overview(
 ) -> Overview:
     """Everything the overview draws. Loads cover whole periods: the first period starts on
     its first day (a week on Monday), and the monthly metrics on the first of the month."""
-    grain = choice.grain
-    start = metrics.snap_start(choice.start, grain)
+    granularity = choice.granularity
+    start = metrics.snap_start(choice.start, granularity)
     first_month = metrics.snap_start(choice.start, "month")
     end = choice.end
     errors: dict[str, list[str]] = {}
     notes: dict[str, list[str]] = {}
     missing = [v for v, s in settings.sources.items() if not s.connected]
     src = settings.sources
-    grain_in, month_in = metrics.OverviewInputs(), metrics.OverviewInputs()
+    granularity_in, month_in = metrics.OverviewInputs(), metrics.OverviewInputs()
 
     if src["builder"].connected:
-        grain_in.builder = _try(
+        granularity_in.builder = _try(
             errors,
             "builder",
-            lambda: loaders.fetch(src["builder"], "builder.org_metrics", start, end, grain),
+            lambda: loaders.fetch(src["builder"], "builder.org_metrics", start, end, granularity),
         )
         month_in.builder = (
-            grain_in.builder
-            if grain == "month"
+            granularity_in.builder
+            if granularity == "month"
             else _try(
                 errors,
                 "builder",
@@ -95,7 +95,7 @@ def overview(
                 src["firebender"], "firebender.daily_usage", first_month, end, "day"
             ),
         )
-        grain_in.firebender = month_in.firebender = daily
+        granularity_in.firebender = month_in.firebender = daily
         earliest = ranges.rules_for("firebender.model_requests").earliest
         if end < earliest:
             notes.setdefault("firebender", []).append(
@@ -111,8 +111,8 @@ def overview(
             )
             if requests is not None:
                 slim = requests[["timestamp", "cost_usd"]]
-                grain_in.requests = month_in.requests = slim
-                grain_in.requests_from = month_in.requests_from = earliest
+                granularity_in.requests = month_in.requests = slim
+                granularity_in.requests_from = month_in.requests_from = earliest
                 if first_month < earliest:
                     notes.setdefault("firebender", []).append(
                         f"Model spend starts on {earliest}, the first day Firebender keeps "
@@ -126,7 +126,7 @@ def overview(
                 src["codefresh"], "codefresh.credit_consumption", first_month, end, "day"
             ),
         )
-        grain_in.credits = month_in.credits = credits
+        granularity_in.credits = month_in.credits = credits
         month_in.committers = _try(
             errors,
             "codefresh",
@@ -137,7 +137,9 @@ def overview(
 
     def build():
         return (
-            metrics.overview_table(grain_in, start, end, grain, ai_source, usd_per_credit),
+            metrics.overview_table(
+                granularity_in, start, end, granularity, ai_source, usd_per_credit
+            ),
             metrics.monthly_table(month_in, first_month, end, ai_source, usd_per_credit),
         )
 
@@ -149,7 +151,7 @@ def overview(
             start,
             first_month,
             end,
-            grain,
+            granularity,
             ai_source,
             usd_per_credit,
             loaders.refresh_count(),
@@ -158,7 +160,7 @@ def overview(
     )
     table, monthly = loaders.derived("overview", identity, build) if identity else build()
     return Overview(
-        start, first_month, end, grain, table, monthly, errors, notes, missing, identity
+        start, first_month, end, granularity, table, monthly, errors, notes, missing, identity
     )
 
 
@@ -173,7 +175,7 @@ class Dataset:
     endpoint: str | None  # the range rules' name; None: not date-bound
     time_column: str | None
     dimensions: tuple[str, ...] = ()
-    grains: tuple = (None,)  # granularities offered (from the range rules)
+    granularities: tuple = (None,)  # granularities offered (from the range rules)
     needs_space: bool = False
 
 
@@ -196,7 +198,7 @@ CATALOGUE: dict[str, Dataset] = {
             None,
             "period",
             (),
-            tuple(OVERVIEW_GRAINS),
+            tuple(OVERVIEW_GRANULARITIES),
         ),
         Dataset(
             "builder.org_metrics",
@@ -329,7 +331,11 @@ def fetched_granularity(dataset: Dataset, choice: Choice | None) -> str | None:
         return None
     if dataset.endpoint in loaders.FIXED_GRANULARITY:
         return loaders.FIXED_GRANULARITY[dataset.endpoint]
-    return choice.grain if choice.grain in dataset.grains else dataset.grains[0]
+    return (
+        choice.granularity
+        if choice.granularity in dataset.granularities
+        else dataset.granularities[0]
+    )
 
 
 def filtered(
@@ -340,16 +346,16 @@ def filtered(
     if choice is None or dataset.time_column is None:
         return metrics.filter_frame(frame, None, None, None, selections)
     start = choice.start
-    grain = fetched_granularity(dataset, choice)
-    if dataset.time_column == "period" and grain in metrics.GRAINS:
-        start = metrics.period_floor(start, grain)
+    granularity = fetched_granularity(dataset, choice)
+    if dataset.time_column == "period" and granularity in metrics.GRANULARITIES:
+        start = metrics.period_floor(start, granularity)
     return metrics.filter_frame(frame, dataset.time_column, start, choice.end, selections)
 
 
 def export_name(dataset: Dataset, choice: Choice | None) -> str:
     """The dataset part of a download's file name, e.g. "org-metrics-week"."""
     name = dataset.key.split(".", 1)[1]
-    grain = fetched_granularity(dataset, choice)
-    if len(dataset.grains) > 1:
-        name += f"-{grain or 'whole-range'}"
+    granularity = fetched_granularity(dataset, choice)
+    if len(dataset.granularities) > 1:
+        name += f"-{granularity or 'whole-range'}"
     return name

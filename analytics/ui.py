@@ -128,14 +128,16 @@ NEUTRAL = (
 )  # more is neither good nor bad: gray deltas
 
 
-def kpi_tiles(kpis: list[Kpi], grain: str, per_row: int = 4, inverse: tuple[str, ...] = ()) -> None:
+def kpi_tiles(
+    kpis: list[Kpi], granularity: str, per_row: int = 4, inverse: tuple[str, ...] = ()
+) -> None:
     """Metric tiles: value in the latest complete period, delta against the period before."""
     for offset in range(0, len(kpis), per_row):
         row = kpis[offset : offset + per_row]
         columns = st.columns(per_row)
         for column, kpi in zip(columns, row):
             when = (
-                f"{grain.capitalize()} of {kpi.period:%Y-%m-%d}"
+                f"{granularity.capitalize()} of {kpi.period:%Y-%m-%d}"
                 if kpi.period is not None
                 else "No data"
             )

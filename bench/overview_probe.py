@@ -6,7 +6,7 @@ one JSON line with the results. Run by overview_rerun.py with a hermetic environ
     reruns      `reruns` warm reruns, each timed (AppTest.run wall time, script + harness)
     harness     the same for a three-line app: what AppTest itself costs per rerun
     charts      per chart on the page: the rows of data sent to the browser (the chart's
-                Arrow datasets plus any inline `values` in its Vega-Lite spec), at each grain
+                Arrow datasets plus any inline `values` in its Vega-Lite spec), at each granularity
     profile     (untimed) where the warm reruns spend their time, by line of the page
 """
 
@@ -78,14 +78,14 @@ def charts(at) -> list[dict]:
     return found
 
 
-def _app(start: dt.date, end: dt.date, grain: str | None, timeout: float):
+def _app(start: dt.date, end: dt.date, granularity: str | None, timeout: float):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     at.query_params["start"] = start.isoformat()
     at.query_params["end"] = end.isoformat()
-    if grain:
-        at.query_params["grain"] = grain
+    if granularity:
+        at.query_params["granularity"] = granularity
     return at
 
 
@@ -102,7 +102,7 @@ def _is_demo(at) -> bool:
 def probe(
     days: int = 365,
     reruns: int = 10,
-    grains=("day", "week", "month"),
+    granularities=("day", "week", "month"),
     profile: bool = True,
     timeout: float = 300.0,
 ) -> dict:
@@ -158,15 +158,15 @@ def probe(
         out["profile_libraries"] = sampler.top_libraries(6)
         out["profile_samples"] = sampler.samples
 
-    out["grain_errors"] = {}
-    for grain in grains:
-        at = _app(start, today, grain, timeout)
+    out["granularity_errors"] = {}
+    for granularity in granularities:
+        at = _app(start, today, granularity, timeout)
         at.run()
         problem = _failure(at)
         if problem:
-            out["grain_errors"][grain] = problem
+            out["granularity_errors"][granularity] = problem
         else:
-            out["charts"][grain] = charts(at)
+            out["charts"][granularity] = charts(at)
     return out
 
 

@@ -62,12 +62,17 @@ def hermetic_env(home: str) -> dict[str, str]:
 def run(
     reruns: int = 10,
     days: int = 365,
-    grains=("day", "week", "month"),
+    granularities=("day", "week", "month"),
     profile: bool = True,
     timeout: float = 900.0,
     log=print,
 ) -> OverviewReport:
-    options = {"days": days, "reruns": reruns, "grains": list(grains), "profile": profile}
+    options = {
+        "days": days,
+        "reruns": reruns,
+        "granularities": list(granularities),
+        "profile": profile,
+    }
     with tempfile.TemporaryDirectory(prefix="bench-overview-") as home:
         done = subprocess.run(
             [sys.executable, "-m", "bench.overview_probe", json.dumps(options)],

@@ -322,13 +322,13 @@ def overview_section(report: overview_rerun.OverviewReport) -> tuple[str, list[T
             "",
         ],
     ]
-    grains = [g for g in raw["charts"] if g != "default"]
+    granularities = [g for g in raw["charts"] if g != "default"]
     names = [c["chart"] for c in raw["charts"]["default"]]
     chart_rows = []
     for index, name in enumerate(names):
         cells = []
-        for grain in grains:
-            charts = raw["charts"][grain]
+        for granularity in granularities:
+            charts = raw["charts"][granularity]
             cells.append(f"{charts[index]['rows']:,}" if index < len(charts) else "-")
         worst = max(
             [c["rows"] for g in raw["charts"].values() for c in g[index : index + 1]], default=0
@@ -350,13 +350,16 @@ def overview_section(report: overview_rerun.OverviewReport) -> tuple[str, list[T
         "range):",
         "",
         table(
-            ["chart", *grains, f"≤ {overview_rerun.ROWS_TARGET:,}"],
+            ["chart", *granularities, f"≤ {overview_rerun.ROWS_TARGET:,}"],
             chart_rows,
-            "l" + "r" * len(grains) + "c",
+            "l" + "r" * len(granularities) + "c",
         ),
     ]
-    for grain, problem in raw.get("grain_errors", {}).items():
-        lines += ["", f"- At granularity {grain} the page raised: `{problem}` (not measured)."]
+    for granularity, problem in raw.get("granularity_errors", {}).items():
+        lines += [
+            "",
+            f"- At granularity {granularity} the page raised: `{problem}` (not measured).",
+        ]
     if raw.get("profile"):
         lines += [
             "",

@@ -24,13 +24,13 @@ ENDPOINTS = {
 choice = controls.range_controls(
     "builder",
     ENDPOINTS,
-    controls.grain_options("builder.org_metrics"),
-    default_grain="week",
-    grain_help="Builder.io aggregates each period itself (users are distinct per period).",
+    controls.granularity_options("builder.org_metrics"),
+    default_granularity="week",
+    granularity_help="Builder.io aggregates each period itself (users are distinct per period).",
 )
 if choice is None:
     st.stop()
-grain = choice.grain
+granularity = choice.granularity
 
 # ------------------------------------------------------------------ organization trend
 st.subheader(
@@ -40,14 +40,14 @@ st.subheader(
     "accepted (`linesAccepted`), added and removed; prompts; distinct users.",
 )
 with ui.vendor_errors():
-    org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, grain)
-    table = metrics.builder_org_table(org, choice.start, choice.end, grain)
+    org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, granularity)
+    table = metrics.builder_org_table(org, choice.start, choice.end, granularity)
     ui.kpi_tiles(
         metrics.kpis(
             table,
             ["builder_users", "builder_prompts", "builder_lines_accepted", "builder_acceptance"],
         ),
-        grain,
+        granularity,
     )
     left, right = st.columns(2)
     left.altair_chart(
@@ -56,14 +56,14 @@ with ui.vendor_errors():
             "value",
             "measure",
             "builder",
-            grain,
+            granularity,
             "Lines",
         ),
         width="stretch",
     )
     right.altair_chart(
         charts.two_axes(
-            table, "builder_users", "builder_prompts", "builder", grain, "Users", "Prompts"
+            table, "builder_users", "builder_prompts", "builder", granularity, "Users", "Prompts"
         ),
         width="stretch",
     )
@@ -77,7 +77,9 @@ st.subheader(
     "generated lines.",
 )
 with ui.vendor_errors():
-    spaces = loaders.fetch(source, "builder.org_space_metrics", choice.start, choice.end, grain)
+    spaces = loaders.fetch(
+        source, "builder.org_space_metrics", choice.start, choice.end, granularity
+    )
     per_space = metrics.space_series(spaces, n=6)
     left, right = st.columns([3, 2])
     left.altair_chart(
@@ -86,7 +88,7 @@ with ui.vendor_errors():
             "lines_accepted",
             "space_name",
             "builder",
-            grain,
+            granularity,
             "Accepted lines",
             kind="bar",
         ),
@@ -135,7 +137,7 @@ else:
     )
     with ui.vendor_errors():
         tokens = loaders.fetch(
-            source, "builder.space_metrics", choice.start, choice.end, grain, space=space
+            source, "builder.space_metrics", choice.start, choice.end, granularity, space=space
         )
         left, right = st.columns([3, 2])
         left.altair_chart(
@@ -144,7 +146,7 @@ else:
                 "tokens",
                 "kind",
                 "builder",
-                grain,
+                granularity,
                 "Tokens",
                 kind="bar",
             ),

@@ -25,18 +25,18 @@ choice = controls.range_controls(
     ENDPOINTS,
     [
         g
-        for g in controls.grain_options(
+        for g in controls.granularity_options(
             "codefresh.credit_consumption", aggregate_from_day=("week",)
         )
         if g is not None
     ],  # "whole range" is the top-pipelines table below
-    default_grain="week",
-    grain_help="Credits are fetched per day (at most 45 days per request, so long ranges load "
+    default_granularity="week",
+    granularity_help="Credits are fetched per day (at most 45 days per request, so long ranges load "
     "in windows) and summed into weeks or months here.",
 )
 if choice is None:
     st.stop()
-grain = choice.grain
+granularity = choice.granularity
 
 # ------------------------------------------------------------------ credits over time
 st.subheader(
@@ -47,16 +47,16 @@ st.subheader(
 with ui.vendor_errors():
     credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end, "day")
     table = metrics.overview_table(
-        metrics.OverviewInputs(credits=credits), choice.start, choice.end, grain
+        metrics.OverviewInputs(credits=credits), choice.start, choice.end, granularity
     )
-    ui.kpi_tiles(metrics.kpis(table, ["ci_credits"]), grain, per_row=4)
+    ui.kpi_tiles(metrics.kpis(table, ["ci_credits"]), granularity, per_row=4)
     st.altair_chart(
         charts.series_over_time(
-            metrics.keep_top(metrics.credits_by_key(credits, grain), "key", "credits", n=6),
+            metrics.keep_top(metrics.credits_by_key(credits, granularity), "key", "credits", n=6),
             "credits",
             "key",
             "codefresh",
-            grain,
+            granularity,
             "Credits",
             kind="bar",
             fmt=",.1f",

@@ -31,8 +31,8 @@ if dataset.endpoint is not None or dataset.key == datasets.OVERVIEW_KEY:
     choice = controls.range_controls(
         "explore",
         datasets.endpoints_for(dataset),
-        list(dataset.grains),
-        default_grain="week" if "week" in dataset.grains else dataset.grains[0],
+        list(dataset.granularities),
+        default_granularity="week" if "week" in dataset.granularities else dataset.granularities[0],
     )
     if choice is None:
         st.stop()

@@ -19,14 +19,14 @@ ENDPOINTS = {"firebender.daily_usage": "day", "firebender.model_requests": None}
 choice = controls.range_controls(
     "firebender",
     ENDPOINTS,
-    controls.grain_options("firebender.daily_usage", aggregate_from_day=("week", "month")),
-    default_grain="week",
-    grain_help="Firebender reports one row per person per day; weeks and months are built "
+    controls.granularity_options("firebender.daily_usage", aggregate_from_day=("week", "month")),
+    default_granularity="week",
+    granularity_help="Firebender reports one row per person per day; weeks and months are built "
     "from those days here.",
 )
 if choice is None:
     st.stop()
-grain = choice.grain
+granularity = choice.granularity
 
 daily = None
 with ui.vendor_errors():
@@ -35,11 +35,11 @@ with ui.vendor_errors():
 if daily is not None:
     # -------------------------------------------------------------- active users
     st.subheader("Active users", anchor=False, help=metrics.definition("firebender_active_users"))
-    users = metrics.active_users(daily, grain, choice.start, choice.end)
+    users = metrics.active_users(daily, granularity, choice.start, choice.end)
     ui.kpi_tiles(
         metrics.kpis(
             metrics.overview_table(
-                metrics.OverviewInputs(firebender=daily), choice.start, choice.end, grain
+                metrics.OverviewInputs(firebender=daily), choice.start, choice.end, granularity
             ),
             [
                 "firebender_active_users",
@@ -48,15 +48,15 @@ if daily is not None:
                 "firebender_autocomplete_accepts",
             ],
         ),
-        grain,
+        granularity,
     )
     st.altair_chart(
         charts.series_over_time(
-            metrics.active_users_long(users, grain),
+            metrics.active_users_long(users, granularity),
             "users",
             "measure",
             "firebender",
-            grain,
+            granularity,
             "People",
         ),
         width="stretch",
@@ -80,7 +80,7 @@ if daily is not None:
         )
     st.altair_chart(
         charts.rates_over_time(
-            metrics.acceptance_rates(daily, grain, choice.start, choice.end), grain
+            metrics.acceptance_rates(daily, granularity, choice.start, choice.end), granularity
         ),
         width="stretch",
     )
@@ -143,11 +143,11 @@ if requests is not None:
         )
         st.altair_chart(
             charts.series_over_time(
-                metrics.tokens_by_period(requests, grain),
+                metrics.tokens_by_period(requests, granularity),
                 "tokens",
                 "kind",
                 "firebender",
-                grain,
+                granularity,
                 "Tokens",
                 kind="bar",
             ),
@@ -157,11 +157,11 @@ if requests is not None:
         st.subheader("Cost", anchor=False, help=metrics.definition("model_spend_usd"))
         st.altair_chart(
             charts.series_over_time(
-                metrics.cost_by_period(requests, grain),
+                metrics.cost_by_period(requests, granularity),
                 "cost_usd",
                 "spend_type",
                 "firebender",
-                grain,
+                granularity,
                 "USD",
                 kind="bar",
                 fmt="$,.2f",

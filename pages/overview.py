@@ -14,9 +14,9 @@ ui.header("AI adoption vs CI credits", settings)
 choice = controls.range_controls(
     "overview",
     datasets.OVERVIEW_ENDPOINTS,
-    datasets.OVERVIEW_GRAINS,
-    default_grain="week",
-    grain_help="Every measure is summed (or counted) per period. Active committers and the "
+    datasets.OVERVIEW_GRANULARITIES,
+    default_granularity="week",
+    granularity_help="Every measure is summed (or counted) per period. Active committers and the "
     "adoption rate exist per month only and are shown monthly below.",
 )
 if choice is None:
@@ -47,7 +47,7 @@ with st.sidebar:
         st.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
 
 view = datasets.overview(choice, settings, ai_source, price)
-grain = view.grain
+granularity = view.granularity
 table = view.table
 
 for vendor in view.missing:
@@ -61,15 +61,15 @@ for notes in view.notes.values():
 
 if choice.picked_start:
     st.caption(
-        f"Periods are whole {grain}s: data from {view.start} (the start of the "
-        f"{grain} holding {choice.picked_start}) to {view.end}. A period that runs past "
+        f"Periods are whole {granularity}s: data from {view.start} (the start of the "
+        f"{granularity} holding {choice.picked_start}) to {view.end}. A period that runs past "
         f"{view.end} is partial and drawn hollow; tiles and correlations use whole "
         f"periods only."
     )
 
 # ------------------------------------------------------------------ KPI tiles
 st.subheader(
-    f"Latest whole {grain} vs the {grain} before",
+    f"Latest whole {granularity} vs the {granularity} before",
     anchor=False,
     help="Each tile shows the latest complete period; the delta compares it with "
     "the period before. Hover a tile's label for its definition.",
@@ -88,7 +88,7 @@ ui.kpi_tiles(
             "credits_per_accepted_line",
         ],
     ),
-    grain,
+    granularity,
 )
 
 # ------------------------------------------------------------------ the main chart
@@ -97,7 +97,7 @@ st.subheader(
     anchor=False,
     help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
 )
-ui.chart(view.identity, charts.adoption_vs_credits, table, grain)
+ui.chart(view.identity, charts.adoption_vs_credits, table, granularity)
 
 left, right = st.columns(2)
 with left:
@@ -119,7 +119,7 @@ with left:
             format_func=metrics.label,
         )
         lag = controls.mirrored_select(
-            f"Credits this many {grain}s later",
+            f"Credits this many {granularity}s later",
             list(range(metrics.max_lag(table) + 1)),
             key="overview__lag",
             param="lag",
@@ -138,7 +138,9 @@ with left:
     if result.r is None:
         st.info(result.note)
     else:
-        ui.chart(view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, grain)
+        ui.chart(
+            view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, granularity
+        )
 with right:
     st.subheader(
         "Spend: AI models vs CI",
@@ -147,7 +149,7 @@ with right:
     )
     if price is None:
         st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
-    ui.chart(view.identity, charts.spend_comparison, table, grain)
+    ui.chart(view.identity, charts.spend_comparison, table, granularity)
 
 st.subheader(
     "AI activity by vendor",
@@ -167,7 +169,7 @@ ui.chart(
     charts.vendor_measures,
     table,
     ["builder_lines_accepted", "firebender_accepted_lines"],
-    grain,
+    granularity,
     "Accepted lines",
 )
 
@@ -194,6 +196,6 @@ with st.expander("Definitions of every measure"):
             for m in metrics.METRICS.values()
         )
     )
-with st.expander(f"The joined table ({len(table)} {grain}s)"):
+with st.expander(f"The joined table ({len(table)} {granularity}s)"):
     ui.dataframe(table, column_config=ui.overview_columns(table))
     st.caption('Download it, filtered, from Explore & export (dataset "Overview").')

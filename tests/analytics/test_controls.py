@@ -11,15 +11,20 @@ TODAY = dt.date(2026, 11, 22)
 
 
 def test_granularities_come_from_the_rules():
-    assert controls.grain_options("builder.org_metrics") == ["day", "week", "month", "quarter"]
-    assert controls.grain_options("firebender.daily_usage") == ["day"]
-    assert controls.grain_options("firebender.daily_usage", ("week", "month")) == [
+    assert controls.granularity_options("builder.org_metrics") == [
+        "day",
+        "week",
+        "month",
+        "quarter",
+    ]
+    assert controls.granularity_options("firebender.daily_usage") == ["day"]
+    assert controls.granularity_options("firebender.daily_usage", ("week", "month")) == [
         "day",
         "week",
         "month",
     ]
-    assert controls.grain_options("codefresh.credit_consumption") == ["day", "month", None]
-    assert controls.grain_options("codefresh.active_committers", ("week",)) == ["month"]
+    assert controls.granularity_options("codefresh.credit_consumption") == ["day", "month", None]
+    assert controls.granularity_options("codefresh.active_committers", ("week",)) == ["month"]
 
 
 def test_picker_limits_and_presets():

@@ -49,7 +49,7 @@ def test_periods_cover_the_range_and_flag_partial_ones():
 
 
 @pytest.mark.parametrize(
-    "grain, expected",
+    "granularity, expected",
     [
         ("day", "2026-03-18"),
         ("week", "2026-03-16"),
@@ -57,11 +57,11 @@ def test_periods_cover_the_range_and_flag_partial_ones():
         ("quarter", "2026-01-01"),
     ],
 )
-def test_floor_periods(grain, expected):
+def test_floor_periods(granularity, expected):
     times = pd.Series(pd.to_datetime(["2026-03-18 13:45"]))
-    assert metrics.floor_periods(times, grain).tolist() == [ts(expected)]
+    assert metrics.floor_periods(times, granularity).tolist() == [ts(expected)]
     aware = pd.Series(pd.to_datetime(["2026-03-18T13:45:00Z"]))
-    assert metrics.floor_periods(aware, grain).tolist() == [ts(expected)]
+    assert metrics.floor_periods(aware, granularity).tolist() == [ts(expected)]
 
 
 def test_next_period_and_snap():
@@ -136,7 +136,7 @@ def test_overview_table_joins_every_vendor_per_period():
     assert table["credits_per_ai_developer"].tolist() == [40.0, 40.0]
     assert table["credits_per_accepted_line"].tolist() == pytest.approx([40 / 150, 80 / 350])
     assert table["ai_share_of_spend"].tolist() == pytest.approx([1.5 / 21.5, 2.5 / 42.5])
-    # committers exist per month only: not at week grain, never interpolated
+    # committers exist per month only: not at week granularity, never interpolated
     assert "active_committers" not in table and "ai_adoption_rate" not in table
 
 

@@ -20,8 +20,8 @@ def test_default_view_is_the_last_90_days_by_week():
     assert_ok(at)
     start, end = at.date_input[0].value
     assert end == today() and (end - start).days + 1 == 90
-    assert at.segmented_control(key="overview__grain").value == "week"
-    assert at.query_params["grain"] == "week"
+    assert at.segmented_control(key="overview__granularity").value == "week"
+    assert at.query_params["granularity"] == "week"
     assert at.query_params["start"] == start.isoformat()
     assert "13 weeks" in joined_label(at) or "14 weeks" in joined_label(at)
 
@@ -34,9 +34,9 @@ def test_changing_the_range_and_granularity_updates_the_overview_and_the_link():
     assert at.query_params["start"] == start.isoformat()
     weeks = int(joined_label(at).split("(")[1].split()[0])
     assert weeks >= 52
-    at.segmented_control(key="overview__grain").set_value("month").run()
+    at.segmented_control(key="overview__granularity").set_value("month").run()
     assert_ok(at)
-    assert at.query_params["grain"] == "month"
+    assert at.query_params["granularity"] == "month"
     assert "months)" in joined_label(at)
     assert any(m.label == "AI adoption rate" for m in at.metric)
     assert len(charts(at)) >= 5
@@ -57,7 +57,7 @@ def test_a_link_reproduces_the_view():
     query = {
         "start": "2026-01-05",
         "end": "2026-03-29",
-        "grain": "week",
+        "granularity": "week",
         "ai": "both",
         "x": "ai_accepted_lines",
         "lag": "1",
@@ -66,7 +66,7 @@ def test_a_link_reproduces_the_view():
     at = open_page(query=query)
     assert_ok(at)
     assert at.date_input[0].value == (dt.date(2026, 1, 5), dt.date(2026, 3, 29))
-    assert at.segmented_control(key="overview__grain").value == "week"
+    assert at.segmented_control(key="overview__granularity").value == "week"
     assert at.selectbox(key="overview__ai").value == "both"
     assert at.selectbox(key="overview__x").value == "ai_accepted_lines"
     assert at.selectbox(key="overview__lag").value == 1
@@ -81,7 +81,7 @@ def test_a_link_reproduces_the_view():
         ({"start": "2026-02-30"}, "not a date"),
         ({"start": "2026-03-10", "end": "2026-03-01"}, "starts (2026-03-10) after it ends"),
         ({"start": "2019-01-01", "end": "2026-01-31"}, "reaches outside the days with data"),
-        ({"grain": "hour"}, "granularity 'hour' is not offered"),
+        ({"granularity": "hour"}, "granularity 'hour' is not offered"),
         ({"usd_per_credit": "-3"}, "not a non-negative number"),
     ],
 )
@@ -120,21 +120,26 @@ def test_the_picker_offers_only_days_the_rules_allow():
     picker = at.date_input[0]
     assert picker.max == today()
     assert picker.min == ranges.limits("firebender.daily_usage", "day").earliest
-    assert at.segmented_control(key="firebender__grain").options == ["Day", "Week", "Month"]
+    assert at.segmented_control(key="firebender__granularity").options == ["Day", "Week", "Month"]
     builder = open_page("pages/builder.py")
-    assert builder.segmented_control(key="builder__grain").options == [
+    assert builder.segmented_control(key="builder__granularity").options == [
         "Day",
         "Week",
         "Month",
         "Quarter",
     ]
     codefresh = open_page("pages/codefresh.py")
-    assert codefresh.segmented_control(key="codefresh__grain").options == ["Day", "Week", "Month"]
+    assert codefresh.segmented_control(key="codefresh__granularity").options == [
+        "Day",
+        "Week",
+        "Month",
+    ]
 
 
 def test_model_requests_before_their_first_day_are_explained_without_a_request(demo_sandbox):
     at = open_page(
-        "pages/firebender.py", query={"start": "2025-10-01", "end": "2025-12-15", "grain": "week"}
+        "pages/firebender.py",
+        query={"start": "2025-10-01", "end": "2025-12-15", "granularity": "week"},
     )
     assert_ok(at)
     assert any("2025-12-31" in i.value for i in at.info)
@@ -152,11 +157,11 @@ def test_the_range_carries_over_to_the_next_page():
     assert at.date_input[0].value == (start, today())
 
 
-@pytest.mark.parametrize("grain", ["day", "month", "quarter"])
-def test_builder_granularities(grain):
-    at = open_page("pages/builder.py", query={"grain": grain})
+@pytest.mark.parametrize("granularity", ["day", "month", "quarter"])
+def test_builder_granularities(granularity):
+    at = open_page("pages/builder.py", query={"granularity": granularity})
     assert_ok(at)
-    assert at.segmented_control(key="builder__grain").value == grain
+    assert at.segmented_control(key="builder__granularity").value == granularity
     assert len(charts(at)) >= 4
 
 
@@ -167,8 +172,8 @@ def test_builder_space_choice():
     assert at.query_params["space"] == "demo-space-mobile"
 
 
-def test_firebender_breakdown_and_day_grain():
-    at = open_page("pages/firebender.py", query={"grain": "day", "by": "spend_type"})
+def test_firebender_breakdown_and_day_granularity():
+    at = open_page("pages/firebender.py", query={"granularity": "day", "by": "spend_type"})
     assert_ok(at)
     assert at.segmented_control(key="firebender__by").value == "spend_type"
     assert any("spend" in c.lower() for c in at.dataframe[0].value.columns)

@@ -19,14 +19,14 @@ def exported(downloads: dict, fmt: str) -> tuple[str, bytes]:
 
 
 def check_downloads(
-    at, downloads, vendor: str, dataset: str, grain: str | None = None
+    at, downloads, vendor: str, dataset: str, granularity: str | None = None
 ) -> pd.DataFrame:
     """Every format's bytes, read back, equal the table on the page; the file is named after
     the days it holds (whole periods: a week from its Monday)."""
     shown = at.dataframe[0].value.reset_index(drop=True)
     start, end = at.date_input[0].value if at.date_input else (None, None)
-    if start is not None and grain:
-        start = period_floor(start, grain)
+    if start is not None and granularity:
+        start = period_floor(start, granularity)
     for fmt in export.FORMATS:
         name, data = exported(downloads, fmt)
         assert name == export.file_name(vendor, dataset, start, end, export.FORMATS[fmt].ext)
@@ -90,7 +90,7 @@ def test_model_requests_filtered_by_model_and_mode(downloads):
     ],
 )
 def test_other_datasets_export(downloads, dataset, vendor, name):
-    at = open_page("pages/explore.py", query={"dataset": dataset, "grain": "day"})
+    at = open_page("pages/explore.py", query={"dataset": dataset, "granularity": "day"})
     assert_ok(at)
     assert len(at.dataframe[0].value)
     check_downloads(at, downloads, vendor, name, "month" if "committers" in name else None)

@@ -87,7 +87,7 @@ def test_a_difference_is_caught():
 
 def test_overview_probe_runs_or_says_why():
     result = overview_rerun.run(
-        reruns=1, days=30, grains=("month",), profile=False, log=lambda _: None
+        reruns=1, days=30, granularities=("month",), profile=False, log=lambda _: None
     )
     text, _ = report.overview_section(result)
     if result.status == "missing":

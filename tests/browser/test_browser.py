@@ -43,14 +43,14 @@ def joined_label(page) -> str:
 
 def test_a_deep_link_first_after_start_opens_the_same_view(page, app_url):
     """Runs first: the server has not run app.py yet (Streamlit's legacy pages/ mode)."""
-    page.goto(f"{app_url}/codefresh?start=2026-01-05&end=2026-03-29&grain=month")
+    page.goto(f"{app_url}/codefresh?start=2026-01-05&end=2026-03-29&granularity=month")
     page.get_by_role("heading", name="Codefresh CI", exact=True).wait_for()
     page.wait_for_selector(CHART)
     wait_idle(page)
     assert page.get_by_role("link", name="Overview").first.is_visible()  # app.py's top nav
     assert page.get_by_role("radio", name="Month").first.get_attribute("aria-checked") == "true"
-    assert "start=2026-01-05" in page.url and "grain=month" in page.url
-    page.goto(f"{app_url}/?start=2026-01-05&end=2026-03-29&grain=month")
+    assert "start=2026-01-05" in page.url and "granularity=month" in page.url
+    page.goto(f"{app_url}/?start=2026-01-05&end=2026-03-29&granularity=month")
     page.wait_for_function("() => /The joined table \\(3 months\\)/.test(document.body.innerText)")
 
 
@@ -100,7 +100,7 @@ def test_pages_switch(page, app_url):
 def test_an_export_downloads_and_reads_back(page, app_url, tmp_path):
     start, end = today() - dt.timedelta(days=29), today()
     page.goto(
-        f"{app_url}/explore?dataset=codefresh.pipeline_credit_consumption&grain=whole"
+        f"{app_url}/explore?dataset=codefresh.pipeline_credit_consumption&granularity=whole"
         f"&start={start}&end={end}"
     )
     page.get_by_role("heading", name="Codefresh - credits per pipeline").wait_for()

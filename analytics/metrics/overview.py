@@ -1,0 +1,205 @@
+"""The overview table: every vendor's measures on one period index, and the derived metrics.
+
+Every table built here has one row per period of the range, even where a vendor had no rows
+(NA for "not loaded", 0 for "no activity"), plus `period_end` and `complete` (whether the range
+covers the whole period)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .common import _num, _ratio
+from .definitions import AI_SOURCES
+from .periods import NS, floor_periods, periods
+
+
+def _frame(index: pd.DataFrame, parts: dict[str, pd.Series]) -> pd.DataFrame:
+    out = index[["period"]].copy()
+    for name, series in parts.items():
+        out[name] = out["period"].map(series).astype("float64")
+    return out
+
+
+def builder_by_period(org: pd.DataFrame | None, index: pd.DataFrame) -> pd.DataFrame:
+    """Builder.io organization metrics (already at the granularity) on the period index."""
+    columns = {
+        "builder_users": "users",
+        "builder_prompts": "user_prompts",
+        "builder_lines_accepted": "lines_accepted",
+    }
+    if org is None:
+        return index[["period"]].assign(**{name: np.nan for name in columns})
+    grouped = org.assign(period=org["period"].astype(NS)).groupby("period")
+    parts = {name: grouped[source].sum(min_count=1).pipe(_num) for name, source in columns.items()}
+    # Builder.io counts users per period itself: a sum over duplicate labels would be wrong,
+    # so take the largest (labels are unique in a correct response).
+    parts["builder_users"] = grouped["users"].max().pipe(_num)
+    return _fill(_frame(index, parts), columns)
+
+
+def firebender_active(daily: pd.DataFrame) -> pd.Series:
+    """Whether each daily-usage row shows AI use (not just an opened IDE)."""
+    used = daily[["agent_prompts", "inline_edits", "autocomplete_accepts"]].fillna(0)
+    return (used > 0).any(axis=1)
+
+
+def firebender_by_period(
+    daily: pd.DataFrame | None, index: pd.DataFrame, granularity: str
+) -> pd.DataFrame:
+    names = (
+        "firebender_active_users",
+        "firebender_agent_prompts",
+        "firebender_accepted_lines",
+        "firebender_autocomplete_accepts",
+    )
+    if daily is None:
+        return index[["period"]].assign(**{name: np.nan for name in names})
+    d = daily.assign(period=floor_periods(daily["date"], granularity))
+    d["accepted_lines"] = _num(d["agent_accepted_lines_added"]).fillna(0) + _num(
+        d["inline_accepted_lines_added"]
+    ).fillna(0)
+    grouped = d.groupby("period")
+    parts = {
+        "firebender_active_users": d.loc[firebender_active(d)].groupby("period")["email"].nunique(),
+        "firebender_agent_prompts": grouped["agent_prompts"].sum().pipe(_num),
+        "firebender_accepted_lines": grouped["accepted_lines"].sum(),
+        "firebender_autocomplete_accepts": grouped["autocomplete_accepts"].sum().pipe(_num),
+    }
+    return _fill(_frame(index, parts), names)
+
+
+def spend_by_period(
+    requests: pd.DataFrame | None,
+    index: pd.DataFrame,
+    granularity: str,
+    served_from: dt.date | None = None,
+) -> pd.DataFrame:
+    """Model spend per period. Periods before `served_from` (no request data exists) are NA,
+    not zero."""
+    if requests is None:
+        return index[["period"]].assign(model_spend_usd=np.nan)
+    r = pd.DataFrame(
+        {
+            "period": floor_periods(requests["timestamp"], granularity),
+            "cost": _num(requests["cost_usd"]),
+        }
+    )
+    out = _fill(
+        _frame(index, {"model_spend_usd": r.groupby("period")["cost"].sum()}), ["model_spend_usd"]
+    )
+    if served_from is not None:
+        # A period that starts before the first day with data would be partly empty: NA.
+        out.loc[out["period"] < pd.Timestamp(served_from), "model_spend_usd"] = np.nan
+    return out
+
+
+def credits_by_period(
+    credits: pd.DataFrame | None,
+    index: pd.DataFrame,
+    granularity: str,
+    usd_per_credit: float | None = None,
+) -> pd.DataFrame:
+    """Codefresh credits (daily or monthly rows, any keys) summed per period."""
+    if credits is None:
+        return index[["period"]].assign(ci_credits=np.nan, ci_spend_usd=np.nan)
+    c = pd.DataFrame(
+        {"period": floor_periods(credits["period"], granularity), "value": _num(credits["value"])}
+    )
+    out = _fill(_frame(index, {"ci_credits": c.groupby("period")["value"].sum()}), ["ci_credits"])
+    out["ci_spend_usd"] = (
+        out["ci_credits"] * usd_per_credit if usd_per_credit is not None else np.nan
+    )
+    return out
+
+
+def committers_by_month(committers: pd.DataFrame | None, index: pd.DataFrame) -> pd.DataFrame:
+    """Active committers on a monthly index (NA where the report has no month)."""
+    if committers is None or committers.empty:
+        return index[["period"]].assign(active_committers=np.nan)
+    c = committers.assign(period=floor_periods(committers["period"], "month"))
+    return _frame(index, {"active_committers": c.groupby("period")["value"].max().pipe(_num)})
+
+
+def _fill(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """A loaded vendor with no row for a period had no activity then: 0, not NA."""
+    for name in columns:
+        frame[name] = frame[name].fillna(0.0)
+    return frame
+
+
+# ---------------------------------------------------------------- the overview table
+
+
+@dataclass
+class OverviewInputs:
+    """What the overview is built from; None = not loaded (not connected or failed)."""
+
+    builder: pd.DataFrame | None = None  # org_metrics at the granularity
+    firebender: pd.DataFrame | None = None  # daily_usage
+    requests: pd.DataFrame | None = None  # model_requests
+    credits: pd.DataFrame | None = None  # credit_consumption (day granularity)
+    committers: pd.DataFrame | None = None  # active_committers (monthly)
+    requests_from: dt.date | None = None  # first day model requests exist
+
+
+def overview_table(
+    inputs: OverviewInputs,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    ai_source: str = "firebender",
+    usd_per_credit: float | None = None,
+) -> pd.DataFrame:
+    """One row per period of [start, end] at `granularity` with every vendor measure and the derived
+    metrics. Monthly-only metrics (active committers, adoption rate) are filled only when
+    granularity == "month"; at other granularities they are absent, never interpolated."""
+    if ai_source not in AI_SOURCES:
+        raise ValueError(f"ai_source must be one of {sorted(AI_SOURCES)}")
+    index = periods(start, end, granularity)
+    table = index.copy()
+    for part in (
+        builder_by_period(inputs.builder, index),
+        firebender_by_period(inputs.firebender, index, granularity),
+        spend_by_period(inputs.requests, index, granularity, inputs.requests_from),
+        credits_by_period(inputs.credits, index, granularity, usd_per_credit),
+    ):
+        table = table.merge(part, on="period", how="left")
+    builder_users, firebender_users = table["builder_users"], table["firebender_active_users"]
+    if ai_source == "firebender":
+        table["ai_active_developers"] = firebender_users
+    elif ai_source == "builder":
+        table["ai_active_developers"] = builder_users
+    else:
+        table["ai_active_developers"] = builder_users.add(firebender_users, fill_value=0).where(
+            builder_users.notna() | firebender_users.notna()
+        )
+    lines_b, lines_f = table["builder_lines_accepted"], table["firebender_accepted_lines"]
+    table["ai_accepted_lines"] = lines_b.add(lines_f, fill_value=0).where(
+        lines_b.notna() | lines_f.notna()
+    )
+    table["credits_per_ai_developer"] = _ratio(table["ci_credits"], table["ai_active_developers"])
+    table["credits_per_accepted_line"] = _ratio(table["ci_credits"], table["ai_accepted_lines"])
+    table["ai_share_of_spend"] = _ratio(
+        table["model_spend_usd"], table["model_spend_usd"] + table["ci_spend_usd"]
+    )
+    if granularity == "month":
+        table = table.merge(committers_by_month(inputs.committers, index), on="period", how="left")
+        table["ai_adoption_rate"] = _ratio(
+            table["ai_active_developers"], table["active_committers"]
+        )
+    return table
+
+
+def monthly_table(
+    inputs: OverviewInputs,
+    start: dt.date,
+    end: dt.date,
+    ai_source: str,
+    usd_per_credit: float | None = None,
+) -> pd.DataFrame:
+    """The overview at month granularity (the only granularity with active committers)."""
+    return overview_table(inputs, start, end, "month", ai_source, usd_per_credit)
