@@ -1,11 +1,16 @@
 """DataFrame -> bytes in CSV, Excel (xlsx), Parquet and JSON. Pure: no Streamlit.
 
 What each format keeps:
-- Parquet keeps every dtype (nullable integers, categories, UTC timestamps).
+- Parquet keeps every dtype (nullable integers, categories, UTC timestamps) and full precision.
+- CSV, Excel and JSON are for reading: numbers are rounded by what they mean (`decimals`):
+  money (USD) to cents, credits to 2 decimals, shares and rates to 4, counts to whole numbers,
+  so a sum never shows float noise like 36193.399999999994. A column whose values are all
+  whole is written as integers. Missing values stay missing (empty, null), never 0.
 - CSV and JSON write timestamps as ISO-8601 text (UTC instants end in "Z"/"+00:00"), missing
   values as empty (CSV) or null (JSON).
 - Excel cannot hold time zones: UTC instants are written as UTC wall-clock times without a zone
-  (the column name says "(UTC)"); categories become text.
+  (the column name says "(UTC)"); categories become text. Cells carry number formats
+  (thousands separators, cents, percentages) and days show as dates.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import io
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from .metrics.definitions import METRICS
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's row limit, minus the header
 
@@ -51,15 +59,83 @@ def file_name(
     return "_".join(parts) + f".{ext}"
 
 
+# ---------------------------------------------------------------- rounding by meaning
+
+MONEY, CREDITS, SHARE, COUNT = 2, 2, 4, 0  # decimals kept in CSV, Excel and JSON
+UNIT_DECIMALS = {"usd": MONEY, "credits": CREDITS, "share": SHARE, "ratio": SHARE, "count": COUNT}
+# Column names whose meaning shows in the name, most specific first: (test, decimals).
+NAME_DECIMALS: tuple[tuple[re.Pattern, int], ...] = tuple(
+    (re.compile(pattern), places)
+    for pattern, places in (
+        (r"_per_", SHARE),  # a measure per person or per line: a ratio
+        (r"(^|_)usd$", MONEY),  # cost_usd, model_spend_usd
+        (r"(^|_)(rate|share|acceptance)$", SHARE),  # agent_accept_rate, cost_share
+        (r"^value$", CREDITS),  # Codefresh reports: credits (active committers are whole)
+        (r"credits", CREDITS),  # credits, ci_credits, credits_used
+        (r"^(avg|mean)_", 2),  # averages of counts
+        (
+            r"(tokens|lines|prompts|accepts|edits|shown|events|users|requests|committers"
+            r"|exports|characters|prs_merged|active_days)",
+            COUNT,
+        ),
+    )
+)
+SIGNIFICANT = 12  # a float column of no known meaning keeps 12 significant digits
+
+
+def decimals(column: str) -> int | None:
+    """How many decimals `column` keeps in CSV, Excel and JSON: from its measure's unit
+    (`metrics.METRICS`), else from its name; None when neither says (see `SIGNIFICANT`)."""
+    name = str(column)
+    metric = METRICS.get(name)
+    if metric is not None and "_per_" not in name:
+        return UNIT_DECIMALS.get(metric.unit)
+    for pattern, places in NAME_DECIMALS:
+        if pattern.search(name):
+            return places
+    return None
+
+
+def _significant(values: pd.Series, digits: int) -> pd.Series:
+    finite = values[np.isfinite(values) & (values != 0)]
+    if finite.empty:
+        return values
+    scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(finite))))
+    out = values.copy()
+    out[finite.index] = np.round(finite * scale) / scale
+    return out
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its float columns rounded by meaning (`decimals`); a rounded column whose
+    values are all whole becomes a nullable integer. Missing values stay missing."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if not pd.api.types.is_float_dtype(series.dtype):
+            continue
+        values = series.astype("float64")
+        places = decimals(column)
+        values = _significant(values, SIGNIFICANT) if places is None else values.round(places)
+        present = values.dropna()
+        if np.isfinite(present).all() and (present == np.round(present)).all():
+            out[column] = values.astype("Int64")
+        else:
+            out[column] = values
+    return out
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, date_format=None).encode("utf-8")
+    return readable(frame).to_csv(index=False, date_format=None).encode("utf-8")
 
 
 def to_json(frame: pd.DataFrame) -> bytes:
     """A JSON array of row objects; times as ISO-8601 text, missing values as null."""
-    return frame.to_json(
-        orient="records", date_format="iso", date_unit="ms", force_ascii=False
-    ).encode("utf-8")
+    return (
+        readable(frame)
+        .to_json(orient="records", date_format="iso", date_unit="ms", force_ascii=False)
+        .encode("utf-8")
+    )
 
 
 def to_parquet(frame: pd.DataFrame) -> bytes:
@@ -83,15 +159,43 @@ def excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=renames)
 
 
+EXCEL_FORMATS = {COUNT: "#,##0", MONEY: "#,##0.00", SHARE: "0.0000"}
+
+
+def _excel_format(column: str, series: pd.Series) -> str | None:
+    """The number format of a column's cells: thousands separators, cents, days as dates."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        present = series.dropna()
+        return "yyyy-mm-dd" if (present == present.dt.normalize()).all() else None
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+        return None
+    places = decimals(column)
+    if pd.api.types.is_integer_dtype(series.dtype) and places != SHARE:
+        return EXCEL_FORMATS[COUNT]
+    if places is None:
+        return None  # Excel's "General": the digits written
+    return EXCEL_FORMATS.get(places, "#,##0." + "0" * places)
+
+
 def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     if len(frame) > XLSX_MAX_ROWS:
         raise ValueError(
             f"{len(frame):,} rows do not fit in one Excel sheet "
             f"(at most {XLSX_MAX_ROWS:,}); use CSV or Parquet, or filter further."
         )
+    ready = excel_ready(readable(frame))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        excel_ready(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
+        ready.to_excel(writer, index=False, sheet_name=sheet[:31])
+        cells = writer.sheets[sheet[:31]]
+        for position, column in enumerate(ready.columns, start=1):
+            number_format = _excel_format(column, ready[column])
+            if number_format is None:
+                continue
+            for (cell,) in cells.iter_rows(
+                min_row=2, max_row=len(ready) + 1, min_col=position, max_col=position
+            ):
+                cell.number_format = number_format
     return buffer.getvalue()
 
 
