@@ -55,10 +55,10 @@ def handle(req: Request, ctx: Context) -> Reply:
     start, end, granularity = parsed
     window = _data_window(start, end, ctx)
     if path == ORG_USERS:
-        return Reply(200, {"data": _user_rows(window)})
+        return Reply(200, {"data": _user_rows(window, ctx.world)})
     if space:
-        return Reply(200, _space_metrics(space.group(1), window, granularity))
-    return Reply(200, _org_metrics(window, granularity))
+        return Reply(200, _space_metrics(space.group(1), window, granularity, ctx.world))
+    return Reply(200, _org_metrics(window, granularity, ctx.world))
 
 
 def _parse_range(req: Request, with_granularity: bool):
@@ -95,11 +95,11 @@ def _data_window(start: date, end: date, ctx: Context) -> list[date]:
     return list(days(lo, hi)) if lo <= hi else []
 
 
-def _periods(window: list[date], granularity: str) -> dict[date, list]:
+def _periods(window: list[date], granularity: str, world: data.World) -> dict[date, list]:
     """Period label -> every activity record of the period's days inside the window."""
     periods: dict[date, list] = {}
     for day in window:
-        periods.setdefault(period_start(day, granularity), []).extend(data.builder_activity(day))
+        periods.setdefault(period_start(day, granularity), []).extend(world.builder_activity(day))
     return periods
 
 
@@ -122,9 +122,9 @@ def _tokens(items) -> dict:
     }
 
 
-def _org_metrics(window, granularity) -> dict:
+def _org_metrics(window, granularity, world) -> dict:
     rows, everyone = [], []
-    for period, items in _periods(window, granularity).items():
+    for period, items in _periods(window, granularity, world).items():
         everyone += items
         spaces = []
         for public, (name, _) in keys.BUILDER_SPACES.items():
@@ -153,9 +153,9 @@ def _org_metrics(window, granularity) -> dict:
     }
 
 
-def _space_metrics(public, window, granularity) -> dict:
+def _space_metrics(public, window, granularity, world) -> dict:
     rows, everyone = [], []
-    for period, items in _periods(window, granularity).items():
+    for period, items in _periods(window, granularity, world).items():
         mine = [a for a in items if a.space == public]
         everyone += mine
         lines = _lines(mine)
@@ -191,10 +191,10 @@ def credits_text(tenths: int) -> str:
     return f"{whole}.{tenth}" if tenth else str(whole)
 
 
-def _user_rows(window) -> list[dict]:
+def _user_rows(window, world) -> list[dict]:
     by_user: dict[str, list] = {}
     for day in window:
-        for item in data.builder_activity(day):
+        for item in world.builder_activity(day):
             by_user.setdefault(item.email, []).append(item)
     rows = []
     for email in sorted(by_user):

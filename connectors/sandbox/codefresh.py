@@ -100,9 +100,9 @@ def handle(req: Request, ctx: Context) -> Reply:
     first = start - timedelta(days=1) if ctx.overlap else start
     window = list(days(max(first, data.DATA_START), min(end, ctx.today)))
     rows = (
-        _committer_rows(window, ctx.today)
+        _committer_rows(window, ctx.today, ctx.world)
         if name == "activeCommitters"
-        else _rows(name, window, granularity)
+        else _rows(name, window, granularity, ctx.world)
     )
     return Reply(
         200,
@@ -119,16 +119,16 @@ def handle(req: Request, ctx: Context) -> Reply:
     )
 
 
-def daily_values(name: str, day: date) -> dict[str, int]:
+def daily_values(name: str, day: date, world: data.World = data.DEMO) -> dict[str, int]:
     """One day of a summable report: key -> credits in hundredths, or builds."""
-    today = data.codefresh_day(day)
+    today = world.codefresh_day(day)
     if name == "pipelineBuilds":
         return dict(today.builds)
     if name == "pipelineCreditConsumption":
         return dict(today.credits_cents)
     by_class: dict[str, int] = {}
     for pipeline, cents in today.credits_cents.items():
-        resource = data.PIPELINE_CLASS[pipeline]
+        resource = world.pipeline_class[pipeline]
         by_class[resource] = by_class.get(resource, 0) + cents
     return by_class
 
@@ -141,11 +141,11 @@ def _value(name: str, amount: int):
     return round(amount / 100, 2)
 
 
-def _rows(name: str, window: list[date], granularity: str | None) -> list[dict]:
+def _rows(name: str, window: list[date], granularity: str | None, world: data.World) -> list[dict]:
     buckets: dict[date | None, dict[str, int]] = {}
     for day in window:
         bucket = buckets.setdefault(period_start(day, granularity) if granularity else None, {})
-        for key, amount in daily_values(name, day).items():
+        for key, amount in daily_values(name, day, world).items():
             bucket[key] = bucket.get(key, 0) + amount
     rows = []
     for label, bucket in buckets.items():
@@ -158,23 +158,23 @@ def _rows(name: str, window: list[date], granularity: str | None) -> list[dict]:
     return rows
 
 
-def month_committers(month: date, today: date) -> int:
+def month_committers(month: date, today: date, world: data.World = data.DEMO) -> int:
     """Distinct developers who committed in the calendar month starting `month` (up to today)."""
     following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     last = min(following - timedelta(days=1), today)
     found: set[str] = set()
     for day in days(max(month, data.DATA_START), last):
-        found |= data.codefresh_day(day).committers
+        found |= world.codefresh_day(day).committers
     return len(found)
 
 
-def _committer_rows(window: list[date], today: date) -> list[dict]:
+def _committer_rows(window: list[date], today: date, world: data.World) -> list[dict]:
     months = sorted({day.replace(day=1) for day in window})
     return [
         {
             "key": "activeCommitters",
             "time": f"{month.isoformat()}T00:00:00.000",
-            "value": month_committers(month, today),
+            "value": month_committers(month, today, world),
         }
         for month in months
     ]

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from . import builder, codefresh, faults, firebender
+from . import builder, codefresh, data, faults, firebender
 from .faults import FaultBook, FaultRule
 from .messages import Context, Reply, Request
 
@@ -70,15 +70,34 @@ class Sandbox:
     `today` is the last day with data (default: the clock's UTC date, read per request);
     `clock` returns epoch seconds and only matters on that day (Firebender withholds requests of
     the last 10 minutes). `requests` logs every request; fault rules make answers go wrong.
+    `scenario` and `seed` choose the organisation served (scenarios.py): "demo" with seed 0 is
+    the demo data; another seed draws another organisation telling the same story. An unknown
+    scenario is a ValueError naming the known ones.
     """
 
-    def __init__(self, today: date | None = None, clock=time.time, log_limit: int | None = None):
+    def __init__(
+        self,
+        today: date | None = None,
+        clock=time.time,
+        log_limit: int | None = None,
+        scenario: str = "demo",
+        seed: int = 0,
+    ):
+        self.world = data.World.get(scenario, seed)
         self._today = today
         self.clock = clock
         self.log_limit = log_limit  # keep only the newest requests (a long-running demo)
         self.requests: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self._faults = FaultBook()
+
+    @property
+    def scenario(self) -> str:
+        return self.world.scenario.name
+
+    @property
+    def seed(self) -> int:
+        return self.world.seed
 
     @property
     def today(self) -> date:
@@ -126,7 +145,10 @@ class Sandbox:
             reply = Reply(404, {"error": "Not found"})
         else:
             ctx = Context(
-                today=self.today, now_ms=int(self.clock() * 1000), overlap="overlap" in kinds
+                today=self.today,
+                now_ms=int(self.clock() * 1000),
+                overlap="overlap" in kinds,
+                world=self.world,
             )
             reply = VENDOR_MODULES[vendor].handle(req, ctx)
         body = reply.render()

@@ -1,25 +1,30 @@
 """The synthetic organisation behind the sandbox: people, spaces, pipelines, daily activity.
 
-Everything is a pure function of the day (and the fixed roster), seeded with strings such as
-`random.Random(f"firebender:{day}:{email}")`, so any process produces the same numbers. Each
-day is generated once and cached, so a range costs one cached lookup per day. "Today" is not
-known here: the vendor modules cut ranges at the sandbox's today.
+A `World` is one organisation: a scenario's story (scenarios.py) drawn with a seed. Everything
+in it is a pure function of (scenario, seed, day), seeded with strings such as
+`random.Random(f"no_link:3:firebender:{day}:{email}")` (the demo with seed 0 has no prefix), so
+any process produces the same numbers. Each day is generated once and cached in its world, so a
+range costs one cached lookup per day. "Today" is not known here: the vendor modules cut ranges
+at the sandbox's today, and read the world from the request's Context.
 
-The story: ~36 developers (a few join over time); AI adoption follows a logistic curve from ~10%
-of developers in January 2025 to ~75% by autumn 2026; weekdays are busier than weekends; CI
-builds (and so credits) grow with the share of developers using AI that day, with noise.
+The demo story: ~36 developers (a few join over time); AI adoption follows a logistic curve from
+~10% of developers in January 2025 to ~75% by autumn 2026; weekdays are busier than weekends; CI
+builds (and so credits) grow with the share of developers using AI that day, with noise. The
+module-level names (DEVELOPERS, firebender_usage(day), codefresh_day(day), ...) are the demo
+world's.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-from . import keys
+from . import keys, scenarios
 from .dates import day_ms, iso_ms
 
 DATA_START = date(2025, 1, 1)
@@ -165,18 +170,18 @@ def _adoption_day(threshold: float) -> date | None:
     return DATA_START + timedelta(days=max(0, math.ceil(t)))
 
 
-def _make_developers() -> tuple[Developer, ...]:
+def _make_developers(prefix: str = "") -> tuple[Developer, ...]:
     space_keys = tuple(keys.BUILDER_SPACES)
     # Adoption thresholds spread evenly over [0, 1) (then shuffled), so the share of adopters
     # follows the curve closely even with a few dozen people.
     thresholds = [(k + 0.5) / len(_NAMES) for k in range(len(_NAMES))]
-    random.Random("adoption-thresholds").shuffle(thresholds)
+    random.Random(f"{prefix}adoption-thresholds").shuffle(thresholds)
     people = []
     settled = len(_NAMES) - len(_JOIN_OFFSETS)
     for index, name in enumerate(_NAMES):
         first, last = name.lower().replace("'", "").split(" ", 1)
         email = f"{first}.{last.replace(' ', '')}@example.com"
-        rng = random.Random(f"developer:{email}")
+        rng = random.Random(f"{prefix}developer:{email}")
         joined = (
             DATA_START
             if index < settled
@@ -212,10 +217,10 @@ def _make_developers() -> tuple[Developer, ...]:
     return tuple(people)
 
 
-def _make_pipelines() -> tuple[Pipeline, ...]:
+def _make_pipelines(prefix: str = "") -> tuple[Pipeline, ...]:
     pipelines = []
     for name in PIPELINE_NAMES:
-        rng = random.Random(f"pipeline:{name}")
+        rng = random.Random(f"{prefix}pipeline:{name}")
         step = name.split("/")[1]
         heavy = any(
             word in step for word in ("e2e", "ui-tests", "integration", "visual", "release")
@@ -239,72 +244,10 @@ def _make_pipelines() -> tuple[Pipeline, ...]:
     return tuple(pipelines)
 
 
-DEVELOPERS: tuple[Developer, ...] = _make_developers()
-DEVELOPERS_BY_EMAIL = {dev.email: dev for dev in DEVELOPERS}
-PIPELINES: tuple[Pipeline, ...] = _make_pipelines()
-
-
-def staff_on(day: date) -> tuple[Developer, ...]:
-    """Developers who had joined by `day`."""
-    return tuple(dev for dev in DEVELOPERS if dev.joined <= day)
-
-
-def _maturity(dev: Developer, day: date) -> float:
-    """Usage intensity: grows over the first months after a developer adopts."""
-    return dev.power * min(1.0, 0.4 + (day - dev.adopts_on).days / 150)
-
-
-def _works_with_ai(dev: Developer, day: date, tool: str, weekday_odds: float) -> bool:
-    if dev.adopts_on is None or day < dev.adopts_on:
-        return False
-    odds = weekday_odds if day.weekday() < 5 else 0.06
-    return random.Random(f"{tool}-active:{day}:{dev.email}").random() < odds
-
-
-# ---------------------------------------------------------------- Firebender
-
-
-@lru_cache(maxsize=1024)
-def firebender_usage(day: date) -> tuple[dict, ...]:
-    """Daily usage rows (the API's shape) for everyone active in Firebender that day, by email."""
-    rows = []
-    for dev in staff_on(day):
-        if not dev.uses_firebender or not _works_with_ai(dev, day, "firebender", 0.85):
-            continue
-        rng = random.Random(f"firebender:{day}:{dev.email}")
-        scale = _maturity(dev, day)
-        requests = max(5, min(40, round(rng.triangular(5, 40, 14) * scale)))
-        agent_prompts = round(requests * rng.uniform(0.55, 0.8))
-        inline_edits = requests - agent_prompts
-        agent_accepts = round(agent_prompts * rng.uniform(0.3, 0.7))
-        agent_lines = agent_accepts * rng.randint(8, 45)
-        inline_accepts = round(inline_edits * rng.uniform(0.4, 0.85))
-        inline_lines = inline_accepts * rng.randint(1, 8)
-        shown = round(rng.randint(40, 400) * scale)
-        auto_accepts = round(shown * rng.uniform(0.15, 0.4))
-        chars = auto_accepts * rng.randint(12, 60)
-        rows.append(
-            {
-                "date": day_ms(day),
-                "ideOpened": True,
-                "agentPrompts": agent_prompts,
-                "agentAccepts": agent_accepts,
-                "agentFullAccepts": round(agent_accepts * rng.uniform(0.2, 0.6)),
-                "agentAcceptedLinesAdded": agent_lines,
-                "agentAcceptedLinesRemoved": round(agent_lines * rng.uniform(0.1, 0.5)),
-                "inlineEdits": inline_edits,
-                "inlineEditAccepts": inline_accepts,
-                "inlineAcceptedLinesAdded": inline_lines,
-                "inlineAcceptedLinesRemoved": round(inline_lines * rng.uniform(0.1, 0.6)),
-                "autocompleteAccepts": auto_accepts,
-                "autocompleteShown": shown,
-                "autocompleteAcceptedCharactersAdded": chars,
-                "autocompleteAcceptedCharactersRemoved": round(chars * rng.uniform(0.0, 0.15)),
-                "email": dev.email,
-            }
-        )
-    rows.sort(key=lambda row: row["email"])
-    return tuple(rows)
+def iso_week(day: date) -> str:
+    """The ISO week `day` falls in, as "2026-W05" (scenario weeks are ISO weeks)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 @dataclass(frozen=True)
@@ -313,54 +256,6 @@ class ModelRequestDay:
 
     rows: tuple[dict, ...]
     keys: tuple[tuple[int, str], ...]  # (timestamp ms, requestId) of each row
-
-
-@lru_cache(maxsize=512)  # more than the model-request days of a year: a warm-up can hold them
-def model_requests(day: date) -> ModelRequestDay:
-    """Per-request rows for `day`: one per agent prompt or inline edit in the daily usage."""
-    if day < MODEL_REQUESTS_START:
-        return ModelRequestDay((), ())
-    model_ids = tuple(MODELS)
-    items = []
-    for usage in firebender_usage(day):
-        dev = DEVELOPERS_BY_EMAIL[usage["email"]]
-        rng = random.Random(f"model-requests:{day}:{dev.email}")
-        workday_start = day_ms(day) + dev.start_hour * 3_600_000
-        for index in range(usage["agentPrompts"] + usage["inlineEdits"]):
-            ts = workday_start + rng.randrange(10 * 3_600_000)
-            model = rng.choices(model_ids, _MODEL_WEIGHTS)[0]
-            inp = rng.randint(800, 12_000)
-            cache_read = 0 if rng.random() < 0.2 else rng.randint(2_000, 80_000)
-            out = rng.randint(150, 4_000)
-            cache_write = rng.randint(500, 6_000) if rng.random() < 0.4 else 0
-            p_in, p_out, p_read, p_write = MODELS[model]
-            cost = (inp * p_in + out * p_out + cache_read * p_read + cache_write * p_write) / 1e6
-            spend = "byok" if dev.byok else ("on-demand" if rng.random() < 0.15 else "included")
-            request_id = f"mr_{_digest(f'{day}:{dev.email}:{index}', 24)}"
-            items.append(
-                (
-                    (ts, request_id),
-                    {
-                        "requestId": request_id,
-                        "timestamp": iso_ms(ts),
-                        "email": dev.email,
-                        "model": model,
-                        "inputTokens": inp,
-                        "cacheReadTokens": cache_read,
-                        "outputTokens": out,
-                        "cacheWriteTokens": cache_write,
-                        "totalTokens": inp + cache_read + out + cache_write,
-                        "costUsd": round(cost, 6),
-                        "spendType": spend,
-                        "mode": rng.choices(MODES, _MODE_WEIGHTS)[0],
-                    },
-                )
-            )
-    items.sort(key=lambda item: item[0])
-    return ModelRequestDay(tuple(row for _, row in items), tuple(key for key, _ in items))
-
-
-# ---------------------------------------------------------------- Builder.io
 
 
 @dataclass(frozen=True)
@@ -395,50 +290,6 @@ class BuilderActivity:
         )
 
 
-@lru_cache(maxsize=1024)
-def builder_activity(day: date) -> tuple[BuilderActivity, ...]:
-    """Everyone's Fusion activity on `day`, by email."""
-    found = []
-    for dev in staff_on(day):
-        if not dev.uses_builder or not _works_with_ai(dev, day, "builder", 0.65):
-            continue
-        rng = random.Random(f"builder:{day}:{dev.email}")
-        scale = _maturity(dev, day)
-        space = dev.spaces[0] if len(dev.spaces) == 1 or rng.random() < 0.75 else dev.spaces[1]
-        prompts = max(1, round(rng.randint(2, 30) * scale))
-        total_lines = prompts * rng.randint(40, 400)
-        accepted = round(total_lines * rng.uniform(0.05, 0.35))
-        added = round(accepted * rng.uniform(0.7, 1.0))
-        tokens_input = prompts * rng.randint(3_000, 12_000)
-        found.append(
-            BuilderActivity(
-                email=dev.email,
-                user_id=dev.user_id,
-                space=space,
-                last_active_ms=day_ms(day)
-                + dev.start_hour * 3_600_000
-                + rng.randrange(6 * 3_600_000, 10 * 3_600_000),
-                lines_added=added,
-                lines_removed=round(added * rng.uniform(0.1, 0.45)),
-                total_lines=total_lines,
-                lines_accepted=accepted,
-                events=prompts * rng.randint(8, 25),
-                user_prompts=prompts,
-                tokens_input=tokens_input,
-                tokens_output=prompts * rng.randint(800, 3_000),
-                tokens_cache_write=round(tokens_input * rng.uniform(0.5, 3.0)),
-                tokens_cache_input=round(tokens_input * rng.uniform(5.0, 40.0)),
-                credits_tenths=round(prompts * rng.uniform(15, 60)),
-                prs_merged=rng.randint(1, 2) if rng.random() < 0.25 else 0,
-                design_exports=rng.randint(1, 3) if rng.random() < 0.15 else 0,
-            )
-        )
-    return tuple(found)
-
-
-# ---------------------------------------------------------------- Codefresh
-
-
 @dataclass(frozen=True)
 class CodefreshDay:
     builds: dict  # pipeline name -> builds that day (only pipelines that ran)
@@ -446,35 +297,305 @@ class CodefreshDay:
     committers: frozenset  # emails of developers who committed that day
 
 
-def ai_share(day: date) -> float:
-    """Share of the staff who used an AI tool on `day`."""
-    active = {row["email"] for row in firebender_usage(day)}
-    active |= {item.email for item in builder_activity(day)}
-    return len(active) / max(1, len(staff_on(day)))
+def _cached_per_world(world: World, method, maxsize: int):
+    """`method` bound to `world` behind an lru_cache that belongs to `world` alone.
+
+    The cache holds the world only weakly (no reference cycle), so a world and everything it
+    generated are freed as soon as the last reference to the world goes, without waiting for the
+    garbage collector: a benchmark can build hundreds of worlds in one process."""
+    ref = weakref.ref(world)
+
+    def call(day):
+        owner = ref()
+        if owner is None:  # pragma: no cover - only if a caller kept the function, not the world
+            raise ReferenceError("this sandbox World has been freed")
+        return method(owner, day)
+
+    functools.update_wrapper(call, method)
+    return functools.lru_cache(maxsize=maxsize)(call)
 
 
-@lru_cache(maxsize=1024)
-def codefresh_day(day: date) -> CodefreshDay:
-    """Commits, builds and credits on `day`; builds follow commits and grow with AI use."""
-    weekday = day.weekday() < 5
-    committers = frozenset(
-        dev.email
-        for dev in staff_on(day)
-        if random.Random(f"commits:{day}:{dev.email}").random()
-        < dev.commit_rate * (1 if weekday else 0.06)
-    )
-    load = len(committers) / 18 * (1 + 1.5 * ai_share(day))
-    builds, credits = {}, {}
-    for pipe in PIPELINES:
-        rng = random.Random(f"codefresh:{day}:{pipe.name}")
-        count = (
-            int(pipe.builds_per_day * load * rng.uniform(0.6, 1.4) + rng.random()) + pipe.nightly
+class World:
+    """One synthetic organisation: a scenario's story drawn with a seed.
+
+    Every number is a pure function of (scenario, seed, day), from random.Random seeded with
+    strings prefixed by f"{scenario}:{seed}:" (no prefix for the demo with seed 0, whose seed
+    strings are the original ones), so any process produces the same numbers. Each day is
+    generated once and cached in this world; the caches go with it.
+
+    `engagement` and `ai_effect` override the scenario for counterfactuals and tests: a fixed
+    weekly engagement probability (1.0: every adopter is engaged every week, 0.0: nobody uses AI)
+    and the coefficient of the day's AI share in CI load (0.0: the same world with no effect).
+    """
+
+    def __init__(
+        self,
+        scenario: str = "demo",
+        seed: int = 0,
+        *,
+        engagement: float | None = None,
+        ai_effect: float | None = None,
+    ):
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"The sandbox seed must be an integer, not {seed!r}")
+        self.scenario = scenarios.get(scenario)
+        self.seed = seed
+        self.ai_effect = self.scenario.ai_effect if ai_effect is None else float(ai_effect)
+        self.engagement = engagement
+        self._weekly = engagement is not None or self.scenario.engagement is not None
+        plain = scenario == "demo" and seed == 0
+        self.prefix = "" if plain else f"{scenario}:{seed}:"
+        self.developers: tuple[Developer, ...] = _make_developers(self.prefix)
+        self.developers_by_email = {dev.email: dev for dev in self.developers}
+        self.pipelines: tuple[Pipeline, ...] = _make_pipelines(self.prefix)
+        self.pipeline_class = {pipe.name: pipe.resource_class for pipe in self.pipelines}
+        self.firebender_usage = _cached_per_world(self, World._firebender_usage, 1024)
+        # more than the model-request days of a year: a warm-up can hold them
+        self.model_requests = _cached_per_world(self, World._model_requests, 512)
+        self.builder_activity = _cached_per_world(self, World._builder_activity, 1024)
+        self.codefresh_day = _cached_per_world(self, World._codefresh_day, 1024)
+        self.engaged = _cached_per_world(self, World._engaged, 512)
+
+    @classmethod
+    def get(cls, scenario: str = "demo", seed: int = 0) -> World:
+        """The shared demo world for ("demo", 0) (its caches are the module's), else a new one."""
+        if scenario == "demo" and seed == 0 and not isinstance(seed, bool):
+            return DEMO
+        return cls(scenario, seed)
+
+    def __repr__(self) -> str:
+        return f"World(scenario={self.scenario.name!r}, seed={self.seed})"
+
+    @property
+    def true_effect(self) -> float:
+        """The coefficient of the day's AI share in CI load (scenarios.true_effect)."""
+        return self.ai_effect
+
+    def staff_on(self, day: date) -> tuple[Developer, ...]:
+        """Developers who had joined by `day`."""
+        return tuple(dev for dev in self.developers if dev.joined <= day)
+
+    # ------------------------------------------------------------ AI use
+
+    def engagement_probability(self, week: str) -> float:
+        """The org-wide chance that an adopter uses AI tools in ISO week `week` ("2026-W05");
+        1.0 in scenarios without engagement weeks."""
+        if self.engagement is not None:
+            return self.engagement
+        if self.scenario.engagement is None:
+            return 1.0
+        low, high = self.scenario.engagement
+        return random.Random(f"{self.prefix}engagement:{week}").uniform(low, high)
+
+    def _engaged(self, week: str) -> frozenset[str] | None:
+        """Emails of the staff engaged with AI tools in ISO week `week`; None: everybody."""
+        if not self._weekly:
+            return None
+        chance = self.engagement_probability(week)
+        return frozenset(
+            dev.email
+            for dev in self.developers
+            if random.Random(f"{self.prefix}engaged:{week}:{dev.email}").random() < chance
         )
-        if count:
-            builds[pipe.name] = count
-            per_build = pipe.minutes * _CREDITS_PER_MINUTE[pipe.resource_class]
-            credits[pipe.name] = max(1, round(count * per_build * rng.uniform(0.8, 1.25) * 100))
-    return CodefreshDay(builds, credits, committers)
+
+    def _maturity(self, dev: Developer, day: date) -> float:
+        """Usage intensity: grows over the first months after a developer adopts."""
+        return dev.power * min(1.0, 0.4 + (day - dev.adopts_on).days / 150)
+
+    def _works_with_ai(self, dev: Developer, day: date, tool: str, weekday_odds: float) -> bool:
+        if dev.adopts_on is None or day < dev.adopts_on:
+            return False
+        if self._weekly and dev.email not in self.engaged(iso_week(day)):
+            return False
+        odds = weekday_odds if day.weekday() < 5 else 0.06
+        return random.Random(f"{self.prefix}{tool}-active:{day}:{dev.email}").random() < odds
+
+    def ai_share(self, day: date) -> float:
+        """Share of the staff who used an AI tool on `day`."""
+        active = {row["email"] for row in self.firebender_usage(day)}
+        active |= {item.email for item in self.builder_activity(day)}
+        return len(active) / max(1, len(self.staff_on(day)))
+
+    # ------------------------------------------------------------ Firebender
+
+    def _firebender_usage(self, day: date) -> tuple[dict, ...]:
+        """Daily usage rows (the API's shape) for everyone active in Firebender that day."""
+        rows = []
+        for dev in self.staff_on(day):
+            if not dev.uses_firebender or not self._works_with_ai(dev, day, "firebender", 0.85):
+                continue
+            rng = random.Random(f"{self.prefix}firebender:{day}:{dev.email}")
+            scale = self._maturity(dev, day)
+            requests = max(5, min(40, round(rng.triangular(5, 40, 14) * scale)))
+            agent_prompts = round(requests * rng.uniform(0.55, 0.8))
+            inline_edits = requests - agent_prompts
+            agent_accepts = round(agent_prompts * rng.uniform(0.3, 0.7))
+            agent_lines = agent_accepts * rng.randint(8, 45)
+            inline_accepts = round(inline_edits * rng.uniform(0.4, 0.85))
+            inline_lines = inline_accepts * rng.randint(1, 8)
+            shown = round(rng.randint(40, 400) * scale)
+            auto_accepts = round(shown * rng.uniform(0.15, 0.4))
+            chars = auto_accepts * rng.randint(12, 60)
+            rows.append(
+                {
+                    "date": day_ms(day),
+                    "ideOpened": True,
+                    "agentPrompts": agent_prompts,
+                    "agentAccepts": agent_accepts,
+                    "agentFullAccepts": round(agent_accepts * rng.uniform(0.2, 0.6)),
+                    "agentAcceptedLinesAdded": agent_lines,
+                    "agentAcceptedLinesRemoved": round(agent_lines * rng.uniform(0.1, 0.5)),
+                    "inlineEdits": inline_edits,
+                    "inlineEditAccepts": inline_accepts,
+                    "inlineAcceptedLinesAdded": inline_lines,
+                    "inlineAcceptedLinesRemoved": round(inline_lines * rng.uniform(0.1, 0.6)),
+                    "autocompleteAccepts": auto_accepts,
+                    "autocompleteShown": shown,
+                    "autocompleteAcceptedCharactersAdded": chars,
+                    "autocompleteAcceptedCharactersRemoved": round(chars * rng.uniform(0.0, 0.15)),
+                    "email": dev.email,
+                }
+            )
+        rows.sort(key=lambda row: row["email"])
+        return tuple(rows)
+
+    def _model_requests(self, day: date) -> ModelRequestDay:
+        """Per-request rows for `day`: one per agent prompt or inline edit in the daily usage."""
+        if day < MODEL_REQUESTS_START:
+            return ModelRequestDay((), ())
+        model_ids = tuple(MODELS)
+        items = []
+        for usage in self.firebender_usage(day):
+            dev = self.developers_by_email[usage["email"]]
+            rng = random.Random(f"{self.prefix}model-requests:{day}:{dev.email}")
+            workday_start = day_ms(day) + dev.start_hour * 3_600_000
+            for index in range(usage["agentPrompts"] + usage["inlineEdits"]):
+                ts = workday_start + rng.randrange(10 * 3_600_000)
+                model = rng.choices(model_ids, _MODEL_WEIGHTS)[0]
+                inp = rng.randint(800, 12_000)
+                cache_read = 0 if rng.random() < 0.2 else rng.randint(2_000, 80_000)
+                out = rng.randint(150, 4_000)
+                cache_write = rng.randint(500, 6_000) if rng.random() < 0.4 else 0
+                p_in, p_out, p_read, p_write = MODELS[model]
+                cost = (
+                    inp * p_in + out * p_out + cache_read * p_read + cache_write * p_write
+                ) / 1e6
+                spend = "byok" if dev.byok else ("on-demand" if rng.random() < 0.15 else "included")
+                request_id = f"mr_{_digest(f'{self.prefix}{day}:{dev.email}:{index}', 24)}"
+                items.append(
+                    (
+                        (ts, request_id),
+                        {
+                            "requestId": request_id,
+                            "timestamp": iso_ms(ts),
+                            "email": dev.email,
+                            "model": model,
+                            "inputTokens": inp,
+                            "cacheReadTokens": cache_read,
+                            "outputTokens": out,
+                            "cacheWriteTokens": cache_write,
+                            "totalTokens": inp + cache_read + out + cache_write,
+                            "costUsd": round(cost, 6),
+                            "spendType": spend,
+                            "mode": rng.choices(MODES, _MODE_WEIGHTS)[0],
+                        },
+                    )
+                )
+        items.sort(key=lambda item: item[0])
+        return ModelRequestDay(tuple(row for _, row in items), tuple(key for key, _ in items))
+
+    # ------------------------------------------------------------ Builder.io
+
+    def _builder_activity(self, day: date) -> tuple[BuilderActivity, ...]:
+        """Everyone's Fusion activity on `day`, by email."""
+        found = []
+        for dev in self.staff_on(day):
+            if not dev.uses_builder or not self._works_with_ai(dev, day, "builder", 0.65):
+                continue
+            rng = random.Random(f"{self.prefix}builder:{day}:{dev.email}")
+            scale = self._maturity(dev, day)
+            space = dev.spaces[0] if len(dev.spaces) == 1 or rng.random() < 0.75 else dev.spaces[1]
+            prompts = max(1, round(rng.randint(2, 30) * scale))
+            total_lines = prompts * rng.randint(40, 400)
+            accepted = round(total_lines * rng.uniform(0.05, 0.35))
+            added = round(accepted * rng.uniform(0.7, 1.0))
+            tokens_input = prompts * rng.randint(3_000, 12_000)
+            found.append(
+                BuilderActivity(
+                    email=dev.email,
+                    user_id=dev.user_id,
+                    space=space,
+                    last_active_ms=day_ms(day)
+                    + dev.start_hour * 3_600_000
+                    + rng.randrange(6 * 3_600_000, 10 * 3_600_000),
+                    lines_added=added,
+                    lines_removed=round(added * rng.uniform(0.1, 0.45)),
+                    total_lines=total_lines,
+                    lines_accepted=accepted,
+                    events=prompts * rng.randint(8, 25),
+                    user_prompts=prompts,
+                    tokens_input=tokens_input,
+                    tokens_output=prompts * rng.randint(800, 3_000),
+                    tokens_cache_write=round(tokens_input * rng.uniform(0.5, 3.0)),
+                    tokens_cache_input=round(tokens_input * rng.uniform(5.0, 40.0)),
+                    credits_tenths=round(prompts * rng.uniform(15, 60)),
+                    prs_merged=rng.randint(1, 2) if rng.random() < 0.25 else 0,
+                    design_exports=rng.randint(1, 3) if rng.random() < 0.15 else 0,
+                )
+            )
+        return tuple(found)
+
+    # ------------------------------------------------------------ Codefresh
+
+    def ci_drift(self, day: date) -> float:
+        """The smooth drift in CI load per committer, not tied to AI use (1.0 in the demo)."""
+        rate = self.scenario.drift_per_year
+        return 1 + rate * (day - DATA_START).days / 365.25 if rate else 1.0
+
+    def ci_week_factor(self, day: date) -> float:
+        """The busy/quiet CI factor of `day`'s ISO week (1.0 in the demo)."""
+        sigma = self.scenario.ci_week_sigma
+        if not sigma:
+            return 1.0
+        return math.exp(random.Random(f"{self.prefix}ci-week:{iso_week(day)}").gauss(0, sigma))
+
+    def _codefresh_day(self, day: date) -> CodefreshDay:
+        """Commits, builds and credits on `day`: builds follow commits, the scenario's drift and
+        CI weeks, and (with an AI effect) the day's AI share."""
+        weekday = day.weekday() < 5
+        committers = frozenset(
+            dev.email
+            for dev in self.staff_on(day)
+            if random.Random(f"{self.prefix}commits:{day}:{dev.email}").random()
+            < dev.commit_rate * (1 if weekday else 0.06)
+        )
+        load = len(committers) / 18
+        if self.ai_effect:
+            load *= 1 + self.ai_effect * self.ai_share(day)
+        load *= self.ci_drift(day) * self.ci_week_factor(day)
+        builds, credits = {}, {}
+        for pipe in self.pipelines:
+            rng = random.Random(f"{self.prefix}codefresh:{day}:{pipe.name}")
+            count = (
+                int(pipe.builds_per_day * load * rng.uniform(0.6, 1.4) + rng.random())
+                + pipe.nightly
+            )
+            if count:
+                builds[pipe.name] = count
+                per_build = pipe.minutes * _CREDITS_PER_MINUTE[pipe.resource_class]
+                credits[pipe.name] = max(1, round(count * per_build * rng.uniform(0.8, 1.25) * 100))
+        return CodefreshDay(builds, credits, committers)
 
 
-PIPELINE_CLASS = {pipe.name: pipe.resource_class for pipe in PIPELINES}
+# The demo organisation, and its parts under the names callers have always used.
+DEMO = World()
+DEVELOPERS: tuple[Developer, ...] = DEMO.developers
+DEVELOPERS_BY_EMAIL = DEMO.developers_by_email
+PIPELINES: tuple[Pipeline, ...] = DEMO.pipelines
+PIPELINE_CLASS = DEMO.pipeline_class
+staff_on = DEMO.staff_on
+firebender_usage = DEMO.firebender_usage
+model_requests = DEMO.model_requests
+builder_activity = DEMO.builder_activity
+ai_share = DEMO.ai_share
+codefresh_day = DEMO.codefresh_day

@@ -86,7 +86,7 @@ def _daily_rows(start, end, ctx: Context) -> list[dict]:
         first += timedelta(days=1)
     first, last = max(first, data.DATA_START), min(ms_day(end), ctx.today)
     return (
-        [row for day in days(first, last) for row in data.firebender_usage(day)]
+        [row for day in days(first, last) for row in ctx.world.firebender_usage(day)]
         if first <= last
         else []
     )
@@ -123,7 +123,7 @@ def _model_requests(body: dict, start, end, ctx: Context) -> Reply:
     first_day = max(ms_day(max(low, after[0] if after else low)), data.MODEL_REQUESTS_START)
     last_day = min(ms_day(high), ctx.today)
     for day in days(first_day, last_day):
-        batch = data.model_requests(day)
+        batch = ctx.world.model_requests(day)
         index = bisect_right(batch.keys, after) if after else bisect_left(batch.keys, (low, ""))
         for position in range(index, len(batch.keys)):
             key = batch.keys[position]

@@ -8,6 +8,8 @@ from datetime import date
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
+from . import data
+
 try:  # renders pages ~10x faster; byte-identical output
     import orjson
 except ImportError:  # pragma: no cover
@@ -72,6 +74,7 @@ class Context:
     today: date  # the last day with data
     now_ms: int  # the sandbox clock, epoch ms (only matters on `today`)
     overlap: bool = False  # fault: also serve the day before the requested window
+    world: data.World = data.DEMO  # the organisation whose data is served
 
 
 @dataclass

@@ -1,0 +1,108 @@
+"""Sandbox scenarios: stories whose truth is known, to prove the app's verdict over many seeds.
+
+A scenario fixes how CI credits relate to AI use; the seed draws one organisation telling that
+story (roster attributes, adoption order, daily activity, commits, builds). Every scenario keeps
+the demo's headcount (the same people joining on the same days) and its logistic adoption curve.
+
+- "demo": the app's demo data, unchanged. CI load grows with the day's AI share (coefficient
+  DEMO_AI_EFFECT) and nothing else varies week to week: AI use and credits rise together along
+  smooth trends, so the organisation totals cannot tell the effect from the shared trend.
+- "no_link": credits do not depend on AI use at all. They grow with committers and with a smooth
+  drift in credits per committer (DRIFT_PER_YEAR) that coincides with adoption, and have busy and
+  quiet CI weeks (CI_WEEK_SIGMA). AI use has its own busy and quiet weeks (ENGAGEMENT_RANGE). A
+  sound verdict says "no clear evidence" here for ~95% of seeds.
+- "effect": "no_link" plus a planted effect: each day's CI load is multiplied by
+  (1 + EFFECT * ai_share(day)). The engagement weeks are variation in AI use that does not follow
+  the trend, which is what lets a verdict find the effect at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The demo's CI load factor per unit of the day's AI share: 1 + 1.5 * share (kept as it was, so
+# the demo's numbers do not move).
+DEMO_AI_EFFECT = 1.5
+
+# Planted effect in "effect": a day's CI load (so builds and credits, in expectation exactly) is
+# multiplied by 1 + EFFECT * ai_share(day). 0.7 is a realistic size: at a typical share of 0.4,
+# +10 points of AI share give +5.5% credits per committer (see effect_per_10_points).
+EFFECT = 0.7
+
+# A drift in credits per committer that is NOT tied to AI use (bigger test suites, more
+# pipelines): +30% a year from DATA_START, linear. It coincides with adoption, so any method that
+# correlates levels (or smooth trends) will wrongly "find" an effect in "no_link".
+DRIFT_PER_YEAR = 0.30
+
+# Busy and quiet CI weeks (releases, incidents, holidays): each ISO week's load is multiplied by
+# exp(N(0, CI_WEEK_SIGMA)), ~±6% a week, in the order seen in real CI bills. Independent of AI use.
+CI_WEEK_SIGMA = 0.06
+
+# Busy and quiet AI weeks: each ISO week has an org-wide engagement probability q drawn from
+# U(ENGAGEMENT_RANGE); a developer who has adopted uses AI tools that week with probability q (one
+# draw per developer and week), then on each day with the usual odds. The lower bound keeps the
+# weekly AI-active share within ~25 points of the adoption curve; the spread gives the weekly
+# share a standard deviation of several points around its trend.
+ENGAGEMENT_RANGE = (0.55, 1.0)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    ai_effect: float  # CI load is multiplied by 1 + ai_effect * ai_share(day)
+    drift_per_year: float  # CI load is multiplied by 1 + drift_per_year * years since DATA_START
+    ci_week_sigma: float  # CI load is multiplied by exp(N(0, sigma)) per ISO week; 0: none
+    engagement: tuple[float, float] | None  # U(low, high) per ISO week; None: always engaged
+    description: str
+
+
+SCENARIOS = {
+    "demo": Scenario(
+        "demo",
+        ai_effect=DEMO_AI_EFFECT,
+        drift_per_year=0.0,
+        ci_week_sigma=0.0,
+        engagement=None,
+        description="the demo data: CI load grows with the day's AI share, smooth trends only",
+    ),
+    "no_link": Scenario(
+        "no_link",
+        ai_effect=0.0,
+        drift_per_year=DRIFT_PER_YEAR,
+        ci_week_sigma=CI_WEEK_SIGMA,
+        engagement=ENGAGEMENT_RANGE,
+        description="credits ignore AI use; a shared drift, busy/quiet CI and AI weeks",
+    ),
+    "effect": Scenario(
+        "effect",
+        ai_effect=EFFECT,
+        drift_per_year=DRIFT_PER_YEAR,
+        ci_week_sigma=CI_WEEK_SIGMA,
+        engagement=ENGAGEMENT_RANGE,
+        description=f"no_link plus CI load x (1 + {EFFECT} x the day's AI share)",
+    ),
+}
+NAMES = tuple(SCENARIOS)
+
+
+def get(name: str) -> Scenario:
+    """The scenario called `name`; a ValueError listing the names when there is none."""
+    try:
+        return SCENARIOS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown sandbox scenario {name!r}; choose one of: {', '.join(NAMES)}"
+        ) from None
+
+
+def true_effect(name: str) -> float:
+    """The planted coefficient: a day's CI load is multiplied by 1 + this x the day's AI share
+    (the share of staff who used an AI tool that day). 0.0 for "no_link"."""
+    return get(name).ai_effect
+
+
+def effect_per_10_points(name: str, share: float = 0.4) -> float:
+    """The relative change in credits per committer (0.055 = +5.5%) when the day's AI share rises
+    by 10 points from `share`, all else equal."""
+    effect = true_effect(name)
+    return (1 + effect * (share + 0.1)) / (1 + effect * share) - 1
