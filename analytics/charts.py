@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from . import labels
 from .metrics import METRICS, label
 
 VENDOR_COLORS = {
@@ -25,14 +26,22 @@ VENDOR_LABELS = {
     "derived": "Cross-vendor",
 }
 OTHER_COLOR = "#94A3B8"
-# Shades per vendor, alternating dark and light so neighbours in a stack differ.
+# Shades per vendor, dark to light (Tailwind 800..200); the middle one is the vendor's color.
 SHADES = {
-    "builder": ["#8B5CF6", "#C4B5FD", "#6D28D9", "#A78BFA", "#4C1D95", "#DDD6FE", "#7C3AED"],
-    "firebender": ["#F97316", "#FDBA74", "#C2410C", "#FB923C", "#9A3412", "#FED7AA", "#EA580C"],
-    "codefresh": ["#14B8A6", "#99F6E4", "#0F766E", "#2DD4BF", "#115E59", "#5EEAD4", "#0D9488"],
-    "derived": ["#3B82F6", "#93C5FD", "#1D4ED8", "#60A5FA", "#1E3A8A", "#BFDBFE", "#2563EB"],
+    "builder": ["#5B21B6", "#6D28D9", "#7C3AED", "#8B5CF6", "#A78BFA", "#C4B5FD", "#DDD6FE"],
+    "firebender": ["#9A3412", "#C2410C", "#EA580C", "#F97316", "#FB923C", "#FDBA74", "#FED7AA"],
+    "codefresh": ["#115E59", "#0F766E", "#0D9488", "#14B8A6", "#2DD4BF", "#5EEAD4", "#99F6E4"],
+    "derived": ["#1E40AF", "#1D4ED8", "#2563EB", "#3B82F6", "#60A5FA", "#93C5FD", "#BFDBFE"],
 }
-AXIS_FORMAT = {"day": "%b %d", "week": "%b %d", "month": "%b %Y", "quarter": "%b %Y"}
+# A chart with more series than one vendor has shades: the rest take these (no vendor's hue).
+EXTRA_COLORS = ["#EAB308", "#EC4899", "#84CC16", "#EF4444", "#A16207", "#6366F1", "#64748B"]
+# The period axis: day and week labels gain the year when the periods shown span years; a day
+# axis longer than LONG_DAY_AXIS days is labelled by month.
+AXIS_FORMAT = {"day": "%-d %b", "week": "%-d %b", "month": "%b %Y", "quarter": "Q%q %Y"}
+AXIS_FORMAT_YEARS = {"day": "%-d %b %Y", "week": "%-d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y"}
+MONTH_AXIS_FORMAT = "%b %Y"
+LONG_DAY_AXIS = 92
+MOST_TICKS = 14
 PERIOD_TITLE = {
     "day": "Day",
     "week": "Week starting",
@@ -53,16 +62,36 @@ def color_of(vendor: str) -> str:
     return VENDOR_COLORS.get(vendor, OTHER_COLOR)
 
 
-def shades(vendor: str, names: list[str], other: str = "Other") -> alt.Scale:
-    """A color scale giving each name a shade of the vendor's color (`other` in gray)."""
+def spread(vendor: str, n: int) -> list[str]:
+    """n clearly different shades of the vendor's color: as far apart on the dark-to-light ramp
+    as n allows (the two extremes only from six on, they read poorly on one background), in an
+    order where neighbours (adjacent stacked bars, legend entries) are at least two steps
+    apart. Beyond the ramp, EXTRA_COLORS."""
     ramp = SHADES.get(vendor, [OTHER_COLOR])
-    colors, i = [], 0
-    for name in names:
-        if name == other:
-            colors.append(OTHER_COLOR)
-        else:
-            colors.append(ramp[i % len(ramp)])
-            i += 1
+    if n <= 0:
+        return []
+    if len(ramp) < 7:
+        picked = list(ramp[:n])
+    elif n == 1:
+        picked = [ramp[3]]
+    else:
+        low, high = (1, 5) if n <= 5 else (0, 6)
+        count = min(n, high - low + 1)
+        positions = [round(low + i * (high - low) / (count - 1)) for i in range(count)]
+        ordered = positions[0::2] + positions[1::2]  # dark, mid, light, then the ones between
+        picked = [ramp[p] for p in ordered]
+    return (
+        picked
+        + EXTRA_COLORS[: max(0, n - len(picked))]
+        + [OTHER_COLOR] * max(0, n - len(picked) - len(EXTRA_COLORS))
+    )
+
+
+def shades(vendor: str, names: list[str], other: str = "Other") -> alt.Scale:
+    """A color scale giving each name its own shade of the vendor's color (`other` in gray)."""
+    own = [name for name in names if name != other]
+    palette = iter(spread(vendor, len(own)))
+    colors = [OTHER_COLOR if name == other else next(palette) for name in names]
     return alt.Scale(domain=list(names), range=colors)
 
 
@@ -71,25 +100,77 @@ def _fmt(column: str) -> str:
     return NUMBER_FORMAT.get(metric.unit if metric else "count", ",.0f")
 
 
-def tick_values(
-    frame: pd.DataFrame | None, granularity: str, field: str = "period", most: int = 14
-) -> list[alt.DateTime] | None:
-    """Axis ticks on the periods' own first days (Vega's weeks start on Sunday, ours on
-    Monday), thinned to at most `most`; None lets Vega choose (days)."""
-    if frame is None or granularity == "day" or field not in frame or frame.empty:
-        return None
-    stamps = sorted(pd.to_datetime(frame[field]).dropna().unique())
+def _stamps(frame: pd.DataFrame | None, field: str) -> list[pd.Timestamp]:
+    if frame is None or field not in frame or frame.empty:
+        return []
+    times = pd.to_datetime(frame[field]).dropna()
+    if getattr(times.dtype, "tz", None) is not None:
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    return [pd.Timestamp(t) for t in sorted(times.dt.normalize().unique())]
+
+
+def axis_format(granularity: str, frame: pd.DataFrame | None = None, field: str = "period") -> str:
+    """The period labels' format: "9 Nov" within one year, "9 Nov 2026" when the periods shown
+    span years, "Nov 2026" for months (and for a day axis longer than LONG_DAY_AXIS days),
+    "Q3 2026" for quarters."""
+    stamps = _stamps(frame, field)
+    if granularity == "day" and stamps and (stamps[-1] - stamps[0]).days > LONG_DAY_AXIS:
+        return MONTH_AXIS_FORMAT
+    spans_years = len({t.year for t in stamps}) > 1
+    return (AXIS_FORMAT_YEARS if spans_years else AXIS_FORMAT).get(granularity, "%-d %b")
+
+
+def _every(stamps: list[pd.Timestamp], most: int, steps: tuple[int, ...], index) -> list:
+    """The stamps whose `index` is a multiple of the smallest step leaving at most `most`."""
+    for step in steps:
+        kept = [t for t in stamps if index(t) % step == 0]
+        if len(kept) <= most:
+            return kept
+    return kept[:: -(-len(kept) // most)]
+
+
+def tick_stamps(
+    frame: pd.DataFrame | None, granularity: str, field: str = "period", most: int = MOST_TICKS
+) -> list[pd.Timestamp]:
+    """The days that get a label on the period axis, at most `most` of them: the periods' own
+    first days (weeks start on Monday; Vega's on Sunday), months and quarters aligned so that
+    a January is among them, and for days: each day, Mondays, or the first of the month when
+    the range is long."""
+    stamps = _stamps(frame, field)
+    if not stamps:
+        return []
+    months = lambda t: t.year * 12 + t.month - 1  # noqa: E731
+    if granularity == "day":
+        first, last = stamps[0], stamps[-1]
+        if (last - first).days > LONG_DAY_AXIS:
+            starts = pd.date_range(first + pd.offsets.MonthBegin(0), last, freq="MS")
+            return _every(list(starts), min(most, 12), (1, 2, 3, 6, 12), months)
+        if len(stamps) <= most:
+            return stamps
+        mondays = [t for t in pd.date_range(first, last, freq="D") if t.day_of_week == 0]
+        return _every(mondays, most, (1, 2, 4), lambda t: (t - mondays[0]).days // 7)
+    if granularity == "month":
+        return _every(stamps, most, (1, 2, 3, 6, 12), months)
+    if granularity == "quarter":
+        return _every(stamps, most, (1, 2, 4), lambda t: months(t) // 3)
     step = max(1, -(-len(stamps) // most))
-    return [
-        alt.DateTime(year=t.year, month=t.month, date=t.day, utc=True)
-        for t in map(pd.Timestamp, stamps[::step])
-    ]
+    return stamps[::step]
+
+
+def tick_values(
+    frame: pd.DataFrame | None, granularity: str, field: str = "period", most: int = MOST_TICKS
+) -> list[alt.DateTime] | None:
+    """`tick_stamps` as Vega-Lite date times (UTC); None when there is no data."""
+    stamps = tick_stamps(frame, granularity, field, most)
+    if not stamps:
+        return None
+    return [alt.DateTime(year=t.year, month=t.month, date=t.day, utc=True) for t in stamps]
 
 
 def _x(granularity: str, frame: pd.DataFrame | None = None, field: str = "period") -> alt.X:
     """The time axis. Times are UTC days, so the time unit is a UTC one: labels never shift
     a day in a browser west of Greenwich."""
-    axis = dict(format=AXIS_FORMAT.get(granularity, "%b %d"), labelAngle=0, labelOverlap=True)
+    axis = dict(format=axis_format(granularity, frame, field), labelAngle=0, labelOverlap=True)
     values = tick_values(frame, granularity, field)
     if values is not None:
         axis["values"] = values
@@ -108,14 +189,25 @@ BAND_UNITS = {
 }
 
 
-def _band_x(granularity: str, field: str = "period", **kwargs) -> alt.X:
-    """A time axis of bands, one per period (for bars: a bar as wide as its period)."""
+def _band_x(
+    granularity: str, field: str = "period", frame: pd.DataFrame | None = None, **kwargs
+) -> alt.X:
+    """A time axis of bands, one per period (for bars: a bar as wide as its period). With the
+    data (`frame`), only the `tick_stamps` periods are labelled, in `axis_format`."""
+    fmt = axis_format(granularity, frame, field)
+    axis = dict(format=fmt, labelAngle=0, labelOverlap=True)
+    stamps = tick_stamps(frame, granularity, field)
+    if stamps and len(stamps) < len(_stamps(frame, field)):
+        shown = ", ".join(f"'{t:%Y-%m-%d}'" for t in stamps)
+        axis["labelExpr"] = (
+            f"indexof([{shown}], utcFormat(datum.value, '%Y-%m-%d')) >= 0 "
+            f"? utcFormat(datum.value, '{fmt}') : ''"
+        )
+        axis["ticks"] = False
     return alt.X(
         f"{BAND_UNITS.get(granularity, 'utcyearmonthdate')}({field}):O",
         title=PERIOD_TITLE.get(granularity, "Period"),
-        axis=alt.Axis(
-            format=AXIS_FORMAT.get(granularity, "%b %d"), labelAngle=0, labelOverlap=True
-        ),
+        axis=alt.Axis(**axis),
         **kwargs,
     )
 
@@ -374,8 +466,12 @@ def series_over_time(
     y_title: str,
     kind: str = "line",
     fmt: str = ",.0f",
+    series_title: str | None = None,
 ) -> alt.Chart:
-    """One vendor's series over time: lines, or stacked bars/areas; shades of the vendor color."""
+    """One vendor's series over time: lines, or stacked bars/areas; a distinct shade of the
+    vendor color per series. Raw series values show as their labels ("byok" -> "Own key
+    (BYOK)"); `series_title` names the series in the tooltip."""
+    frame = labels.relabel(frame, [series])
     names = _names(frame, series)
     mark = {
         "line": alt.MarkDef(type="line", point=True, strokeWidth=2),
@@ -391,7 +487,7 @@ def series_over_time(
     return (
         alt.Chart(frame, mark=mark)
         .encode(
-            x=_band_x(granularity) if kind == "bar" else _x(granularity, frame),
+            x=_band_x(granularity, frame=frame) if kind == "bar" else _x(granularity, frame),
             y=y,
             color=alt.Color(
                 f"{series}:N",
@@ -402,7 +498,7 @@ def series_over_time(
             order=alt.Order(f"{series}:N"),
             tooltip=[
                 _period_tip(),
-                alt.Tooltip(f"{series}:N", title=series.replace("_", " ").capitalize()),
+                alt.Tooltip(f"{series}:N", title=series_title or labels.column_label(series)),
                 alt.Tooltip(f"{value}:Q", title=y_title, format=fmt),
             ],
         )
@@ -434,7 +530,7 @@ def single_series(
         )
     )
     encoding = dict(
-        x=_band_x(granularity) if kind == "bar" else _x(granularity, data),
+        x=_band_x(granularity, frame=data) if kind == "bar" else _x(granularity, data),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s")),
         tooltip=[
             _period_tip(),
@@ -455,11 +551,14 @@ def ranking(
     title: str,
     fmt: str = ",.0f",
     limit: int = 15,
+    category_title: str | None = None,
 ) -> alt.Chart:
-    """Horizontal bars, largest first; at most `limit` bars (the caller aggregates the rest)."""
+    """Horizontal bars, largest first; at most `limit` bars (the caller aggregates the rest).
+    Raw categories show as their labels ("on-demand" -> "On-demand")."""
     data = frame.nlargest(limit, value) if len(frame) > limit else frame
+    data = labels.relabel(data, [category])
     tips = [
-        alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
+        alt.Tooltip(f"{category}:N", title=category_title or labels.column_label(category)),
         alt.Tooltip(f"{value}:Q", title=title, format=fmt),
     ]
     if "share" in data:
@@ -486,8 +585,8 @@ def two_axes(
     right_title: str,
 ) -> alt.LayerChart:
     """Two measures of one vendor on their own y axes (e.g. users and prompts, whose scales
-    differ a hundredfold): solid line left, dashed line right, in two shades."""
-    dark, light = SHADES[vendor][0], SHADES[vendor][1]
+    differ a hundredfold): solid line left, dashed line right, in two distinct shades."""
+    dark, light = spread(vendor, 2)
     base = alt.Chart(frame).encode(x=_x(granularity, frame))
     tips = [
         _period_tip(),

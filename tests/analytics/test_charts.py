@@ -61,7 +61,8 @@ def colors_in(spec) -> set[str]:
 def test_vendor_colors_are_distinct_and_defined_once():
     assert len(set(charts.VENDOR_COLORS.values())) == len(charts.VENDOR_COLORS)
     for vendor, color in charts.VENDOR_COLORS.items():
-        assert charts.SHADES[vendor][0] == color
+        assert charts.SHADES[vendor][3] == color  # the middle of its dark-to-light ramp
+        assert charts.spread(vendor, 1) == [color]
 
 
 def test_adoption_vs_credits_has_two_independent_axes_and_tooltips(table):
@@ -82,7 +83,7 @@ def test_week_ticks_fall_on_the_periods_mondays(table):
     values = layers(spec)[0]["encoding"]["x"]["axis"]["values"]
     assert values[0] == {"year": 2026, "month": 1, "date": 5, "utc": True}
     assert len(values) <= 14
-    assert charts.tick_values(table, "day") is None
+    assert charts.tick_values(table.iloc[0:0], "week") is None
 
 
 def test_vendor_measures_color_each_line_by_its_vendor(table):
@@ -143,7 +144,8 @@ def test_series_over_time_uses_shades_of_one_vendor():
     ).to_dict()
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["a", "b", "Other"]
-    assert scale["range"][:2] == charts.SHADES["codefresh"][:2]
+    assert scale["range"][:2] == charts.spread("codefresh", 2)
+    assert set(scale["range"][:2]) <= set(charts.SHADES["codefresh"])
     assert scale["range"][2] == charts.OTHER_COLOR
     assert spec["mark"]["type"] == "bar" and spec["encoding"]["y"]["stack"] == "zero"
     assert spec["encoding"]["x"]["type"] == "ordinal"  # one band per period
@@ -185,3 +187,153 @@ def test_two_axes_keep_small_counts_readable(table):
     ).to_dict()
     assert spec["resolve"]["scale"]["y"] == "independent"
     assert [u["encoding"]["y"]["title"] for u in layers(spec)] == ["Users", "Prompts"]
+
+
+# ---------------------------------------------------------------- distinct colors
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _distance(one: str, two: str) -> float:
+    return sum((a - b) ** 2 for a, b in zip(_rgb(one), _rgb(two))) ** 0.5
+
+
+@pytest.mark.parametrize("vendor", ["builder", "firebender", "codefresh", "derived"])
+def test_every_series_in_a_chart_gets_a_clearly_different_color(vendor):
+    for n in range(1, 10):
+        colors = charts.spread(vendor, n)
+        assert len(colors) == n and len(set(colors)) == n
+        for i, one in enumerate(colors):
+            for two in colors[i + 1 :]:
+                assert _distance(one, two) > 25, (vendor, n, one, two)
+        for one, two in zip(colors, colors[1:]):  # neighbours in a stack: two steps apart
+            if one in charts.SHADES[vendor] and two in charts.SHADES[vendor]:
+                ramp = charts.SHADES[vendor]
+                assert abs(ramp.index(one) - ramp.index(two)) >= 2
+        assert charts.OTHER_COLOR not in colors[: len(charts.SHADES[vendor])]
+
+
+def test_vendor_page_charts_have_no_two_series_in_one_color():
+    periods = pd.to_datetime(["2026-03-02", "2026-03-09"])
+    cost = pd.DataFrame(
+        {
+            "period": list(periods) * 3,
+            "spend_type": ["byok"] * 2 + ["included"] * 2 + ["on-demand"] * 2,
+            "cost_usd": [1.0, 2, 3, 4, 5, 6],
+        }
+    )
+    seven = pd.DataFrame(
+        {
+            "period": list(periods) * 7,
+            "key": [k for k in ["a", "b", "c", "d", "e", "f", "Other"] for _ in periods],
+            "credits": range(14),
+        }
+    )
+    rates = pd.DataFrame(
+        {
+            "period": list(periods) * 4,
+            "rate": [r for r in ["w", "x", "y", "z"] for _ in periods],
+            "value": 0.5,
+            "accepted": 1.0,
+            "offered": 2.0,
+        }
+    )
+    for spec in (
+        charts.series_over_time(
+            cost, "cost_usd", "spend_type", "firebender", "week", "USD"
+        ).to_dict(),
+        charts.series_over_time(seven, "credits", "key", "codefresh", "week", "Credits").to_dict(),
+        charts.rates_over_time(rates, "week").to_dict(),
+    ):
+        colors = spec["encoding"]["color"]["scale"]["range"]
+        assert len(set(colors)) == len(colors) == len(spec["encoding"]["color"]["scale"]["domain"])
+    frame = pd.DataFrame({"period": periods, "users": [1.0, 2], "prompts": [10.0, 20]})
+    units = layers(
+        charts.two_axes(frame, "users", "prompts", "builder", "week", "Users", "Prompts").to_dict()
+    )
+    assert units[0]["mark"]["color"] != units[1]["mark"]["color"]
+
+
+# ---------------------------------------------------------------- the period axis
+
+
+def _days(start: str, end: str) -> pd.DataFrame:
+    return pd.DataFrame({"period": pd.date_range(start, end, freq="D"), "v": 1.0})
+
+
+def test_axis_labels_say_the_year_only_when_the_range_spans_years(table):
+    assert charts.axis_format("week", table) == "%-d %b"  # "5 Jan"
+    across = metrics.periods(D(2025, 11, 3), D(2026, 2, 22), "week")
+    assert charts.axis_format("week", across) == "%-d %b %Y"  # "3 Nov 2025"
+    assert charts.axis_format("month", across) == "%b %Y"
+    assert charts.axis_format("quarter", across) == "Q%q %Y"  # "Q3 2026"
+    spec = charts.single_series(across.assign(v=1.0), "v", "builder", "week", "V", "line")
+    assert spec.to_dict()["encoding"]["x"]["axis"]["format"] == "%-d %b %Y"
+
+
+def test_a_year_of_days_is_labelled_by_month_and_year():
+    frame = _days("2025-11-01", "2026-10-31")
+    assert charts.axis_format("day", frame) == "%b %Y"  # "Jan 2026"
+    ticks = charts.tick_stamps(frame, "day")
+    assert ticks[0] == pd.Timestamp("2025-11-01") and all(t.day == 1 for t in ticks)
+    assert 6 <= len(ticks) <= 12
+    assert pd.Timestamp("2026-01-01") in ticks  # the year's turn is labelled
+    line = charts.single_series(frame, "v", "codefresh", "day", "V", kind="line").to_dict()
+    assert len(line["encoding"]["x"]["axis"]["values"]) == len(ticks)
+    bars = charts.single_series(frame, "v", "codefresh", "day", "V").to_dict()
+    axis = bars["encoding"]["x"]["axis"]
+    assert axis["format"] == "%b %Y" and "'2026-01-01'" in axis["labelExpr"]
+    assert "'2026-01-02'" not in axis["labelExpr"]  # one label per month, not 365
+
+
+def test_short_day_ranges_are_labelled_on_mondays():
+    frame = _days("2026-01-01", "2026-02-20")
+    ticks = charts.tick_stamps(frame, "day")
+    assert ticks and all(t.day_of_week == 0 for t in ticks) and len(ticks) <= 14
+    assert charts.tick_stamps(_days("2026-01-01", "2026-01-07"), "day") == list(
+        pd.date_range("2026-01-01", "2026-01-07")
+    )
+
+
+def test_long_month_and_quarter_axes_keep_january():
+    months = metrics.periods(D(2024, 1, 1), D(2026, 10, 31), "month")
+    ticks = charts.tick_stamps(months, "month")
+    assert len(ticks) <= 14 and pd.Timestamp("2025-01-01") in ticks
+    quarters = metrics.periods(D(2023, 1, 1), D(2026, 12, 31), "quarter")
+    ticks = charts.tick_stamps(quarters, "quarter")
+    assert len(ticks) <= 14 and all(t.month in (1, 4, 7, 10) for t in ticks)
+
+
+def test_vendor_charts_show_friendly_values_and_say_what_a_key_is():
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-02"] * 3),
+            "spend_type": ["byok", "included", "on-demand"],
+            "cost_usd": [1.0, 2.0, 3.0],
+        }
+    )
+    spec = charts.series_over_time(frame, "cost_usd", "spend_type", "firebender", "week", "USD")
+    spec = spec.to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == [
+        "Included",
+        "On-demand",
+        "Own key (BYOK)",
+    ]
+    assert "byok" not in str(spec["datasets"])
+    assert spec["encoding"]["tooltip"][1]["title"] == "Spend type"
+    bars = charts.ranking(frame, "spend_type", "cost_usd", "firebender", "Cost (USD)").to_dict()
+    assert {row["spend_type"] for rows in bars["datasets"].values() for row in rows} == {
+        "Own key (BYOK)",
+        "Included",
+        "On-demand",
+    }
+    credits = pd.DataFrame(
+        {"period": pd.to_datetime(["2026-03-02"]), "key": ["linux-small"], "credits": [1.0]}
+    )
+    spec = charts.series_over_time(
+        credits, "credits", "key", "codefresh", "week", "Credits", series_title="Resource class"
+    ).to_dict()
+    assert spec["encoding"]["tooltip"][1]["title"] == "Resource class"
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["linux-small"]  # kept as it is
