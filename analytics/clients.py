@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from connectors import BuilderClient, CodefreshClient, FirebenderClient, ranges
-from connectors.errors import ConnectorError
+from connectors.errors import AuthError, ConnectorError
 from connectors.http import new_session
 
 from .settings import Source
@@ -84,6 +84,7 @@ class Verdict:
     ok: bool
     message: str
     seconds: float
+    refused: bool = False  # the vendor refused the key (AuthError), not merely failed
 
 
 def test_connection(source: Source, today: dt.date | None = None) -> Verdict:
@@ -111,6 +112,7 @@ def test_connection(source: Source, today: dt.date | None = None) -> Verdict:
                 f"offer and {len(credits)} row(s) of last week's credit consumption"
             )
     except ConnectorError as err:
-        return Verdict(False, str(err), time.monotonic() - started)
+        refused = isinstance(err, AuthError)
+        return Verdict(False, str(err), time.monotonic() - started, refused)
     seconds = time.monotonic() - started
     return Verdict(True, f"{source.name} answered in {seconds:.2f} s with {what}.", seconds)

@@ -16,9 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from connectors import ranges
-from connectors.errors import VENDOR_NAMES
+from connectors.errors import VENDOR_NAMES, AuthError
 
-from . import clients
+from . import clients, status
 from .settings import Source
 
 TTL_SECONDS = 15 * 60
@@ -137,19 +137,27 @@ def fetch(
     space: str | None = None,
 ) -> pd.DataFrame:
     """Load through the cache. Raises the connector's errors (InvalidRangeError before any
-    request when the range breaks the endpoint's rules)."""
+    request when the range breaks the endpoint's rules). Tells `status` whether the vendor
+    accepted the key: an answer (a cached one too) or an AuthError; other failures say nothing
+    about the key."""
     granularity = FIXED_GRANULARITY.get(endpoint, granularity)
     if endpoint in ranges.RULES:
         ranges.plan(endpoint, start, end, granularity)  # raises before anything is sent
-    return load(
-        source.vendor,
-        endpoint,
-        start,
-        end,
-        granularity,
-        source.fingerprint,
-        source.base_url,
-        space,
-        refresh_count(),
-        _source=source,
-    )
+    try:
+        frame = load(
+            source.vendor,
+            endpoint,
+            start,
+            end,
+            granularity,
+            source.fingerprint,
+            source.base_url,
+            space,
+            refresh_count(),
+            _source=source,
+        )
+    except AuthError as err:
+        status.record_load(source, err)
+        raise
+    status.record_load(source)
+    return frame

@@ -10,8 +10,9 @@ One name per setting, looked up in this order (the first that has a value wins):
 Streamlit copies top-level secrets into os.environ; a variable whose value equals the secret of
 the same name is reported as coming from "Streamlit secrets".
 
-With no key for any vendor the app runs on the sandbox (demo mode). Keys never appear in a repr,
-a message or the page: only `origin` and a salted `fingerprint` leave this module.
+A vendor without a key runs on the sandbox's demo data; a vendor with one is live. The mode says
+which: "demo" (no key at all), "live" (every vendor has a key) or "mixed". Keys never appear in a
+repr, a message or the page: only `origin` and a salted `fingerprint` leave this module.
 
 Two environment variables make tests hermetic: `APP_DOTENV` (path of the .env file to read; empty
 to read none) and `APP_READ_SECRETS=0` (never touch st.secrets).
@@ -59,7 +60,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 # A per-process salt: fingerprints identify a key inside this process's cache and nowhere else.
 _SALT = _random.token_bytes(32)
 
-# How to connect, per vendor (shown when a vendor has no key in live mode).
+# How to connect, per vendor (shown where a vendor has no key and runs on demo data).
 HOW_TO_CONNECT = {
     "builder": "set BUILDER_PRIVATE_KEY (an organization private key from Builder's organization "
     "settings; optionally BUILDER_SPACE_PUBLIC_KEY and BUILDER_SPACE_PRIVATE_KEY for "
@@ -90,15 +91,22 @@ class Source:
     space_public_key: str | None = None  # not a secret (Builder calls it public)
     space_private_key: str | None = field(default=None, repr=False)
     space_private_origin: str | None = None
-    demo: bool = False
+    demo: bool = False  # no key: the sandbox's demo data, through the real connector
 
     @property
     def name(self) -> str:
         return VENDOR_NAMES[self.vendor]
 
     @property
+    def live(self) -> bool:
+        """Has a key: loads go to the vendor (or its configured base URL)."""
+        return not self.demo and bool(self.key or self.space_private_key)
+
+    @property
     def connected(self) -> bool:
-        return self.demo or bool(self.key or self.space_private_key)
+        """Has data to show: live, or demo data. Every source `resolve` gives is one of the two;
+        whether the vendor accepted a live key is `analytics.status`'s business."""
+        return self.demo or self.live
 
     @property
     def fingerprint(self) -> str:
@@ -111,17 +119,34 @@ class Source:
         return HOW_TO_CONNECT[self.vendor]
 
 
+DEMO, LIVE, MIXED = "demo", "live", "mixed"
+
+
 @dataclass(frozen=True)
 class Settings:
     sources: dict[str, Source]
-    demo: bool
     usd_per_credit: float | None = None
     usd_per_credit_origin: str | None = None
     problems: tuple[str, ...] = ()  # e.g. an unreadable secrets file or a bad price
 
     @property
     def mode(self) -> str:
-        return "demo" if self.demo else "live"
+        """The mode: "demo" (no key at all), "live" (every vendor has a key) or "mixed"."""
+        demo = [s.demo for s in self.sources.values()]
+        return DEMO if all(demo) else LIVE if not any(demo) else MIXED
+
+    @property
+    def demo(self) -> bool:
+        """No key at all: every vendor shows demo data. (Per vendor: `Source.demo`.)"""
+        return self.mode == DEMO
+
+    @property
+    def demo_sources(self) -> list[Source]:
+        return [s for s in self.sources.values() if s.demo]
+
+    @property
+    def live_sources(self) -> list[Source]:
+        return [s for s in self.sources.values() if not s.demo]
 
     def __getitem__(self, vendor: str) -> Source:
         return self.sources[vendor]
@@ -216,13 +241,12 @@ def resolve(
             )
             if not key and private:
                 origin = private_origin
-        found[vendor] = Source(vendor, key, origin, base_url, base_origin, **extra)
-    demo = not any(source.connected for source in found.values())
-    if demo:
-        found = {
-            v: Source(v, None, None, s.base_url, s.base_url_origin, demo=True)
-            for v, s in found.items()
-        }
+        source = Source(vendor, key, origin, base_url, base_origin, **extra)
+        if not source.live:
+            # No key: this vendor shows demo data, whatever the others do. The base URL is
+            # kept to be shown; the demo client does not use it.
+            source = Source(vendor, None, None, base_url, base_origin, demo=True)
+        found[vendor] = source
     price_text, price_origin = lookup(PRICE_SETTING, allow_session=False)
     price = None
     problems = list(problems)
@@ -234,7 +258,7 @@ def resolve(
         except ValueError:
             problems.append(f"{PRICE_SETTING} is not a non-negative number; it is ignored.")
             price, price_origin = None, None
-    return Settings(found, demo, price, price_origin, tuple(problems))
+    return Settings(found, price, price_origin, tuple(problems))
 
 
 def current() -> Settings:

@@ -23,23 +23,71 @@ if TYPE_CHECKING:
 DEMO_TEXT = "Demo data"
 DEMO_HELP = (
     "No API key is set, so every page shows the built-in sandbox: synthetic data for a "
-    "mid-size organization, served through the real connectors. Add keys on the "
-    "Connections page, in the environment, a .env file or Streamlit secrets to see "
-    "your own data."
+    "mid-size organization, served through the real connectors. Add a key for any vendor on "
+    "the Connections page, in the environment, a .env file or Streamlit secrets to see your "
+    "own data; vendors without a key keep showing demo data."
+)
+DEMO_CAPTION = (
+    f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
+    "Set API keys on the Connections page to see your own."
+)
+LIVE_TEXT = "Live data"
+DEMO_VENDOR_TEXT = "{name}: demo data"  # mixed mode: a vendor without a key
+LIVE_VENDOR_TEXT = "{name}: live"  # mixed mode: a vendor with a key
+REFUSED_VENDOR_TEXT = "{name}: key refused"  # any mode: the vendor refused the key
+DEMO_VENDORS_CAPTION = (
+    "**{names} {verb} demo data: no key set** - synthetic numbers from the built-in sandbox. "
+    "Set {their} key on the Connections page to see your own."
 )
 
 
+def _names(sources: list[Source]) -> str:
+    names = [s.name for s in sources]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def mode_badge(settings: Settings) -> None:
+    """Where the data comes from: "Demo data" (no key at all), "Live data" (every vendor has a
+    key), or one badge per vendor in mixed mode. A vendor whose key was refused says so."""
+    from . import status
+
     if settings.demo:
         st.badge(DEMO_TEXT, icon=":material/science:", color="orange", help=DEMO_HELP)
-    else:
-        live = [s.name for s in settings.sources.values() if s.connected]
+        return
+    if settings.mode == "live":
         st.badge(
-            "Live data",
+            LIVE_TEXT,
             icon=":material/cloud_done:",
-            color="green",
-            help="Connected: " + ", ".join(live),
+            color="blue",
+            help="Every vendor has a key: "
+            + ", ".join(f"{s.name} (from {s.origin})" for s in settings.sources.values()),
         )
+    for source in settings.sources.values():
+        outcome = status.lookup(source)
+        if outcome is not None and not outcome.accepted:
+            st.badge(
+                REFUSED_VENDOR_TEXT.format(name=source.name),
+                icon=":material/block:",
+                color="red",
+                help=f"{outcome.message}\n\nSee the Connections page.",
+            )
+        elif settings.mode != "mixed":
+            continue
+        elif source.demo:
+            st.badge(
+                DEMO_VENDOR_TEXT.format(name=source.name),
+                icon=":material/science:",
+                color="orange",
+                help=f"No key set: synthetic data from the built-in sandbox. To connect it, "
+                f"{source.how_to_connect}.",
+            )
+        else:
+            st.badge(
+                LIVE_VENDOR_TEXT.format(name=source.name),
+                icon=":material/cloud_done:",
+                color="blue",
+                help=f"Live data from {source.name}, key from {source.origin}.",
+            )
 
 
 def chart(identity: tuple | None, build: Callable[..., alt.Chart], *args) -> None:
@@ -65,15 +113,23 @@ def header(title: str, settings: Settings, caption: str | None = None) -> None:
         if caption:
             st.caption(caption)
     if settings.demo:
+        st.caption(DEMO_CAPTION)
+    elif settings.mode == "mixed":
+        demo = settings.demo_sources
         st.caption(
-            f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
-            "Set API keys on the Connections page to see your own."
+            DEMO_VENDORS_CAPTION.format(
+                names=_names(demo),
+                verb="shows" if len(demo) == 1 else "show",
+                their="its" if len(demo) == 1 else "their",
+            )
         )
     for problem in settings.problems:
         st.warning(problem)
 
 
 def not_connected(source: Source) -> None:
+    """A vendor without data to show. Since a vendor without a key shows demo data (settings),
+    no source `resolve` gives needs this; kept for sources built by hand."""
     st.info(
         f"**{source.name} is not connected.** To connect it, {source.how_to_connect}: in the "
         f"environment, a .env file, Streamlit secrets, or on the Connections page.",

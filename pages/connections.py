@@ -3,7 +3,7 @@ and a password field for a key that lives in this browser session only."""
 
 import streamlit as st
 
-from analytics import clients, ui
+from analytics import clients, status, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -16,8 +16,8 @@ if settings.demo:
     st.info(
         "No API key is set, so the app runs on **demo data** from the built-in sandbox "
         "(through the real connectors). Add a key for any vendor below, or set it in the "
-        "environment, a `.env` file or Streamlit secrets; the app then shows live data, "
-        "and vendors without a key say they are not connected.",
+        "environment, a `.env` file or Streamlit secrets; that vendor then shows live data, "
+        "and vendors without a key keep showing demo data.",
         icon=":material/science:",
     )
 st.caption(
@@ -25,8 +25,16 @@ st.caption(
     "only), the environment, a `.env` file, Streamlit secrets. Keys are never shown."
 )
 
+# The last test's message per vendor (failures that say nothing about the key included); whether
+# the vendor accepted the key lives in analytics.status, per key fingerprint.
 VERDICTS = "_connection_verdicts"
 verdicts = st.session_state.setdefault(VERDICTS, {})
+BADGES = {
+    status.DEMO: (":material/science:", "orange"),
+    status.NOT_TESTED: (":material/help:", "gray"),
+    status.CONNECTED: (":material/check_circle:", "green"),
+    status.REFUSED: (":material/block:", "red"),
+}
 
 
 def remember(vendor: str, fields: dict) -> None:
@@ -48,17 +56,17 @@ def forget(vendor: str, names: tuple) -> None:
 for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
     with column.container(border=True, height="stretch"):
         st.subheader(source.name, anchor=False)
+        state = status.state(source)
         with st.container(horizontal=True, vertical_alignment="center"):
-            if source.demo:
-                st.badge("Demo data", icon=":material/science:", color="orange")
-            elif source.connected:
-                st.badge("Connected", icon=":material/check_circle:", color="green")
-            else:
-                st.badge("Not connected", icon=":material/link_off:", color="gray")
+            icon, color = BADGES[state]
+            st.badge(state, icon=icon, color=color)
             if source.origin:
                 st.caption(f"Key from: **{source.origin}**")
             if source.base_url:
-                st.caption(f"Base URL: `{source.base_url}` (from {source.base_url_origin})")
+                st.caption(
+                    f"Base URL: `{source.base_url}` (from {source.base_url_origin})"
+                    + ("; used once a key is set" if source.demo else "")
+                )
             elif not source.demo:
                 st.caption("Base URL: the vendor's default")
         if vendor == "builder" and source.space_public_key:
@@ -70,8 +78,8 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
                     else ""
                 )
             )
-        if not source.connected:
-            st.caption(f"To connect: {source.how_to_connect}.")
+        if source.demo:
+            st.caption(f"No key: shows demo data. To connect: {source.how_to_connect}.")
 
         with st.container(horizontal=True, vertical_alignment="bottom"):
             testing = st.button(
@@ -98,17 +106,32 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
                     args=(vendor, session_names),
                     icon=":material/delete:",
                 )
-        # A verdict belongs to the source it tested: a key or mode change makes it stale.
-        tested = (source.demo, source.fingerprint, source.base_url)
+        # A verdict belongs to the key it tested: another key (fingerprint) makes it stale.
+        tested = status.identity(source)
         if testing:
             with st.spinner(f"Asking {source.name}..."):
-                verdicts[vendor] = (tested, clients.test_connection(source))
+                verdict = clients.test_connection(source)
+            verdicts[vendor] = (tested, verdict)
+            if verdict.ok or verdict.refused:  # anything else says nothing about the key
+                status.record(source, verdict.ok, verdict.message, by_test=True)
+            st.rerun()  # every badge (this one, the header's) drawn again with what was learnt
         verdict = verdicts[vendor][1] if verdicts.get(vendor, (None,))[0] == tested else None
         if verdict is not None:
             if verdict.ok:
                 st.success(verdict.message, icon=":material/check_circle:")
             else:
                 st.error(verdict.message, icon=":material/error:")
+        outcome = status.lookup(source)
+        if outcome is not None and (verdict is None or outcome.message != verdict.message):
+            if outcome.accepted:
+                st.caption(outcome.message)
+            else:
+                st.error(f"Refused: {outcome.message}", icon=":material/block:")
+        elif state == status.NOT_TESTED and verdict is None:
+            st.caption(
+                "Not tested yet: the key is set, but the vendor has not answered a request with "
+                "it in this session. Test the connection, or open a page that loads from it."
+            )
 
         fields = {app_settings.KEY_SETTINGS[vendor]: f"key_input_{vendor}"}
         if vendor == "builder":

@@ -16,11 +16,11 @@ def test_no_key_anywhere_is_demo():
     assert all(source.fingerprint == "demo" for source in cfg.sources.values())
 
 
-def test_any_key_is_live_and_the_others_are_not_connected():
+def test_a_key_makes_its_vendor_live_and_the_others_stay_on_demo_data():
     cfg = s.resolve({}, {"FIREBENDER_API_KEY": KEY}, {}, {})
-    assert not cfg.demo
-    assert cfg["firebender"].connected and cfg["firebender"].origin == s.ENVIRONMENT
-    assert not cfg["builder"].connected and not cfg["codefresh"].connected
+    assert not cfg.demo and cfg.mode == "mixed"
+    assert cfg["firebender"].live and cfg["firebender"].origin == s.ENVIRONMENT
+    assert cfg["builder"].demo and cfg["codefresh"].demo
     assert "BUILDER_PRIVATE_KEY" in cfg["builder"].how_to_connect
 
 

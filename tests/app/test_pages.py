@@ -47,18 +47,19 @@ def test_live_mode(live, page):
     assert any(r["vendor"] for r in live.request_log()) or page == "pages/connections.py"
 
 
-def test_live_vendor_without_a_key_says_how_to_connect(live, monkeypatch):
+def test_a_vendor_without_a_key_shows_demo_data_and_says_how_to_connect(live, monkeypatch):
     monkeypatch.delenv("BUILDER_PRIVATE_KEY")
     monkeypatch.delenv("CODEFRESH_API_KEY")
     at = open_page("pages/builder.py")
-    assert not at.exception
-    assert "Builder.io is not connected" in at.info[0].value
-    assert "BUILDER_PRIVATE_KEY" in at.info[0].value
+    assert_ok(at)
+    shown = texts(at)
+    assert "Builder.io: demo data" in shown and "BUILDER_PRIVATE_KEY" in shown
+    assert "Builder.io and Codefresh show demo data: no key set" in shown
+    assert len(charts(at)) >= CHARTS["pages/builder.py"]  # demo data, drawn
     overview = open_page()
     assert_ok(overview)
-    messages = " ".join(i.value for i in overview.info)
-    assert "Builder.io is not connected" in messages and "Codefresh is not connected" in messages
-    assert charts(overview)  # Firebender still charts
+    assert "is not connected" not in texts(overview)
+    assert len(charts(overview)) >= CHARTS["pages/overview.py"]  # every vendor charts
 
 
 def test_one_vendor_failing_leaves_the_rest_of_the_page(live):
