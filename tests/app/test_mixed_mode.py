@@ -1,0 +1,106 @@
+"""Mixed mode: the vendor with a key is live (the sandbox server over HTTP), the vendors without
+one stay on demo data (the in-process sandbox), and every page says which."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from connectors.sandbox import keys
+
+from .conftest import PAGES, assert_no_keys, assert_ok, charts, open_page, texts
+
+BADGE = re.compile(r"^:(\w+)-badge\[(?::material/\w+: )?(.*)\]$")
+
+
+def badges(node) -> list[tuple[str, str]]:
+    """(color, text) of every st.badge under `node` (an AppTest or one of its blocks)."""
+    found = []
+    for markdown in node.markdown:
+        match = BADGE.match(markdown.value)
+        if match:
+            found.append((match.group(1), match.group(2)))
+    return found
+
+
+def metric(at, label: str) -> str:
+    return [m.value for m in at.metric if m.label == label][0]
+
+
+@pytest.fixture
+def codefresh_only(monkeypatch, server, demo_sandbox):
+    """Only Codefresh has a key (against the sandbox server); Builder.io has a base URL but no
+    key. Yields (server sandbox, in-process demo sandbox) with empty request logs."""
+    sandbox, url = server
+    sandbox.clear_faults()
+    sandbox.clear_requests()
+    monkeypatch.setenv("CODEFRESH_BASE_URL", url)
+    monkeypatch.setenv("CODEFRESH_API_KEY", keys.CODEFRESH_KEY)
+    monkeypatch.setenv("BUILDER_BASE_URL", url)  # without a key it must not be used
+    yield sandbox, demo_sandbox
+    sandbox.clear_faults()
+
+
+def test_the_overview_draws_live_codefresh_beside_demo_builder_and_firebender(codefresh_only):
+    server, demo = codefresh_only
+    at = open_page()
+    assert_ok(at)
+    assert badges(at) == [
+        ("orange", "Builder.io: demo data"),
+        ("orange", "Firebender: demo data"),
+        ("blue", "Codefresh: live"),
+    ]
+    shown = texts(at)
+    assert "Builder.io and Firebender show demo data: no key set" in shown
+    assert "is not connected" not in shown
+    assert not at.info or all("not connected" not in i.value for i in at.info)
+    # every vendor's data is drawn: the demo vendors from the in-process sandbox ...
+    assert metric(at, "AI-active developers") != "-"
+    assert metric(at, "Builder.io prompts") != "-"
+    assert {r["vendor"] for r in demo.request_log()} == {"builder", "firebender"}
+    # ... and Codefresh live, over HTTP, from the server (and nothing else went there)
+    assert metric(at, "CI credits") != "-"
+    assert {r["vendor"] for r in server.request_log()} == {"codefresh"}
+    assert len(charts(at)) >= 5
+    assert_no_keys(at)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/overview.py"])
+def test_every_page_says_which_vendors_are_demo(codefresh_only, page):
+    at = open_page(page)
+    assert_ok(at)
+    assert ("orange", "Builder.io: demo data") in badges(at)
+    assert ("blue", "Codefresh: live") in badges(at)
+    shown = texts(at)
+    assert "Builder.io and Firebender show demo data: no key set" in shown
+    assert "Live data" not in [text for _, text in badges(at)]
+    assert "is not connected" not in shown
+    assert_no_keys(at)
+
+
+def test_a_demo_vendors_page_draws_demo_data_in_mixed_mode(codefresh_only):
+    server, demo = codefresh_only
+    at = open_page("pages/firebender.py")
+    assert_ok(at)
+    assert len(charts(at)) >= 6
+    assert {r["vendor"] for r in demo.request_log()} == {"firebender"}
+    assert not server.request_log()
+
+
+def test_one_vendor_without_a_key_is_named_alone(live, monkeypatch):
+    monkeypatch.delenv("FIREBENDER_API_KEY")
+    at = open_page("pages/codefresh.py")
+    assert_ok(at)
+    assert ("orange", "Firebender: demo data") in badges(at)
+    assert ("blue", "Builder.io: live") in badges(at)
+    assert "Firebender shows demo data: no key set" in texts(at)
+
+
+def test_live_and_demo_modes_keep_one_badge(live, monkeypatch):
+    at = open_page("pages/codefresh.py")
+    assert badges(at) == [("blue", "Live data")]
+    for name in ("BUILDER_PRIVATE_KEY", "FIREBENDER_API_KEY", "CODEFRESH_API_KEY"):
+        monkeypatch.delenv(name)
+    at = open_page("pages/codefresh.py")
+    assert badges(at) == [("orange", "Demo data")]
