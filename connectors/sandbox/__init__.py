@@ -1,13 +1,15 @@
 """A deterministic simulator of the Builder.io, Firebender and Codefresh APIs.
 
-One `Sandbox` answers all three; use it in-process by mounting `SandboxTransport(sandbox)` on a
-requests session, or over loopback with `running_server()` / `python -m connectors.sandbox`.
+One `Sandbox` answers all three, for one organisation: `Sandbox(scenario=..., seed=...)` picks a
+story whose truth is known (scenarios.py) and a draw of it (data.World). Use it in-process by
+mounting `SandboxTransport(sandbox)` on a requests session, or over loopback with
+`running_server()` / `python -m connectors.sandbox`.
 """
 
-from . import keys
+from . import keys, scenarios
 from .adapter import SandboxTransport
 from .core import DEFAULT_HOSTS, Sandbox, SandboxResponse
-from .data import DATA_START
+from .data import DATA_START, World
 from .faults import FaultRule
 from .server import running_server
 
@@ -18,6 +20,8 @@ __all__ = [
     "Sandbox",
     "SandboxResponse",
     "SandboxTransport",
+    "World",
     "keys",
     "running_server",
+    "scenarios",
 ]

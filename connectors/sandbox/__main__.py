@@ -1,5 +1,5 @@
 """python -m connectors.sandbox --port N [--host H] [--latency-ms MS] [--today YYYY-MM-DD]
-[--fault KIND[:vendor[:times]]]...  Serves the sandbox until Ctrl-C."""
+[--scenario NAME] [--seed N] [--fault KIND[:vendor[:times]]]...  Serves the sandbox until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import threading
 from datetime import date
 
-from . import keys
+from . import keys, scenarios
 from .core import Sandbox
 from .faults import FaultRule
 from .server import running_server
@@ -42,17 +42,33 @@ def main(argv=None) -> int:
         help="the last day with data (default: today, UTC)",
     )
     parser.add_argument(
+        "--scenario",
+        choices=scenarios.NAMES,
+        default="demo",
+        help="the story the data tells (default: demo): "
+        + "; ".join(f"{s.name}: {s.description}" for s in scenarios.SCENARIOS.values()),
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="which organisation telling that story (default: 0; demo with 0 is the demo data)",
+    )
+    parser.add_argument(
         "--fault", type=parse_fault, action="append", default=[], metavar="KIND[:vendor[:times]]"
     )
     args = parser.parse_args(argv)
 
-    sandbox = Sandbox(today=args.today, log_limit=100_000)  # a server may run for days
+    sandbox = Sandbox(  # a server may run for days: keep only the newest requests
+        today=args.today, log_limit=100_000, scenario=args.scenario, seed=args.seed
+    )
     for rule in args.fault:
         sandbox.add_fault(rule)
     with running_server(
         sandbox, latency=args.latency_ms / 1000, host=args.host, port=args.port
     ) as url:
         print(f"Sandbox serving Builder.io, Firebender and Codefresh at {url}")
+        print(f"  scenario: {args.scenario}, seed {args.seed}")
         for label, key in keys.describe():
             print(f"  {label}: {key}")
         if args.fault:

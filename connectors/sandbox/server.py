@@ -6,6 +6,7 @@ Vendor routes go to `Sandbox.handle`; these admin routes do not (and are not log
     DELETE /_sandbox/faults    clear the rules
     GET    /_sandbox/faults    the rules, as JSON
     GET    /_sandbox/requests  the request log, as JSON
+    GET    /_sandbox/scenario  {"scenario", "seed", "trueEffect"}: the organisation served
     DELETE /_sandbox/requests  clear the log
 """
 
@@ -99,6 +100,16 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._json(200, {"cleared": True})
         elif route == ("GET", "/_sandbox/faults"):
             self._json(200, {"faults": [rule.to_dict() for rule in sandbox.faults]})
+        elif route == ("GET", "/_sandbox/scenario"):
+            world = sandbox.world
+            self._json(
+                200,
+                {
+                    "scenario": sandbox.scenario,
+                    "seed": sandbox.seed,
+                    "trueEffect": world.true_effect,
+                },
+            )
         elif route == ("GET", "/_sandbox/requests"):
             self._json(200, {"requests": sandbox.request_log()})
         elif route == ("DELETE", "/_sandbox/requests"):
