@@ -224,47 +224,52 @@ def _names(frame: pd.DataFrame, column: str) -> list[str]:
 # ---------------------------------------------------------------- the overview
 
 
+BREAK = "break-paths-show-domains"  # an unknown value breaks a line: never drawn as 0 or bridged
+
+
+def finished(table: pd.DataFrame) -> pd.DataFrame:
+    """The finished periods of a table with a `complete` column."""
+    return table.loc[table["complete"].astype(bool).to_numpy()].reset_index(drop=True)
+
+
 def adoption_vs_credits(
     table: pd.DataFrame,
     granularity: str,
     ai_column: str = "ai_active_developers",
     ai_vendor: str = "derived",
 ) -> alt.LayerChart:
-    """AI adoption (left axis) and CI credits (right axis) per period, on one time axis.
-    Partial periods are drawn hollow."""
-    data = table[["period", "complete", ai_column, "ci_credits"]].copy()
-    data["status"] = data["complete"].map({True: "complete", False: "partial"})
+    """AI adoption (left axis) and CI credits (right axis) per finished period, on one time
+    axis. The unfinished period is left out (the page says what it holds so far): drawn, it
+    would look like a drop. Unknown periods break the lines instead of reading as 0."""
+    data = finished(table)[["period", ai_column, "ci_credits"]]
     base = alt.Chart(data).encode(x=_x(granularity, data))
     tips = [
         _period_tip(),
         alt.Tooltip(f"{ai_column}:Q", title=label(ai_column), format=",.0f"),
-        alt.Tooltip("ci_credits:Q", title=label("ci_credits"), format=",.1f"),
-        alt.Tooltip("status:N", title="Period"),
+        alt.Tooltip("ci_credits:Q", title=label("ci_credits"), format=",.0f"),
     ]
     ai_color, ci_color = color_of(ai_vendor), color_of("codefresh")
-    ai_line = base.mark_line(color=ai_color, strokeWidth=2.5).encode(
+    ai_line = base.mark_line(color=ai_color, strokeWidth=2.5, invalid=BREAK).encode(
         y=alt.Y(
             f"{ai_column}:Q",
             title=label(ai_column),
             axis=alt.Axis(titleColor=ai_color, format=",.0f"),
         )
     )
-    ai_points = base.mark_point(color=ai_color, size=55).encode(
-        y=alt.Y(f"{ai_column}:Q"),
-        fill=alt.condition("datum.complete", alt.value(ai_color), alt.value("transparent")),
-        tooltip=tips,
+    ai_points = base.mark_point(color=ai_color, size=55, filled=True).encode(
+        y=alt.Y(f"{ai_column}:Q"), tooltip=tips
     )
-    ci_line = base.mark_line(color=ci_color, strokeWidth=2.5, strokeDash=[6, 3]).encode(
+    ci_line = base.mark_line(
+        color=ci_color, strokeWidth=2.5, strokeDash=[6, 3], invalid=BREAK
+    ).encode(
         y=alt.Y(
             "ci_credits:Q",
             title=label("ci_credits"),
             axis=alt.Axis(titleColor=ci_color, format="~s", orient="right"),
         )
     )
-    ci_points = base.mark_square(color=ci_color, size=45).encode(
-        y=alt.Y("ci_credits:Q"),
-        fill=alt.condition("datum.complete", alt.value(ci_color), alt.value("transparent")),
-        tooltip=tips,
+    ci_points = base.mark_square(color=ci_color, size=45, filled=True).encode(
+        y=alt.Y("ci_credits:Q"), tooltip=tips
     )
     left = alt.layer(ai_line, ai_points)
     right = alt.layer(ci_line, ci_points)
@@ -279,11 +284,11 @@ def vendor_measures(
     table: pd.DataFrame, columns: list[str], granularity: str, title: str = "", fmt: str = ",.0f"
 ) -> alt.Chart:
     """Measures of different vendors over time, each line in its vendor's color (a second
-    measure of the same vendor is dashed)."""
+    measure of the same vendor is dashed). Finished periods only; unknown ones break lines."""
     present = [c for c in columns if c in table]
-    long = table.melt(
+    long = finished(table).melt(
         id_vars=["period"], value_vars=present, var_name="column", value_name="value"
-    ).dropna(subset=["value"])
+    )
     long["measure"] = long["column"].map(label)
     domain = [label(c) for c in present]
     colors = [color_of(METRICS[c].vendor) for c in present]
@@ -295,7 +300,7 @@ def vendor_measures(
         seen[vendor] = seen.get(vendor, 0) + 1
     return (
         alt.Chart(long)
-        .mark_line(point=True, strokeWidth=2.5)
+        .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
         .encode(
             x=_x(granularity, long),
             y=alt.Y("value:Q", title=title, axis=alt.Axis(format="~s")),
@@ -319,18 +324,21 @@ def vendor_measures(
 
 
 def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
-    """AI model spend beside CI spend (USD) per period, as two lines on one USD axis."""
-    long = table.melt(
+    """AI model spend beside CI spend (USD) per finished period, as two lines on one USD axis;
+    unknown periods break the lines."""
+    long = finished(table).melt(
         id_vars=["period"],
         value_vars=["model_spend_usd", "ci_spend_usd"],
         var_name="column",
         value_name="usd",
-    ).dropna(subset=["usd"])
+    )
+    blank = long.groupby("column")["usd"].count().loc[lambda n: n == 0].index
+    long = long[~long["column"].isin(blank)]  # a measure with no value at all: no legend entry
     long["measure"] = long["column"].map(label)
     domain = [label("model_spend_usd"), label("ci_spend_usd")]
     return (
         alt.Chart(long)
-        .mark_line(point=True, strokeWidth=2.5)
+        .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
         .encode(
             x=_x(granularity, long),
             y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s")),
@@ -397,7 +405,9 @@ def scatter(
 
 def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
     """Active committers and AI-active developers per month (grouped bars), adoption rate
-    (line, right axis). Months are bands, so the bars sit side by side."""
+    (line, right axis). Months are bands, so the bars sit side by side. Finished months only:
+    a running month's committers are still growing."""
+    monthly = finished(monthly)
     month = _band_x("month")
     bars = monthly.melt(
         id_vars=["period", "complete"],

@@ -34,6 +34,35 @@ CHOSEN = "<chosen>"  # in an endpoint map: "fetched at the granularity the perso
 DEFAULT_DAYS = 90
 
 _SHARED = "_shared_range"  # {"start", "end", "granularity"} carried between pages
+_STARTS = "_data_starts"  # vendor -> (key fingerprint, first day with data), once known
+
+
+def remember_starts(starts: dict[str, tuple[str, dt.date]]) -> None:
+    """Keep where each vendor's data start (learnt from a load that reached back before it),
+    so every page's picker can say so."""
+    known = dict(st.session_state.get(_STARTS) or {})
+    known.update(starts)
+    st.session_state[_STARTS] = known
+
+
+def known_starts(fingerprints: dict[str, str]) -> dict[str, dt.date]:
+    """vendor -> first day with data, for the vendors whose key is still the one it was
+    learnt with."""
+    known = st.session_state.get(_STARTS) or {}
+    return {
+        vendor: day
+        for vendor, (fingerprint, day) in known.items()
+        if fingerprints.get(vendor) == fingerprint
+    }
+
+
+def starts_text(starts: dict[str, dt.date]) -> str | None:
+    from connectors.errors import VENDOR_NAMES
+
+    if not starts:
+        return None
+    parts = [f"{VENDOR_NAMES[v]} {d.day} {d:%b %Y}" for v, d in sorted(starts.items())]
+    return "Data start: " + ", ".join(parts) + ". Earlier days are left empty, not zero."
 
 
 # ---------------------------------------------------------------- what the rules allow
@@ -255,6 +284,7 @@ def range_controls(
     container=None,
     today: dt.date | None = None,
     granularity_help: str | None = None,
+    fingerprints: dict[str, str] | None = None,
 ) -> Choice | None:
     """Draw granularity, quick ranges and a date range for `page`; mirror them into the URL.
 
@@ -329,6 +359,13 @@ def range_controls(
             + ". "
             + rules_text(endpoints, granularity),
         )
+        if fingerprints is None:
+            from .settings import current
+
+            fingerprints = {v: s.fingerprint for v, s in current().sources.items()}
+        starts = starts_text(known_starts(fingerprints))
+        if starts:
+            st.caption(starts)
         st.button(
             "Refresh data",
             key=f"{page}__refresh",

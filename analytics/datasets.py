@@ -6,163 +6,18 @@ Pages call these and draw; the numbers are built in `metrics`.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from connectors import ranges
-from connectors.errors import ConnectorError
 
 from . import loaders, metrics
 from .controls import CHOSEN, Choice
+from .overview import OVERVIEW_ENDPOINTS, OVERVIEW_GRANULARITIES, overview
 from .settings import Settings
 
-# ---------------------------------------------------------------- the overview
-
-OVERVIEW_GRANULARITIES = ["day", "week", "month"]
-# endpoint -> granularity it is fetched at (CHOSEN: the overview's granularity)
-OVERVIEW_ENDPOINTS = {
-    "builder.org_metrics": CHOSEN,
-    "firebender.daily_usage": "day",
-    "firebender.model_requests": None,
-    "codefresh.credit_consumption": "day",
-    "codefresh.active_committers": "month",
-}
-
-
-@dataclass
-class Overview:
-    start: dt.date  # first day loaded (start of the chosen range's period)
-    month_start: dt.date  # first day loaded for the monthly metrics
-    end: dt.date
-    granularity: str
-    table: pd.DataFrame  # at the chosen granularity
-    monthly: pd.DataFrame  # at month granularity (adoption rate, committers)
-    errors: dict[str, list[str]] = field(default_factory=dict)  # vendor -> messages
-    notes: dict[str, list[str]] = field(default_factory=dict)  # vendor -> notes
-    missing: list[str] = field(default_factory=list)  # vendors not connected
-    identity: tuple | None = None  # what the tables were derived from; None: not cacheable
-
-
-def _try(errors: dict, vendor: str, call):
-    try:
-        return call()
-    except ConnectorError as err:
-        messages = errors.setdefault(vendor, [])
-        if str(err) not in messages:  # e.g. one refused key, said once
-            messages.append(str(err))
-        return None
-
-
-def overview(
-    choice: Choice, settings: Settings, ai_source: str, usd_per_credit: float | None
-) -> Overview:
-    """Everything the overview draws. Loads cover whole periods: the first period starts on
-    its first day (a week on Monday), and the monthly metrics on the first of the month."""
-    granularity = choice.granularity
-    start = metrics.snap_start(choice.start, granularity)
-    first_month = metrics.snap_start(choice.start, "month")
-    end = choice.end
-    errors: dict[str, list[str]] = {}
-    notes: dict[str, list[str]] = {}
-    missing = [v for v, s in settings.sources.items() if not s.connected]
-    src = settings.sources
-    granularity_in, month_in = metrics.OverviewInputs(), metrics.OverviewInputs()
-
-    if src["builder"].connected:
-        granularity_in.builder = _try(
-            errors,
-            "builder",
-            lambda: loaders.fetch(src["builder"], "builder.org_metrics", start, end, granularity),
-        )
-        month_in.builder = (
-            granularity_in.builder
-            if granularity == "month"
-            else _try(
-                errors,
-                "builder",
-                lambda: loaders.fetch(
-                    src["builder"], "builder.org_metrics", first_month, end, "month"
-                ),
-            )
-        )
-    if src["firebender"].connected:
-        daily = _try(
-            errors,
-            "firebender",
-            lambda: loaders.fetch(
-                src["firebender"], "firebender.daily_usage", first_month, end, "day"
-            ),
-        )
-        granularity_in.firebender = month_in.firebender = daily
-        earliest = ranges.rules_for("firebender.model_requests").earliest
-        if end < earliest:
-            notes.setdefault("firebender", []).append(
-                f"Model spend is only available from {earliest}; this range ends before it."
-            )
-        else:
-            requests = _try(
-                errors,
-                "firebender",
-                lambda: loaders.fetch(
-                    src["firebender"], "firebender.model_requests", max(first_month, earliest), end
-                ),
-            )
-            if requests is not None:
-                slim = requests[["timestamp", "cost_usd"]]
-                granularity_in.requests = month_in.requests = slim
-                granularity_in.requests_from = month_in.requests_from = earliest
-                if first_month < earliest:
-                    notes.setdefault("firebender", []).append(
-                        f"Model spend starts on {earliest}, the first day Firebender keeps "
-                        f"model requests; earlier periods have no spend data and are left empty."
-                    )
-    if src["codefresh"].connected:
-        credits = _try(
-            errors,
-            "codefresh",
-            lambda: loaders.fetch(
-                src["codefresh"], "codefresh.credit_consumption", first_month, end, "day"
-            ),
-        )
-        granularity_in.credits = month_in.credits = credits
-        month_in.committers = _try(
-            errors,
-            "codefresh",
-            lambda: loaders.fetch(
-                src["codefresh"], "codefresh.active_committers", first_month, end
-            ),
-        )
-
-    def build():
-        return (
-            metrics.overview_table(
-                granularity_in, start, end, granularity, ai_source, usd_per_credit
-            ),
-            metrics.monthly_table(month_in, first_month, end, ai_source, usd_per_credit),
-        )
-
-    identity = (
-        None
-        if errors
-        else (
-            "overview",
-            start,
-            first_month,
-            end,
-            granularity,
-            ai_source,
-            usd_per_credit,
-            loaders.refresh_count(),
-            tuple((v, s.fingerprint, s.base_url) for v, s in src.items()),
-        )
-    )
-    table, monthly = loaders.derived("overview", identity, build) if identity else build()
-    return Overview(
-        start, first_month, end, granularity, table, monthly, errors, notes, missing, identity
-    )
-
+# The overview view lives in `overview`; these names stay here for the catalogue's callers.
 
 # ---------------------------------------------------------------- the catalogue (Explore)
 
@@ -317,7 +172,7 @@ def load_dataset(
     single-vendor dataset raises its ConnectorError instead."""
     if dataset.key == OVERVIEW_KEY:
         view = overview(choice, settings, ai_source, usd_per_credit)
-        return view.table, [m for messages in view.errors.values() for m in messages]
+        return view.table, list(view.errors.values())
     source = settings.sources[dataset.vendor]
     if dataset.endpoint is None:
         return loaders.fetch(source, dataset.key), []

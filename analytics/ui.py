@@ -13,7 +13,7 @@ import streamlit as st
 
 from connectors.errors import ConnectorError
 
-from . import export, loaders
+from . import export, labels, loaders
 from .metrics import Kpi
 from .settings import Settings, Source
 
@@ -147,12 +147,18 @@ def vendor_errors() -> Iterator[None]:
 
 
 def _format(value: float | None, unit: str) -> str:
+    """A number as the tiles and captions write it: money with cents ($1,234.56), shares with
+    one decimal (12.3%), credits and counts with thousands separators."""
     if value is None:
         return "-"
     if unit == "usd":
-        return f"${value:,.2f}" if abs(value) < 1000 else f"${value:,.0f}"
+        return f"${value:,.2f}"
     if unit == "share":
         return f"{value:.1%}"
+    if unit == "ratio":
+        return f"{value:,.2f}"
+    if unit == "average":
+        return f"{value:,.1f}"
     if unit == "credits":
         return (
             f"{value:,.2f}"
@@ -176,6 +182,8 @@ def _format_delta(kpi: Kpi) -> str | None:
 
 
 NEUTRAL = (
+    "ai_spend_per_developer",
+    "ci_spend_per_developer",
     "ci_credits",
     "ci_spend_usd",
     "model_spend_usd",
@@ -187,33 +195,69 @@ NEUTRAL = (
 def kpi_tiles(
     kpis: list[Kpi], granularity: str, per_row: int = 4, inverse: tuple[str, ...] = ()
 ) -> None:
-    """Metric tiles: value in the latest complete period, delta against the period before."""
+    """Metric tiles: value in the latest finished period, delta against the period before
+    (the same weekday a week before, for days), each named as people name periods."""
+    from .metrics import period_name
+
     for offset in range(0, len(kpis), per_row):
         row = kpis[offset : offset + per_row]
         columns = st.columns(per_row)
         for column, kpi in zip(columns, row):
             when = (
-                f"{granularity.capitalize()} of {kpi.period:%Y-%m-%d}"
+                _first_upper(period_name(kpi.period, granularity))
                 if kpi.period is not None
-                else "No data"
+                else "No finished period yet"
             )
             before = (
-                f"vs {kpi.previous_period:%Y-%m-%d}"
+                f"vs {period_name(kpi.previous_period, granularity)}"
                 if kpi.previous_period is not None
                 else "no earlier period"
             )
-            column.metric(
-                kpi.label,
-                _format(kpi.value, kpi.unit),
-                _format_delta(kpi),
-                delta_color="inverse"
-                if kpi.column in inverse
-                else "off"
-                if kpi.column in NEUTRAL
-                else "normal",
-                help=f"{kpi.definition}\n\n{when}, {before}.",
-                border=True,
-                delta_description=before if kpi.delta is not None else None,
+            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.", before)
+
+
+def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str) -> None:
+    column.metric(
+        kpi.label,
+        _format(kpi.value, kpi.unit),
+        _format_delta(kpi),
+        delta_color="inverse"
+        if kpi.column in inverse
+        else "off"
+        if kpi.column in NEUTRAL
+        else "normal",
+        help=help_text,
+        border=True,
+        delta_description=before if kpi.delta is not None else None,
+    )
+
+
+def totals_tiles(totals, per_row: int = 4) -> None:
+    """The range's totals against the range before, in tiles (`metrics.Totals`)."""
+    from .metrics import range_name
+
+    if totals is None or totals.start is None:
+        st.info("No finished period in this range yet, so there are no totals to compare.")
+        return
+    before = (
+        f"vs {range_name(totals.previous_start, totals.previous_end)}"
+        if totals.previous_start
+        else "no earlier range loaded"
+    )
+    for offset in range(0, len(totals.tiles), per_row):
+        columns = st.columns(per_row)
+        for column, kpi in zip(columns, totals.tiles[offset : offset + per_row]):
+            unknown = (
+                ""
+                if kpi.value is not None
+                else "\n\nUnknown: a vendor has no data for part of this range."
+            )
+            _tile(
+                column,
+                kpi,
+                (),
+                f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{unknown}",
+                before,
             )
 
 
@@ -242,7 +286,13 @@ def download_buttons(
                 help=(
                     f"Too many rows for one Excel sheet ({len(frame):,})."
                     if too_big
-                    else f"Download the {len(frame):,} rows shown as {name}"
+                    else f"Download the {len(frame):,} rows shown as {name}, with the raw "
+                    "column names and values. "
+                    + (
+                        "Full precision."
+                        if fmt == "parquet"
+                        else "Money in cents, credits to 2 decimals, shares to 4, counts whole."
+                    )
                 ),
             )
 
@@ -254,27 +304,107 @@ def _writer(frame: pd.DataFrame, fmt: str):
     return make
 
 
+# How tables show numbers, by what a column holds (`export.unit`). Readable: thousands
+# separators, money with cents, shares as percentages with one decimal. Raw (Explore's "Raw
+# column names"): the numbers as the CSV holds them, with thousands separators.
+READABLE_FORMATS = {
+    "usd": "$%,.2f",
+    "credits": "%,.1f",
+    "ratio": "%,.2f",
+    "count": "%,d",
+    "average": "%,.1f",
+}
+RAW_FORMATS = {
+    "usd": "%,.2f",
+    "credits": "%,.2f",
+    "share": "%,.4f",
+    "ratio": "%,.4f",
+    "count": "%,d",
+    "average": "%,.2f",
+}
+SHARE_STEP = 0.001  # "percent" with three decimals of the fraction: 12.3%
+
+
+def number_column(label: str, unit: str | None, friendly: bool = True, **kwargs) -> dict:
+    """A NumberColumn formatted for its unit (see READABLE_FORMATS)."""
+    if friendly and unit == "share":
+        return st.column_config.NumberColumn(label, format="percent", step=SHARE_STEP, **kwargs)
+    formats = READABLE_FORMATS if friendly else RAW_FORMATS
+    return st.column_config.NumberColumn(label, format=formats.get(unit, "localized"), **kwargs)
+
+
+def _is_day(series: pd.Series) -> bool:
+    present = series.dropna()
+    return pd.api.types.is_datetime64_dtype(series) and (present.dt.normalize() == present).all()
+
+
+def _auto_column(frame: pd.DataFrame, column, friendly: bool, dataset: str | None):
+    series = frame[column]
+    label = labels.column_label(column, dataset) if friendly else str(column)
+    if _is_day(series):
+        return st.column_config.DateColumn(label, format="YYYY-MM-DD")
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+        return label
+    unit = export.unit(column, dataset)
+    if unit is None and pd.api.types.is_integer_dtype(series.dtype):
+        unit = "count"
+    return number_column(label, unit, friendly)
+
+
+def _merge(auto, given):
+    """The caller's setting for a column, with what it left out (label only, or a number
+    column without a format) filled from the automatic one."""
+    if isinstance(given, str):
+        if isinstance(auto, dict):
+            return {**auto, "label": given}
+        return given
+    if (
+        isinstance(given, dict)
+        and isinstance(auto, dict)
+        and given.get("type_config", {}).get("type") == "number"
+        and auto.get("type_config", {}).get("type") == "number"
+        and not given["type_config"].get("format")
+    ):
+        merged = {**given, "type_config": dict(given["type_config"])}
+        merged["type_config"]["format"] = auto["type_config"]["format"]
+        if merged["type_config"].get("step") is None:
+            merged["type_config"]["step"] = auto["type_config"].get("step")
+        return merged
+    return given
+
+
 def dataframe(
-    frame: pd.DataFrame, column_config: dict | None = None, friendly_names: bool = True, **kwargs
+    frame: pd.DataFrame,
+    column_config: dict | None = None,
+    friendly_names: bool = True,
+    dataset: str | None = None,
+    **kwargs,
 ) -> None:
-    """A table without the index. Day columns (midnight UTC) show as dates; columns the caller
-    did not label get "Sentence case" names unless `friendly_names` is off (Explore shows the
-    exported column names)."""
+    """A table without the index, with readable numbers: thousands separators everywhere,
+    money with cents, shares as percentages with one decimal, day columns as dates.
+
+    Friendly (the default): headers as people read them (`labels.column_label`; `dataset`
+    says what a Codefresh `key` is) and raw values as their labels ("byok" -> "Own key
+    (BYOK)"). With `friendly_names` off (Explore's "Raw column names"): the exported column
+    names and values, numbers as the CSV holds them. The caller's `column_config` wins; a
+    label alone, or a number column without a format, gets the automatic format."""
+    given = column_config or {}
     config = {}
     for column in frame.columns:
-        series = frame[column]
-        if (
-            pd.api.types.is_datetime64_dtype(series)
-            and (series.dropna().dt.normalize() == series.dropna()).all()
-        ):
-            config[column] = st.column_config.DateColumn(
-                column.replace("_", " ").capitalize() if friendly_names else column,
-                format="YYYY-MM-DD",
-            )
-        elif friendly_names and isinstance(column, str):
-            config[column] = column.replace("_", " ").capitalize()
-    config.update(column_config or {})
-    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+        auto = _auto_column(frame, column, friendly_names, dataset)
+        config[column] = _merge(auto, given[column]) if column in given else auto
+    config.update({c: v for c, v in given.items() if c not in config})
+    shown = frame
+    if friendly_names:
+        shown = labels.relabel(frame)
+        shares = [
+            c
+            for c in frame.columns
+            if export.unit(c, dataset) == "share" and pd.api.types.is_float_dtype(frame[c].dtype)
+        ]
+        if shares:  # Streamlit cuts "percent" at the step: round first, so 12.36% shows 12.4%
+            shown = shown.assign(**{c: frame[c].round(3) for c in shares})
+    st.dataframe(shown, hide_index=True, column_config=config, **kwargs)
 
 
 def overview_columns(table: pd.DataFrame) -> dict:
@@ -288,11 +418,92 @@ def overview_columns(table: pd.DataFrame) -> dict:
             "Whole period", help="The range covers the whole period."
         ),
     }
-    formats = {"usd": "dollar", "share": "percent", "credits": "%.1f", "count": "%d"}
     for column in table.columns:
         metric = METRICS.get(column)
         if metric:
-            config[column] = st.column_config.NumberColumn(
-                metric.label, help=metric.definition, format=formats.get(metric.unit, "%.2f")
+            config[column] = number_column(
+                metric.label, export.unit(column), help=metric.definition
             )
     return config
+
+
+# ---------------------------------------------------------------- the overview's answer
+
+
+def verdict_box(answer) -> None:
+    """The verdict (`metrics.Verdict`) in one bordered box: its sentence, opening in bold."""
+    from .metrics import verdict as v
+
+    if answer is None:
+        return
+    icon = {v.MORE: ":material/trending_up:", v.FEWER: ":material/trending_down:"}.get(
+        answer.opening, ":material/help:"
+    )
+    rest = answer.sentence[len(answer.opening) :]
+    with st.container(border=True):
+        st.markdown(f"{icon} **{answer.opening}**{rest}")
+        with st.expander("How this answer is worked out"):
+            st.markdown(
+                "Both measures are taken **per active committer** (Codefresh counts committers "
+                "per calendar month), so a growing team is not mistaken for an effect. A smooth "
+                "trend (quadratic in time) is part of the model, so growth that AI use and "
+                "credits merely share is the trend's, not AI's: what is left is AI use that "
+                "does not follow the trend (busier and quieter AI weeks).\n\n"
+                "`log(CI credits per committer)` is fitted on `AI-active share of committers` "
+                "and the trend (ordinary least squares, statsmodels) over finished periods "
+                f"only; the effect is stated per 10 points of share with a 95% interval. "
+                f"'Evidence' only when the interval excludes no change. At least "
+                f"{v.MIN_PERIODS} finished periods are needed. Day granularity is compared "
+                "by week: days carry the weekday pattern.\n\n"
+                "On the sandbox's scenarios (known truth) the benchmark measures how often "
+                "this says 'evidence' when there is no link, and how often it finds a planted "
+                "effect (README, Benchmark)."
+            )
+
+
+def running_period_note(table: pd.DataFrame, granularity: str) -> None:
+    """Say what the unfinished last period holds so far: it is not drawn (it would look like
+    a drop) and no tile or answer uses it."""
+    from .metrics import period_name
+
+    if table.empty or bool(table["complete"].iloc[-1]):
+        return
+    row = table.iloc[-1]
+    parts = [
+        f"{_format(float(row[c]), unit)} {name}"
+        for c, unit, name in (
+            ("ci_credits", "credits", "CI credits"),
+            ("ai_active_developers", "count", "AI-active developers"),
+            ("model_spend_usd", "usd", "AI model spend"),
+        )
+        if c in row and pd.notna(row[c])
+    ]
+    so_far = f": so far {', '.join(parts)}" if parts else ""
+    st.caption(
+        f":material/schedule: {_first_upper(period_name(row['period'], granularity))} is still "
+        f"running{so_far}. It is left out of the charts, tiles and the answer until it ends."
+    )
+
+
+def chart_or_empty(
+    view, vendors: tuple[str, ...], data: pd.DataFrame, columns: list[str], build, *args
+) -> None:
+    """Draw the chart, or one clear empty state ("No Codefresh data: <reason>") when its
+    measures have no value in any finished period - never an empty frame with NaN axes."""
+    done = data.loc[data["complete"].astype(bool).to_numpy()] if "complete" in data else data
+    known = [c for c in columns if c in done and done[c].notna().any()]
+    if not known:
+        st.info(
+            view.why_empty(vendors) or "No finished period with data for these measures yet.",
+            icon=":material/block:",
+        )
+        return
+    chart(view.identity, build, *args)
+    if len(known) < len([c for c in columns if c in data]):
+        why = view.why_empty(vendors)
+        if why:
+            st.caption(why)
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

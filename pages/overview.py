@@ -1,8 +1,9 @@
-"""Overview: do AI-assistant adoption and CI credit consumption move together?"""
+"""Overview: is AI-assistant adoption paying off, and what is it doing to the CI bill?"""
 
 import streamlit as st
 
-from analytics import charts, controls, datasets, metrics, ui
+from analytics import charts, controls, metrics, ui
+from analytics import overview as overview_view
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -13,8 +14,8 @@ ui.header("AI adoption vs CI credits", settings)
 
 choice = controls.range_controls(
     "overview",
-    datasets.OVERVIEW_ENDPOINTS,
-    datasets.OVERVIEW_GRANULARITIES,
+    overview_view.OVERVIEW_ENDPOINTS,
+    overview_view.OVERVIEW_GRANULARITIES,
     default_granularity="week",
     granularity_help="Every measure is summed (or counted) per period. Active committers and the "
     "adoption rate exist per month only and are shown monthly below.",
@@ -39,44 +40,87 @@ with st.sidebar:
         param="usd_per_credit",
         default=settings.usd_per_credit
         if settings.usd_per_credit is not None
-        else (controls.DEMO_USD_PER_CREDIT if settings.demo else None),
+        else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
         help="Turns Codefresh credits into USD for the spend comparison. Set "
         "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to hide CI spend.",
     )
     if settings.usd_per_credit is None and price is not None:
         st.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
+    unit = "week" if choice.granularity == "day" else choice.granularity
+    lag = controls.mirrored_select(
+        f"Compare credits this many {unit}s later",
+        [0, 1, 2, 3],
+        key="overview__lag",
+        param="lag",
+        default=0,
+        help="CI may follow AI use with a delay: compare each period's AI use with the credits "
+        "of a later period. The answer names the lag it used.",
+    )
 
-view = datasets.overview(choice, settings, ai_source, price)
+view = overview_view.overview(choice, settings, ai_source, price, lag)
 granularity = view.granularity
 table = view.table
+controls.remember_starts(
+    {
+        overview_view.SPAN_VENDOR[name]: (
+            settings[overview_view.SPAN_VENDOR[name]].fingerprint,
+            span.first,
+        )
+        for name, span in view.spans.items()
+        if span.first is not None and name != "requests"
+    }
+)
 
 for vendor in view.missing:
     ui.not_connected(settings[vendor])
-for messages in view.errors.values():
-    for message in messages:
-        st.error(message, icon=":material/error:")
+for message in view.errors.values():  # one per vendor; the message names the vendor
+    st.error(message, icon=":material/error:")
 for notes in view.notes.values():
     for note in notes:
         st.caption(note)
-
-if choice.picked_start:
+coverage = [
+    f"{settings[overview_view.SPAN_VENDOR[name]].name} has {text}"
+    for name, span in view.spans.items()
+    if name != "requests" and (text := metrics.coverage.describe(span))
+]
+if coverage:
     st.caption(
-        f"Periods are whole {granularity}s: data from {view.start} (the start of the "
-        f"{granularity} holding {choice.picked_start}) to {view.end}. A period that runs past "
-        f"{view.end} is partial and drawn hollow; tiles and correlations use whole "
-        f"periods only."
+        "; ".join(coverage) + ". Periods outside a vendor's data are left empty, never zero."
     )
 
-# ------------------------------------------------------------------ KPI tiles
+# ------------------------------------------------------------------ the answer
+st.subheader("The answer", anchor=False)
+ui.verdict_box(view.answer)
+
+# ------------------------------------------------------------------ totals and tiles
+if view.totals and view.totals.start:
+    range_title = f"{metrics.range_name(view.totals.start, view.totals.end)} vs " + (
+        metrics.range_name(view.totals.previous_start, view.totals.previous_end)
+        if view.totals.previous_start
+        else "no earlier range"
+    )
+else:
+    range_title = "This range"
 st.subheader(
-    f"Latest whole {granularity} vs the {granularity} before",
+    f"Totals: {range_title}",
     anchor=False,
-    help="Each tile shows the latest complete period; the delta compares it with "
-    "the period before. Hover a tile's label for its definition.",
+    help="The finished periods of the chosen range against as many periods just before them. "
+    "A total that a vendor cannot fully cover shows '-', never a smaller number.",
+)
+ui.totals_tiles(view.totals)
+
+last, _ = metrics.latest_complete(table)
+latest = metrics.period_name(table["period"].iloc[last], granularity) if last is not None else None
+st.subheader(
+    f"Latest whole {granularity}: {latest}" if latest else f"Latest whole {granularity}",
+    anchor=False,
+    help="Each tile shows the latest finished period; the delta compares it with the period "
+    "before (a day with the same weekday a week before). Hover a tile's label for its "
+    "definition.",
 )
 ui.kpi_tiles(
     metrics.kpis(
-        table,
+        view.history,
         [
             "ai_active_developers",
             "ai_accepted_lines",
@@ -87,9 +131,11 @@ ui.kpi_tiles(
             "credits_per_ai_developer",
             "credits_per_accepted_line",
         ],
+        granularity,
     ),
     granularity,
 )
+ui.running_period_note(table, granularity)
 
 # ------------------------------------------------------------------ the main chart
 st.subheader(
@@ -97,47 +143,43 @@ st.subheader(
     anchor=False,
     help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
 )
-ui.chart(view.identity, charts.adoption_vs_credits, table, granularity)
+ui.chart_or_empty(
+    view,
+    ("codefresh", "firebender") if ai_source == "firebender" else ("codefresh", "builder"),
+    table,
+    ["ai_active_developers", "ci_credits"],
+    charts.adoption_vs_credits,
+    table,
+    granularity,
+)
 
 left, right = st.columns(2)
 with left:
     st.subheader(
-        "Does CI follow adoption?",
+        "Levels, for a picture",
         anchor=False,
-        help="Each point is one whole period: the adoption measure in that period "
-        "against CI credits `lag` periods later. Pearson's r measures how closely "
-        "the points follow a straight line (-1 to +1); it shows association, not "
-        "cause.",
+        help="Each point is one finished period: the adoption measure in that period against "
+        "CI credits `lag` periods later. Pearson's r of levels shows how closely the points "
+        "follow a line; two measures that both grow with headcount and time show a high r "
+        "whatever the cause, so this is not evidence. The answer above is.",
     )
-    with st.container(horizontal=True):
-        x_measure = controls.mirrored_select(
-            "Adoption measure",
-            list(metrics.ADOPTION_MEASURES),
-            key="overview__x",
-            param="x",
-            default="ai_active_developers",
-            format_func=metrics.label,
-        )
-        lag = controls.mirrored_select(
-            f"Credits this many {granularity}s later",
-            list(range(metrics.max_lag(table) + 1)),
-            key="overview__lag",
-            param="lag",
-            default=0,
-        )
+    x_measure = controls.mirrored_select(
+        "Adoption measure",
+        list(metrics.ADOPTION_MEASURES),
+        key="overview__x",
+        param="x",
+        default="ai_active_developers",
+        format_func=metrics.label,
+    )
     result = metrics.correlation(table, x_measure, "ci_credits", lag)
-    st.metric(
-        "Correlation (Pearson r)",
-        "-" if result.r is None else f"{result.r:+.2f}",
-        help=result.note,
-        border=True,
-        delta=None if result.r is None else metrics.strength(result.r),
-        delta_color="off",
-        delta_arrow="off",
-    )
     if result.r is None:
-        st.info(result.note)
+        st.info(view.why_empty(("codefresh",)) or result.note)
     else:
+        st.caption(
+            f"Pearson r of the levels = {result.r:+.2f} over {result.n} finished "
+            f"{granularity}s ({metrics.strength(result.r)}): association of two levels, not "
+            "evidence."
+        )
         ui.chart(
             view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, granularity
         )
@@ -149,7 +191,15 @@ with right:
     )
     if price is None:
         st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
-    ui.chart(view.identity, charts.spend_comparison, table, granularity)
+    ui.chart_or_empty(
+        view,
+        ("firebender", "codefresh"),
+        table,
+        ["model_spend_usd", "ci_spend_usd"],
+        charts.spend_comparison,
+        table,
+        granularity,
+    )
 
 st.subheader(
     "AI activity by vendor",
@@ -164,8 +214,11 @@ st.subheader(
         )
     ),
 )
-ui.chart(
-    view.identity,
+ui.chart_or_empty(
+    view,
+    ("builder", "firebender"),
+    table,
+    ["builder_lines_accepted", "firebender_accepted_lines"],
     charts.vendor_measures,
     table,
     ["builder_lines_accepted", "firebender_accepted_lines"],
@@ -178,7 +231,7 @@ st.subheader("Adoption rate (monthly)", anchor=False, help=metrics.definition("a
 st.caption(
     "Codefresh counts active committers per calendar month only, so the adoption rate "
     "and everything built on committers is shown per month, whatever the granularity "
-    "above; nothing is spread over weeks or days. The current month runs to date."
+    "above; nothing is spread over weeks or days. The running month is left out until it ends."
 )
 monthly = view.monthly
 ui.kpi_tiles(
@@ -186,7 +239,14 @@ ui.kpi_tiles(
     "month",
     per_row=3,
 )
-ui.chart(view.identity, charts.monthly_adoption, monthly)
+ui.chart_or_empty(
+    view,
+    ("codefresh",),
+    monthly,
+    ["active_committers", "ai_active_developers"],
+    charts.monthly_adoption,
+    monthly,
+)
 
 # ------------------------------------------------------------------ definitions and data
 with st.expander("Definitions of every measure"):

@@ -3,7 +3,9 @@
 - `definitions`: what each measure means (labels, units, definitions)
 - `periods`:     period labels, the period index, whole and unfinished periods
 - `overview`:    the joined overview table and the derived metrics
-- `tiles`:       KPI tiles (latest whole period against the one before)
+- `tiles`:       KPI tiles (latest whole period against the one before; range totals)
+- `coverage`:    which days each vendor has data for (outside: empty, never 0)
+- `verdict`:     the overview's answer, with its uncertainty
 - `comparison`:  lagged pairs and the levels correlation (a picture)
 - `vendors`:     the reshaping behind each vendor's page
 - `explore`:     Explore's filters
@@ -13,7 +15,9 @@ Everything public is re-exported here, so callers write `metrics.overview_table(
 
 from connectors.base import period_floor
 
+from . import coverage, verdict
 from .comparison import MIN_PAIRS, Correlation, correlation, lagged_pairs, max_lag, strength
+from .coverage import Span
 from .definitions import ADOPTION_MEASURES, AI_SOURCES, METRICS, Metric, definition, label
 from .explore import dimension_values, filter_frame
 from .overview import (
@@ -38,7 +42,7 @@ from .periods import (
     range_name,
     snap_start,
 )
-from .tiles import Kpi, kpis, latest_complete
+from .tiles import TOTALS, Kpi, Totals, kpis, latest_complete, range_totals
 from .vendors import (
     BUILDER_TOKENS,
     BUILDER_TREND,
@@ -69,5 +73,6 @@ from .vendors import (
     top_n,
     top_spenders,
 )
+from .verdict import Verdict, headcount
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -7,12 +7,13 @@ covers the whole period)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .common import _num, _ratio
+from .coverage import Span, blank_outside
 from .definitions import AI_SOURCES
 from .periods import NS, floor_periods, periods
 
@@ -144,6 +145,30 @@ class OverviewInputs:
     credits: pd.DataFrame | None = None  # credit_consumption (day granularity)
     committers: pd.DataFrame | None = None  # active_committers (monthly)
     requests_from: dt.date | None = None  # first day model requests exist
+    # Which days each source has data for ("builder", "firebender", "requests", "codefresh"):
+    # periods outside are NA, never 0.
+    spans: dict[str, Span] = field(default_factory=dict)
+
+
+VENDOR_COLUMNS = {
+    "builder": ["builder_users", "builder_prompts", "builder_lines_accepted"],
+    "firebender": [
+        "firebender_active_users",
+        "firebender_agent_prompts",
+        "firebender_accepted_lines",
+        "firebender_autocomplete_accepts",
+    ],
+    "requests": ["model_spend_usd"],
+    "codefresh": ["ci_credits", "ci_spend_usd", "active_committers"],
+}
+
+
+def _both(a: pd.Series, b: pd.Series, a_loaded: bool, b_loaded: bool) -> pd.Series:
+    """a + b where both are known; where a vendor is not loaded at all, the other alone. A sum
+    with an unknown part is unknown, not a smaller number."""
+    if a_loaded and b_loaded:
+        return a + b
+    return a if a_loaded else b
 
 
 def overview_table(
@@ -168,18 +193,23 @@ def overview_table(
         credits_by_period(inputs.credits, index, granularity, usd_per_credit),
     ):
         table = table.merge(part, on="period", how="left")
+    for source, columns in VENDOR_COLUMNS.items():
+        table = blank_outside(table, columns, inputs.spans.get(source))
     builder_users, firebender_users = table["builder_users"], table["firebender_active_users"]
+    has_builder, has_firebender = inputs.builder is not None, inputs.firebender is not None
     if ai_source == "firebender":
         table["ai_active_developers"] = firebender_users
     elif ai_source == "builder":
         table["ai_active_developers"] = builder_users
     else:
-        table["ai_active_developers"] = builder_users.add(firebender_users, fill_value=0).where(
-            builder_users.notna() | firebender_users.notna()
+        table["ai_active_developers"] = _both(
+            builder_users, firebender_users, has_builder, has_firebender
         )
-    lines_b, lines_f = table["builder_lines_accepted"], table["firebender_accepted_lines"]
-    table["ai_accepted_lines"] = lines_b.add(lines_f, fill_value=0).where(
-        lines_b.notna() | lines_f.notna()
+    table["ai_accepted_lines"] = _both(
+        table["builder_lines_accepted"],
+        table["firebender_accepted_lines"],
+        has_builder,
+        has_firebender,
     )
     table["credits_per_ai_developer"] = _ratio(table["ci_credits"], table["ai_active_developers"])
     table["credits_per_accepted_line"] = _ratio(table["ci_credits"], table["ai_accepted_lines"])
@@ -188,6 +218,7 @@ def overview_table(
     )
     if granularity == "month":
         table = table.merge(committers_by_month(inputs.committers, index), on="period", how="left")
+        table = blank_outside(table, ["active_committers"], inputs.spans.get("codefresh"))
         table["ai_adoption_rate"] = _ratio(
             table["ai_active_developers"], table["active_committers"]
         )

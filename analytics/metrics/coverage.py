@@ -1,0 +1,107 @@
+"""Coverage: which days a vendor has data for, so that periods outside them are empty, not 0.
+
+A vendor that returns no row for a day may have had a quiet day (zero) or no data at all (before
+it was adopted, before its retention window, after its last report). A quiet weekend is zero;
+a month with no row at all before the first activity is "no data". So a vendor's data are taken
+to start on its first day with any activity and to end on its last, and only periods wholly
+inside that span are drawn; a gap of a few days at either edge of the loaded range (a weekend,
+a holiday) is read as quiet days, not as missing data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .periods import NS, next_period
+
+SLACK_DAYS = 3  # a gap this short at an edge of the loaded range is quiet days, not missing data
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a vendor has data for within what was loaded. `first`/`last` are None when
+    the data reach the loaded range's edge (they may go on beyond it)."""
+
+    loaded_from: dt.date
+    loaded_to: dt.date
+    first: dt.date | None  # None: data from `loaded_from` or earlier
+    last: dt.date | None  # None: data to `loaded_to`
+    empty: bool = False  # no activity at all in the loaded range
+
+    def covers(self, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+        """Whether the whole period [start, end] is inside the data."""
+        if self.empty:
+            return False
+        if self.first is not None and start.date() < self.first:
+            return False
+        return not (self.last is not None and end.date() > self.last)
+
+
+def span(
+    frame: pd.DataFrame | None,
+    time_column: str,
+    value_columns: list[str],
+    loaded_from: dt.date,
+    loaded_to: dt.date,
+    granularity: str = "day",
+) -> Span | None:
+    """The span of days with any non-zero value in `value_columns` (None: nothing loaded).
+    Rows labelled by period (`granularity` week or month) cover their period's days."""
+    if frame is None:
+        return None
+    present = [c for c in value_columns if c in frame]
+    if frame.empty or not present:
+        return Span(loaded_from, loaded_to, None, None, empty=True)
+    values = frame[present].apply(pd.to_numeric, errors="coerce").fillna(0)
+    times = frame.loc[(values != 0).any(axis=1).to_numpy(), time_column]
+    if getattr(times.dtype, "tz", None) is not None:
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    times = pd.to_datetime(times).astype(NS)
+    if times.empty:
+        return Span(loaded_from, loaded_to, None, None, empty=True)
+    first, last = times.min().date(), times.max().date()
+    if granularity != "day":
+        last = next_period(last, granularity) - dt.timedelta(days=1)
+    return Span(
+        loaded_from,
+        loaded_to,
+        None if (first - loaded_from).days <= SLACK_DAYS else first,
+        None if (loaded_to - last).days <= SLACK_DAYS else last,
+    )
+
+
+def blank_outside(table: pd.DataFrame, columns: list[str], known: Span | None) -> pd.DataFrame:
+    """`table` with `columns` set to NA in periods not wholly inside the vendor's data."""
+    if known is None:
+        return table
+    inside = [
+        known.covers(start, end)
+        for start, end in zip(table["period"], table["period_end"], strict=True)
+    ]
+    outside = ~pd.Series(inside, index=table.index, dtype=bool)
+    present = [c for c in columns if c in table]
+    table.loc[outside, present] = float("nan")
+    return table
+
+
+def describe(known: Span | None) -> str | None:
+    """ "from 1 Jan 2025", "1 Jan 2025 to 3 Mar 2026", "no data in this range" or None (data
+    cover the whole loaded range)."""
+    if known is None:
+        return None
+    if known.empty:
+        return "no data in this range"
+    if known.first and known.last:
+        return f"data from {_day(known.first)} to {_day(known.last)}"
+    if known.first:
+        return f"data from {_day(known.first)}"
+    if known.last:
+        return f"data to {_day(known.last)}"
+    return None
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"

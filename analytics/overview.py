@@ -1,0 +1,302 @@
+"""Everything the overview draws, loaded and derived in one place: the joined tables, each
+vendor's coverage, the range totals against the range before, and the verdict.
+
+Loads reach back far enough for the range before the chosen one (the totals compare with it)
+and to the first of a month (committers are monthly). A vendor that fails is collected, once,
+with its reason, and the rest of the page goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from connectors import ranges
+from connectors.errors import VENDOR_NAMES, ConnectorError
+
+from . import loaders, metrics
+from .controls import CHOSEN, Choice
+from .settings import Settings
+
+OVERVIEW_GRANULARITIES = ["day", "week", "month"]
+# endpoint -> granularity it is fetched at (CHOSEN: the overview's granularity)
+OVERVIEW_ENDPOINTS = {
+    "builder.org_metrics": CHOSEN,
+    "firebender.daily_usage": "day",
+    "firebender.model_requests": None,
+    "codefresh.credit_consumption": "day",
+    "codefresh.active_committers": "month",
+}
+# Which vendor each coverage span belongs to, for messages.
+SPAN_VENDOR = {
+    "builder": "builder",
+    "firebender": "firebender",
+    "requests": "firebender",
+    "codefresh": "codefresh",
+}
+
+
+@dataclass
+class Overview:
+    start: dt.date  # first day shown (start of the chosen range's first period)
+    month_start: dt.date  # first day of the monthly view
+    end: dt.date
+    granularity: str
+    table: pd.DataFrame  # the chosen range at `granularity`
+    monthly: pd.DataFrame  # the chosen range by month (adoption rate, committers)
+    history: pd.DataFrame  # `table` with the periods before it (previous range) in front
+    totals: metrics.Totals | None = None
+    answer: metrics.Verdict | None = None
+    spans: dict[str, metrics.Span] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # vendor -> the one message shown
+    notes: dict[str, list[str]] = field(default_factory=dict)  # vendor -> notes
+    missing: list[str] = field(default_factory=list)  # vendors not connected
+    identity: tuple | None = None  # what the tables were derived from; None: not cacheable
+
+    def why_empty(self, vendors: tuple[str, ...]) -> str | None:
+        """Why a chart of these vendors' measures has nothing to draw, or None."""
+        for vendor in vendors:
+            name = VENDOR_NAMES[vendor]
+            if vendor in self.errors:
+                return f"No {name} data: {self.errors[vendor]}"
+            if vendor in self.missing:
+                return f"No {name} data: {name} is not connected."
+        for source, known in self.spans.items():
+            if SPAN_VENDOR[source] in vendors and known.empty:
+                return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
+        return None
+
+
+def _try(errors: dict, vendor: str, call):
+    try:
+        return call()
+    except ConnectorError as err:
+        errors.setdefault(vendor, str(err))  # one message per vendor: the first failure
+        return None
+
+
+def previous_start(start: dt.date, end: dt.date, granularity: str) -> dt.date:
+    """The first day of the range before [start, end]: as many periods as [start, end] has
+    finished ones, just before `start`."""
+    finished = metrics.periods(start, end, granularity)
+    count = max(1, int(finished["complete"].sum()))
+    day = start
+    for _ in range(count):
+        day = metrics.snap_start(day - dt.timedelta(days=1), granularity)
+    return day
+
+
+def overview(
+    choice: Choice,
+    settings: Settings,
+    ai_source: str,
+    usd_per_credit: float | None,
+    lag: int = 0,
+) -> Overview:
+    """Everything the overview draws for the choice. Loads cover whole periods: the first period
+    starts on its first day (a week on Monday), and the monthly metrics on the first of the
+    month."""
+    granularity = choice.granularity
+    start = metrics.snap_start(choice.start, granularity)
+    end = choice.end
+    first_month = metrics.snap_start(start, "month")
+    before = previous_start(start, end, granularity)
+    load_from = metrics.snap_start(before, "month")
+    errors: dict[str, str] = {}
+    notes: dict[str, list[str]] = {}
+    missing = [v for v, s in settings.sources.items() if not s.connected]
+    src = settings.sources
+    inputs = metrics.OverviewInputs()
+    weekly_builder = None  # Builder counts users per period itself: weeks need their own load
+
+    if src["builder"].connected:
+        inputs.builder = _try(
+            errors,
+            "builder",
+            lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
+        )
+        if granularity == "day" and ai_source != "firebender" and inputs.builder is not None:
+            weekly_builder = _try(
+                errors,
+                "builder",
+                lambda: loaders.fetch(
+                    src["builder"],
+                    "builder.org_metrics",
+                    metrics.snap_start(start, "week"),
+                    end,
+                    "week",
+                ),
+            )
+    if src["firebender"].connected:
+        inputs.firebender = _try(
+            errors,
+            "firebender",
+            lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", load_from, end),
+        )
+        earliest = ranges.rules_for("firebender.model_requests").earliest
+        if end < earliest:
+            notes.setdefault("firebender", []).append(
+                f"Model spend is only available from {earliest}; this range ends before it."
+            )
+        else:
+            requests = _try(
+                errors,
+                "firebender",
+                lambda: loaders.fetch(
+                    src["firebender"], "firebender.model_requests", max(load_from, earliest), end
+                ),
+            )
+            if requests is not None:
+                inputs.requests = requests[["timestamp", "cost_usd"]]
+                inputs.requests_from = earliest
+                if first_month < earliest:
+                    notes.setdefault("firebender", []).append(
+                        f"Model spend starts on {earliest}, the first day Firebender keeps "
+                        f"model requests; earlier periods have no spend data and are left empty."
+                    )
+    if src["codefresh"].connected:
+        inputs.credits = _try(
+            errors,
+            "codefresh",
+            lambda: loaders.fetch(
+                src["codefresh"], "codefresh.credit_consumption", load_from, end, "day"
+            ),
+        )
+        inputs.committers = _try(
+            errors,
+            "codefresh",
+            lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
+        )
+    inputs.spans = _spans(inputs, before, load_from, end, granularity)
+
+    def build():
+        return _derive(
+            inputs,
+            weekly_builder,
+            start,
+            first_month,
+            before,
+            load_from,
+            end,
+            granularity,
+            ai_source,
+            usd_per_credit,
+            lag,
+            errors,
+            missing,
+        )
+
+    identity = (
+        None
+        if errors
+        else (
+            "overview",
+            start,
+            end,
+            granularity,
+            ai_source,
+            usd_per_credit,
+            lag,
+            loaders.refresh_count(),
+            tuple((v, s.fingerprint, s.base_url) for v, s in src.items()),
+        )
+    )
+    table, monthly, history, totals, answer = (
+        loaders.derived("overview", identity, build) if identity else build()
+    )
+    return Overview(
+        start,
+        first_month,
+        end,
+        granularity,
+        table,
+        monthly,
+        history,
+        totals,
+        answer,
+        inputs.spans,
+        errors,
+        notes,
+        missing,
+        identity,
+    )
+
+
+def _spans(
+    inputs: metrics.OverviewInputs,
+    before: dt.date,
+    load_from: dt.date,
+    end: dt.date,
+    granularity: str,
+) -> dict[str, metrics.Span]:
+    found = {
+        "builder": metrics.coverage.span(
+            inputs.builder,
+            "period",
+            ["users", "user_prompts", "lines_accepted", "events"],
+            before,
+            end,
+            granularity,
+        ),
+        "firebender": metrics.coverage.span(
+            inputs.firebender,
+            "date",
+            ["agent_prompts", "inline_edits", "autocomplete_accepts"],
+            load_from,
+            end,
+        ),
+        "requests": metrics.coverage.span(
+            inputs.requests,
+            "timestamp",
+            ["cost_usd"],
+            max(load_from, inputs.requests_from or load_from),
+            end,
+        ),
+        "codefresh": metrics.coverage.span(inputs.credits, "period", ["value"], load_from, end),
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _derive(
+    inputs,
+    weekly_builder,
+    start,
+    first_month,
+    before,
+    load_from,
+    end,
+    granularity,
+    ai_source,
+    usd_per_credit,
+    lag,
+    errors,
+    missing,
+):
+    """The pure part of the overview: tables, totals, verdict."""
+    history = metrics.overview_table(inputs, before, end, granularity, ai_source, usd_per_credit)
+    months = metrics.monthly_table(inputs, load_from, end, ai_source, usd_per_credit)
+    table = history[history["period"] >= pd.Timestamp(start)].reset_index(drop=True)
+    monthly = months[months["period"] >= pd.Timestamp(first_month)].reset_index(drop=True)
+    totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)
+    compared, at = table, granularity
+    if granularity == "day":  # the weekday pattern would swamp everything: compare weeks
+        weekly = metrics.OverviewInputs(**{**inputs.__dict__, "builder": weekly_builder})
+        at = "week"
+        compared = metrics.overview_table(
+            weekly, metrics.snap_start(start, "week"), end, "week", ai_source, usd_per_credit
+        )
+    absent = {}
+    for vendor, label in (
+        ("codefresh", "Codefresh"),
+        ("firebender", "Firebender"),
+        ("builder", "Builder.io"),
+    ):
+        needed = vendor == "codefresh" or (
+            ai_source in (vendor, "both") and vendor in ("builder", "firebender")
+        )
+        if needed and (vendor in errors or vendor in missing):
+            absent[label] = errors.get(vendor, "not connected").rstrip(".")
+    answer = metrics.verdict.verdict(compared, months, at, lag, absent)
+    return table, monthly, history, totals, answer
