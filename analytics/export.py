@@ -61,39 +61,58 @@ def file_name(
 
 # ---------------------------------------------------------------- rounding by meaning
 
-MONEY, CREDITS, SHARE, COUNT = 2, 2, 4, 0  # decimals kept in CSV, Excel and JSON
-UNIT_DECIMALS = {"usd": MONEY, "credits": CREDITS, "share": SHARE, "ratio": SHARE, "count": COUNT}
-# Column names whose meaning shows in the name, most specific first: (test, decimals).
-NAME_DECIMALS: tuple[tuple[re.Pattern, int], ...] = tuple(
-    (re.compile(pattern), places)
-    for pattern, places in (
-        (r"_per_", SHARE),  # a measure per person or per line: a ratio
-        (r"(^|_)usd$", MONEY),  # cost_usd, model_spend_usd
-        (r"(^|_)(rate|share|acceptance)$", SHARE),  # agent_accept_rate, cost_share
-        (r"^value$", CREDITS),  # Codefresh reports: credits (active committers are whole)
-        (r"credits", CREDITS),  # credits, ci_credits, credits_used
-        (r"^(avg|mean)_", 2),  # averages of counts
+# What a column holds, from its measure (`metrics.METRICS`) or, failing that, its name; the
+# tables (`ui.dataframe`) format by the same units.
+NAME_UNITS: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern), unit)
+    for pattern, unit in (
+        (r"_per_", "ratio"),  # a measure per person or per line
+        (r"(^|_)usd$", "usd"),  # cost_usd, model_spend_usd
+        (r"(^|_)(rate|share|acceptance)$", "share"),  # agent_accept_rate, cost_share
+        (r"^value$", "credits"),  # Codefresh's credit reports (see DATASET_UNITS)
+        (r"credits", "credits"),  # credits, ci_credits, credits_used
+        (r"^(avg|mean)_", "average"),  # averages of counts
         (
             r"(tokens|lines|prompts|accepts|edits|shown|events|users|requests|committers"
             r"|exports|characters|prs_merged|active_days)",
-            COUNT,
+            "count",
         ),
     )
 )
+# Where a column's meaning depends on the dataset (Codefresh's `value`).
+DATASET_UNITS: dict[str, dict[str, str]] = {"codefresh.active_committers": {"value": "count"}}
+MONEY, CREDITS, SHARE, COUNT = 2, 2, 4, 0  # decimals kept in CSV, Excel and JSON
+UNIT_DECIMALS = {
+    "usd": MONEY,
+    "credits": CREDITS,
+    "share": SHARE,
+    "ratio": SHARE,
+    "count": COUNT,
+    "average": 2,
+}
 SIGNIFICANT = 12  # a float column of no known meaning keeps 12 significant digits
 
 
-def decimals(column: str) -> int | None:
-    """How many decimals `column` keeps in CSV, Excel and JSON: from its measure's unit
-    (`metrics.METRICS`), else from its name; None when neither says (see `SIGNIFICANT`)."""
+def unit(column: str, dataset: str | None = None) -> str | None:
+    """What `column` holds: "usd", "credits", "share", "ratio", "count" or "average"; None
+    when neither its measure nor its name says."""
     name = str(column)
+    specific = DATASET_UNITS.get(dataset or "", {})
+    if name in specific:
+        return specific[name]
     metric = METRICS.get(name)
     if metric is not None and "_per_" not in name:
-        return UNIT_DECIMALS.get(metric.unit)
-    for pattern, places in NAME_DECIMALS:
+        return metric.unit
+    for pattern, found in NAME_UNITS:
         if pattern.search(name):
-            return places
+            return found
     return None
+
+
+def decimals(column: str, dataset: str | None = None) -> int | None:
+    """How many decimals `column` keeps in CSV, Excel and JSON (None: see `SIGNIFICANT`)."""
+    found = unit(column, dataset)
+    return None if found is None else UNIT_DECIMALS.get(found)
 
 
 def _significant(values: pd.Series, digits: int) -> pd.Series:

@@ -99,12 +99,12 @@ with ui.vendor_errors():
             metrics.space_totals(spaces),
             column_config={
                 "space_name": "Space",
-                "total_lines": st.column_config.NumberColumn("Generated", format="%d"),
-                "lines_accepted": st.column_config.NumberColumn("Accepted", format="%d"),
-                "lines_added": st.column_config.NumberColumn("Added", format="%d"),
-                "lines_removed": st.column_config.NumberColumn("Removed", format="%d"),
+                "total_lines": "Generated",
+                "lines_accepted": "Accepted",
+                "lines_added": "Added",
+                "lines_removed": "Removed",
                 "acceptance": st.column_config.NumberColumn(
-                    "Acceptance", format="percent", help="Accepted / generated lines"
+                    "Acceptance", help="Accepted / generated lines"
                 ),
             },
         )
@@ -155,11 +155,7 @@ else:
         with right:
             ui.dataframe(
                 metrics.token_totals(tokens),
-                column_config={
-                    "kind": "Tokens",
-                    "tokens": st.column_config.NumberColumn("Total", format="%d"),
-                    "share": st.column_config.NumberColumn("Share", format="percent"),
-                },
+                column_config={"kind": "Tokens", "tokens": "Total", "share": "Share"},
             )
 
 # ------------------------------------------------------------------ users
@@ -171,7 +167,7 @@ st.subheader(
 )
 with ui.vendor_errors():
     users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
-    st.caption(f"{len(users)} people active between {choice.start} and {choice.end}.")
+    st.caption(f"{len(users):,} people active in {metrics.range_name(choice.start, choice.end)}.")
     ui.dataframe(
         metrics.builder_users_table(users),
         column_config={
@@ -179,7 +175,7 @@ with ui.vendor_errors():
             "last_active": st.column_config.DatetimeColumn(
                 "Last active (UTC)", format="YYYY-MM-DD HH:mm"
             ),
-            "lines_accepted": st.column_config.NumberColumn("Accepted lines", format="%d"),
-            "credits_used": st.column_config.NumberColumn("Credits used", format="%.1f"),
+            "lines_accepted": "Accepted lines",
+            "credits_used": "Credits used",
         },
     )

@@ -46,9 +46,7 @@ st.subheader(
 )
 with ui.vendor_errors():
     credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end, "day")
-    table = metrics.overview_table(
-        metrics.OverviewInputs(credits=credits), choice.start, choice.end, granularity
-    )
+    table = metrics.vendors.credits_table(credits, choice.start, choice.end, granularity)
     ui.kpi_tiles(metrics.kpis(table, ["ci_credits"]), granularity, per_row=4)
     st.altair_chart(
         charts.series_over_time(
@@ -60,6 +58,7 @@ with ui.vendor_errors():
             "Credits",
             kind="bar",
             fmt=",.1f",
+            series_title="Resource class",
         ),
         width="stretch",
     )
@@ -94,11 +93,7 @@ with left:
         with st.expander(f"All {len(pipelines)} pipelines"):
             ui.dataframe(
                 pipelines,
-                column_config={
-                    "pipeline": "Pipeline",
-                    "credits": st.column_config.NumberColumn("Credits", format="%.1f"),
-                    "share": st.column_config.NumberColumn("Share", format="percent"),
-                },
+                column_config={"pipeline": "Pipeline", "credits": "Credits", "share": "Share"},
             )
 
 # ------------------------------------------------------------------ active committers
@@ -130,6 +125,7 @@ st.subheader(
 with ui.vendor_errors():
     ui.dataframe(
         loaders.fetch(source, "codefresh.metadata"),
+        dataset="codefresh.metadata",
         column_config={
             "report_name": "Report",
             "type": "Type",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import clients, controls, datasets, metrics, ui
+from analytics import clients, controls, datasets, labels, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -92,15 +92,31 @@ if frame is None:
     st.stop()
 
 st.subheader(dataset.label, anchor=False)
+if "explore__raw" not in st.session_state:
+    st.session_state["explore__raw"] = st.query_params.get("raw") == "1"
+with st.container(horizontal=True, vertical_alignment="center"):
+    raw = st.toggle(
+        "Raw column names",
+        key="explore__raw",
+        help="Show the columns and values exactly as the downloads hold them "
+        "(`spend_type`, `byok`) instead of as people read them (Spend type, Own key (BYOK)).",
+    )
+    st.caption(
+        "Downloads always use the raw column names and values"
+        + (", as shown." if raw else "; turn this on to see the table as the file holds it.")
+    )
+controls.mirror({"raw": "1" if raw else None})
+
 if dataset.dimensions:
     with st.container(horizontal=True):
         selections = {
             dim: controls.mirrored_multiselect(
-                datasets.DIMENSION_LABELS.get(dim, dim),
+                dim if raw else labels.column_label(dim, dataset.key),
                 metrics.dimension_values(frame, dim),
                 key=f"explore__f_{dim}",
                 param=f"f_{dim}",
                 placeholder="All",
+                format_func=str if raw else labels.labeller(dim),
             )
             for dim in dataset.dimensions
         }
@@ -110,10 +126,18 @@ shown = datasets.filtered(dataset, frame, choice, selections)
 
 st.caption(
     f"{len(shown):,} of {len(frame):,} rows"
-    + (f", {choice.start} to {choice.end}" if choice else "")
+    + (f", {metrics.range_name(choice.start, choice.end)}" if choice else "")
     + ". The downloads contain exactly the rows and columns below."
 )
-ui.dataframe(shown, height=420, friendly_names=False)
+ui.dataframe(
+    shown,
+    column_config=ui.overview_columns(shown)
+    if dataset.key == datasets.OVERVIEW_KEY and not raw
+    else None,  # the measures' definitions on hover
+    friendly_names=not raw,
+    dataset=dataset.key,
+    height=420,
+)
 ui.download_buttons(
     shown,
     dataset.vendor,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, controls, loaders, metrics, ui
+from analytics import charts, controls, labels, loaders, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -38,9 +38,7 @@ if daily is not None:
     users = metrics.active_users(daily, granularity, choice.start, choice.end)
     ui.kpi_tiles(
         metrics.kpis(
-            metrics.overview_table(
-                metrics.OverviewInputs(firebender=daily), choice.start, choice.end, granularity
-            ),
+            metrics.vendors.firebender_table(daily, choice.start, choice.end, granularity),
             [
                 "firebender_active_users",
                 "firebender_agent_prompts",
@@ -74,8 +72,8 @@ if daily is not None:
         column.metric(
             row.rate,
             "-" if row.offered == 0 else f"{row.value:.1%}",
-            help=f"{row.definition}\n\nOver the whole range: {row.accepted:,.0f} of "
-            f"{row.offered:,.0f}.",
+            help=f"{row.definition}\n\n{metrics.range_name(choice.start, choice.end)}: "
+            f"{row.accepted:,.0f} of {row.offered:,.0f}.",
             border=True,
         )
     st.altair_chart(
@@ -114,7 +112,7 @@ if requests is not None:
         default="model",
         widget=st.segmented_control,
         required=True,
-        format_func=lambda c: c.replace("_", " ").capitalize(),
+        format_func=labels.column_label,
     )
     breakdown = metrics.requests_breakdown(requests, by)
     left, right = st.columns([2, 3])
@@ -126,11 +124,10 @@ if requests is not None:
         ui.dataframe(
             breakdown,
             column_config={
-                by: by.replace("_", " ").capitalize(),
-                "requests": st.column_config.NumberColumn("Requests", format="%d"),
-                "total_tokens": st.column_config.NumberColumn("Tokens", format="compact"),
-                "cost_usd": st.column_config.NumberColumn("Cost", format="dollar"),
-                "cost_share": st.column_config.NumberColumn("Share of cost", format="percent"),
+                "requests": "Requests",
+                "total_tokens": "Tokens",
+                "cost_usd": "Cost",
+                "cost_share": "Share of cost",
             },
         )
 
@@ -190,24 +187,22 @@ if daily is not None:
         board,
         column_config={
             "email": "Person",
-            "active_days": st.column_config.NumberColumn("Active days", format="%d"),
+            "active_days": "Active days",
             "accepted_lines": st.column_config.ProgressColumn(
                 "Accepted lines",
-                format="%d",
+                format="%,d",
                 min_value=0,
                 max_value=float(board["accepted_lines"].max() or 1) if len(board) else 1.0,
                 color=charts.color_of("firebender"),
                 help=metrics.definition("firebender_accepted_lines"),
             ),
             "agent_accept_rate": st.column_config.NumberColumn(
-                "Agent accept rate", format="percent", help=metrics.RATES["agent_accept_rate"][3]
+                "Agent accept rate", help=metrics.RATES["agent_accept_rate"][3]
             ),
             "autocomplete_accept_rate": st.column_config.NumberColumn(
-                "Autocomplete accept rate",
-                format="percent",
-                help=metrics.RATES["autocomplete_accept_rate"][3],
+                "Autocomplete accept rate", help=metrics.RATES["autocomplete_accept_rate"][3]
             ),
-            "cost_usd": st.column_config.NumberColumn("Model cost", format="dollar"),
-            "total_tokens": st.column_config.NumberColumn("Tokens", format="compact"),
+            "cost_usd": "Model cost",
+            "total_tokens": "Tokens",
         },
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .common import _num, _ratio
 from .definitions import METRICS, label
-from .overview import builder_by_period, firebender_active, firebender_by_period
+from .overview import builder_by_period, credits_by_period, firebender_active, firebender_by_period
 from .periods import NS, floor_periods, periods
 
 
@@ -112,6 +112,16 @@ RATES = {
         "(`autocompleteAccepts` / `autocompleteShown`).",
     ),
 }
+
+
+def firebender_table(
+    daily: pd.DataFrame | None, start: dt.date, end: dt.date, granularity: str
+) -> pd.DataFrame:
+    """Firebender's measures (active users, agent prompts, accepted lines, autocomplete
+    accepts) on the full period index with `complete`: the same numbers as the overview's
+    columns of those names, without building the overview."""
+    index = periods(start, end, granularity)
+    return index.merge(firebender_by_period(daily, index, granularity), on="period", how="left")
 
 
 def active_users(
@@ -447,6 +457,20 @@ def builder_users_table(users: pd.DataFrame) -> pd.DataFrame:
 
 
 # Codefresh -------------------------------------------------------------------
+
+
+def credits_table(
+    credits: pd.DataFrame | None,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    usd_per_credit: float | None = None,
+) -> pd.DataFrame:
+    """CI credits (and CI spend, given a price) on the full period index with `complete`: the
+    same numbers as the overview's columns of those names, without building the overview."""
+    index = periods(start, end, granularity)
+    part = credits_by_period(credits, index, granularity, usd_per_credit)
+    return index.merge(part, on="period", how="left")
 
 
 def credits_by_key(credits: pd.DataFrame, granularity: str) -> pd.DataFrame:

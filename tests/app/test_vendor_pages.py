@@ -1,0 +1,112 @@
+"""Readable vendor pages: friendly values in tables and legends, numbers with thousands
+separators, and tiles that show the same numbers as the overview for the same periods."""
+
+from __future__ import annotations
+
+import json
+
+from analytics import clients, metrics, ui
+from connectors import CodefreshClient
+from connectors.base import period_floor
+from connectors.sandbox import keys
+
+from .conftest import assert_ok, charts, open_page
+
+
+def tables(at) -> list[tuple[dict, object]]:
+    """(column settings, data) of every table on the page."""
+    return [(json.loads(t.proto.columns), t.value) for t in at.dataframe]
+
+
+def specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in charts(at)]
+
+
+def legend_names(spec: dict) -> list[list[str]]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            color = node.get("encoding", {}).get("color", {})
+            if isinstance(color, dict) and "scale" in color and "domain" in color["scale"]:
+                found.append(color["scale"]["domain"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec)
+    return found
+
+
+def test_firebender_spend_types_read_as_people_say_them():
+    at = open_page("pages/firebender.py", query={"by": "spend_type"})
+    assert_ok(at)
+    [(config, data)] = [(c, d) for c, d in tables(at) if "cost_share" in c]
+    assert config["spend_type"]["label"] == "Spend type"
+    assert set(data["spend_type"]) <= {"Included", "On-demand", "Own key (BYOK)"}
+    assert config["cost_usd"]["type_config"]["format"] == "$%,.2f"
+    assert config["requests"]["type_config"]["format"] == "%,d"
+    assert config["total_tokens"]["type_config"]["format"] == "%,d"
+    assert config["cost_share"]["type_config"] == {
+        "type": "number",
+        "format": "percent",
+        "step": 0.001,
+    }
+    domains = [names for spec in specs(at) for names in legend_names(spec)]
+    assert ["Included", "On-demand"] in domains or any(
+        set(d) <= {"Included", "On-demand", "Own key (BYOK)"} and len(d) > 1 for d in domains
+    )
+    assert not any("on-demand" in d or "byok" in d for d in domains)
+
+
+def test_firebender_modes_and_leaderboard_numbers():
+    at = open_page("pages/firebender.py", query={"by": "mode"})
+    assert_ok(at)
+    [(config, data)] = [(c, d) for c, d in tables(at) if "cost_share" in c]
+    assert "Write" in set(data["mode"]) and "write" not in set(data["mode"])
+    assert "release-notes-writer" in set(data["mode"])  # a custom agent keeps its name
+    [(board, _)] = [(c, d) for c, d in tables(at) if "active_days" in c]
+    assert board["accepted_lines"]["type_config"]["format"] == "%,d"
+    assert board["agent_prompts"]["type_config"]["format"] == "%,d"
+    assert board["agent_accept_rate"]["type_config"]["format"] == "percent"
+    assert board["cost_usd"]["type_config"]["format"] == "$%,.2f"
+    assert len(at.metric) >= 4 + 4  # activity tiles and the four acceptance rates
+
+
+def test_codefresh_tile_shows_the_overview_number_and_keys_are_resource_classes():
+    at = open_page("pages/codefresh.py", query={"granularity": "week"})
+    assert_ok(at)
+    start, end = at.date_input[0].value
+    start = period_floor(start, "week")
+    credits = CodefreshClient(
+        keys.CODEFRESH_KEY, session=clients.demo_session("codefresh")
+    ).credit_consumption(start, end, granularity="day")
+    overview = metrics.overview_table(metrics.OverviewInputs(credits=credits), start, end, "week")
+    [kpi] = metrics.kpis(overview, ["ci_credits"])
+    tile = at.metric[0]
+    assert tile.label == "CI credits" and tile.value == ui._format(kpi.value, "credits")
+    [spec] = [s for s in specs(at) if "Resource class" in json.dumps(s)]
+    assert legend_names(spec)[0] and all(k.startswith("linux-") for k in legend_names(spec)[0])
+    [(config, data)] = [(c, d) for c, d in tables(at) if "pipeline" in c]
+    assert config["credits"]["type_config"]["format"] == "%,.1f"
+    assert config["share"]["type_config"]["format"] == "percent"
+    [(meta, rows)] = [(c, d) for c, d in tables(at) if "report_name" in c]
+    assert "Whole range" in set(rows["granularity"]) and "Day" in set(rows["granularity"])
+
+
+def test_builder_users_caption_names_the_range_and_tables_separate_thousands():
+    at = open_page("pages/builder.py")
+    assert_ok(at)
+    start, end = at.date_input[0].value
+    start = period_floor(start, "week")  # the page loads whole weeks
+    assert any(
+        f"people active in {metrics.range_name(start, end)}" in c.value for c in at.caption
+    ), [c.value for c in at.caption]
+    [(config, _)] = [(c, d) for c, d in tables(at) if "user_email" in c]
+    assert config["lines_accepted"]["type_config"]["format"] == "%,d"
+    assert config["credits_used"]["type_config"]["format"] == "%,.1f"
+    [(spaces, _)] = [(c, d) for c, d in tables(at) if "space_name" in c]
+    assert spaces["total_lines"]["label"] == "Generated"
+    assert spaces["total_lines"]["type_config"]["format"] == "%,d"
