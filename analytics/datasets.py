@@ -141,15 +141,8 @@ CATALOGUE: dict[str, Dataset] = {
     )
 }
 
-DIMENSION_LABELS = {
-    "email": "Person",
-    "user_email": "Person",
-    "model": "Model",
-    "mode": "Mode",
-    "spend_type": "Spend type",
-    "key": "Key (pipeline / resource class)",
-    "space_name": "Space",
-}
+# A dimension's filter label (and its values' labels) come from `labels.column_label(column,
+# dataset.key)`: Codefresh's `key` is the resource class or the pipeline, by report.
 
 
 def endpoints_for(dataset: Dataset) -> dict[str, str | None]:
