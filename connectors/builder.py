@@ -8,7 +8,16 @@ import pandas as pd
 import requests
 
 from . import schemas
-from .base import Client, Progress, base_url_from_env, data_rows, drop_repeats, trim
+from .base import (
+    WEEKDAYS,
+    Client,
+    Progress,
+    base_url_from_env,
+    data_rows,
+    drop_repeats,
+    place_periods,
+    trim,
+)
 from .errors import AuthError
 from .frames import FrameBuilder, build_frame, concat
 from .http import VendorAPI
@@ -18,6 +27,16 @@ DEFAULT_BASE_URL = "https://builder.io"
 ORG_METRICS = "/api/v1/orgs/fusion/metrics"  # [3p]
 SPACE_METRICS = "/api/v1/spaces/{space}/fusion/metrics"  # [guess] shape of space routes
 ORG_USERS = "/api/v1/orgs/fusion/users"  # [3p] unverified endpoint
+# [guess] How a week/month/quarter row is labelled is undocumented (the vendor's sample is a day
+# row). Any day of its period may label a row (first, last, middle, or the range's first day
+# for a partial first period): months and quarters go to the calendar period holding the label;
+# each week answer is read as ISO (Monday-Sunday) or Sunday-Saturday weeks, whichever its labels
+# fit (base.place_periods), a Sunday-Saturday week going to the ISO week holding most of its
+# days. Only when the labels fit both equally (a range from a Sunday to a Sunday with Sunday
+# labels) is a Sunday label read as the first day of a Sunday-Saturday week (the Monday after).
+WEEKS_START_WHEN_UNSURE = WEEKDAYS["sunday"]
+# A distinct count of people: two rows merged into one period keep the larger, not the sum.
+DISTINCT_COUNTS = ("users",)
 
 
 class BuilderClient(Client):
@@ -73,6 +92,16 @@ class BuilderClient(Client):
 
         return self.fetch(plan, one, api), plan
 
+    @staticmethod
+    def _placed(frame: pd.DataFrame, plan, keys: list[str]) -> pd.DataFrame:
+        """Repeats dropped, each row in the period that holds it (labelled by its first day),
+        rows outside the range trimmed."""
+        frame = drop_repeats(frame, keys)
+        frame = place_periods(
+            frame, "period", plan, keys, DISTINCT_COUNTS, when_unsure=WEEKS_START_WHEN_UNSURE
+        )
+        return trim(frame, "period", plan)
+
     def org_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period: lines, events, users and prompts for the whole organization."""
         pages, plan = self._periods(self.api, ORG_METRICS, "org_metrics", start, end, granularity)
@@ -80,7 +109,7 @@ class BuilderClient(Client):
             [build_frame(p, schemas.BUILDER_ORG_METRICS) for p in pages],
             schemas.BUILDER_ORG_METRICS,
         )
-        return drop_repeats(trim(frame, "period", plan), ["period"])
+        return self._placed(frame, plan, ["period"])
 
     def org_space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period x space, from the organization response's `spaces` list."""
@@ -97,8 +126,7 @@ class BuilderClient(Client):
                     if isinstance(space, dict)
                 ]
             )
-        frame = builder.frame()
-        return drop_repeats(trim(frame, "period", plan), ["period", "space_id"])
+        return self._placed(builder.frame(), plan, ["period", "space_id"])
 
     def space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period for the space `space_public_key`, with tokens."""
@@ -114,7 +142,7 @@ class BuilderClient(Client):
             [build_frame(p, schemas.BUILDER_SPACE_METRICS) for p in pages],
             schemas.BUILDER_SPACE_METRICS,
         )
-        return drop_repeats(trim(frame, "period", plan), ["period"])
+        return self._placed(frame, plan, ["period"])
 
     def org_users(self, start, end) -> pd.DataFrame:
         """One row per user with their totals over the range (unverified endpoint)."""

@@ -7,15 +7,19 @@
 Auth is `Authorization: Bearer <key>`. A missing or wrong key, or an unknown space, is a 404
 ("not found or not authorized"), as the vendor documents. The error body `{"error": "..."}` is
 our guess: the vendor page lists statuses only.
+
+Week, month and quarter rows are labelled by the period's first day (ISO weeks). The fault kinds
+in `LABEL_KINDS` (faults.py) serve other conventions Builder might use, through `relabel()`.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, timedelta
 
 from . import data, keys
-from .dates import count_dates, days, iso_ms, parse_day, period_start
+from .dates import add_months, count_dates, days, iso_ms, parse_day, period_start
 from .messages import Context, Reply, Request
 
 GRANULARITIES = ("day", "week", "month", "quarter")
@@ -24,6 +28,10 @@ MAX_DAY_DATES = 90  # granularity=day: at most this many dates (inclusive) per r
 ORG_METRICS = "/api/v1/orgs/fusion/metrics"
 ORG_USERS = "/api/v1/orgs/fusion/users"
 _SPACE_METRICS = re.compile(r"/api/v1/spaces/([^/]+)/fusion/metrics")
+
+# The request this thread answered last and its Context: core answers, then applies the row
+# faults to that answer in the same thread, so relabel() serves the same days of the same world.
+_answered = threading.local()
 
 
 def owns(path: str) -> bool:
@@ -35,6 +43,7 @@ def error(status: int, message: str) -> Reply:
 
 
 def handle(req: Request, ctx: Context) -> Reply:
+    _answered.last = (req, ctx)
     path = req.path.rstrip("/")
     space = _SPACE_METRICS.fullmatch(path)
     if req.method != "GET" or not (path in (ORG_METRICS, ORG_USERS) or space):
@@ -95,12 +104,83 @@ def _data_window(start: date, end: date, ctx: Context) -> list[date]:
     return list(days(lo, hi)) if lo <= hi else []
 
 
-def _periods(window: list[date], granularity: str, world: data.World) -> dict[date, list]:
-    """Period label -> every activity record of the period's days inside the window."""
+def _periods(window: list[date], granularity: str, world: data.World, label=None) -> dict:
+    """Period label -> every activity record of the period's days inside the window.
+    `label(day)`: the label of the period holding `day` (default: the period's first day)."""
+    label = label or (lambda day: period_start(day, granularity))
     periods: dict[date, list] = {}
     for day in window:
-        periods.setdefault(period_start(day, granularity), []).extend(world.builder_activity(day))
+        periods.setdefault(label(day), []).extend(world.builder_activity(day))
     return periods
+
+
+# ---------------------------------------------------------------- other label conventions
+
+# Fault kinds (faults.py): how week/month/quarter rows are labelled. "weeks_sunday" combines
+# with one of the others (Sunday-Saturday weeks labelled by their last day: a Saturday).
+WEEKS_SUNDAY = "weeks_sunday"  # weeks run Sunday-Saturday, labelled by their Sunday
+LABEL_LAST_DAY = "labels_last_day"  # a period is labelled by its last day (may be after endDate)
+LABEL_RANGE_START = "labels_range_start"  # a period begun before startDate: labelled startDate
+LABEL_MID_PERIOD = "labels_mid_period"  # week: its 4th day; month: the 15th; quarter: 15th of
+#                                         its middle month
+LABEL_KINDS = (WEEKS_SUNDAY, LABEL_LAST_DAY, LABEL_RANGE_START, LABEL_MID_PERIOD)
+
+
+def labeller(kinds, granularity: str, range_start: date):
+    """label(day) for the period holding `day` under the conventions `kinds`."""
+
+    def first_of(day: date) -> date:
+        if granularity == "week" and WEEKS_SUNDAY in kinds:
+            return day - timedelta(days=(day.weekday() + 1) % 7)
+        return period_start(day, granularity)
+
+    def label(day: date) -> date:
+        first = first_of(day)
+        if LABEL_LAST_DAY in kinds:
+            return period_end(first, granularity)
+        if LABEL_MID_PERIOD in kinds:
+            if granularity == "week":
+                return first + timedelta(days=3)
+            return add_months(first, 1 if granularity == "quarter" else 0).replace(day=15)
+        if LABEL_RANGE_START in kinds:
+            return max(first, range_start)
+        return first
+
+    return label
+
+
+def period_end(first: date, granularity: str) -> date:
+    """The last day of the period that begins on `first`."""
+    if granularity == "day":
+        return first
+    if granularity == "week":
+        return first + timedelta(days=6)
+    return add_months(first, 3 if granularity == "quarter" else 1) - timedelta(days=1)
+
+
+def relabel(kinds, payload: dict, req: Request) -> None:
+    """The metrics answer just given for `req`, rebuilt in place with the label conventions
+    `kinds`: the same days of the same organisation, grouped and labelled their way."""
+    answered = getattr(_answered, "last", None)
+    _answered.last = None
+    if answered is None or answered[0] is not req:
+        return  # not an answer of this module (or not this request's)
+    ctx = answered[1]
+    path = req.path.rstrip("/")
+    space = _SPACE_METRICS.fullmatch(path)
+    parsed = _parse_range(req, with_granularity=True)
+    if not (path == ORG_METRICS or space) or isinstance(parsed, Reply):
+        return
+    start, end, granularity = parsed
+    if granularity == "day" or not isinstance(payload.get("data"), list):
+        return
+    window = _data_window(start, end, ctx)
+    label = labeller(kinds, granularity, start - timedelta(days=1) if ctx.overlap else start)
+    if space:
+        rebuilt = _space_metrics(space.group(1), window, granularity, ctx.world, label)
+    else:
+        rebuilt = _org_metrics(window, granularity, ctx.world, label)
+    payload["data"] = rebuilt["data"]
 
 
 def _lines(items) -> dict:
@@ -122,9 +202,9 @@ def _tokens(items) -> dict:
     }
 
 
-def _org_metrics(window, granularity, world) -> dict:
+def _org_metrics(window, granularity, world, label=None) -> dict:
     rows, everyone = [], []
-    for period, items in _periods(window, granularity, world).items():
+    for period, items in _periods(window, granularity, world, label).items():
         everyone += items
         spaces = []
         for public, (name, _) in keys.BUILDER_SPACES.items():
@@ -153,9 +233,9 @@ def _org_metrics(window, granularity, world) -> dict:
     }
 
 
-def _space_metrics(public, window, granularity, world) -> dict:
+def _space_metrics(public, window, granularity, world, label=None) -> dict:
     rows, everyone = [], []
-    for period, items in _periods(window, granularity, world).items():
+    for period, items in _periods(window, granularity, world, label).items():
         mine = [a for a in items if a.space == public]
         everyone += mine
         lines = _lines(mine)

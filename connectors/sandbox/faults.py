@@ -19,6 +19,17 @@ substring of the path. It skips the first `after` matching requests, then fires 
     "repeat_cursor"  Firebender: nextCursor is the cursor that was sent (paging never ends)
     "overlap"        rows from the day before the requested window are included too
 
+Builder's week/month/quarter metrics with another period label convention (the sandbox labels a
+period by its first day, weeks Monday-Sunday); the same days, grouped and labelled their way:
+
+    "weeks_sunday"        weeks run Sunday-Saturday, labelled by their Sunday
+    "labels_last_day"     a period is labelled by its last day (weeks: the Sunday)
+    "labels_range_start"  a period that begins before startDate is labelled startDate
+    "labels_mid_period"   a week by its fourth day, a month by its 15th, a quarter by the 15th
+                          of its middle month
+
+"weeks_sunday" combines with one of the other three (with "labels_last_day": Saturdays).
+
 Error kinds replace the answer; the row kinds, "truncate" and "repeat_cursor" only change 200
 JSON answers (they are used up by any matching request all the same).
 """
@@ -28,11 +39,13 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass, fields
 
+from . import builder
 from .messages import Reply, Request
 
 VENDORS = ("builder", "firebender", "codefresh")
 ERROR_KINDS = ("429", "500", "502", "503", "432", "html")
-ROW_KINDS = ("drift_missing", "drift_extra", "drift_strings", "drift_nulls", "empty")
+LABEL_KINDS = builder.LABEL_KINDS  # Builder's period label conventions (see above)
+ROW_KINDS = ("drift_missing", "drift_extra", "drift_strings", "drift_nulls", "empty") + LABEL_KINDS
 KINDS = ERROR_KINDS + ROW_KINDS + ("slow", "drop", "truncate", "repeat_cursor", "overlap")
 
 DEFAULT_RETRY_AFTER = 1
@@ -174,6 +187,9 @@ def mutate(kinds, payload, req: Request) -> None:
     """Apply the row kinds and repeat_cursor to a 200 JSON payload, in place."""
     if not isinstance(payload, dict):
         return
+    labels = [kind for kind in kinds if kind in LABEL_KINDS]
+    if labels:
+        builder.relabel(labels, payload, req)
     rows = payload.get("data")
     if "repeat_cursor" in kinds and "nextCursor" in payload:
         body = req.json(None)
