@@ -1,4 +1,5 @@
-"""python -m bench [--quick] [--only cold_load|frames|overview] [--repeat N] [--stock-server]
+"""python -m bench [--quick] [--only cold_load|frames|overview|verdict] [--repeat N] [--seeds N]
+[--stock-server]
 [--output PATH]
 
 Prints the results as Markdown; a full run (no --quick, no --only) also writes bench/results.md.
@@ -11,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import cold_load, frame_build, machine, overview_rerun, report
+from . import cold_load, frame_build, machine, overview_rerun, report, verdict_rates
 
-PARTS = ("cold_load", "frames", "overview")
+PARTS = ("cold_load", "frames", "overview", "verdict")
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 
@@ -37,6 +38,12 @@ def parse(argv):
     )
     parser.add_argument(
         "--repeat", type=int, default=None, help="repetitions per figure (default 3; --quick: 1)"
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help="sandbox seeds per scenario for the verdict's rates (default 200; --quick: 10)",
     )
     parser.add_argument(
         "--stock-server",
@@ -84,6 +91,12 @@ def main(argv=None) -> int:
         log("3. overview reruns")
         result = overview_rerun.run(reruns=3 if args.quick else 10, log=log)
         text, found = report.overview_section(result)
+        sections.append(text)
+        targets += found
+    if "verdict" in parts:
+        log("4. verdict on sandbox scenarios")
+        result = verdict_rates.run(seeds=args.seeds or (10 if args.quick else 200), log=log)
+        text, found = report.verdict_section(result)
         sections.append(text)
         targets += found
     took = time.perf_counter() - started

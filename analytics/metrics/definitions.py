@@ -52,6 +52,15 @@ METRICS: dict[str, Metric] = {
             "autocomplete on some day of the period. Opening the IDE alone does not count.",
         ),
         Metric(
+            "firebender_daily_active",
+            "Firebender users on an average day",
+            "firebender",
+            "People with AI use in Firebender (as for active users) on an average day of the "
+            "period, quiet days and weekends counted as 0. Unlike a distinct count it does not "
+            "saturate over a month, so it follows how much AI is used; the overview's answer "
+            "relates it, per committer, to CI credits per committer.",
+        ),
+        Metric(
             "firebender_agent_prompts",
             "Firebender agent prompts",
             "firebender",

@@ -56,10 +56,16 @@ def firebender_by_period(
         "firebender_agent_prompts",
         "firebender_accepted_lines",
         "firebender_autocomplete_accepts",
+        "firebender_daily_active",
     )
     if daily is None:
         return index[["period"]].assign(**{name: np.nan for name in names})
     d = daily.assign(period=floor_periods(daily["date"], granularity))
+    # People using AI on an average day of the period (every day of it, quiet ones as 0).
+    days = pd.date_range(index["period"].min(), index["period_end"].max(), freq="D")
+    per_day = d.loc[firebender_active(d)].groupby(floor_periods(d["date"], "day"))["email"]
+    per_day = per_day.nunique().reindex(days, fill_value=0).astype("float64")
+    daily_active = per_day.groupby(floor_periods(pd.Series(days), granularity).to_numpy()).mean()
     d["accepted_lines"] = _num(d["agent_accepted_lines_added"]).fillna(0) + _num(
         d["inline_accepted_lines_added"]
     ).fillna(0)
@@ -69,6 +75,7 @@ def firebender_by_period(
         "firebender_agent_prompts": grouped["agent_prompts"].sum().pipe(_num),
         "firebender_accepted_lines": grouped["accepted_lines"].sum(),
         "firebender_autocomplete_accepts": grouped["autocomplete_accepts"].sum().pipe(_num),
+        "firebender_daily_active": daily_active,
     }
     return _fill(_frame(index, parts), names)
 
@@ -154,6 +161,7 @@ VENDOR_COLUMNS = {
     "builder": ["builder_users", "builder_prompts", "builder_lines_accepted"],
     "firebender": [
         "firebender_active_users",
+        "firebender_daily_active",
         "firebender_agent_prompts",
         "firebender_accepted_lines",
         "firebender_autocomplete_accepts",

@@ -88,12 +88,22 @@ def headcount(index: pd.DataFrame, monthly: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=index.index, dtype="float64")
 
 
+def ai_measure(table: pd.DataFrame) -> str:
+    """The AI-use column the verdict relates: Firebender's people on an average day when
+    Firebender data are there (a distinct count per month saturates: almost everyone who
+    adopted uses AI some day of a month), else AI-active developers per period."""
+    daily = table.get("firebender_daily_active")
+    if daily is not None and daily.notna().any():
+        return "firebender_daily_active"
+    return "ai_active_developers"
+
+
 def per_committer(table: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """period, complete, committers, credits_per_committer, ai_share - the normalised measures
     (NA wherever a part is unknown)."""
     committers = headcount(table, monthly)
     credits = pd.to_numeric(table["ci_credits"], errors="coerce").astype("float64")
-    ai = pd.to_numeric(table["ai_active_developers"], errors="coerce").astype("float64")
+    ai = pd.to_numeric(table[ai_measure(table)], errors="coerce").astype("float64")
     return pd.DataFrame(
         {
             "period": table["period"],
@@ -117,6 +127,7 @@ def paired(normalised: pd.DataFrame, lag: int = 0) -> pd.DataFrame:
             "step": np.arange(len(n), dtype="float64"),
             "ai_share": n["ai_share"].where(usable),
             "credits_per_committer": credits,
+            "committers": n["committers"].where(usable),
         }
     )
     return out.dropna().reset_index(drop=True)
@@ -209,7 +220,12 @@ def _fit_trend(points: pd.DataFrame) -> tuple[float, float, float]:
 
     step = points["step"].to_numpy("float64")
     time = (step - step.mean()) / max(1.0, step.max() - step.min())
-    x = np.column_stack([points["ai_share"].to_numpy("float64"), time, time**2])
+    # Both measures share the committers as denominator: a month with more committers lowers
+    # both, which alone would tie them together. log(committers) as a control removes that.
+    heads = np.log(points["committers"].to_numpy("float64"))
+    x = np.column_stack([points["ai_share"].to_numpy("float64"), time, time**2, heads])
+    if np.ptp(heads) < 1e-9:
+        x = x[:, :3]
     y = np.log(points["credits_per_committer"].to_numpy("float64"))
     fit = sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
     low, high = fit.conf_int(alpha=1 - LEVEL)[1]

@@ -99,3 +99,14 @@ def test_overview_probe_runs_or_says_why():
     assert result.raw["charts"]["default"], "no chart found on the Overview page"
     assert all(chart["rows"] > 0 for chart in result.raw["charts"]["default"])
     assert "warm rerun" in text
+
+
+def test_verdict_rates_run_and_report_both_targets():
+    from bench import report, verdict_rates
+
+    results = verdict_rates.run(seeds=2, log=lambda _: None, workers=1)
+    assert [r.scenario for r in results] == ["no_link", "effect"]
+    assert all(len(r.openings[("week", "trend")]) == 2 for r in results)
+    text, targets = report.verdict_section(results)
+    assert "no_link" in text and "| week | **trend** (app)" in text
+    assert [t.what.split(":")[0] for t in targets] == ["verdict", "verdict"]
