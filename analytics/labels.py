@@ -125,10 +125,7 @@ def relabel(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFra
     for column in chosen:
         series = out[column]
         mapping, missing = VALUE_LABELS[column], MISSING_LABELS.get(column)
-        text = series.astype("object").where(series.notna(), None)
-        out[column] = pd.Series(
-            [missing if v is None else mapping.get(str(v), str(v)) for v in text],
-            index=series.index,
-            dtype="str",
-        )
+        lookup = {v: mapping.get(str(v), str(v)) for v in series.dropna().unique()}
+        labelled = series.map(lookup).astype("str")  # one lookup per distinct value
+        out[column] = labelled if missing is None else labelled.fillna(missing)
     return out
