@@ -46,7 +46,7 @@ PERIOD_TITLE = {
     "day": "Day",
     "week": "Week starting",
     "month": "Month",
-    "quarter": "Quarter starting",
+    "quarter": "Quarter",
 }
 NUMBER_FORMAT = {
     "count": ",.0f",

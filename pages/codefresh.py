@@ -46,7 +46,7 @@ st.subheader(
 )
 with ui.vendor_errors():
     credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end, "day")
-    table = metrics.vendors.credits_table(credits, choice.start, choice.end, granularity)
+    table = metrics.credits_table(credits, choice.start, choice.end, granularity)
     ui.kpi_tiles(metrics.kpis(table, ["ci_credits"]), granularity, per_row=4)
     st.altair_chart(
         charts.series_over_time(

@@ -78,7 +78,7 @@ with st.sidebar:
             param="usd_per_credit",
             default=settings.usd_per_credit
             if settings.usd_per_credit is not None
-            else (controls.DEMO_USD_PER_CREDIT if settings.demo else None),
+            else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
         )
 
 frame, problems = None, []

@@ -38,7 +38,7 @@ if daily is not None:
     users = metrics.active_users(daily, granularity, choice.start, choice.end)
     ui.kpi_tiles(
         metrics.kpis(
-            metrics.vendors.firebender_table(daily, choice.start, choice.end, granularity),
+            metrics.firebender_table(daily, choice.start, choice.end, granularity),
             [
                 "firebender_active_users",
                 "firebender_agent_prompts",

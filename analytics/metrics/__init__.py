@@ -57,6 +57,8 @@ from .vendors import (
     committers_table,
     cost_by_period,
     credits_by_key,
+    credits_table,
+    firebender_table,
     keep_top,
     leaderboard,
     long_format,

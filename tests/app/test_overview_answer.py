@@ -1,0 +1,105 @@
+"""The overview's answer, coverage and totals in AppTest (demo data, and a vendor refusing its
+key in mixed mode)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from analytics import metrics
+
+from .conftest import APP, TIMEOUT, today
+
+OPENING = re.compile(
+    r"^:material/\w+: \*\*(Evidence of more CI credits with more AI use|Evidence of fewer CI "
+    r"credits with more AI use|No clear evidence either way)\*\*:"
+)
+
+
+def run_overview(query: dict, env: dict | None = None, monkeypatch=None) -> AppTest:
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(str(APP.parent / "pages/overview.py"), default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def answer(at: AppTest) -> str:
+    found = [m.value for m in at.markdown if OPENING.match(m.value)]
+    assert len(found) == 1, [m.value[:80] for m in at.markdown]
+    return found[0]
+
+
+def test_default_and_twelve_month_views_answer_the_same_kind_of_sentence():
+    default = answer(run_overview({}))
+    year = answer(
+        run_overview(
+            {"start": (today() - dt.timedelta(days=364)).isoformat(), "end": today().isoformat()}
+        )
+    )
+    for text in (default, year):
+        assert (
+            "95% interval" in text and "finished weeks" in text and "per active committer" in text
+        )
+
+
+def test_a_range_before_the_data_is_empty_there_not_zero():
+    at = run_overview({"start": "2024-01-01", "end": today().isoformat(), "granularity": "month"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "has data from 1 Jan 2025" in captions and "never zero" in captions
+    table = next(d.value for d in at.dataframe if "ci_credits" in d.value)
+    before = table[pd.to_datetime(table["period"]) < pd.Timestamp("2025-01-01")]
+    assert len(before) == 12
+    for column in ("ci_credits", "ai_active_developers", "model_spend_usd", "ai_accepted_lines"):
+        assert before[column].isna().all(), column
+    assert (
+        table.loc[pd.to_datetime(table["period"]) >= pd.Timestamp("2025-02-01"), "ci_credits"]
+        .gt(0)
+        .all()
+    )
+
+
+def test_the_running_period_is_named_and_left_out_and_tiles_name_their_periods():
+    at = run_overview({"granularity": "month"})
+    running = metrics.period_name(pd.Timestamp(today().replace(day=1)), "month")
+    notes = [c.value for c in at.caption if "is still running" in c.value]
+    assert notes and running in notes[0]
+    headers = [s.value for s in at.subheader]
+    previous = (today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert f"Latest whole month: {metrics.period_name(pd.Timestamp(previous), 'month')}" in headers
+    assert any(h.startswith("Totals: ") and " vs " in h for h in headers)
+    labels = [m.label for m in at.metric]
+    for name in (
+        "AI model spend",
+        "AI spend per developer",
+        "CI credits",
+        "CI spend",
+        "CI spend per developer",
+        "Accepted AI lines",
+    ):
+        assert name in labels
+
+
+def test_a_refused_vendor_gives_one_error_and_one_empty_state_per_chart(server, monkeypatch):
+    _, url = server
+    at = run_overview(
+        {},
+        {"CODEFRESH_BASE_URL": url, "CODEFRESH_API_KEY": "refused-codefresh-key"},
+        monkeypatch,
+    )
+    assert len(at.error) == 1 and "Codefresh" in at.error[0].value
+    # Charts with Codefresh measures: empty ones say so instead of drawing NaN axes; those
+    # with another vendor's measures draw them and say what is missing, under the chart.
+    empty = [i.value for i in at.info if i.value.startswith("No Codefresh data")]
+    partial = [c.value for c in at.caption if c.value.startswith("No Codefresh data")]
+    assert len(empty) >= 1 and len(empty) + len(partial) >= 4
+    text = answer(at)
+    assert "No clear evidence either way" in text and "no Codefresh data" in text
+    shown = " ".join(m.value for m in at.metric)
+    assert "nan" not in shown.lower()
