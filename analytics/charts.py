@@ -335,7 +335,9 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
     blank = long.groupby("column")["usd"].count().loc[lambda n: n == 0].index
     long = long[~long["column"].isin(blank)]  # a measure with no value at all: no legend entry
     long["measure"] = long["column"].map(label)
-    domain = [label("model_spend_usd"), label("ci_spend_usd")]
+    shown = [c for c in ("model_spend_usd", "ci_spend_usd") if c not in blank]
+    colors = {"model_spend_usd": color_of("firebender"), "ci_spend_usd": color_of("codefresh")}
+    domain = [label(c) for c in shown]
     return (
         alt.Chart(long)
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
@@ -345,9 +347,7 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
             color=alt.Color(
                 "measure:N",
                 title=None,
-                scale=alt.Scale(
-                    domain=domain, range=[color_of("firebender"), color_of("codefresh")]
-                ),
+                scale=alt.Scale(domain=domain, range=[colors[c] for c in shown]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -461,6 +461,8 @@ def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
+    if rate_data.empty:  # no committers: no rate axis to draw empty
+        return people.properties(height=HEIGHT)
     return alt.layer(people, rate).resolve_scale(y="independent").properties(height=HEIGHT)
 
 

@@ -60,13 +60,20 @@ class Overview:
         for vendor in vendors:
             name = VENDOR_NAMES[vendor]
             if vendor in self.errors:
-                return f"No {name} data: {self.errors[vendor]}"
+                return f"No {name} data: {short_reason(self.errors[vendor])} (see above)."
             if vendor in self.missing:
                 return f"No {name} data: {name} is not connected."
         for source, known in self.spans.items():
             if SPAN_VENDOR[source] in vendors and known.empty:
                 return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
         return None
+
+
+def short_reason(message: str) -> str:
+    """The gist of a connector error for a one-line mention ("the key was refused"): the
+    message names the vendor and status first, then says what happened, then what to do."""
+    gist = message.split("): ", 1)[1] if "): " in message else message
+    return gist.split(". ", 1)[0].rstrip(".")
 
 
 def _try(errors: dict, vendor: str, call):
@@ -172,20 +179,10 @@ def overview(
     inputs.spans = _spans(inputs, before, load_from, end, granularity)
 
     def build():
+        days = Days(start, first_month, before, load_from, end)
+        absent = _absent(ai_source, errors, missing)
         return _derive(
-            inputs,
-            weekly_builder,
-            start,
-            first_month,
-            before,
-            load_from,
-            end,
-            granularity,
-            ai_source,
-            usd_per_credit,
-            lag,
-            errors,
-            missing,
+            inputs, weekly_builder, days, granularity, ai_source, usd_per_credit, lag, absent
         )
 
     identity = (
@@ -259,26 +256,37 @@ def _spans(
     return {k: v for k, v in found.items() if v is not None}
 
 
+@dataclass(frozen=True)
+class Days:
+    start: dt.date  # the chosen range's first day (start of its first period)
+    first_month: dt.date  # the monthly view's first day
+    before: dt.date  # the previous range's first day (totals compare with it)
+    load_from: dt.date  # the first of the month holding `before`: committers are monthly
+    end: dt.date
+
+
+def _absent(ai_source: str, errors: dict, missing: list) -> dict[str, str]:
+    """Vendor name -> why the answer lacks its data (Codefresh always counts; an AI vendor
+    when it is the chosen source)."""
+    absent = {}
+    for vendor in ("codefresh", "firebender", "builder"):
+        needed = vendor == "codefresh" or ai_source in (vendor, "both")
+        if needed and (vendor in errors or vendor in missing):
+            absent[VENDOR_NAMES[vendor]] = short_reason(errors.get(vendor, "not connected"))
+    return absent
+
+
 def _derive(
-    inputs,
-    weekly_builder,
-    start,
-    first_month,
-    before,
-    load_from,
-    end,
-    granularity,
-    ai_source,
-    usd_per_credit,
-    lag,
-    errors,
-    missing,
+    inputs, weekly_builder, days: Days, granularity, ai_source, usd_per_credit, lag, absent
 ):
     """The pure part of the overview: tables, totals, verdict."""
-    history = metrics.overview_table(inputs, before, end, granularity, ai_source, usd_per_credit)
-    months = metrics.monthly_table(inputs, load_from, end, ai_source, usd_per_credit)
+    start, end = days.start, days.end
+    history = metrics.overview_table(
+        inputs, days.before, end, granularity, ai_source, usd_per_credit
+    )
+    months = metrics.monthly_table(inputs, days.load_from, end, ai_source, usd_per_credit)
     table = history[history["period"] >= pd.Timestamp(start)].reset_index(drop=True)
-    monthly = months[months["period"] >= pd.Timestamp(first_month)].reset_index(drop=True)
+    monthly = months[months["period"] >= pd.Timestamp(days.first_month)].reset_index(drop=True)
     totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)
     compared, at = table, granularity
     if granularity == "day":  # the weekday pattern would swamp everything: compare weeks
@@ -287,16 +295,5 @@ def _derive(
         compared = metrics.overview_table(
             weekly, metrics.snap_start(start, "week"), end, "week", ai_source, usd_per_credit
         )
-    absent = {}
-    for vendor, label in (
-        ("codefresh", "Codefresh"),
-        ("firebender", "Firebender"),
-        ("builder", "Builder.io"),
-    ):
-        needed = vendor == "codefresh" or (
-            ai_source in (vendor, "both") and vendor in ("builder", "firebender")
-        )
-        if needed and (vendor in errors or vendor in missing):
-            absent[label] = errors.get(vendor, "not connected").rstrip(".")
     answer = metrics.verdict.verdict(compared, months, at, lag, absent)
     return table, monthly, history, totals, answer

@@ -106,12 +106,14 @@ def chart(identity: tuple | None, build: Callable[..., alt.Chart], *args) -> Non
     st.vega_lite_chart(spec=spec, width="stretch")
 
 
+BADGES = "_header_badges"  # this run's badge slot, so loads can update it (refresh_badges)
+
+
 def header(title: str, settings: Settings, caption: str | None = None) -> None:
     st.title(title, anchor=False)
-    with st.container(horizontal=True, vertical_alignment="center"):
-        mode_badge(settings)
-        if caption:
-            st.caption(caption)
+    slot = st.empty()
+    st.session_state[BADGES] = (slot, caption)
+    _badges(slot, settings, caption)
     if settings.demo:
         st.caption(DEMO_CAPTION)
     elif settings.mode == "mixed":
@@ -125,6 +127,21 @@ def header(title: str, settings: Settings, caption: str | None = None) -> None:
         )
     for problem in settings.problems:
         st.warning(problem)
+
+
+def _badges(slot, settings: Settings, caption: str | None) -> None:
+    with slot.container(horizontal=True, vertical_alignment="center"):
+        mode_badge(settings)
+        if caption:
+            st.caption(caption)
+
+
+def refresh_badges(settings: Settings) -> None:
+    """Draw the header's badges again after this run's loads: a key the vendor refused just
+    now shows as refused in this run, not only on the next."""
+    slot, caption = st.session_state.get(BADGES) or (None, None)
+    if slot is not None:
+        _badges(slot, settings, caption)
 
 
 def not_connected(source: Source) -> None:
@@ -244,6 +261,11 @@ def totals_tiles(totals, per_row: int = 4) -> None:
         if totals.previous_start
         else "no earlier range loaded"
     )
+    if all(kpi.value is None for kpi in totals.tiles):
+        st.caption(
+            "No total is known: a vendor has no data for part of this range (see where each "
+            "vendor's data start above). A range inside every vendor's data has totals."
+        )
     for offset in range(0, len(totals.tiles), per_row):
         columns = st.columns(per_row)
         for column, kpi in zip(columns, totals.tiles[offset : offset + per_row]):

@@ -179,3 +179,5 @@ with ui.vendor_errors():
             "credits_used": "Credits used",
         },
     )
+
+ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

@@ -135,3 +135,5 @@ with ui.vendor_errors():
             "max_date_range_interval": "Longest range",
         },
     )
+
+ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

@@ -146,3 +146,5 @@ ui.download_buttons(
     choice.end if choice else None,
     key="explore__download",
 )
+
+ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

@@ -206,3 +206,5 @@ if daily is not None:
             "total_tokens": "Tokens",
         },
     )
+
+ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

@@ -259,3 +259,5 @@ with st.expander("Definitions of every measure"):
 with st.expander(f"The joined table ({len(table)} {granularity}s)"):
     ui.dataframe(table, column_config=ui.overview_columns(table))
     st.caption('Download it, filtered, from Explore & export (dataset "Overview").')
+
+ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

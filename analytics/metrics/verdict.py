@@ -177,7 +177,7 @@ def verdict(
         )
     if points["ai_share"].std() < 1e-9 or points["credits_per_committer"].std() < 1e-9:
         return _unclear(
-            f"the AI-active share of committers or CI credits per committer did not change "
+            f"AI use per committer or CI credits per committer did not change "
             f"over these {n} {unit}s, so there is nothing to relate.",
             granularity,
             lag,
@@ -194,18 +194,23 @@ def verdict(
         f"committer and after removing the trend they share"
     )
     interval = f"95% interval {low_pct:+.1f}% to {high_pct:+.1f}%"
+    share = (
+        "the share of committers using AI on an average day"
+        if ai_measure(table) == "firebender_daily_active"
+        else "the AI-active share of committers"
+    )
     details = dict(effect=effect, low=low_pct, high=high_pct, first=first, last=last)
     if low > 0 or high < 0:
         opening = MORE if slope > 0 else FEWER
         sentence = (
-            f"{opening}: when the AI-active share of committers was 10 points higher, CI "
-            f"credits per committer were {abs(effect):.1f}% {'higher' if slope > 0 else 'lower'}"
-            f" ({interval}), {basis}."
+            f"{opening}: in {unit}s when {share} was 10 points higher, CI credits per "
+            f"committer were {abs(effect):.1f}% {'higher' if slope > 0 else 'lower'} "
+            f"({interval}), {basis}."
         )
         return Verdict(opening, sentence, granularity, n, lag, points=points, **details)
     sentence = (
-        f"{UNCLEAR}: 10 more points of AI-active share of committers went with {effect:+.1f}% "
-        f"CI credits per committer, but the {interval} includes no change; {basis}."
+        f"{UNCLEAR}: 10 more points in {share} went with {effect:+.1f}% CI credits per "
+        f"committer, but the {interval} includes no change; {basis}."
     )
     return Verdict(UNCLEAR, sentence, granularity, n, lag, points=points, **details)
 
