@@ -1,7 +1,8 @@
 """Entry point: `streamlit run app.py`. Page config and navigation over pages/.
 
-The source mode (demo when no key is set anywhere, else live) is decided in one place,
-`analytics.settings.current()`, which every page reads and shows in its header.
+Where each vendor's data come from (live with a key, demo data without one; "demo" when no
+vendor has a key, "mixed" when some do) is decided in one place, `analytics.settings.current()`,
+which every page reads and shows in its header.
 """
 
 import streamlit as st
