@@ -416,7 +416,11 @@ def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
         value_name="people",
     ).dropna(subset=["people"])
     bars["measure"] = bars["column"].map(label)
-    domain = [label("active_committers"), label("ai_active_developers")]
+    colors = {
+        label("active_committers"): color_of("codefresh"),
+        label("ai_active_developers"): color_of("derived"),
+    }
+    domain = [name for name in colors if name in set(bars["measure"])]  # only measures with data
     people = (
         alt.Chart(bars)
         .mark_bar()
@@ -428,7 +432,7 @@ def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
                 "measure:N",
                 title=None,
                 legend=alt.Legend(orient="bottom"),
-                scale=alt.Scale(domain=domain, range=[color_of("codefresh"), color_of("derived")]),
+                scale=alt.Scale(domain=domain, range=[colors[name] for name in domain]),
             ),
             opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.5)),
             tooltip=[
