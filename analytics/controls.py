@@ -359,11 +359,7 @@ def range_controls(
             + ". "
             + rules_text(endpoints, granularity),
         )
-        if fingerprints is None:
-            from .settings import current
-
-            fingerprints = {v: s.fingerprint for v, s in current().sources.items()}
-        starts = starts_text(known_starts(fingerprints))
+        starts = starts_text(known_starts(fingerprints or {}))
         if starts:
             st.caption(starts)
         st.button(

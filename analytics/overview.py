@@ -17,7 +17,7 @@ from connectors import ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
 
 from . import loaders, metrics
-from .controls import CHOSEN, Choice
+from .controls import CHOSEN, Choice, remember_starts
 from .settings import Settings
 
 OVERVIEW_GRANULARITIES = ["day", "week", "month"]
@@ -52,8 +52,26 @@ class Overview:
     spans: dict[str, metrics.Span] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # vendor -> the one message shown
     notes: dict[str, list[str]] = field(default_factory=dict)  # vendor -> notes
-    missing: list[str] = field(default_factory=list)  # vendors not connected
     identity: tuple | None = None  # what the tables were derived from; None: not cacheable
+
+    def data_starts(self) -> dict[str, dt.date]:
+        """vendor -> first day with data, where the loads reached back before it."""
+        return {
+            SPAN_VENDOR[name]: span.first
+            for name, span in self.spans.items()
+            if span.first is not None and name != "requests"
+        }
+
+    def coverage_text(self) -> str | None:
+        """Where each vendor's data start or end, when a load reached past them."""
+        parts = [
+            f"{VENDOR_NAMES[SPAN_VENDOR[name]]} has {text}"
+            for name, span in self.spans.items()
+            if name != "requests" and (text := metrics.coverage.describe(span))
+        ]
+        if not parts:
+            return None
+        return "; ".join(parts) + ". Periods outside a vendor's data are left empty, never zero."
 
     def why_empty(self, vendors: tuple[str, ...]) -> str | None:
         """Why a chart of these vendors' measures has nothing to draw, or None."""
@@ -61,8 +79,6 @@ class Overview:
             name = VENDOR_NAMES[vendor]
             if vendor in self.errors:
                 return f"No {name} data: {short_reason(self.errors[vendor])} (see above)."
-            if vendor in self.missing:
-                return f"No {name} data: {name} is not connected."
         for source, known in self.spans.items():
             if SPAN_VENDOR[source] in vendors and known.empty:
                 return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
@@ -113,74 +129,70 @@ def overview(
     load_from = metrics.snap_start(before, "month")
     errors: dict[str, str] = {}
     notes: dict[str, list[str]] = {}
-    missing = [v for v, s in settings.sources.items() if not s.connected]
     src = settings.sources
     inputs = metrics.OverviewInputs()
     weekly_builder = None  # Builder counts users per period itself: weeks need their own load
 
-    if src["builder"].connected:
-        inputs.builder = _try(
+    inputs.builder = _try(
+        errors,
+        "builder",
+        lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
+    )
+    if granularity == "day" and ai_source != "firebender" and inputs.builder is not None:
+        weekly_builder = _try(
             errors,
             "builder",
-            lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
-        )
-        if granularity == "day" and ai_source != "firebender" and inputs.builder is not None:
-            weekly_builder = _try(
-                errors,
-                "builder",
-                lambda: loaders.fetch(
-                    src["builder"],
-                    "builder.org_metrics",
-                    metrics.snap_start(start, "week"),
-                    end,
-                    "week",
-                ),
-            )
-    if src["firebender"].connected:
-        inputs.firebender = _try(
-            errors,
-            "firebender",
-            lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", load_from, end),
-        )
-        earliest = ranges.rules_for("firebender.model_requests").earliest
-        if end < earliest:
-            notes.setdefault("firebender", []).append(
-                f"Model spend is only available from {earliest}; this range ends before it."
-            )
-        else:
-            requests = _try(
-                errors,
-                "firebender",
-                lambda: loaders.fetch(
-                    src["firebender"], "firebender.model_requests", max(load_from, earliest), end
-                ),
-            )
-            if requests is not None:
-                inputs.requests = requests[["timestamp", "cost_usd"]]
-                inputs.requests_from = earliest
-                if first_month < earliest:
-                    notes.setdefault("firebender", []).append(
-                        f"Model spend starts on {earliest}, the first day Firebender keeps "
-                        f"model requests; earlier periods have no spend data and are left empty."
-                    )
-    if src["codefresh"].connected:
-        inputs.credits = _try(
-            errors,
-            "codefresh",
             lambda: loaders.fetch(
-                src["codefresh"], "codefresh.credit_consumption", load_from, end, "day"
+                src["builder"],
+                "builder.org_metrics",
+                metrics.snap_start(start, "week"),
+                end,
+                "week",
             ),
         )
-        inputs.committers = _try(
-            errors,
-            "codefresh",
-            lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
+    inputs.firebender = _try(
+        errors,
+        "firebender",
+        lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", load_from, end),
+    )
+    earliest = ranges.rules_for("firebender.model_requests").earliest
+    if end < earliest:
+        notes.setdefault("firebender", []).append(
+            f"Model spend is only available from {earliest}; this range ends before it."
         )
+    else:
+        requests = _try(
+            errors,
+            "firebender",
+            lambda: loaders.fetch(
+                src["firebender"], "firebender.model_requests", max(load_from, earliest), end
+            ),
+        )
+        if requests is not None:
+            inputs.requests = requests[["timestamp", "cost_usd"]]
+            inputs.requests_from = earliest
+            if first_month < earliest:
+                notes.setdefault("firebender", []).append(
+                    f"Model spend starts on {earliest}, the first day Firebender keeps "
+                    f"model requests; earlier periods have no spend data and are left empty."
+                )
+    inputs.credits = _try(
+        errors,
+        "codefresh",
+        lambda: loaders.fetch(
+            src["codefresh"], "codefresh.credit_consumption", load_from, end, "day"
+        ),
+    )
+    inputs.committers = _try(
+        errors,
+        "codefresh",
+        lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
+    )
     inputs.spans = _spans(inputs, before, load_from, end, granularity)
 
     def build():
         days = Days(start, first_month, before, load_from, end)
-        absent = _absent(ai_source, errors, missing)
+        absent = _absent(ai_source, errors)
         return _derive(
             inputs, weekly_builder, days, granularity, ai_source, usd_per_credit, lag, absent
         )
@@ -203,7 +215,7 @@ def overview(
     table, monthly, history, totals, answer = (
         loaders.derived("overview", identity, build) if identity else build()
     )
-    return Overview(
+    view = Overview(
         start,
         first_month,
         end,
@@ -216,9 +228,11 @@ def overview(
         inputs.spans,
         errors,
         notes,
-        missing,
         identity,
     )
+    # Every page's picker says where each vendor's data start, once a load has seen it.
+    remember_starts({v: (src[v].fingerprint, day) for v, day in view.data_starts().items()})
+    return view
 
 
 def _spans(
@@ -265,14 +279,14 @@ class Days:
     end: dt.date
 
 
-def _absent(ai_source: str, errors: dict, missing: list) -> dict[str, str]:
+def _absent(ai_source: str, errors: dict) -> dict[str, str]:
     """Vendor name -> why the answer lacks its data (Codefresh always counts; an AI vendor
     when it is the chosen source)."""
     absent = {}
     for vendor in ("codefresh", "firebender", "builder"):
         needed = vendor == "codefresh" or ai_source in (vendor, "both")
-        if needed and (vendor in errors or vendor in missing):
-            absent[VENDOR_NAMES[vendor]] = short_reason(errors.get(vendor, "not connected"))
+        if needed and vendor in errors:
+            absent[VENDOR_NAMES[vendor]] = short_reason(errors[vendor])
     return absent
 
 

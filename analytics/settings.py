@@ -103,12 +103,6 @@ class Source:
         return not self.demo and bool(self.key or self.space_private_key)
 
     @property
-    def connected(self) -> bool:
-        """Has data to show: live, or demo data. Every source `resolve` gives is one of the two;
-        whether the vendor accepted a live key is `analytics.status`'s business."""
-        return self.demo or self.live
-
-    @property
     def fingerprint(self) -> str:
         if self.demo:
             return "demo"
@@ -139,6 +133,11 @@ class Settings:
     def demo(self) -> bool:
         """No key at all: every vendor shows demo data. (Per vendor: `Source.demo`.)"""
         return self.mode == DEMO
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        """vendor -> its key's fingerprint (what a remembered fact about a key is filed under)."""
+        return {vendor: source.fingerprint for vendor, source in self.sources.items()}
 
     @property
     def demo_sources(self) -> list[Source]:

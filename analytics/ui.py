@@ -144,16 +144,6 @@ def refresh_badges(settings: Settings) -> None:
         _badges(slot, settings, caption)
 
 
-def not_connected(source: Source) -> None:
-    """A vendor without data to show. Since a vendor without a key shows demo data (settings),
-    no source `resolve` gives needs this; kept for sources built by hand."""
-    st.info(
-        f"**{source.name} is not connected.** To connect it, {source.how_to_connect}: in the "
-        f"environment, a .env file, Streamlit secrets, or on the Connections page.",
-        icon=":material/link_off:",
-    )
-
-
 @contextmanager
 def vendor_errors() -> Iterator[None]:
     """Show a vendor's ConnectorError where it happened and carry on with the rest of the page."""
@@ -374,24 +364,9 @@ def _auto_column(frame: pd.DataFrame, column, friendly: bool, dataset: str | Non
 
 
 def _merge(auto, given):
-    """The caller's setting for a column, with what it left out (label only, or a number
-    column without a format) filled from the automatic one."""
-    if isinstance(given, str):
-        if isinstance(auto, dict):
-            return {**auto, "label": given}
-        return given
-    if (
-        isinstance(given, dict)
-        and isinstance(auto, dict)
-        and given.get("type_config", {}).get("type") == "number"
-        and auto.get("type_config", {}).get("type") == "number"
-        and not given["type_config"].get("format")
-    ):
-        merged = {**given, "type_config": dict(given["type_config"])}
-        merged["type_config"]["format"] = auto["type_config"]["format"]
-        if merged["type_config"].get("step") is None:
-            merged["type_config"]["step"] = auto["type_config"].get("step")
-        return merged
+    """The caller's setting for a column; a label alone keeps the automatic format."""
+    if isinstance(given, str) and isinstance(auto, dict):
+        return {**auto, "label": given}
     return given
 
 
@@ -409,7 +384,7 @@ def dataframe(
     says what a Codefresh `key` is) and raw values as their labels ("byok" -> "Own key
     (BYOK)"). With `friendly_names` off (Explore's "Raw column names"): the exported column
     names and values, numbers as the CSV holds them. The caller's `column_config` wins; a
-    label alone, or a number column without a format, gets the automatic format."""
+    label alone keeps the automatic format."""
     given = column_config or {}
     config = {}
     for column in frame.columns:
@@ -471,9 +446,10 @@ def verdict_box(answer) -> None:
                 "trend (quadratic in time) is part of the model, so growth that AI use and "
                 "credits merely share is the trend's, not AI's: what is left is AI use that "
                 "does not follow the trend (busier and quieter AI weeks).\n\n"
-                "`log(CI credits per committer)` is fitted on `AI-active share of committers` "
-                "and the trend (ordinary least squares, statsmodels) over finished periods "
-                f"only; the effect is stated per 10 points of share with a 95% interval. "
+                "`log(CI credits per committer)` is fitted on the share of committers using AI "
+                "on an average day, the trend and `log(committers)` (ordinary least squares, "
+                "statsmodels) over finished periods only; the effect is stated per 10 points "
+                "of share with a 95% interval. "
                 f"'Evidence' only when the interval excludes no change. At least "
                 f"{v.MIN_PERIODS} finished periods are needed. Day granularity is compared "
                 "by week: days carry the weekday pattern.\n\n"

@@ -11,9 +11,6 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 settings = app_settings.current()
 source = settings["builder"]
 ui.header("Builder.io Fusion", settings)
-if not source.connected:
-    ui.not_connected(source)
-    st.stop()
 
 ENDPOINTS = {
     "builder.org_metrics": controls.CHOSEN,
@@ -27,6 +24,7 @@ choice = controls.range_controls(
     controls.granularity_options("builder.org_metrics"),
     default_granularity="week",
     granularity_help="Builder.io aggregates each period itself (users are distinct per period).",
+    fingerprints=settings.fingerprints,
 )
 if choice is None:
     st.stop()
@@ -103,8 +101,8 @@ with ui.vendor_errors():
                 "lines_accepted": "Accepted",
                 "lines_added": "Added",
                 "lines_removed": "Removed",
-                "acceptance": st.column_config.NumberColumn(
-                    "Acceptance", help="Accepted / generated lines"
+                "acceptance": ui.number_column(
+                    "Acceptance", "share", help="Accepted / generated lines"
                 ),
             },
         )

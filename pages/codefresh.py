@@ -11,9 +11,6 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 settings = app_settings.current()
 source = settings["codefresh"]
 ui.header("Codefresh CI", settings)
-if not source.connected:
-    ui.not_connected(source)
-    st.stop()
 
 ENDPOINTS = {
     "codefresh.credit_consumption": "day",
@@ -33,6 +30,7 @@ choice = controls.range_controls(
     default_granularity="week",
     granularity_help="Credits are fetched per day (at most 45 days per request, so long ranges load "
     "in windows) and summed into weeks or months here.",
+    fingerprints=settings.fingerprints,
 )
 if choice is None:
     st.stop()

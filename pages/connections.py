@@ -86,7 +86,6 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
                 "Test connection",
                 key=f"test_{vendor}",
                 icon=":material/network_check:",
-                disabled=not source.connected,
             )
             session_names = tuple(
                 n

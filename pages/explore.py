@@ -22,9 +22,6 @@ with st.sidebar:
         format_func=lambda k: catalogue[k].label,
     )
 dataset = catalogue[key]
-if dataset.vendor != "overview" and not settings[dataset.vendor].connected:
-    ui.not_connected(settings[dataset.vendor])
-    st.stop()
 
 choice = None
 if dataset.endpoint is not None or dataset.key == datasets.OVERVIEW_KEY:
@@ -33,6 +30,7 @@ if dataset.endpoint is not None or dataset.key == datasets.OVERVIEW_KEY:
         datasets.endpoints_for(dataset),
         list(dataset.granularities),
         default_granularity="week" if "week" in dataset.granularities else dataset.granularities[0],
+        fingerprints=settings.fingerprints,
     )
     if choice is None:
         st.stop()

@@ -11,9 +11,6 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 settings = app_settings.current()
 source = settings["firebender"]
 ui.header("Firebender", settings)
-if not source.connected:
-    ui.not_connected(source)
-    st.stop()
 
 ENDPOINTS = {"firebender.daily_usage": "day", "firebender.model_requests": None}
 choice = controls.range_controls(
@@ -23,6 +20,7 @@ choice = controls.range_controls(
     default_granularity="week",
     granularity_help="Firebender reports one row per person per day; weeks and months are built "
     "from those days here.",
+    fingerprints=settings.fingerprints,
 )
 if choice is None:
     st.stop()
@@ -196,11 +194,13 @@ if daily is not None:
                 color=charts.color_of("firebender"),
                 help=metrics.definition("firebender_accepted_lines"),
             ),
-            "agent_accept_rate": st.column_config.NumberColumn(
-                "Agent accept rate", help=metrics.RATES["agent_accept_rate"][3]
+            "agent_accept_rate": ui.number_column(
+                "Agent accept rate", "share", help=metrics.RATES["agent_accept_rate"][3]
             ),
-            "autocomplete_accept_rate": st.column_config.NumberColumn(
-                "Autocomplete accept rate", help=metrics.RATES["autocomplete_accept_rate"][3]
+            "autocomplete_accept_rate": ui.number_column(
+                "Autocomplete accept rate",
+                "share",
+                help=metrics.RATES["autocomplete_accept_rate"][3],
             ),
             "cost_usd": "Model cost",
             "total_tokens": "Tokens",

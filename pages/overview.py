@@ -19,6 +19,7 @@ choice = controls.range_controls(
     default_granularity="week",
     granularity_help="Every measure is summed (or counted) per period. Active committers and the "
     "adoption rate exist per month only and are shown monthly below.",
+    fingerprints=settings.fingerprints,
 )
 if choice is None:
     st.stop()
@@ -60,33 +61,13 @@ with st.sidebar:
 view = overview_view.overview(choice, settings, ai_source, price, lag)
 granularity = view.granularity
 table = view.table
-controls.remember_starts(
-    {
-        overview_view.SPAN_VENDOR[name]: (
-            settings[overview_view.SPAN_VENDOR[name]].fingerprint,
-            span.first,
-        )
-        for name, span in view.spans.items()
-        if span.first is not None and name != "requests"
-    }
-)
-
-for vendor in view.missing:
-    ui.not_connected(settings[vendor])
 for message in view.errors.values():  # one per vendor; the message names the vendor
     st.error(message, icon=":material/error:")
 for notes in view.notes.values():
     for note in notes:
         st.caption(note)
-coverage = [
-    f"{settings[overview_view.SPAN_VENDOR[name]].name} has {text}"
-    for name, span in view.spans.items()
-    if name != "requests" and (text := metrics.coverage.describe(span))
-]
-if coverage:
-    st.caption(
-        "; ".join(coverage) + ". Periods outside a vendor's data are left empty, never zero."
-    )
+if view.coverage_text():
+    st.caption(view.coverage_text())
 
 # ------------------------------------------------------------------ the answer
 st.subheader("The answer", anchor=False)

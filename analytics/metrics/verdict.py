@@ -61,11 +61,6 @@ class Verdict:
     high: float | None = None
     first: pd.Timestamp | None = None  # first and last period used
     last: pd.Timestamp | None = None
-    points: pd.DataFrame | None = None  # period, ai_share, credits_per_committer (lag applied)
-
-    @property
-    def evidence(self) -> bool:
-        return self.opening != UNCLEAR
 
 
 def headcount(index: pd.DataFrame, monthly: pd.DataFrame) -> pd.Series:
@@ -173,7 +168,6 @@ def verdict(
             granularity,
             lag,
             n,
-            points=points,
         )
     if points["ai_share"].std() < 1e-9 or points["credits_per_committer"].std() < 1e-9:
         return _unclear(
@@ -182,7 +176,6 @@ def verdict(
             granularity,
             lag,
             n,
-            points=points,
         )
     slope, low, high = (_fit_trend if method == "trend" else _fit_changes)(points)
     effect, low_pct, high_pct = (_percent(v) for v in (slope, low, high))
@@ -207,12 +200,12 @@ def verdict(
             f"committer were {abs(effect):.1f}% {'higher' if slope > 0 else 'lower'} "
             f"({interval}), {basis}."
         )
-        return Verdict(opening, sentence, granularity, n, lag, points=points, **details)
+        return Verdict(opening, sentence, granularity, n, lag, **details)
     sentence = (
         f"{UNCLEAR}: 10 more points in {share} went with {effect:+.1f}% CI credits per "
         f"committer, but the {interval} includes no change; {basis}."
     )
-    return Verdict(UNCLEAR, sentence, granularity, n, lag, points=points, **details)
+    return Verdict(UNCLEAR, sentence, granularity, n, lag, **details)
 
 
 def _percent(log_slope: float) -> float:

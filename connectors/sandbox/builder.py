@@ -9,13 +9,12 @@ Auth is `Authorization: Bearer <key>`. A missing or wrong key, or an unknown spa
 our guess: the vendor page lists statuses only.
 
 Week, month and quarter rows are labelled by the period's first day (ISO weeks). The fault kinds
-in `LABEL_KINDS` (faults.py) serve other conventions Builder might use, through `relabel()`.
+in `LABEL_KINDS` (faults.py) serve other conventions Builder might use (`Context.labels`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date, timedelta
 
 from . import data, keys
@@ -29,10 +28,6 @@ ORG_METRICS = "/api/v1/orgs/fusion/metrics"
 ORG_USERS = "/api/v1/orgs/fusion/users"
 _SPACE_METRICS = re.compile(r"/api/v1/spaces/([^/]+)/fusion/metrics")
 
-# The request this thread answered last and its Context: core answers, then applies the row
-# faults to that answer in the same thread, so relabel() serves the same days of the same world.
-_answered = threading.local()
-
 
 def owns(path: str) -> bool:
     return path.startswith("/api/v1/")
@@ -43,7 +38,6 @@ def error(status: int, message: str) -> Reply:
 
 
 def handle(req: Request, ctx: Context) -> Reply:
-    _answered.last = (req, ctx)
     path = req.path.rstrip("/")
     space = _SPACE_METRICS.fullmatch(path)
     if req.method != "GET" or not (path in (ORG_METRICS, ORG_USERS) or space):
@@ -65,9 +59,14 @@ def handle(req: Request, ctx: Context) -> Reply:
     window = _data_window(start, end, ctx)
     if path == ORG_USERS:
         return Reply(200, {"data": _user_rows(window, ctx.world)})
+    label = None
+    if ctx.labels and granularity != "day":  # faults: another label convention
+        label = labeller(
+            ctx.labels, granularity, start - timedelta(days=1) if ctx.overlap else start
+        )
     if space:
-        return Reply(200, _space_metrics(space.group(1), window, granularity, ctx.world))
-    return Reply(200, _org_metrics(window, granularity, ctx.world))
+        return Reply(200, _space_metrics(space.group(1), window, granularity, ctx.world, label))
+    return Reply(200, _org_metrics(window, granularity, ctx.world, label))
 
 
 def _parse_range(req: Request, with_granularity: bool):
@@ -156,31 +155,6 @@ def period_end(first: date, granularity: str) -> date:
     if granularity == "week":
         return first + timedelta(days=6)
     return add_months(first, 3 if granularity == "quarter" else 1) - timedelta(days=1)
-
-
-def relabel(kinds, payload: dict, req: Request) -> None:
-    """The metrics answer just given for `req`, rebuilt in place with the label conventions
-    `kinds`: the same days of the same organisation, grouped and labelled their way."""
-    answered = getattr(_answered, "last", None)
-    _answered.last = None
-    if answered is None or answered[0] is not req:
-        return  # not an answer of this module (or not this request's)
-    ctx = answered[1]
-    path = req.path.rstrip("/")
-    space = _SPACE_METRICS.fullmatch(path)
-    parsed = _parse_range(req, with_granularity=True)
-    if not (path == ORG_METRICS or space) or isinstance(parsed, Reply):
-        return
-    start, end, granularity = parsed
-    if granularity == "day" or not isinstance(payload.get("data"), list):
-        return
-    window = _data_window(start, end, ctx)
-    label = labeller(kinds, granularity, start - timedelta(days=1) if ctx.overlap else start)
-    if space:
-        rebuilt = _space_metrics(space.group(1), window, granularity, ctx.world, label)
-    else:
-        rebuilt = _org_metrics(window, granularity, ctx.world, label)
-    payload["data"] = rebuilt["data"]
 
 
 def _lines(items) -> dict:

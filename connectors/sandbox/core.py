@@ -148,6 +148,7 @@ class Sandbox:
                 today=self.today,
                 now_ms=int(self.clock() * 1000),
                 overlap="overlap" in kinds,
+                labels=tuple(kind for kind in kinds if kind in faults.LABEL_KINDS),
                 world=self.world,
             )
             reply = VENDOR_MODULES[vendor].handle(req, ctx)

@@ -45,8 +45,10 @@ from .messages import Reply, Request
 VENDORS = ("builder", "firebender", "codefresh")
 ERROR_KINDS = ("429", "500", "502", "503", "432", "html")
 LABEL_KINDS = builder.LABEL_KINDS  # Builder's period label conventions (see above)
-ROW_KINDS = ("drift_missing", "drift_extra", "drift_strings", "drift_nulls", "empty") + LABEL_KINDS
-KINDS = ERROR_KINDS + ROW_KINDS + ("slow", "drop", "truncate", "repeat_cursor", "overlap")
+ROW_KINDS = ("drift_missing", "drift_extra", "drift_strings", "drift_nulls", "empty")
+KINDS = (
+    ERROR_KINDS + ROW_KINDS + LABEL_KINDS + ("slow", "drop", "truncate", "repeat_cursor", "overlap")
+)
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_SLOW_SECONDS = 1.0
@@ -187,9 +189,6 @@ def mutate(kinds, payload, req: Request) -> None:
     """Apply the row kinds and repeat_cursor to a 200 JSON payload, in place."""
     if not isinstance(payload, dict):
         return
-    labels = [kind for kind in kinds if kind in LABEL_KINDS]
-    if labels:
-        builder.relabel(labels, payload, req)
     rows = payload.get("data")
     if "repeat_cursor" in kinds and "nextCursor" in payload:
         body = req.json(None)

@@ -75,6 +75,7 @@ class Context:
     now_ms: int  # the sandbox clock, epoch ms (only matters on `today`)
     overlap: bool = False  # fault: also serve the day before the requested window
     world: data.World = data.DEMO  # the organisation whose data is served
+    labels: tuple[str, ...] = ()  # faults: Builder period-label conventions to serve
 
 
 @dataclass

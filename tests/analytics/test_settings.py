@@ -12,7 +12,7 @@ KEY = "sk-very-secret-1234"
 def test_no_key_anywhere_is_demo():
     cfg = s.resolve({}, {}, {}, {})
     assert cfg.demo and cfg.mode == "demo"
-    assert all(source.demo and source.connected for source in cfg.sources.values())
+    assert all(source.demo and not source.live for source in cfg.sources.values())
     assert all(source.fingerprint == "demo" for source in cfg.sources.values())
 
 
@@ -63,7 +63,7 @@ def test_base_urls_and_builder_space_keys():
         {},
     )
     builder = cfg["builder"]
-    assert builder.connected and builder.key is None and builder.origin == s.ENVIRONMENT
+    assert builder.live and builder.key is None and builder.origin == s.ENVIRONMENT
     assert builder.space_public_key == "pub" and builder.base_url == "http://127.0.0.1:9"
     assert builder.base_url_origin == s.ENVIRONMENT
     assert cfg["firebender"].base_url is None
