@@ -44,6 +44,7 @@ with ui.vendor_errors():
         metrics.kpis(
             table,
             ["builder_users", "builder_prompts", "builder_lines_accepted", "builder_acceptance"],
+            granularity,
         ),
         granularity,
     )

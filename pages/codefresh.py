@@ -45,7 +45,7 @@ st.subheader(
 with ui.vendor_errors():
     credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end, "day")
     table = metrics.credits_table(credits, choice.start, choice.end, granularity)
-    ui.kpi_tiles(metrics.kpis(table, ["ci_credits"]), granularity, per_row=4)
+    ui.kpi_tiles(metrics.kpis(table, ["ci_credits"], granularity), granularity, per_row=4)
     st.altair_chart(
         charts.series_over_time(
             metrics.keep_top(metrics.credits_by_key(credits, granularity), "key", "credits", n=6),

@@ -43,6 +43,7 @@ if daily is not None:
                 "firebender_accepted_lines",
                 "firebender_autocomplete_accepts",
             ],
+            granularity,
         ),
         granularity,
     )

@@ -216,7 +216,9 @@ st.caption(
 )
 monthly = view.monthly
 ui.kpi_tiles(
-    metrics.kpis(monthly, ["ai_adoption_rate", "active_committers", "ai_active_developers"]),
+    metrics.kpis(
+        monthly, ["ai_adoption_rate", "active_committers", "ai_active_developers"], "month"
+    ),
     "month",
     per_row=3,
 )

@@ -47,7 +47,7 @@ def latest_complete(table: pd.DataFrame, step: int = 1) -> tuple[int | None, int
     return last, (last - step if last >= step else None)
 
 
-def kpis(table: pd.DataFrame, columns: list[str], granularity: str | None = None) -> list[Kpi]:
+def kpis(table: pd.DataFrame, columns: list[str], granularity: str) -> list[Kpi]:
     """Each column's value in the latest finished period and in the period before it; a day is
     compared with the same weekday a week before (a Sunday with a Saturday says nothing)."""
     last, before = latest_complete(table, step=7 if granularity == "day" else 1)

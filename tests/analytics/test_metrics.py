@@ -182,7 +182,7 @@ def test_monthly_table_has_committers_and_the_adoption_rate():
 def test_kpis_compare_the_latest_whole_period_with_the_one_before():
     table = metrics.overview_table(_inputs(), D(2026, 3, 2), D(2026, 3, 18), "week")
     assert table["complete"].tolist() == [True, True, False]
-    [kpi] = metrics.kpis(table, ["ci_credits"])
+    [kpi] = metrics.kpis(table, ["ci_credits"], "week")
     assert (kpi.value, kpi.previous) == (80.0, 40.0)
     assert kpi.period == ts("2026-03-09") and kpi.previous_period == ts("2026-03-02")
     assert kpi.delta == 40.0 and kpi.delta_pct == 1.0

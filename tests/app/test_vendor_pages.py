@@ -84,7 +84,7 @@ def test_codefresh_tile_shows_the_overview_number_and_keys_are_resource_classes(
         keys.CODEFRESH_KEY, session=clients.demo_session("codefresh")
     ).credit_consumption(start, end, granularity="day")
     overview = metrics.overview_table(metrics.OverviewInputs(credits=credits), start, end, "week")
-    [kpi] = metrics.kpis(overview, ["ci_credits"])
+    [kpi] = metrics.kpis(overview, ["ci_credits"], "week")
     tile = at.metric[0]
     assert tile.label == "CI credits" and tile.value == ui._format(kpi.value, "credits")
     [spec] = [s for s in specs(at) if "Resource class" in json.dumps(s)]
