@@ -29,24 +29,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.errors import VENDOR_NAMES
+from connectors.setting_names import (
+    BASE_URL_SETTINGS,
+    HISTORY_DIR,
+    KEY_SETTINGS,
+    SPACE_PRIVATE_KEY,
+    SPACE_PUBLIC_KEY,
+    SPACES,
+    VENDORS,
+)
+from connectors.setting_names import PRICE as PRICE_SETTING
+from connectors.setting_names import SECRETS as SECRET_SETTINGS
 
-VENDORS = ("builder", "firebender", "codefresh")
-KEY_SETTINGS = {
-    "builder": "BUILDER_PRIVATE_KEY",
-    "firebender": "FIREBENDER_API_KEY",
-    "codefresh": "CODEFRESH_API_KEY",
-}
-BASE_URL_SETTINGS = {v: f"{v.upper()}_BASE_URL" for v in VENDORS}
-SPACE_PUBLIC_KEY = "BUILDER_SPACE_PUBLIC_KEY"
-SPACE_PRIVATE_KEY = "BUILDER_SPACE_PRIVATE_KEY"
-PRICE_SETTING = "CODEFRESH_USD_PER_CREDIT"
-SECRET_SETTINGS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY)
 ALL_SETTINGS = (
     *KEY_SETTINGS.values(),
     SPACE_PUBLIC_KEY,
     SPACE_PRIVATE_KEY,
+    SPACES,
     *BASE_URL_SETTINGS.values(),
     PRICE_SETTING,
+    HISTORY_DIR,
 )
 
 SESSION = "this browser session"

@@ -41,15 +41,15 @@ class Client:
     def fetch(
         self, plan: ranges.Plan, fetch_window: Callable, api: VendorAPI | None = None
     ) -> list:
-        """Every window of `plan` through `fetch_window`, within the load's time budget."""
-        api = api or self.api
-        api.start_load()
-        try:
-            return fetch_windows(
-                fetch_window, plan.windows, max_workers=api.max_workers, progress=self.progress
-            )
-        finally:
-            api.deadline = None
+        """`fetch_window(window, load)` for every window of `plan`: `load` sends the requests,
+        all within one time budget that belongs to this call alone."""
+        load = (api or self.api).load()
+        return fetch_windows(
+            lambda window: fetch_window(window, load),
+            plan.windows,
+            max_workers=load.api.max_workers,
+            progress=self.progress,
+        )
 
 
 def period_floor(day: dt.date, granularity: str | None) -> dt.date:

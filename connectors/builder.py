@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import requests
 
-from . import schemas
+from . import endpoints
 from .base import (
     WEEKDAYS,
     Client,
@@ -24,9 +24,10 @@ from .http import VendorAPI
 
 # [3p] Third-party code calls https://builder.io (some use https://cdn.builder.io).
 DEFAULT_BASE_URL = "https://builder.io"
-ORG_METRICS = "/api/v1/orgs/fusion/metrics"  # [3p]
-SPACE_METRICS = "/api/v1/spaces/{space}/fusion/metrics"  # [guess] shape of space routes
-ORG_USERS = "/api/v1/orgs/fusion/users"  # [3p] unverified endpoint
+ORG_METRICS = endpoints.get("builder.org_metrics")
+ORG_SPACE_METRICS = endpoints.get("builder.org_space_metrics")
+SPACE_METRICS = endpoints.get("builder.space_metrics")
+ORG_USERS = endpoints.get("builder.org_users")
 # [guess] How a week/month/quarter row is labelled is undocumented (the vendor's sample is a day
 # row). Any day of its period may label a row (first, last, middle, or the range's first day
 # for a partial first period): months and quarters go to the calendar period holding the label;
@@ -35,8 +36,6 @@ ORG_USERS = "/api/v1/orgs/fusion/users"  # [3p] unverified endpoint
 # days. Only when the labels fit both equally (a range from a Sunday to a Sunday with Sunday
 # labels) is a Sunday label read as the first day of a Sunday-Saturday week (the Monday after).
 WEEKS_START_WHEN_UNSURE = WEEKDAYS["sunday"]
-# A distinct count of people: two rows merged into one period keep the larger, not the sum.
-DISTINCT_COUNTS = ("users",)
 
 
 class BuilderClient(Client):
@@ -78,45 +77,42 @@ class BuilderClient(Client):
         )
 
     def _periods(
-        self, api: VendorAPI, path: str, endpoint: str, start, end, granularity: str
+        self, api: VendorAPI, dataset, start, end, granularity: str, path: str | None = None
     ) -> tuple[list[list[dict]], object]:
-        plan = self.plan(endpoint, start, end, granularity)
+        plan = self.plan(dataset.name, start, end, granularity)
 
-        def one(window):
+        def one(window, load):
             params = {
                 "startDate": window.start.isoformat(),
                 "endDate": window.end.isoformat(),
                 "granularity": granularity,
             }
-            return data_rows("builder", api.get(path, params))
+            return data_rows("builder", load.get(path or dataset.path, params))
 
         return self.fetch(plan, one, api), plan
 
     @staticmethod
-    def _placed(frame: pd.DataFrame, plan, keys: list[str]) -> pd.DataFrame:
+    def _placed(frame: pd.DataFrame, plan, dataset) -> pd.DataFrame:
         """Repeats dropped, each row in the period that holds it (labelled by its first day),
-        rows outside the range trimmed."""
+        rows outside the range trimmed. Rows merged into one period keep the larger distinct
+        count (people), never the sum."""
+        keys = list(dataset.natural_key)
         frame = drop_repeats(frame, keys)
         frame = place_periods(
-            frame, "period", plan, keys, DISTINCT_COUNTS, when_unsure=WEEKS_START_WHEN_UNSURE
+            frame, "period", plan, keys, dataset.distinct, when_unsure=WEEKS_START_WHEN_UNSURE
         )
         return trim(frame, "period", plan)
 
     def org_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period: lines, events, users and prompts for the whole organization."""
-        pages, plan = self._periods(self.api, ORG_METRICS, "org_metrics", start, end, granularity)
-        frame = concat(
-            [build_frame(p, schemas.BUILDER_ORG_METRICS) for p in pages],
-            schemas.BUILDER_ORG_METRICS,
-        )
-        return self._placed(frame, plan, ["period"])
+        pages, plan = self._periods(self.api, ORG_METRICS, start, end, granularity)
+        frame = concat([build_frame(p, ORG_METRICS.schema) for p in pages], ORG_METRICS.schema)
+        return self._placed(frame, plan, ORG_METRICS)
 
     def org_space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period x space, from the organization response's `spaces` list."""
-        pages, plan = self._periods(
-            self.api, ORG_METRICS, "org_space_metrics", start, end, granularity
-        )
-        builder = FrameBuilder(schemas.BUILDER_ORG_SPACE_METRICS)
+        pages, plan = self._periods(self.api, ORG_SPACE_METRICS, start, end, granularity)
+        builder = FrameBuilder(ORG_SPACE_METRICS.schema)
         for rows in pages:
             builder.add(
                 [
@@ -126,7 +122,7 @@ class BuilderClient(Client):
                     if isinstance(space, dict)
                 ]
             )
-        return self._placed(builder.frame(), plan, ["period", "space_id"])
+        return self._placed(builder.frame(), plan, ORG_SPACE_METRICS)
 
     def space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period for the space `space_public_key`, with tokens."""
@@ -136,21 +132,20 @@ class BuilderClient(Client):
                 "space metrics need the space's public key: set "
                 "BUILDER_SPACE_PUBLIC_KEY (and BUILDER_SPACE_PRIVATE_KEY).",
             )
-        path = SPACE_METRICS.format(space=requests.utils.quote(self.space_public_key, safe=""))
-        pages, plan = self._periods(self.space_api, path, "space_metrics", start, end, granularity)
-        frame = concat(
-            [build_frame(p, schemas.BUILDER_SPACE_METRICS) for p in pages],
-            schemas.BUILDER_SPACE_METRICS,
-        )
-        return self._placed(frame, plan, ["period"])
+        space = requests.utils.quote(self.space_public_key, safe="")
+        path = SPACE_METRICS.path.format(space=space)
+        pages, plan = self._periods(self.space_api, SPACE_METRICS, start, end, granularity, path)
+        schema = SPACE_METRICS.schema
+        frame = concat([build_frame(p, schema) for p in pages], schema)
+        return self._placed(frame, plan, SPACE_METRICS)
 
     def org_users(self, start, end) -> pd.DataFrame:
         """One row per user with their totals over the range (unverified endpoint)."""
-        plan = self.plan("org_users", start, end)
+        plan = self.plan(ORG_USERS.name, start, end)
 
-        def one(window):
+        def one(window, load):
             params = {"startDate": window.start.isoformat(), "endDate": window.end.isoformat()}
-            return data_rows("builder", self.api.get(ORG_USERS, params))
+            return data_rows("builder", load.get(ORG_USERS.path, params))
 
         rows = self.fetch(plan, one)[0]
-        return drop_repeats(build_frame(rows, schemas.BUILDER_ORG_USERS), ["user_id"])
+        return drop_repeats(build_frame(rows, ORG_USERS.schema), list(ORG_USERS.natural_key))

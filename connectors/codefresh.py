@@ -7,23 +7,14 @@ import datetime as dt
 import pandas as pd
 import requests
 
-from . import ranges, schemas
+from . import endpoints, ranges
 from .base import Client, Progress, base_url_from_env, data_rows, drop_repeats, trim
-from .errors import AuthError, InvalidRangeError, ResponseFormatError, ServerError
+from .errors import AuthError, InvalidRangeError, ResponseFormatError
 from .frames import build_frame, concat
 from .http import VendorAPI
 
 DEFAULT_BASE_URL = "https://g.codefresh.io"  # [doc]; on-premises differ
-REPORT_PATH = "/api/analytics/reports/{name}"  # [doc]
-METADATA_PATH = "/api/analytics/metadata"  # [doc]
-NO_DATA_MESSAGE = "could not get analytics report"  # [doc] 500: no data
-
-# Reports whose range rules we know (connectors/ranges.py); others go out as asked.
-ENDPOINTS = {
-    "creditConsumption": "credit_consumption",
-    "pipelineCreditConsumption": "pipeline_credit_consumption",
-    "activeCommitters": "active_committers",
-}
+METADATA = endpoints.get("codefresh.metadata")
 
 
 class CodefreshClient(Client):
@@ -53,36 +44,34 @@ class CodefreshClient(Client):
             session,
         )
 
-    def report(self, name: str, start, end, granularity: str | None = None) -> pd.DataFrame:
+    def report(
+        self, name: str, start, end, granularity: str | None = None, dataset=None
+    ) -> pd.DataFrame:
         """Rows `key, period, value` (+ any other field); with no granularity one row per key
-        summed over the range, its period the range's first day."""
-        if name in ENDPOINTS:
-            plan = self.plan(ENDPOINTS[name], start, end, granularity)
+        summed over the range, its period the range's first day. A report the catalogue does
+        not declare is planned by `dataset` (see `endpoints.codefresh_reports`) when given,
+        else sent as one request."""
+        dataset = dataset or endpoints.BY_REPORT.get(name)
+        if dataset is not None:
+            plan = ranges.plan(dataset.rules, start, end, granularity, self.today)
         else:
             plan = _single_window(name, start, end, granularity, self.today)
-        path = REPORT_PATH.format(name=requests.utils.quote(name, safe=""))
+        path = endpoints.CATALOGUE["codefresh.credit_consumption"].path.format(
+            report=requests.utils.quote(name, safe="")
+        )
+        no_data = dataset.no_data if dataset else endpoints.CODEFRESH_NO_DATA
 
-        def one(window):
+        def one(window, load):
             params = ([("granularity", granularity)] if granularity else []) + [
                 ("dateRange", window.start.isoformat()),
                 ("dateRange", window.end.isoformat()),
             ]
-            try:
-                rows = data_rows("codefresh", self.api.get(path, params))
-            except ServerError as err:
-                if (
-                    err.status == 500
-                    and NO_DATA_MESSAGE in (getattr(err, "api_message", "") or "").lower()
-                ):
-                    return []  # the vendor's way of saying "no data for this combination"
-                raise
-            return rows
+            payload = load.get(path, params, no_data=no_data)
+            return [] if payload is None else data_rows("codefresh", payload)
 
-        frames = [
-            build_frame(rows, schemas.CODEFRESH_REPORT, keep_extra=True)
-            for rows in self.fetch(plan, one)
-        ]
-        frame = concat(frames, schemas.CODEFRESH_REPORT)
+        schema = endpoints.CATALOGUE["codefresh.credit_consumption"].schema
+        frames = [build_frame(rows, schema, keep_extra=True) for rows in self.fetch(plan, one)]
+        frame = concat(frames, schema)
         if granularity is None:
             return _sum_per_key(frame, plan.start)
         return drop_repeats(trim(frame, "period", plan), ["key", "period"])
@@ -101,7 +90,7 @@ class CodefreshClient(Client):
 
     def metadata(self) -> pd.DataFrame:
         """The reports the account offers: one row per report x supported time dimension."""
-        payload = self.api.get(METADATA_PATH)
+        payload = self.api.load().get(METADATA.path)
         reports = payload.get("reports") if isinstance(payload, dict) else None
         if not isinstance(reports, list):
             raise ResponseFormatError(
@@ -114,7 +103,7 @@ class CodefreshClient(Client):
             dims = [d for d in report.get("supportedTimeDimensions") or [] if isinstance(d, dict)]
             for dim in dims or [{}]:
                 rows.append({**report, **dim})
-        return build_frame(rows, schemas.CODEFRESH_METADATA)
+        return build_frame(rows, METADATA.schema)
 
 
 def _single_window(name, start, end, granularity, today) -> ranges.Plan:

@@ -11,14 +11,28 @@ VENDOR_NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh"
 
 
 class ConnectorError(Exception):
-    """A vendor call that did not give data. `str(err)` is the message for a person."""
+    """A vendor call that did not give data. `str(err)` is the message for a person.
+
+    Fields: `vendor` (builder, firebender, codefresh), `message` (our words, what to do),
+    `status` (the HTTP status, None when no answer came), `api_message` (what the API said,
+    redacted), `request_id` (the vendor's request id when its answer carried one, for support),
+    `body_excerpt` (the start of an answer that was not JSON, redacted)."""
 
     def __init__(
-        self, vendor: str, message: str, status: int | None = None, body_excerpt: str | None = None
+        self,
+        vendor: str,
+        message: str,
+        status: int | None = None,
+        *,
+        api_message: str | None = None,
+        request_id: str | None = None,
+        body_excerpt: str | None = None,
     ):
         self.vendor = vendor
-        self.status = status
         self.message = message
+        self.status = status
+        self.api_message = api_message
+        self.request_id = request_id
         self.body_excerpt = body_excerpt
         super().__init__(message)
 
@@ -28,10 +42,14 @@ class ConnectorError(Exception):
 
     def __str__(self) -> str:
         status = f" (HTTP {self.status})" if self.status else ""
-        return f"{self.vendor_name}{status}: {self.message}"
+        request = f" [request id {self.request_id}]" if self.request_id else ""
+        return f"{self.vendor_name}{status}: {self.message}{request}"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(vendor={self.vendor!r}, status={self.status!r}, message={self.message!r})"
+        return (
+            f"{type(self).__name__}(vendor={self.vendor!r}, status={self.status!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
 
 
 class InvalidRangeError(ConnectorError, ValueError):

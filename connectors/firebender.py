@@ -7,15 +7,15 @@ import datetime as dt
 import pandas as pd
 import requests
 
-from . import schemas
+from . import endpoints
 from .base import Client, Progress, base_url_from_env, data_rows, drop_repeats, trim
 from .errors import AuthError, ResponseFormatError
 from .frames import FrameBuilder
 from .http import VendorAPI
 
 DEFAULT_BASE_URL = "https://api.firebender.com"  # [doc]
-DAILY_USAGE = "/v2/organization/daily-usage-data"  # [doc]
-MODEL_REQUESTS = "/v2/organization/model-requests"  # [doc]
+DAILY_USAGE = endpoints.get("firebender.daily_usage")
+MODEL_REQUESTS = endpoints.get("firebender.model_requests")
 PAGE_LIMIT = 500  # [doc] limit caps at 500
 MAX_PAGES_PER_WINDOW = 10_000  # a guard against a cursor that never ends
 
@@ -59,30 +59,31 @@ class FirebenderClient(Client):
 
     def daily_usage(self, start, end) -> pd.DataFrame:
         """One row per user per day."""
-        plan = self.plan("daily_usage", start, end, "day")
+        plan = self.plan(DAILY_USAGE.name, start, end, "day")
 
-        def one(window):
+        def one(window, load):
             body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end)}
-            return data_rows("firebender", self.api.post(DAILY_USAGE, body))
+            return data_rows("firebender", load.post(DAILY_USAGE.path, body))
 
-        builder = FrameBuilder(schemas.FIREBENDER_DAILY_USAGE)
+        builder = FrameBuilder(DAILY_USAGE.schema)
         for rows in self.fetch(plan, one):
             builder.add(rows)  # one frame for every window: no per-window frames
-        frame = builder.frame()
-        frame = drop_repeats(trim(frame, "date", plan), ["date", "email"])
-        return frame.sort_values(["date", "email"], ignore_index=True) if len(frame) else frame
+        keys = list(DAILY_USAGE.natural_key)
+        frame = drop_repeats(trim(builder.frame(), DAILY_USAGE.time_column, plan), keys)
+        return frame.sort_values(keys, ignore_index=True) if len(frame) else frame
 
     def model_requests(self, start, end, email: str | None = None) -> pd.DataFrame:
         """One row per model request, every cursor page; data exists from 2025-12-31."""
-        plan = self.plan("model_requests", start, end)
-        builders = self.fetch(plan, lambda window: self._request_pages(window, email))
+        plan = self.plan(MODEL_REQUESTS.name, start, end)
+        builders = self.fetch(plan, lambda window, load: self._request_pages(window, load, email))
         for other in builders[1:]:
             builders[0].extend(other)  # columns joined as they are: one frame, no concat
-        return drop_repeats(trim(builders[0].frame(), "timestamp", plan), ["request_id"])
+        frame = trim(builders[0].frame(), MODEL_REQUESTS.time_column, plan)
+        return drop_repeats(frame, list(MODEL_REQUESTS.natural_key))
 
-    def _request_pages(self, window, email: str | None) -> FrameBuilder:
+    def _request_pages(self, window, load, email: str | None) -> FrameBuilder:
         """Every page of one window, converted page by page (memory stays near one page)."""
-        builder = FrameBuilder(schemas.FIREBENDER_MODEL_REQUESTS)
+        builder = FrameBuilder(MODEL_REQUESTS.schema)
         body = {
             "startDate": day_start_ms(window.start),
             "endDate": day_end_ms(window.end),
@@ -92,7 +93,7 @@ class FirebenderClient(Client):
             body["email"] = email
         seen: set[str] = set()
         for _ in range(MAX_PAGES_PER_WINDOW):
-            payload = self.api.post(MODEL_REQUESTS, body)
+            payload = load.post(MODEL_REQUESTS.path, body)
             builder.add(data_rows("firebender", payload))
             cursor = payload.get("nextCursor")
             if cursor is None:

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -35,6 +36,7 @@ from .errors import (
     ServerError,
     redact,
 )
+from .setting_names import BASE_URL_SETTINGS, KEY_SETTINGS
 
 try:  # the fastest JSON parser when it is installed (it is in requirements.txt)
     import orjson as _json
@@ -66,12 +68,8 @@ RETRY_STATUSES = {
     "codefresh": frozenset({429, 432, 502, 503, 504}),
 }
 
-KEY_SETTINGS = {
-    "builder": "BUILDER_PRIVATE_KEY",
-    "firebender": "FIREBENDER_API_KEY",
-    "codefresh": "CODEFRESH_API_KEY",
-}
-BASE_URL_SETTINGS = {v: f"{v.upper()}_BASE_URL" for v in VENDOR_NAMES}
+# Response headers that carry the vendor's request id, for a support ticket [guess: common names].
+REQUEST_ID_HEADERS = ("X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Trace-Id")
 
 
 class BudgetRetry(Retry):
@@ -219,11 +217,10 @@ class VendorAPI:
         self.max_response_bytes = MAX_RESPONSE_BYTES
         self.clock: Callable[[], float] = time.monotonic
         self.load_budget = LOAD_BUDGET_SECONDS
-        self.deadline: float | None = None
 
-    def start_load(self) -> None:
-        """Called by a client at the start of each load: requests after the budget are refused."""
-        self.deadline = self.clock() + self.load_budget
+    def load(self) -> Load:
+        """A new load (one client call: all its windows and pages) with its own time budget."""
+        return Load(self, self.clock() + self.load_budget)
 
     def __repr__(self) -> str:
         return f"VendorAPI(vendor={self.vendor!r}, base_url={self.base_url!r})"
@@ -232,14 +229,25 @@ class VendorAPI:
     def name(self) -> str:
         return VENDOR_NAMES[self.vendor]
 
-    def get(self, path: str, params=None):
-        return self.request("GET", path, params=params)
+    def get(self, path: str, params=None, *, deadline=None, no_data: NoData | None = None):
+        return self.request("GET", path, params=params, deadline=deadline, no_data=no_data)
 
-    def post(self, path: str, body: dict):
-        return self.request("POST", path, json=body)
+    def post(self, path: str, body: dict, *, deadline=None):
+        return self.request("POST", path, json=body, deadline=deadline)
 
-    def request(self, method: str, path: str, params=None, json=None):
-        if self.deadline is not None and self.clock() > self.deadline:
+    def request(
+        self,
+        method: str,
+        path: str,
+        params=None,
+        json=None,
+        *,
+        deadline: float | None = None,
+        no_data: NoData | None = None,
+    ):
+        """The answer's JSON. Starts nothing after `deadline` (the load's, on `clock`). An error
+        that `no_data` declares as the endpoint's way of saying "no rows" gives None."""
+        if deadline is not None and self.clock() > deadline:
             raise ServerError(
                 self.vendor,
                 f"the load took longer than {self.load_budget:.0f} s "
@@ -261,6 +269,10 @@ class VendorAPI:
                 content = self._read(response)
                 status = response.status_code
                 content_type = response.headers.get("Content-Type", "")
+                request_id = next(
+                    (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers),
+                    None,
+                )
         except requests.exceptions.RetryError as err:
             raise ServerError(
                 self.vendor,
@@ -293,7 +305,10 @@ class VendorAPI:
         )
         payload = self._parse(content, content_type, status)
         if status >= 400:
-            raise self._error(status, payload, content)
+            err = self._error(status, payload, request_id)
+            if no_data is not None and no_data.matches(err):
+                return None
+            raise err
         return payload
 
     def _read(self, response: requests.Response) -> bytes:
@@ -325,9 +340,10 @@ class VendorAPI:
                 body_excerpt=excerpt,
             ) from None
 
-    def _error(self, status: int, payload, content: bytes) -> ConnectorError:
+    def _error(self, status: int, payload, request_id: str | None) -> ConnectorError:
         said = api_message(payload)
         said = redact(said, self._secrets) if said else None
+        request_id = redact(request_id[:80], self._secrets) if request_id else None
         quoted = f' The API said: "{said}".' if said else ""
         key = KEY_SETTINGS[self.vendor]
         if status in (401, 403) or (status == 404 and self.not_found_is_auth):
@@ -338,38 +354,57 @@ class VendorAPI:
                 if status == 401
                 else "the key is not allowed to read this"
             )
-            err = AuthError(
-                self.vendor,
+            cls, message = (
+                AuthError,
                 f"{what}.{quoted} Check {key} (environment, .env, "
                 f"Streamlit secrets or the Connections page).",
-                status,
             )
         elif status == 429:
-            err = RateLimitError(
-                self.vendor,
+            cls, message = (
+                RateLimitError,
                 f"still rate limited after retrying for up to "
-                f"{RETRY_BUDGET_SECONDS:.0f} s.{quoted} Wait a "
-                f"minute and refresh.",
-                status,
+                f"{RETRY_BUDGET_SECONDS:.0f} s.{quoted} Wait a minute and refresh.",
             )
         elif status == 432:
-            err = ReportPendingError(
-                self.vendor,
-                f"the report is still being prepared after "
-                f"{RETRY_BUDGET_SECONDS:.0f} s of retries. Try "
-                f"again in a few minutes, or a shorter range.",
-                status,
+            cls, message = (
+                ReportPendingError,
+                f"the report is still being prepared after {RETRY_BUDGET_SECONDS:.0f} s of "
+                f"retries. Try again in a few minutes, or a shorter range.",
             )
         elif status == 400:
-            err = RequestRejectedError(
-                self.vendor, f"rejected the request as invalid.{quoted}", status
-            )
+            cls, message = RequestRejectedError, f"rejected the request as invalid.{quoted}"
         elif status >= 500:
-            err = ServerError(self.vendor, f"had a server error.{quoted} Try again later.", status)
+            cls, message = ServerError, f"had a server error.{quoted} Try again later."
         else:
-            err = ConnectorError(self.vendor, f"answered with HTTP {status}.{quoted}", status)
-        err.api_message = said
-        return err
+            cls, message = ConnectorError, f"answered with HTTP {status}.{quoted}"
+        return cls(self.vendor, message, status, api_message=said, request_id=request_id)
+
+
+class Load:
+    """One load's view of a VendorAPI: the same requests, refused once the load's deadline has
+    passed. Each client call makes its own, so concurrent loads never share a budget."""
+
+    def __init__(self, api: VendorAPI, deadline: float):
+        self.api = api
+        self.deadline = deadline
+
+    def get(self, path: str, params=None, no_data: NoData | None = None):
+        return self.api.get(path, params, deadline=self.deadline, no_data=no_data)
+
+    def post(self, path: str, body: dict):
+        return self.api.post(path, body, deadline=self.deadline)
+
+
+@dataclass(frozen=True)
+class NoData:
+    """An error status (and words in the API's message) that an endpoint documents as its way
+    of saying "no rows" rather than a failure (Codefresh: 500 "Could not get analytics report")."""
+
+    status: int
+    says: str
+
+    def matches(self, err: ConnectorError) -> bool:
+        return err.status == self.status and self.says in (err.api_message or "").lower()
 
 
 def _reason(err: Exception) -> str:

@@ -13,97 +13,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .endpoints import (  # the catalogue declares every endpoint's rules
+    FIREBENDER_MODEL_REQUESTS_EARLIEST,  # noqa: F401  (re-exported)
+    MODEL_REQUEST_WINDOW_DAYS,  # noqa: F401  (re-exported)
+    RULES,
+)
 from .errors import InvalidRangeError
+from .rules import EndpointRules, SpanRule  # noqa: F401  (re-exported)
 
-# [doc] Firebender: "Data is only available on or after 2025-12-31T00:00:00Z".
-FIREBENDER_MODEL_REQUESTS_EARLIEST = dt.date(2025, 12, 31)
 # [guess] No vendor documents how far back its data goes; pickers start here unless a rule says
 # otherwise. A request before a vendor's real history simply returns no rows.
 DEFAULT_EARLIEST = dt.date(2024, 1, 1)
-# [guess] Model-request windows are cut shorter than the 90-day limit so that their cursor chains
-# run side by side instead of one 90-day chain of dozens of pages.
-MODEL_REQUEST_WINDOW_DAYS = 7
-
-
-@dataclass(frozen=True)
-class SpanRule:
-    """What one request at one granularity may span, and how longer ranges are served."""
-
-    min_dates: int = 1
-    max_dates: int | None = None  # at most this many dates in one request
-    max_years: int | None = None  # end < start + max_years years
-    min_months: int | None = None  # end + 1 day >= start + min_months months
-    split: str | None = None  # None: never split; "days"; "months" (on month boundaries)
-    window_days: int | None = None  # preferred window when shorter than max_dates
-    whole_months: bool = False  # values are per calendar month: fetch whole months
-    why_no_split: str = ""
-
-
-@dataclass(frozen=True)
-class EndpointRules:
-    vendor: str
-    label: str
-    spans: dict[str | None, SpanRule]
-    earliest: dt.date | None = None  # documented first day with data; None: unknown
-    clamp_to_earliest: bool = False  # a range that straddles `earliest` is served from it on
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def granularities(self) -> list[str | None]:
-        return list(self.spans)
-
-
-_BUILDER_SPANS = {
-    "day": SpanRule(max_dates=90, split="days"),  # [doc] day ranges over 90 days are a 400
-    "week": SpanRule(),
-    "month": SpanRule(),
-    "quarter": SpanRule(),
-}
-_CREDIT_SPANS = {
-    None: SpanRule(max_years=1, split="months"),
-    "month": SpanRule(max_years=1, split="months"),
-    "day": SpanRule(min_dates=2, max_dates=45, split="days"),
-}
-
-RULES: dict[str, EndpointRules] = {
-    "builder.org_metrics": EndpointRules("builder", "Organization metrics", _BUILDER_SPANS),
-    "builder.org_space_metrics": EndpointRules("builder", "Metrics per space", _BUILDER_SPANS),
-    "builder.space_metrics": EndpointRules("builder", "Space metrics", _BUILDER_SPANS),
-    "builder.org_users": EndpointRules(
-        "builder",
-        "Users",
-        {
-            None: SpanRule(why_no_split="per-user totals over the whole range"),
-        },
-    ),
-    "firebender.daily_usage": EndpointRules(
-        "firebender",
-        "Daily usage",
-        {
-            "day": SpanRule(max_dates=90, split="days"),
-        },
-    ),
-    "firebender.model_requests": EndpointRules(
-        "firebender",
-        "Model requests",
-        {None: SpanRule(max_dates=90, split="days", window_days=MODEL_REQUEST_WINDOW_DAYS)},
-        earliest=FIREBENDER_MODEL_REQUESTS_EARLIEST,
-        clamp_to_earliest=True,
-    ),
-    "codefresh.credit_consumption": EndpointRules("codefresh", "Credit consumption", _CREDIT_SPANS),
-    "codefresh.pipeline_credit_consumption": EndpointRules(
-        "codefresh", "Pipeline credit consumption", _CREDIT_SPANS
-    ),
-    "codefresh.active_committers": EndpointRules(
-        "codefresh",
-        "Active committers",
-        {
-            "month": SpanRule(min_months=3, max_years=1, split="months", whole_months=True),
-        },
-    ),
-}
 
 GRANULARITY_LABELS = {
     None: "whole range",
@@ -227,7 +149,11 @@ def as_date(value, what: str, rules: EndpointRules) -> dt.date:
     return value
 
 
-def rules_for(endpoint: str) -> EndpointRules:
+def rules_for(endpoint: str | EndpointRules) -> EndpointRules:
+    """The rules of a catalogue key ("firebender.daily_usage"), or `endpoint` itself when it
+    is already rules (a Codefresh report found in the account's metadata)."""
+    if isinstance(endpoint, EndpointRules):
+        return endpoint
     try:
         return RULES[endpoint]
     except KeyError:
@@ -237,7 +163,11 @@ def rules_for(endpoint: str) -> EndpointRules:
 
 
 def plan(
-    endpoint: str, start, end, granularity: str | None = None, today: dt.date | None = None
+    endpoint: str | EndpointRules,
+    start,
+    end,
+    granularity: str | None = None,
+    today: dt.date | None = None,
 ) -> Plan:
     """The windows that serve [start, end] at `granularity`, or InvalidRangeError saying what is
     allowed. Pure: sends nothing."""

@@ -1,0 +1,25 @@
+"""The one list of setting names: the same in the environment, a `.env` file and `st.secrets`.
+
+Connectors name them in their error messages; the app reads them (analytics/settings.py); sync
+reads them too. Nothing else spells them out.
+"""
+
+from __future__ import annotations
+
+VENDORS = ("builder", "firebender", "codefresh")
+
+KEY_SETTINGS = {
+    "builder": "BUILDER_PRIVATE_KEY",
+    "firebender": "FIREBENDER_API_KEY",
+    "codefresh": "CODEFRESH_API_KEY",
+}
+BASE_URL_SETTINGS = {vendor: f"{vendor.upper()}_BASE_URL" for vendor in VENDORS}
+SPACE_PUBLIC_KEY = "BUILDER_SPACE_PUBLIC_KEY"
+SPACE_PRIVATE_KEY = "BUILDER_SPACE_PRIVATE_KEY"
+# Several Builder.io spaces in one setting: "public:private" pairs separated by commas.
+SPACES = "BUILDER_SPACES"
+PRICE = "CODEFRESH_USD_PER_CREDIT"
+HISTORY_DIR = "HISTORY_DIR"
+
+# Settings whose values are secrets: never logged, shown, exported or used in a cache key.
+SECRETS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY, SPACES)
