@@ -50,6 +50,9 @@ class Dataset:
     no_data: NoData | None = None
     dimensions: tuple[str, ...] = ()  # what a row is about besides time (Explore's filters)
     stored: bool = True  # False: fetched when asked (no day dimension to keep history by)
+    # The store's file per scope: one per "month", or per "day" where a month holds millions
+    # of rows (model requests), so that syncing one day rewrites one small file.
+    partition_by: str = "month"
 
     @property
     def vendor(self) -> str:
@@ -163,6 +166,7 @@ CATALOGUE: dict[str, Dataset] = {
             "timestamp",
             {None: SpanRule(max_dates=90, split="days", window_days=MODEL_REQUEST_WINDOW_DAYS)},
             unsettled_days=1,
+            partition_by="day",
             earliest=FIREBENDER_MODEL_REQUESTS_EARLIEST,
             clamp_to_earliest=True,
             dimensions=("email", "model", "mode", "spend_type"),

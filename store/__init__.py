@@ -1,0 +1,236 @@
+"""History: Parquet files are the system of record, DuckDB (in memory) is the query engine, and
+each partition file carries its own coverage record (the ledger).
+
+    from store import Store
+    s = Store(".history")                       # or "s3://bucket/prefix"
+    s.ledger("firebender.daily_usage", "day")   # coverage runs (what is held, when fetched)
+    s.rows("firebender.daily_usage", "day", start=date(2026, 1, 1), end=date(2026, 1, 31))
+    s.sql("SELECT count(*) FROM {firebender.model_requests}")
+
+Readers never lock: a partition is replaced in one atomic step, so a query sees each partition
+either before or after a write. Only `sync` writes, through `store.writer.Writer`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+
+import duckdb
+import pandas as pd
+
+from connectors import endpoints
+from connectors.base import period_floor
+from connectors.frames import empty_frame
+
+from .coverage import Run, label_granularity, spans
+from .files import Entry, Root
+from .partitions import Key, StoreError, decode, footer_runs
+
+__all__ = ["Store", "StoreError", "Key", "Run"]
+
+
+class Store:
+    def __init__(self, url: str, note: str | None = None, **storage_options):
+        self.root = Root(url, **storage_options)
+        # Why this store is not the one asked for (a read-only HISTORY_DIR), for the pages.
+        self.note = note
+        self._footers: dict[str, tuple[str, int, list[Run]]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Store({self.root.url!r})"
+
+    @property
+    def url(self) -> str:
+        return self.root.url
+
+    # ------------------------------------------------------------ listing and the ledger
+
+    def entries(self, dataset: str | None = None) -> list[tuple[Key, Entry]]:
+        """Every partition file (of `dataset`), with its key. Files outside the layout are
+        left alone and not read."""
+        found = []
+        for entry in self.root.list(dataset or ""):
+            key = Key.parse(entry.path)
+            if key is not None:
+                found.append((key, entry))
+        return found
+
+    def foreign(self) -> list[str]:
+        """Files in the store that are not partitions of ours (they are never read)."""
+        return [
+            e.path
+            for e in self.root.list("", suffix="")
+            if Key.parse(e.path) is None and not e.path.split("/")[-1].startswith(".")
+        ]
+
+    def version(self) -> str:
+        """Changes whenever any partition is written: Streamlit caches key on it."""
+        digest = hashlib.sha256()
+        for _key, entry in self.entries():
+            digest.update(f"{entry.path}|{entry.size}|{entry.stamp}\n".encode())
+        return digest.hexdigest()[:16]
+
+    def _runs(self, entry: Entry) -> list[Run]:
+        with self._lock:
+            cached = self._footers.get(entry.path)
+        if cached and cached[:2] == (entry.stamp, entry.size):
+            return cached[2]
+        if self.root.local:
+            runs = footer_runs(self.root.full(entry.path), entry.path)
+        else:
+            with self.root.fs.open(self.root.full(entry.path), "rb") as handle:
+                runs = footer_runs(handle, entry.path)
+        with self._lock:
+            self._footers[entry.path] = (entry.stamp, entry.size, runs)
+        return runs
+
+    def ledger(self, dataset: str, granularity: str | None, scope: str = "org") -> list[Run]:
+        """The coverage runs of one dataset, granularity and scope, over every month."""
+        runs: list[Run] = []
+        for key, entry in self.entries(dataset):
+            if key.granularity == granularity and key.scope == scope:
+                runs.extend(self._runs(entry))
+        return sorted(runs)
+
+    def scopes(self, dataset: str) -> list[str]:
+        return sorted({key.scope for key, _ in self.entries(dataset)})
+
+    def held(
+        self, dataset: str, granularity: str | None, scope: str = "org"
+    ) -> list[tuple[dt.date, dt.date]]:
+        """Held labels as contiguous (first, last) spans."""
+        return spans(self.ledger(dataset, granularity, scope), granularity)
+
+    def freshness(self, datasets=None) -> tuple[dt.datetime | None, dt.date | None, dt.date | None]:
+        """(last fetch, first day held, last day held) over `datasets` (all when None)."""
+        last_fetch = first = last = None
+        for key, entry in self.entries():
+            if datasets is not None and key.dataset not in datasets:
+                continue
+            for run in self._runs(entry):
+                last_fetch = max(last_fetch or run.fetched_at, run.fetched_at)
+                first = min(first or run.first, run.first)
+                last = max(last or run.last, run.last)
+        return last_fetch, first, last
+
+    def read_partition(self, key: Key) -> tuple[pd.DataFrame | None, list[Run]]:
+        """One partition's rows and runs (None, [] when it does not exist)."""
+        if not self.root.exists(key.path):
+            return None, []
+        table, runs = decode(self.root.read(key.path), key.path)
+        return table.to_pandas(), runs
+
+    # ------------------------------------------------------------ queries
+
+    def files(
+        self,
+        dataset: str,
+        granularity: str | None,
+        scopes=None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> list[str]:
+        """URIs of the partitions that may hold rows of [start, end] (pruned by partition)."""
+        chosen = []
+        for key, entry in self.entries(dataset):
+            if key.granularity != granularity or (scopes is not None and key.scope not in scopes):
+                continue
+            if (start and key.last_day < start) or (end and key.first_day > end):
+                continue
+            chosen.append(self.root.uri(entry.path))
+        return chosen
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A fresh in-memory DuckDB that can read the store's files (S3 through fsspec, so no
+        extension is downloaded)."""
+        con = duckdb.connect(config={"threads": 2})
+        if not self.root.local:
+            con.register_filesystem(self.root.fs)
+        return con
+
+    def source(
+        self,
+        dataset: str,
+        granularity: str | None,
+        scopes=None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> str | None:
+        """A FROM-clause item reading the dataset's rows in [start, end] (None: nothing held).
+        Rows are filtered by `_label`, the first day of each row's period: a period that
+        began before `start` but reaches into it is included, whole."""
+        if start is not None:
+            start = period_floor(start, label_granularity(granularity))
+        files = self.files(dataset, granularity, scopes, start, end)
+        if not files:
+            return None
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        where = []
+        if start:
+            where.append(f"_label >= DATE '{start.isoformat()}'")
+        if end:
+            where.append(f"_label <= DATE '{end.isoformat()}'")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return (
+            f"(SELECT * FROM read_parquet([{listed}], union_by_name = true, "
+            f"hive_partitioning = false){clause})"
+        )
+
+    def sql(self, text: str, params=None, **sources) -> pd.DataFrame:
+        """Run `text`, where `{name}` stands for a FROM item given in `sources` (from
+        `source`, which is None when nothing is held: callers check that first)."""
+        con = self.connect()
+        try:
+            return con.execute(text.format(**sources), params or []).fetch_df()
+        except duckdb.IOException as err:
+            raise StoreError(f"the store could not be read: {str(err)[:300]}") from None
+        finally:
+            con.close()
+
+    def rows(
+        self,
+        dataset: str,
+        granularity: str | None,
+        scopes=None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        bookkeeping: bool = False,
+    ) -> pd.DataFrame:
+        """The stored rows of [start, end] as the connector frame (same columns and dtypes),
+        sorted by the natural key; with `bookkeeping`, the `_` columns too."""
+        spec = endpoints.get(dataset)
+        source = self.source(dataset, granularity, scopes, start, end)
+        empty = empty_frame(spec.schema)
+        if source is None:
+            return empty
+        order = ", ".join(spec.natural_key)
+        frame = self.sql(f"SELECT * FROM {{src}} ORDER BY {order}", src=source)
+        if not bookkeeping:
+            frame = frame[[c for c in frame.columns if not c.startswith("_")]]
+        return typed(frame, empty)
+
+
+def typed(frame: pd.DataFrame, empty: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the connector's dtypes for the columns it shares with `empty`."""
+    casts = {}
+    for name in empty.columns:
+        if name not in frame:
+            continue
+        want = empty[name].dtype
+        if isinstance(want, pd.DatetimeTZDtype):
+            column = frame[name]
+            if getattr(column.dtype, "tz", None) is None:
+                frame[name] = pd.to_datetime(column).dt.tz_localize("UTC")
+            else:
+                frame[name] = column.dt.tz_convert("UTC")
+            frame[name] = frame[name].astype(want)
+            continue
+        if isinstance(want, pd.CategoricalDtype):
+            if not isinstance(frame[name].dtype, pd.CategoricalDtype):
+                casts[name] = "category"  # categories are the values found
+        elif frame[name].dtype != want:
+            casts[name] = want
+    return frame.astype(casts) if casts else frame

@@ -1,0 +1,127 @@
+"""Where the store's files live: a local folder or an `s3://bucket/prefix`, through fsspec.
+
+A write never leaves half a file behind: locally it goes to a temporary file beside the target,
+is flushed to disk, then `os.replace`d over it (atomic on POSIX); on S3 one PUT is atomic by
+itself. Readers list `*.parquet` only, so a temporary file is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+
+import fsspec
+from fsspec.implementations.local import LocalFileSystem
+
+TEMP_SUFFIX = ".tmp"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative to the root, "/"-separated
+    size: int
+    stamp: str  # what changes when the file is replaced (mtime, or the S3 ETag)
+
+
+class Root:
+    """The store's top folder. `url`: a path, `file://…`, or `s3://bucket/prefix` (s3fs reads
+    the usual AWS settings: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, …)."""
+
+    def __init__(self, url: str, **storage_options):
+        self.url = str(url)
+        self.fs, self.base = fsspec.core.url_to_fs(self.url, **storage_options)
+        self.local = isinstance(self.fs, LocalFileSystem)
+        self.base = self.base.rstrip("/")
+
+    def __repr__(self) -> str:
+        return f"Root({self.url!r})"
+
+    @property
+    def protocol(self) -> str:
+        protocol = self.fs.protocol
+        return protocol[0] if isinstance(protocol, tuple) else protocol
+
+    def full(self, path: str) -> str:
+        """The path as the filesystem knows it (local path, or bucket/key)."""
+        return f"{self.base}/{path}" if path else self.base
+
+    def uri(self, path: str) -> str:
+        """The path as DuckDB and pyarrow open it."""
+        return self.full(path) if self.local else f"{self.protocol}://{self.full(path)}"
+
+    def ensure(self) -> None:
+        """Create the root (locally) and prove it writable: raises OSError when it is not."""
+        if self.local:
+            os.makedirs(self.base, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.base, prefix=".probe-"):
+                pass
+        else:
+            probe = self.full(".probe")
+            self.fs.pipe_file(probe, b"")
+            self.fs.rm_file(probe)
+
+    def list(self, prefix: str = "", suffix: str = ".parquet") -> list[Entry]:
+        """Every file under `prefix` ending in `suffix`, sorted by path."""
+        top = self.full(prefix)
+        try:
+            found = self.fs.find(top, detail=True)
+        except FileNotFoundError:
+            return []
+        entries = []
+        for name, info in found.items():
+            if not name.endswith(suffix) or info.get("type") == "directory":
+                continue
+            rel = name[len(self.base) + 1 :] if name.startswith(self.base + "/") else name
+            stamp = info.get("mtime") or info.get("ETag") or info.get("LastModified") or ""
+            entries.append(Entry(rel, int(info.get("size") or 0), str(stamp)))
+        return sorted(entries, key=lambda e: e.path)
+
+    def read(self, path: str) -> bytes:
+        return self.fs.cat_file(self.full(path))
+
+    def exists(self, path: str) -> bool:
+        return self.fs.exists(self.full(path))
+
+    def write(self, path: str, data: bytes) -> None:
+        """Replace `path` with `data` atomically."""
+        target = self.full(path)
+        if not self.local:
+            self.fs.pipe_file(target, data)
+            return
+        folder = os.path.dirname(target)
+        os.makedirs(folder, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=TEMP_SUFFIX)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+
+    def remove_leftovers(self) -> int:
+        """Temporary files of a writer that was killed (kill -9) before it could clean up."""
+        if not self.local or not os.path.isdir(self.base):
+            return 0
+        gone = 0
+        for folder, _, names in os.walk(self.base):
+            for name in names:
+                if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                    os.unlink(os.path.join(folder, name))
+                    gone += 1
+        return gone
+
+    def lock_path(self) -> str:
+        """A local file whose lock means "one writer": in the store itself when local, else
+        in the temporary folder, named by the URL (several machines writing one bucket need one
+        scheduler; see the README)."""
+        if self.local:
+            os.makedirs(self.base, exist_ok=True)
+            return os.path.join(self.base, ".sync.lock")
+        digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        return os.path.join(tempfile.gettempdir(), f"ai-ci-store-{digest}.lock")

@@ -1,0 +1,180 @@
+"""The store's only writer (used by `sync`): one at a time, whole partitions replaced atomically.
+
+A fetched range replaces, in each partition it touches, every row whose period lies in the range
+(rows the vendor no longer sends go too), adds the new rows unique by natural key, and records
+the range as held, fetched now. Killed at any moment, the store holds each partition either as
+it was or as it became: the next sync sees the missing coverage and fetches it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+
+from connectors.endpoints import Dataset
+from connectors.frames import empty_frame
+
+from . import Store
+from .coverage import Run, labels, replace
+from .partitions import Key, encode, labels_of, part_of
+
+LOCK_WAIT_SECONDS = 10.0
+
+
+class StoreBusy(Exception):
+    """Another sync holds the store; the message says which and what to do."""
+
+
+@dataclass
+class Written:
+    added: int = 0  # rows whose natural key was not held before
+    replaced: int = 0  # rows held before, written again (possibly revised)
+    removed: int = 0  # rows held before that the vendor no longer sent
+    partitions: int = 0
+
+    def __iadd__(self, other: Written) -> Written:
+        self.added += other.added
+        self.replaced += other.replaced
+        self.removed += other.removed
+        self.partitions += other.partitions
+        return self
+
+
+class Writer:
+    """`with Writer(store) as w: w.replace(...)`. Entering takes the store's lock, waiting up
+    to `wait` seconds for another writer, then raises StoreBusy."""
+
+    def __init__(self, store: Store, wait: float = LOCK_WAIT_SECONDS):
+        self.store = store
+        self.wait = wait
+        self._handle = None
+
+    def __enter__(self) -> Writer:
+        path = self.store.root.lock_path()
+        handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's lifetime)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    handle.close()
+                    raise StoreBusy(
+                        f"another sync is writing {self.store.url} ({holder}); waited "
+                        f"{self.wait:.0f} s. Try again when it has finished."
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+        handle.flush()
+        self._handle = handle
+        self.store.root.remove_leftovers()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._handle is not None:
+            self._handle.seek(0)
+            self._handle.truncate()
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    def replace(
+        self,
+        dataset: Dataset,
+        granularity: str | None,
+        scope: str,
+        first: dt.date,
+        last: dt.date,
+        frame: pd.DataFrame,
+        fetched_at: dt.datetime,
+    ) -> Written:
+        """Make the store hold `frame` for labels first..last of (dataset, granularity, scope)."""
+        if self._handle is None:
+            raise RuntimeError("Writer.replace outside `with Writer(store)`")
+        frame = frame.assign(_label=labels_of(frame, dataset)) if len(frame) else frame
+        if len(frame):
+            lo, hi = pd.Timestamp(first), pd.Timestamp(last)
+            frame = frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
+            frame = frame.assign(_fetched_at=pd.Timestamp(fetched_at).tz_convert("UTC"))
+        held = labels(first, last, granularity)
+        written = Written()
+        by = dataset.partition_by
+        for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
+            key = Key(dataset.key, granularity, scope, by, part)
+            own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
+            if not own:
+                continue
+            lo, hi = pd.Timestamp(own[0]), pd.Timestamp(own[-1])
+            rows = (
+                frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
+                if len(frame)
+                else frame
+            )
+            written += self._write(
+                key, dataset, rows, Run(own[0], own[-1], fetched_at), granularity
+            )
+        return written
+
+    def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
+        old, runs = self.store.read_partition(key)
+        natural = list(dataset.natural_key)
+        if old is not None and len(old):
+            inside = (old["_label"] >= pd.Timestamp(run.first)) & (
+                old["_label"] <= pd.Timestamp(run.last)
+            )
+            dropped, kept = old.loc[inside], old.loc[~inside]
+        else:
+            dropped, kept = None, old
+        before = _keys(dropped, natural)
+        after = _keys(rows, natural)
+        written = Written(
+            added=len(after - before),
+            replaced=len(after & before),
+            removed=len(before - after),
+            partitions=1,
+        )
+        parts = [p for p in (kept, rows) if p is not None and len(p)]
+        if parts:
+            combined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            combined = combined.drop_duplicates(subset=natural, keep="last")
+            combined = combined.sort_values(natural, ignore_index=True)
+        else:
+            combined = _empty_with_bookkeeping(dataset)
+        combined = _normalise(combined)
+        self.store.root.write(key.path, encode(combined, replace(runs, run, granularity), key))
+        return written
+
+
+def _keys(frame, natural: list[str]) -> set:
+    if frame is None or not len(frame):
+        return set()
+    return set(frame[natural].astype(str).itertuples(index=False, name=None))
+
+
+def _empty_with_bookkeeping(dataset: Dataset) -> pd.DataFrame:
+    frame = empty_frame(dataset.schema)
+    return frame.assign(
+        _label=pd.Series(dtype="datetime64[ns]"),
+        _fetched_at=pd.Series(dtype="datetime64[ns, UTC]"),
+    )
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Bookkeeping columns in one type in every file: `_label` a date, `_fetched_at` UTC."""
+    out = frame.copy()
+    out["_label"] = pd.to_datetime(out["_label"]).astype("datetime64[ns]")
+    out["_fetched_at"] = pd.to_datetime(out["_fetched_at"], utc=True).astype("datetime64[ns, UTC]")
+    for name in out.columns:
+        if isinstance(out[name].dtype, pd.CategoricalDtype):
+            out[name] = out[name].astype("str")  # categories differ between fetches
+    return out

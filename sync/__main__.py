@@ -1,0 +1,161 @@
+"""`python -m sync`: fill the store with what the ledger lacks plus the unsettled tail.
+
+    python -m sync                         # the last year, through yesterday (UTC)
+    python -m sync --since 2025-01-01      # backfill
+    python -m sync --only firebender.model_requests --only codefresh
+    python -m sync --dry-run               # the plan: windows and requests, nothing sent
+    python -m sync --demo                  # the sandbox's demo organisation, in process
+
+Keys and base URLs: the app's settings (environment, then `.env`). The store: HISTORY_DIR
+(default `.history/`; `s3://bucket/prefix` works too). Exit status: 0 done, 1 a vendor failed
+(the others' data is kept; the next run resumes), 2 nothing to do it with (no key, bad
+arguments, another sync running), 3 the store could not be read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+
+from connectors import endpoints
+from connectors.errors import VENDOR_NAMES, ConnectorError
+from connectors.setting_names import HISTORY_DIR, KEY_SETTINGS
+from store import Store, StoreError
+from store.writer import LOCK_WAIT_SECONDS, StoreBusy
+
+from . import DEFAULT_HISTORY_DAYS, plan, run, targets
+from .sources import client_factory, demo_credentials, live_credentials, read_settings
+
+DEFAULT_STORE = ".history"
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m sync", description=__doc__.split("\n\n")[0].split(": ", 1)[1]
+    )
+    p.add_argument("--since", type=_day, help="first day to hold (default: a year ago)")
+    p.add_argument("--until", type=_day, help="last day to hold (default: yesterday, UTC)")
+    p.add_argument(
+        "--only",
+        action="append",
+        metavar="DATASET",
+        help="a dataset key (e.g. firebender.model_requests) or a vendor; repeatable",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print the plan and send nothing")
+    p.add_argument("--demo", action="store_true", help="sync the sandbox's demo organisation")
+    p.add_argument("--store", help=f"the store (default: {HISTORY_DIR}, else {DEFAULT_STORE}/)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=LOCK_WAIT_SECONDS,
+        help="seconds to wait for another sync to finish (default: %(default)s)",
+    )
+    return p
+
+
+def main(argv=None, out=None, err=None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    args = parser().parse_args(argv)
+    today = dt.datetime.now(dt.UTC).date()
+    until = args.until or today - dt.timedelta(days=1)
+    since = args.since or until - dt.timedelta(days=DEFAULT_HISTORY_DAYS - 1)
+    if until > today:
+        print(f"--until {until} is after today ({today}, UTC).", file=err)
+        return 2
+    if since > until:
+        print(f"--since {since} is after --until {until}.", file=err)
+        return 2
+    known = {*endpoints.CATALOGUE, *VENDOR_NAMES}
+    unknown = [o for o in args.only or () if o not in known and not o.startswith("codefresh.")]
+    if unknown:
+        print(f"unknown --only {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=err)
+        return 2
+
+    values = read_settings()
+    store = Store(args.store or values.get(HISTORY_DIR) or DEFAULT_STORE)
+    if args.demo:
+        from connectors.sandbox import Sandbox
+
+        credentials = demo_credentials(Sandbox(log_limit=100))
+    else:
+        credentials = live_credentials(values)
+    if not credentials:
+        names = ", ".join(KEY_SETTINGS.values())
+        print(f"no vendor key is set ({names}); set one, or use --demo.", file=err)
+        return 2
+    make_client = client_factory(credentials)
+    builder = credentials.get("builder")
+    org_keys = {v for v, c in credentials.items() if c.key}
+    extra = []
+    if "codefresh" in credentials and not args.dry_run:
+        extra = _offered_reports(make_client, err)
+    chosen = targets(credentials, builder.space_keys if builder else (), args.only, extra, org_keys)
+    try:
+        tasks = plan(store, chosen, since, until)
+    except StoreError as problem:
+        print(f"store: {problem}", file=err)
+        return 3
+    print(f"Store {store.url}: {since} - {until}, {len(tasks)} task(s).", file=out)
+    if args.dry_run:
+        for task in tasks:
+            print("  " + task.describe(), file=out)
+        total = sum(t.requests for t in tasks)
+        print(f"Dry run: {total} request(s) planned (pages may add more); nothing sent.", file=out)
+        if "codefresh" in credentials:
+            print("Codefresh reports beyond the catalogue's are found at run time.", file=out)
+        return 0
+    if not tasks:
+        print("Nothing to fetch: the store holds every settled day of the range.", file=out)
+        return 0
+    started = time.monotonic()
+    try:
+        summary = run(store, tasks, make_client, progress=_printer(err))
+    except StoreBusy as busy:
+        print(str(busy), file=err)
+        return 2
+    except StoreError as problem:
+        print(f"store: {problem}", file=err)
+        return 3
+    except KeyboardInterrupt:
+        print("\ninterrupted: whole partitions only were written; run again to complete.", file=err)
+        return 130
+    print(f"Done in {time.monotonic() - started:.1f} s:", file=out)
+    for line in summary.lines():
+        print("  " + line, file=out)
+    return 1 if summary.failed else 0
+
+
+def _offered_reports(make_client, err) -> list:
+    """Codefresh reports the account's metadata lists beyond the catalogue's."""
+    try:
+        return endpoints.codefresh_reports(make_client("codefresh", None, None).metadata())
+    except ConnectorError as problem:
+        print(f"Codefresh metadata not read ({problem}); its extra reports wait.", file=err)
+        return []
+
+
+def _printer(err):
+    last = {}
+
+    def progress(task, done, total, number, tasks):
+        key = (task.dataset.key, task.granularity, task.scope, task.start)
+        if done == 0:
+            print(f"[{task.vendor} {number}/{tasks}] {task.describe()}", file=err)
+        elif total > 1 and done != last.get(key) and (done == total or done % 10 == 0):
+            print(f"    window {done} of {total}", file=err)
+        last[key] = done
+
+    return progress
+
+
+if __name__ == "__main__":
+    sys.exit(main())

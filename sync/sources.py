@@ -1,0 +1,142 @@
+"""Where the command line's keys come from (the app's setting names: environment, then `.env`),
+and the clients built from them; `--demo` uses the sandbox's demo organisation in process.
+
+Builder.io spaces: `BUILDER_SPACES` lists "public:private" pairs separated by commas (a space
+whose private key is left out is read with the organization key); `BUILDER_SPACE_PUBLIC_KEY`
+and `BUILDER_SPACE_PRIVATE_KEY` add one more.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from connectors import BuilderClient, CodefreshClient, FirebenderClient
+from connectors.setting_names import (
+    BASE_URL_SETTINGS,
+    KEY_SETTINGS,
+    SPACE_PRIVATE_KEY,
+    SPACE_PUBLIC_KEY,
+    SPACES,
+    VENDORS,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """One vendor's key, base URL and (Builder.io) spaces. The repr never shows a key."""
+
+    vendor: str
+    key: str | None
+    base_url: str | None = None
+    spaces: tuple[tuple[str, str | None], ...] = ()  # (public key, private key or None)
+    session_factory: object = None  # demo: the sandbox's in-process session
+
+    def __repr__(self) -> str:
+        return (
+            f"Credentials({self.vendor!r}, key={'set' if self.key else 'none'}, "
+            f"base_url={self.base_url!r}, spaces={[p for p, _ in self.spaces]!r})"
+        )
+
+    @property
+    def space_keys(self) -> list[str]:
+        return [public for public, _ in self.spaces]
+
+
+def parse_spaces(text: str | None) -> tuple[tuple[str, str | None], ...]:
+    """ "pub1:priv1, pub2" -> (("pub1", "priv1"), ("pub2", None)); blanks ignored."""
+    out = []
+    for item in (text or "").split(","):
+        public, _, private = item.strip().partition(":")
+        if public.strip():
+            out.append((public.strip(), private.strip() or None))
+    return tuple(out)
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Settings from the environment, then `.env` (APP_DOTENV names another; empty: none)."""
+    environ = os.environ if environ is None else environ
+    dotenv = environ.get("APP_DOTENV")
+    path = Path(dotenv) if dotenv else (PROJECT_DIR / ".env" if dotenv is None else None)
+    values = {
+        k: v for k, v in (dotenv_values(path) if path and path.is_file() else {}).items() if v
+    }
+    values.update({k: v for k, v in environ.items() if v})
+    return values
+
+
+def live_credentials(values: Mapping[str, str]) -> dict[str, Credentials]:
+    """The vendors that have a key, with their base URLs and spaces."""
+    found = {}
+    for vendor in VENDORS:
+        key = values.get(KEY_SETTINGS[vendor])
+        spaces: tuple = ()
+        if vendor == "builder":
+            spaces = parse_spaces(values.get(SPACES))
+            single = values.get(SPACE_PUBLIC_KEY)
+            if single and single not in {p for p, _ in spaces}:
+                spaces += ((single, values.get(SPACE_PRIVATE_KEY)),)
+            if not key and not any(private for _, private in spaces):
+                continue
+        elif not key:
+            continue
+        found[vendor] = Credentials(vendor, key, values.get(BASE_URL_SETTINGS[vendor]), spaces)
+    return found
+
+
+def demo_credentials(sandbox) -> dict[str, Credentials]:
+    """The sandbox's demo organisation, served in process by `sandbox`."""
+    from connectors.http import new_session
+    from connectors.sandbox import DEFAULT_HOSTS, SandboxTransport, keys
+
+    def session_for(vendor):
+        return lambda: new_session(vendor, transport=SandboxTransport(sandbox))
+
+    spaces = tuple((public, private) for public, (_, private) in keys.BUILDER_SPACES.items())
+    return {
+        "builder": Credentials(
+            "builder",
+            keys.BUILDER_ORG_KEY,
+            DEFAULT_HOSTS["builder"],
+            spaces,
+            session_for("builder"),
+        ),
+        "firebender": Credentials(
+            "firebender",
+            keys.FIREBENDER_KEY,
+            DEFAULT_HOSTS["firebender"],
+            (),
+            session_for("firebender"),
+        ),
+        "codefresh": Credentials(
+            "codefresh",
+            keys.CODEFRESH_KEY,
+            DEFAULT_HOSTS["codefresh"],
+            (),
+            session_for("codefresh"),
+        ),
+    }
+
+
+def client_factory(credentials: Mapping[str, Credentials]):
+    """make_client(vendor, space, progress) for `sync.run`."""
+
+    def make(vendor: str, space: str | None, progress=None):
+        creds = credentials[vendor]
+        session = creds.session_factory() if creds.session_factory else None
+        common = dict(base_url=creds.base_url, session=session, progress=progress)
+        if vendor == "builder":
+            private = dict(creds.spaces).get(space) if space else None
+            return BuilderClient(
+                creds.key, space_public_key=space, space_private_key=private, **common
+            )
+        cls = FirebenderClient if vendor == "firebender" else CodefreshClient
+        return cls(creds.key, **common)
+
+    return make
