@@ -38,6 +38,7 @@ class VendorResult:
     requests: int = 0
     seconds: float = 0.0
     error: str | None = None
+    exception: Exception | None = field(default=None, repr=False)  # for callers that re-raise
 
     @property
     def name(self) -> str:
@@ -152,7 +153,7 @@ def _vendor(writer: Writer, tasks, make_client, result: VendorResult, progress, 
             )
             result.done += 1
     except ConnectorError as err:
-        result.error = str(err)
+        result.error, result.exception = str(err), err
     finally:
         for client in clients.values():
             count.detach(client)
