@@ -1,7 +1,9 @@
 """A deterministic simulator of the Builder.io, Firebender and Codefresh APIs.
 
 One `Sandbox` answers all three, for one organisation: `Sandbox(scenario=..., seed=...)` picks a
-story whose truth is known (scenarios.py) and a draw of it (data.World). Use it in-process by
+story whose truth is known (scenarios.py) and a draw of it (data.World), and
+`Sandbox(developers=N)` an organisation of N developers (default: the demo's 36), its Builder
+spaces' keys given by `keys.builder_spaces(N)`. Use it in-process by
 mounting `SandboxTransport(sandbox)` on a requests session, or over loopback with
 `running_server()` / `python -m connectors.sandbox`.
 """

@@ -1,5 +1,6 @@
 """python -m connectors.sandbox --port N [--host H] [--latency-ms MS] [--today YYYY-MM-DD]
-[--scenario NAME] [--seed N] [--fault KIND[:vendor[:times]]]...  Serves the sandbox until Ctrl-C."""
+[--scenario NAME] [--seed N] [--developers N] [--cache-days N] [--fault KIND[:vendor[:times]]]...
+Serves the sandbox until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def parse_fault(text: str) -> FaultRule:
         )
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive(text: str) -> int:
+    """A whole number of at least 1 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 def main(argv=None) -> int:
@@ -55,12 +67,33 @@ def main(argv=None) -> int:
         help="which organisation telling that story (default: 0; demo with 0 is the demo data)",
     )
     parser.add_argument(
+        "--developers",
+        type=positive,
+        default=None,
+        metavar="N",
+        help="an organisation of N developers, with Builder spaces and Codefresh pipelines in "
+        "the demo's proportions (default: the demo's roster of 36)",
+    )
+    parser.add_argument(
+        "--cache-days",
+        type=positive,
+        default=None,
+        metavar="N",
+        help="days each per-day data cache holds (default: sized to the organisation; more "
+        "than the days with data lets one warm-up pass hold them all)",
+    )
+    parser.add_argument(
         "--fault", type=parse_fault, action="append", default=[], metavar="KIND[:vendor[:times]]"
     )
     args = parser.parse_args(argv)
 
     sandbox = Sandbox(  # a server may run for days: keep only the newest requests
-        today=args.today, log_limit=100_000, scenario=args.scenario, seed=args.seed
+        today=args.today,
+        log_limit=100_000,
+        scenario=args.scenario,
+        seed=args.seed,
+        developers=args.developers,
+        cache_days=args.cache_days,
     )
     for rule in args.fault:
         sandbox.add_fault(rule)
@@ -68,8 +101,12 @@ def main(argv=None) -> int:
         sandbox, latency=args.latency_ms / 1000, host=args.host, port=args.port
     ) as url:
         print(f"Sandbox serving Builder.io, Firebender and Codefresh at {url}")
-        print(f"  scenario: {args.scenario}, seed {args.seed}")
-        for label, key in keys.describe():
+        world = sandbox.world
+        print(
+            f"  scenario: {args.scenario}, seed {args.seed}, {len(world.developers)} developers"
+            f", {len(world.spaces)} Builder spaces, {len(world.pipelines)} Codefresh pipelines"
+        )
+        for label, key in keys.describe(args.developers):
             print(f"  {label}: {key}")
         if args.fault:
             print(

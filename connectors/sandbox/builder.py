@@ -2,6 +2,7 @@
 
     GET /api/v1/orgs/fusion/metrics                  org key
     GET /api/v1/spaces/{spacePublicKey}/fusion/metrics  that space's private key, or the org key
+                                                     (the world's spaces: keys.builder_spaces)
     GET /api/v1/orgs/fusion/users                    org key (endpoint known from third parties)
 
 Auth is `Authorization: Bearer <key>`. A missing or wrong key, or an unknown space, is a 404
@@ -43,11 +44,8 @@ def handle(req: Request, ctx: Context) -> Reply:
     if req.method != "GET" or not (path in (ORG_METRICS, ORG_USERS) or space):
         return error(404, "Not found")
     if space:
-        public = space.group(1)
-        allowed = {keys.BUILDER_ORG_KEY}
-        if public in keys.BUILDER_SPACES:
-            allowed.add(keys.BUILDER_SPACES[public][1])
-        if public not in keys.BUILDER_SPACES or req.bearer() not in allowed:
+        known = ctx.world.spaces.get(space.group(1))
+        if known is None or req.bearer() not in (keys.BUILDER_ORG_KEY, known[1]):
             return error(404, "Space not found or not authorized")
     elif req.bearer() != keys.BUILDER_ORG_KEY:
         return error(404, "Organization not found or not authorized")
@@ -180,10 +178,13 @@ def _org_metrics(window, granularity, world, label=None) -> dict:
     rows, everyone = [], []
     for period, items in _periods(window, granularity, world, label).items():
         everyone += items
-        spaces = []
-        for public, (name, _) in keys.BUILDER_SPACES.items():
-            mine = [a for a in items if a.space == public]
-            spaces.append({"spaceId": public, "spaceName": name, **_lines(mine)})
+        by_space: dict[str, list] = {}
+        for item in items:
+            by_space.setdefault(item.space, []).append(item)
+        spaces = [
+            {"spaceId": public, "spaceName": name, **_lines(by_space.get(public, ()))}
+            for public, (name, _) in world.spaces.items()
+        ]
         rows.append(
             {
                 "period": period.isoformat(),

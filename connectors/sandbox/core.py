@@ -72,7 +72,9 @@ class Sandbox:
     the last 10 minutes). `requests` logs every request; fault rules make answers go wrong.
     `scenario` and `seed` choose the organisation served (scenarios.py): "demo" with seed 0 is
     the demo data; another seed draws another organisation telling the same story. An unknown
-    scenario is a ValueError naming the known ones.
+    scenario is a ValueError naming the known ones. `developers` sizes the organisation (None:
+    the demo's roster of 36; N: N developers with spaces and pipelines in proportion, see
+    data.World), and `cache_days` sets how many days its per-day caches hold.
     """
 
     def __init__(
@@ -82,8 +84,10 @@ class Sandbox:
         log_limit: int | None = None,
         scenario: str = "demo",
         seed: int = 0,
+        developers: int | None = None,
+        cache_days: int | None = None,
     ):
-        self.world = data.World.get(scenario, seed)
+        self.world = data.World.get(scenario, seed, developers=developers, cache_days=cache_days)
         self._today = today
         self.clock = clock
         self.log_limit = log_limit  # keep only the newest requests (a long-running demo)
@@ -98,6 +102,11 @@ class Sandbox:
     @property
     def seed(self) -> int:
         return self.world.seed
+
+    @property
+    def developers(self) -> int | None:
+        """The organisation's size as asked for (None: the demo's roster of 36)."""
+        return self.world.size
 
     @property
     def today(self) -> date:

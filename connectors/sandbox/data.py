@@ -12,6 +12,10 @@ The demo story: ~36 developers (a few join over time); AI adoption follows a log
 builds (and so credits) grow with the share of developers using AI that day, with noise. The
 module-level names (DEVELOPERS, firebender_usage(day), codefresh_day(day), ...) are the demo
 world's.
+
+`World(developers=N)` tells the same story for N developers (roster.py: who; keys.py: their
+Builder spaces; columns.py: their days, drawn in numpy columns so 2,000 developers stay fast).
+The vocabulary both share (calendar, adoption curve, prices, record types) is in records.py.
 """
 
 from __future__ import annotations
@@ -21,280 +25,103 @@ import hashlib
 import math
 import random
 import weakref
-from dataclasses import dataclass
-from datetime import date, timedelta
+from bisect import bisect_right
+from datetime import date
 
-from . import keys, scenarios
+from . import columns, keys, roster, scenarios
 from .dates import day_ms, iso_ms
-
-DATA_START = date(2025, 1, 1)
-MODEL_REQUESTS_START = date(2025, 12, 31)  # Firebender keeps per-request rows from this day on
-
-# Logistic adoption: share of developers who use AI tools by a given day. The ceiling and the
-# two anchor points (10% on DATA_START, 75% on 2026-10-01) fix the curve.
-_ADOPTION_CEILING = 0.85
-_ADOPTION_MIDPOINT = 319.0  # days after DATA_START
-_ADOPTION_RATE = math.log(_ADOPTION_CEILING / 0.10 - 1) / _ADOPTION_MIDPOINT
-
-_NAMES = (
-    "Amara Okafor",
-    "Ben Carter",
-    "Chen Wei",
-    "Daniela Souza",
-    "Elif Yilmaz",
-    "Farid Haddad",
-    "Grace Kim",
-    "Hugo Lefevre",
-    "Ines Moreau",
-    "Jonas Berg",
-    "Kavya Iyer",
-    "Liam O'Brien",
-    "Maya Cohen",
-    "Nikolai Petrov",
-    "Olivia Brown",
-    "Pablo Ruiz",
-    "Quinn Taylor",
-    "Rina Sato",
-    "Samuel Mensah",
-    "Tara Nguyen",
-    "Umar Siddiqui",
-    "Valentina Rossi",
-    "Wen Zhao",
-    "Ximena Lopez",
-    "Yusuf Demir",
-    "Zoe Fischer",
-    "Aditya Rao",
-    "Bianca Ionescu",
-    "Caleb Johnson",
-    "Dina Haddad",
-    "Emil Novak",
-    "Fatima Zahra",
-    "Gabriel Silva",
-    "Hana Kowalski",
-    "Isaac Levi",
-    "Julia Schmidt",
+from .records import (
+    ADOPTION_CEILING,
+    ADOPTION_MIDPOINT,
+    ADOPTION_RATE,
+    CREDITS_PER_MINUTE,
+    DATA_START,
+    MODE_WEIGHTS,
+    MODEL_REQUESTS_START,
+    MODEL_WEIGHTS,
+    MODELS,
+    MODES,
+    NO_REQUESTS,
+    RESOURCE_CLASSES,
+    BuilderActivity,
+    CodefreshDay,
+    Developer,
+    ModelRequestDay,
+    Pipeline,
+    adoption,
+    adoption_day,
+    iso_week,
 )
-# Days after DATA_START on which the last ten people join (the others were there already).
-_JOIN_OFFSETS = (40, 95, 150, 210, 260, 330, 400, 470, 540, 610)
 
-PIPELINE_NAMES = (
-    "web-app/build",
-    "web-app/test",
-    "web-app/lint",
-    "web-app/e2e",
-    "web-app/deploy-staging",
-    "web-app/deploy-prod",
-    "mobile-android/build",
-    "mobile-android/unit-tests",
-    "mobile-android/lint",
-    "mobile-android/release",
-    "mobile-ios/build",
-    "mobile-ios/ui-tests",
-    "mobile-ios/release",
-    "design-system/build",
-    "design-system/visual-regression",
-    "design-system/publish",
-    "marketing-site/build",
-    "marketing-site/deploy",
-    "api/build",
-    "api/test",
-    "api/lint",
-    "api/integration",
-    "api/deploy",
-    "data/etl-nightly",
-    "data/tests",
-    "infra/terraform-plan",
-    "infra/terraform-apply",
-    "internal-tools/build",
-    "internal-tools/deploy",
-    "docs/build",
+# The demo's roster and the generators' constants, under the names they have always had here.
+_NAMES = roster.DEMO_NAMES
+_JOIN_OFFSETS = roster.DEMO_JOIN_OFFSETS
+PIPELINE_NAMES = roster.DEMO_PIPELINE_NAMES
+_MODEL_WEIGHTS = MODEL_WEIGHTS
+_MODE_WEIGHTS = MODE_WEIGHTS
+_CREDITS_PER_MINUTE = CREDITS_PER_MINUTE
+_ADOPTION_CEILING, _ADOPTION_MIDPOINT, _ADOPTION_RATE = (
+    ADOPTION_CEILING,
+    ADOPTION_MIDPOINT,
+    ADOPTION_RATE,
 )
-RESOURCE_CLASSES = ("linux-small", "linux-medium", "linux-large")
-_CREDITS_PER_MINUTE = {"linux-small": 1.0, "linux-medium": 2.0, "linux-large": 4.0}
+_adoption_day = adoption_day
 
-# Firebender model ids and illustrative USD prices per million tokens:
-# (input, output, cache read, cache write). Sandbox numbers, not the vendors' price lists.
-MODELS = {
-    "claude-sonnet-4-5": (3.0, 15.0, 0.30, 3.75),
-    "claude-opus-4-1": (15.0, 75.0, 1.50, 18.75),
-    "claude-haiku-4-5": (1.0, 5.0, 0.10, 1.25),
-    "gpt-5": (1.25, 10.0, 0.125, 1.25),
-    "gpt-5-mini": (0.25, 2.0, 0.025, 0.25),
-    "gemini-2.5-pro": (1.25, 10.0, 0.31, 1.625),
+__all__ = [
+    "DATA_START",
+    "DEMO",
+    "MODELS",
+    "MODEL_REQUESTS_START",
+    "MODES",
+    "PIPELINE_NAMES",
+    "RESOURCE_CLASSES",
+    "BuilderActivity",
+    "CodefreshDay",
+    "Developer",
+    "ModelRequestDay",
+    "Pipeline",
+    "World",
+    "adoption",
+    "iso_week",
+]
+
+# Per-day caches: days each holds in the demo's world, as they have always been. A sized world
+# holds fewer days the bigger it is: about CACHE_BYTES a cache, at least MIN_CACHE_DAYS.
+CACHE_DAYS = {
+    "firebender_usage": 1024,
+    "model_requests": 512,  # more than the model-request days of a year: a warm-up holds them
+    "builder_activity": 1024,
+    "codefresh_day": 1024,
 }
-_MODEL_WEIGHTS = (40, 6, 14, 18, 12, 10)
-MODES = ("write", "plan", "ask", "debug", "release-notes-writer")  # the last: a custom agent
-_MODE_WEIGHTS = (55, 15, 15, 10, 5)
-
-
-@dataclass(frozen=True)
-class Developer:
-    email: str
-    name: str
-    user_id: str
-    joined: date
-    adopts_on: date | None  # first day using AI tools; None: never within the curve's ceiling
-    power: float  # how heavily they use the tools once adopted
-    start_hour: int  # UTC hour their working day starts
-    uses_firebender: bool
-    uses_builder: bool
-    spaces: tuple[str, ...]  # Builder space public keys, the first being their usual one
-    commit_rate: float  # chance of committing on a weekday
-    byok: bool  # Firebender requests billed to their own key
-
-
-@dataclass(frozen=True)
-class Pipeline:
-    name: str
-    resource_class: str
-    builds_per_day: float  # on a weekday with a usual number of committers and no AI
-    minutes: float  # usual build length
-    nightly: bool  # also one scheduled build every day
+ENGAGED_WEEKS = 512
+CACHE_BYTES = 128 * 2**20
+MIN_CACHE_DAYS = 16  # a few concurrent 90-day walks, each a day or two at a time
+# Bytes a cached day of a sized world holds per developer (tracemalloc, 2,000 developers, a week
+# of November 2026 at ~75% adoption, rounded up): a daily-usage row is a dict of ~530 bytes, a
+# model request ~51 bytes in columns (~1 kB as a dict).
+_BYTES_PER_DEVELOPER_DAY = {
+    "firebender_usage": 250,
+    "model_requests": 450,
+    "builder_activity": 150,
+    "codefresh_day": 100,
+}
 
 
 def _digest(text: str, length: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
-def adoption(day: date) -> float:
-    """Share of developers who have adopted AI tools by `day` (logistic in time)."""
-    t = (day - DATA_START).days
-    return _ADOPTION_CEILING / (1 + math.exp(-_ADOPTION_RATE * (t - _ADOPTION_MIDPOINT)))
-
-
-def _adoption_day(threshold: float) -> date | None:
-    """The day the adoption curve reaches `threshold` (inverse logistic)."""
-    if threshold >= _ADOPTION_CEILING:
-        return None
-    t = _ADOPTION_MIDPOINT - math.log(_ADOPTION_CEILING / threshold - 1) / _ADOPTION_RATE
-    return DATA_START + timedelta(days=max(0, math.ceil(t)))
-
-
-def _make_developers(prefix: str = "") -> tuple[Developer, ...]:
-    space_keys = tuple(keys.BUILDER_SPACES)
-    # Adoption thresholds spread evenly over [0, 1) (then shuffled), so the share of adopters
-    # follows the curve closely even with a few dozen people.
-    thresholds = [(k + 0.5) / len(_NAMES) for k in range(len(_NAMES))]
-    random.Random(f"{prefix}adoption-thresholds").shuffle(thresholds)
-    people = []
-    settled = len(_NAMES) - len(_JOIN_OFFSETS)
-    for index, name in enumerate(_NAMES):
-        first, last = name.lower().replace("'", "").split(" ", 1)
-        email = f"{first}.{last.replace(' ', '')}@example.com"
-        rng = random.Random(f"{prefix}developer:{email}")
-        joined = (
-            DATA_START
-            if index < settled
-            else DATA_START + timedelta(days=_JOIN_OFFSETS[index - settled])
+def default_cache_days(developers: int | None) -> dict[str, int]:
+    """Days each per-day cache holds in a world of `developers` (None: the demo's roster)."""
+    if developers is None:
+        return dict(CACHE_DAYS)
+    return {
+        name: max(
+            MIN_CACHE_DAYS,
+            min(days, CACHE_BYTES // (_BYTES_PER_DEVELOPER_DAY[name] * developers)),
         )
-        adopts_on = _adoption_day(thresholds[index])
-        if adopts_on is not None:
-            adopts_on = max(adopts_on, joined)
-        uses_firebender = rng.random() < 0.7
-        uses_builder = rng.random() < 0.6 or not uses_firebender
-        home = rng.randrange(len(space_keys))
-        spaces = (space_keys[home],)
-        if rng.random() < 0.4:
-            spaces += (
-                space_keys[(home + 1 + rng.randrange(len(space_keys) - 1)) % len(space_keys)],
-            )
-        people.append(
-            Developer(
-                email=email,
-                name=name,
-                user_id=f"user_{_digest(email, 12)}",
-                joined=joined,
-                adopts_on=adopts_on,
-                power=round(rng.uniform(0.5, 1.6), 3),
-                start_hour=rng.randint(6, 13),
-                uses_firebender=uses_firebender,
-                uses_builder=uses_builder,
-                spaces=spaces,
-                commit_rate=0.08 if rng.random() < 0.12 else round(rng.uniform(0.45, 0.8), 3),
-                byok=rng.random() < 0.1,
-            )
-        )
-    return tuple(people)
-
-
-def _make_pipelines(prefix: str = "") -> tuple[Pipeline, ...]:
-    pipelines = []
-    for name in PIPELINE_NAMES:
-        rng = random.Random(f"{prefix}pipeline:{name}")
-        step = name.split("/")[1]
-        heavy = any(
-            word in step for word in ("e2e", "ui-tests", "integration", "visual", "release")
-        )
-        light = any(word in step for word in ("lint", "plan", "deploy", "docs"))
-        resource_class = "linux-large" if heavy else "linux-small" if light else "linux-medium"
-        pipelines.append(
-            Pipeline(
-                name=name,
-                resource_class=resource_class,
-                builds_per_day=round(
-                    rng.uniform(0.4, 2.5)
-                    if ("deploy" in step or "release" in step)
-                    else rng.uniform(1.5, 6.0),
-                    2,
-                ),
-                minutes=round(rng.uniform(2, 6) if light else rng.uniform(6, 25), 1),
-                nightly="nightly" in step or rng.random() < 0.2,
-            )
-        )
-    return tuple(pipelines)
-
-
-def iso_week(day: date) -> str:
-    """The ISO week `day` falls in, as "2026-W05" (scenario weeks are ISO weeks)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-@dataclass(frozen=True)
-class ModelRequestDay:
-    """One day's model requests, oldest first (ties by requestId), with their sort keys."""
-
-    rows: tuple[dict, ...]
-    keys: tuple[tuple[int, str], ...]  # (timestamp ms, requestId) of each row
-
-
-@dataclass(frozen=True)
-class BuilderActivity:
-    """One developer's Fusion activity on one day, in one space."""
-
-    email: str
-    user_id: str
-    space: str  # public key
-    last_active_ms: int
-    lines_added: int
-    lines_removed: int
-    total_lines: int
-    lines_accepted: int
-    events: int
-    user_prompts: int
-    tokens_input: int
-    tokens_output: int
-    tokens_cache_write: int
-    tokens_cache_input: int
-    credits_tenths: int  # credits used, in tenths (sent as a decimal string)
-    prs_merged: int
-    design_exports: int
-
-    @property
-    def tokens_total(self) -> int:
-        return (
-            self.tokens_input
-            + self.tokens_output
-            + self.tokens_cache_write
-            + self.tokens_cache_input
-        )
-
-
-@dataclass(frozen=True)
-class CodefreshDay:
-    builds: dict  # pipeline name -> builds that day (only pipelines that ran)
-    credits_cents: dict  # pipeline name -> credits that day, in hundredths
-    committers: frozenset  # emails of developers who committed that day
+        for name, days in CACHE_DAYS.items()
+    }
 
 
 def _cached_per_world(world: World, method, maxsize: int):
@@ -316,16 +143,24 @@ def _cached_per_world(world: World, method, maxsize: int):
 
 
 class World:
-    """One synthetic organisation: a scenario's story drawn with a seed.
+    """One synthetic organisation: a scenario's story drawn with a seed, at a size.
 
-    Every number is a pure function of (scenario, seed, day), from random.Random seeded with
-    strings prefixed by f"{scenario}:{seed}:" (no prefix for the demo with seed 0, whose seed
-    strings are the original ones), so any process produces the same numbers. Each day is
-    generated once and cached in this world; the caches go with it.
+    Every number is a pure function of (scenario, seed, developers, day), from random.Random
+    seeded with strings prefixed by f"{scenario}:{seed}:" (no prefix for the demo with seed 0,
+    whose seed strings are the original ones), so any process produces the same numbers. Each
+    day is generated once and kept in this world's per-day caches (bounded: see
+    default_cache_days(), cache_info()); the caches go with the world.
+
+    `developers=None` is the demo's roster of 36 and its per-person generators (the demo data,
+    unchanged). `developers=N` is an organisation of N people (a few in ten join over time),
+    with Builder spaces (keys.builder_spaces) and Codefresh pipelines in the demo's proportions,
+    drawn in columns (columns.py) so that thousands of developers stay fast; even N=36 is such a
+    sized organisation, not the demo.
 
     `engagement` and `ai_effect` override the scenario for counterfactuals and tests: a fixed
     weekly engagement probability (1.0: every adopter is engaged every week, 0.0: nobody uses AI)
     and the coefficient of the day's AI share in CI load (0.0: the same world with no effect).
+    `cache_days` sets how many days every per-day cache holds (default_cache_days() if None).
     """
 
     def __init__(
@@ -333,38 +168,98 @@ class World:
         scenario: str = "demo",
         seed: int = 0,
         *,
+        developers: int | None = None,
         engagement: float | None = None,
         ai_effect: float | None = None,
+        cache_days: int | None = None,
     ):
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ValueError(f"The sandbox seed must be an integer, not {seed!r}")
+        for name, value in (("developers", developers), ("cache_days", cache_days)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise ValueError(f"The sandbox's {name} must be a positive integer, not {value!r}")
         self.scenario = scenarios.get(scenario)
         self.seed = seed
+        self.size = developers  # None: the demo's roster
         self.ai_effect = self.scenario.ai_effect if ai_effect is None else float(ai_effect)
         self.engagement = engagement
-        self._weekly = engagement is not None or self.scenario.engagement is not None
+        self.weekly_engagement = engagement is not None or self.scenario.engagement is not None
         plain = scenario == "demo" and seed == 0
         self.prefix = "" if plain else f"{scenario}:{seed}:"
-        self.developers: tuple[Developer, ...] = _make_developers(self.prefix)
+        self.spaces: dict[str, tuple[str, str]] = keys.builder_spaces(developers)
+        if developers is None:
+            people, joins = roster.DEMO_NAMES, roster.DEMO_JOIN_OFFSETS
+            pipeline_names = roster.DEMO_PIPELINE_NAMES
+        else:
+            people, joins = roster.names(developers), roster.join_offsets(developers)
+            pipeline_names = roster.pipeline_names(roster.pipeline_count(developers))
+        self.developers: tuple[Developer, ...] = roster.make_developers(
+            self.prefix, people, joins, tuple(self.spaces)
+        )
         self.developers_by_email = {dev.email: dev for dev in self.developers}
-        self.pipelines: tuple[Pipeline, ...] = _make_pipelines(self.prefix)
+        self.pipelines: tuple[Pipeline, ...] = roster.make_pipelines(self.prefix, pipeline_names)
         self.pipeline_class = {pipe.name: pipe.resource_class for pipe in self.pipelines}
-        self.firebender_usage = _cached_per_world(self, World._firebender_usage, 1024)
-        # more than the model-request days of a year: a warm-up can hold them
-        self.model_requests = _cached_per_world(self, World._model_requests, 512)
-        self.builder_activity = _cached_per_world(self, World._builder_activity, 1024)
-        self.codefresh_day = _cached_per_world(self, World._codefresh_day, 1024)
-        self.engaged = _cached_per_world(self, World._engaged, 512)
+        self._joined = sorted(dev.joined for dev in self.developers)
+        if developers is None:
+            self.columns = None
+            makers = {
+                "firebender_usage": World._firebender_usage,
+                "model_requests": World._model_requests,
+                "builder_activity": World._builder_activity,
+                "codefresh_day": World._codefresh_day,
+                "engaged": World._engaged,
+            }
+        else:
+            self.columns = columns.Columns(
+                self.developers,
+                self.pipelines,
+                tuple(self.spaces),
+                f"{self.prefix}sized:{developers}:",
+            )
+            makers = {
+                "firebender_usage": columns.firebender_usage,
+                "model_requests": columns.model_requests,
+                "builder_activity": columns.builder_activity,
+                "codefresh_day": columns.codefresh_day,
+                "engaged": columns.engaged,
+            }
+        sizes = default_cache_days(developers)
+        if cache_days is not None:
+            sizes = dict.fromkeys(sizes, cache_days)
+        sizes["engaged"] = ENGAGED_WEEKS
+        self._caches = {name: _cached_per_world(self, makers[name], sizes[name]) for name in makers}
+        self.firebender_usage = self._caches["firebender_usage"]
+        self.model_requests = self._caches["model_requests"]
+        self.builder_activity = self._caches["builder_activity"]
+        self.codefresh_day = self._caches["codefresh_day"]
+        self.engaged = self._caches["engaged"]
 
     @classmethod
-    def get(cls, scenario: str = "demo", seed: int = 0) -> World:
-        """The shared demo world for ("demo", 0) (its caches are the module's), else a new one."""
-        if scenario == "demo" and seed == 0 and not isinstance(seed, bool):
+    def get(
+        cls,
+        scenario: str = "demo",
+        seed: int = 0,
+        *,
+        developers: int | None = None,
+        cache_days: int | None = None,
+    ) -> World:
+        """The shared demo world for ("demo", 0) with the demo's roster and caches (its caches
+        are the module's), else a new one."""
+        if (
+            scenario == "demo"
+            and seed == 0
+            and not isinstance(seed, bool)
+            and developers is None
+            and cache_days is None
+        ):
             return DEMO
-        return cls(scenario, seed)
+        return cls(scenario, seed, developers=developers, cache_days=cache_days)
 
     def __repr__(self) -> str:
-        return f"World(scenario={self.scenario.name!r}, seed={self.seed})"
+        size = "" if self.size is None else f", developers={self.size}"
+        return f"World(scenario={self.scenario.name!r}, seed={self.seed}{size})"
 
     @property
     def true_effect(self) -> float:
@@ -374,6 +269,23 @@ class World:
     def staff_on(self, day: date) -> tuple[Developer, ...]:
         """Developers who had joined by `day`."""
         return tuple(dev for dev in self.developers if dev.joined <= day)
+
+    def headcount(self, day: date) -> int:
+        """How many developers had joined by `day` (len(staff_on(day)), without the tuple)."""
+        return bisect_right(self._joined, day)
+
+    # ------------------------------------------------------------ caches
+
+    def cache_info(self) -> dict[str, functools._CacheInfo]:
+        """Each per-day cache's hits, misses, size and maxsize (functools' CacheInfo), by name:
+        firebender_usage, model_requests, builder_activity, codefresh_day (days), engaged
+        (ISO weeks)."""
+        return {name: cached.cache_info() for name, cached in self._caches.items()}
+
+    def clear_caches(self) -> None:
+        """Forget every generated day (the next request generates it again, identically)."""
+        for cached in self._caches.values():
+            cached.cache_clear()
 
     # ------------------------------------------------------------ AI use
 
@@ -389,7 +301,7 @@ class World:
 
     def _engaged(self, week: str) -> frozenset[str] | None:
         """Emails of the staff engaged with AI tools in ISO week `week`; None: everybody."""
-        if not self._weekly:
+        if not self.weekly_engagement:
             return None
         chance = self.engagement_probability(week)
         return frozenset(
@@ -405,7 +317,7 @@ class World:
     def _works_with_ai(self, dev: Developer, day: date, tool: str, weekday_odds: float) -> bool:
         if dev.adopts_on is None or day < dev.adopts_on:
             return False
-        if self._weekly and dev.email not in self.engaged(iso_week(day)):
+        if self.weekly_engagement and dev.email not in self.engaged(iso_week(day)):
             return False
         odds = weekday_odds if day.weekday() < 5 else 0.06
         return random.Random(f"{self.prefix}{tool}-active:{day}:{dev.email}").random() < odds
@@ -414,7 +326,7 @@ class World:
         """Share of the staff who used an AI tool on `day`."""
         active = {row["email"] for row in self.firebender_usage(day)}
         active |= {item.email for item in self.builder_activity(day)}
-        return len(active) / max(1, len(self.staff_on(day)))
+        return len(active) / max(1, self.headcount(day))
 
     # ------------------------------------------------------------ Firebender
 
@@ -462,7 +374,7 @@ class World:
     def _model_requests(self, day: date) -> ModelRequestDay:
         """Per-request rows for `day`: one per agent prompt or inline edit in the daily usage."""
         if day < MODEL_REQUESTS_START:
-            return ModelRequestDay((), ())
+            return NO_REQUESTS
         model_ids = tuple(MODELS)
         items = []
         for usage in self.firebender_usage(day):

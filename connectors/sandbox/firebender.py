@@ -16,7 +16,6 @@ import binascii
 import hashlib
 import json
 import math
-from bisect import bisect_left, bisect_right
 from datetime import timedelta
 
 from . import data, keys
@@ -124,19 +123,7 @@ def _model_requests(body: dict, start, end, ctx: Context) -> Reply:
     last_day = min(ms_day(high), ctx.today)
     for day in days(first_day, last_day):
         batch = ctx.world.model_requests(day)
-        index = bisect_right(batch.keys, after) if after else bisect_left(batch.keys, (low, ""))
-        for position in range(index, len(batch.keys)):
-            key = batch.keys[position]
-            if key[0] < low:
-                continue
-            if key[0] > high:
-                break
-            row = batch.rows[position]
-            if wanted and row["email"] != wanted:
-                continue
-            page.append((key, row))
-            if len(page) > limit:
-                break
+        page += batch.select(low, high, after, wanted, limit + 1 - len(page))
         if len(page) > limit:
             break
     next_cursor = encode_cursor(page[limit - 1][0], digest) if len(page) > limit else None

@@ -6,7 +6,9 @@ Vendor routes go to `Sandbox.handle`; these admin routes do not (and are not log
     DELETE /_sandbox/faults    clear the rules
     GET    /_sandbox/faults    the rules, as JSON
     GET    /_sandbox/requests  the request log, as JSON
-    GET    /_sandbox/scenario  {"scenario", "seed", "trueEffect"}: the organisation served
+    GET    /_sandbox/scenario  the organisation served: {"scenario", "seed", "developers" (as
+                               asked; null: the demo's roster), "headcount", "spaces",
+                               "pipelines", "trueEffect"}
     DELETE /_sandbox/requests  clear the log
 """
 
@@ -107,6 +109,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 {
                     "scenario": sandbox.scenario,
                     "seed": sandbox.seed,
+                    "developers": sandbox.developers,
+                    "headcount": len(world.developers),
+                    "spaces": len(world.spaces),
+                    "pipelines": len(world.pipelines),
                     "trueEffect": world.true_effect,
                 },
             )

@@ -322,4 +322,12 @@ def test_a_connector_client_reads_a_scenario_through_the_adapter():
 def test_the_server_says_which_scenario_it_serves():
     with running_server(Sandbox(today=TODAY, scenario="effect", seed=2)) as url:
         answer = requests.get(f"{url}/_sandbox/scenario", timeout=10).json()
-    assert answer == {"scenario": "effect", "seed": 2, "trueEffect": 0.7}
+    assert answer == {
+        "scenario": "effect",
+        "seed": 2,
+        "developers": None,
+        "headcount": 36,
+        "spaces": 5,
+        "pipelines": 30,
+        "trueEffect": 0.7,
+    }
