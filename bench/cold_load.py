@@ -24,16 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from connectors import BuilderClient, CodefreshClient, FirebenderClient
+from connectors.firebender import MODEL_REQUESTS
 from connectors.http import MAX_WORKERS
 from connectors.sandbox import keys
 
 from .server_process import SandboxProcess
+from .transport_replay import replay
 
 LATENCY_MS = 100.0
 SPEEDUP_TARGET = 4.0
 BOUND_TARGET = 1.5
-SPACE = next(iter(keys.BUILDER_SPACES))
-MODEL_REQUESTS_PATH = "/v2/organization/model-requests"
+SPACE = next(iter(keys.BUILDER_SPACES))  # the first space of every sandbox world
+MODEL_REQUESTS_PATH = MODEL_REQUESTS.path
 
 
 def _builder(url, today):
@@ -196,8 +198,6 @@ def measure(
         if server_before is not None and server_after is not None:
             result.server_cpu.append(server_after - server_before)
         if replay_transport:
-            from .transport_replay import replay
-
             result.transport.append(replay(server.url, log))
     return result
 
@@ -221,11 +221,13 @@ def run(
     stock_server: bool = False,
     only: list[str] | None = None,
     log=print,
+    developers: int | None = None,
 ) -> ColdLoadReport:
+    """`developers`: the sandbox organisation's size (None: the demo's 36 developers)."""
     today = today or dt.datetime.now(dt.UTC).date()
     start, end = today - dt.timedelta(days=days - 1), today
     names = [n for n in [*LOADS, ALL_AT_ONCE] if only is None or n in only]
-    with SandboxProcess(latency_ms, today, stock=stock_server) as server:
+    with SandboxProcess(latency_ms, today, stock=stock_server, developers=developers) as server:
         log(f"  sandbox server: {' '.join(server.command[1:])} -> {server.url}")
         started = time.perf_counter()
         load_all(server.url, today, start, end)  # untimed: warms the server's caches

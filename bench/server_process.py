@@ -19,27 +19,40 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 _URL = re.compile(r"(http://[\w.\-]+:\d+)")
 
 
+# Days each of the server's per-day data caches holds unless `stock`: more days than the sandbox
+# has data for (2025-01-01 .. today), so one untimed warm-up pass holds a whole 365-day range and
+# the timed loads measure the connectors, not data generation (the real APIs have none).
+CACHE_DAYS = 4096
+
+
 class SandboxProcess:
     """`with SandboxProcess(latency_ms=100, today=...) as server:` starts
-    `python -m connectors.sandbox --port 0 ...` (or the cache-widening launcher), reads the URL it
-    prints, and stops it (by its own pid) on exit."""
+    `python -m connectors.sandbox --port 0 ... --cache-days 4096` (without --cache-days when
+    `stock`: the sandbox's own cache sizes), reads the URL it prints, and stops it (by its own
+    pid) on exit. `developers` sizes the organisation (None: the demo's 36)."""
 
     def __init__(
-        self, latency_ms: float, today: dt.date, stock: bool = False, start_timeout: float = 60.0
+        self,
+        latency_ms: float,
+        today: dt.date,
+        stock: bool = False,
+        start_timeout: float = 60.0,
+        developers: int | None = None,
     ):
         self.latency_ms = latency_ms
         self.today = today
-        self.module = "connectors.sandbox" if stock else "bench.sandbox_launcher"
+        self.stock = stock
+        self.developers = developers
         self.start_timeout = start_timeout
         self.process: subprocess.Popen | None = None
         self.url = ""
 
     @property
     def command(self) -> list[str]:
-        return [
+        command = [
             sys.executable,
             "-m",
-            self.module,
+            "connectors.sandbox",
             "--port",
             "0",
             "--latency-ms",
@@ -47,6 +60,11 @@ class SandboxProcess:
             "--today",
             self.today.isoformat(),
         ]
+        if self.developers is not None:
+            command += ["--developers", str(self.developers)]
+        if not self.stock:
+            command += ["--cache-days", str(CACHE_DAYS)]
+        return command
 
     def __enter__(self) -> SandboxProcess:
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_KEY", "_BASE_URL"))}

@@ -10,10 +10,9 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
+from connectors.firebender import MODEL_REQUESTS
 from connectors.http import MAX_WORKERS, new_session
 from connectors.sandbox import keys
-
-from .cold_load import MODEL_REQUESTS_PATH
 
 HEADERS = {
     "builder": {"Authorization": f"Bearer {keys.BUILDER_ORG_KEY}"},
@@ -28,7 +27,7 @@ def chains(log: list[dict]) -> list[list[dict]]:
     alone = []
     for record in log:
         body = record.get("json")
-        if record["path"] == MODEL_REQUESTS_PATH and isinstance(body, dict):
+        if record["path"] == MODEL_REQUESTS.path and isinstance(body, dict):
             windows[(body.get("startDate"), body.get("endDate"), body.get("email"))].append(record)
         else:
             alone.append([record])
