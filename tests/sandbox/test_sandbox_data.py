@@ -60,13 +60,8 @@ def test_same_request_twice_gives_the_same_bytes(sandbox):
 def test_two_instances_and_a_cold_cache_agree(sandbox):
     before = digest(sandbox)
     assert digest(Sandbox(today=sandbox.today)) == before
-    for cached in (
-        data.firebender_usage,
-        data.model_requests,
-        data.builder_activity,
-        data.codefresh_day,
-    ):
-        cached.cache_clear()
+    data.DEMO.clear_caches()
+    assert all(info.currsize == 0 for info in data.DEMO.cache_info().values())
     assert digest(Sandbox(today=sandbox.today)) == before
 
 
