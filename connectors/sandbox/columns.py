@@ -40,6 +40,9 @@ from .records import (
 HOUR_MS = 3_600_000
 NEVER = np.iinfo(np.int32).max  # the adoption day of someone who never adopts
 _MODEL_IDS = tuple(MODELS)
+_MODEL_NAMES = np.array(_MODEL_IDS, dtype=object)
+_SPEND_NAMES = np.array(SPEND_TYPES, dtype=object)
+_MODE_NAMES = np.array(MODES, dtype=object)
 _MODEL_P = np.array(MODEL_WEIGHTS, dtype=float) / sum(MODEL_WEIGHTS)
 _MODE_P = np.array(MODE_WEIGHTS, dtype=float) / sum(MODE_WEIGHTS)
 # USD per token of (input, cache read, output, cache write): the order of RequestColumns.tokens
@@ -61,6 +64,7 @@ class Columns:
         self.seed_text = seed_text
         self.size = len(people)
         self.emails = [dev.email for dev in people]
+        self.email_array = np.array(self.emails, dtype=object)
         self.user_ids = [dev.user_id for dev in people]
         self.position = {email: index for index, email in enumerate(self.emails)}
         self.joined = np.array([(dev.joined - DATA_START).days for dev in people], dtype=np.int32)
@@ -280,12 +284,12 @@ class RequestColumns:
     """One day's model requests in columns, oldest first (ties by requestId); rows are made
     only for what is served. Same interface as records.ModelRequestDay."""
 
-    def __init__(self, emails: list[str], position: dict, ts, ids, owner, kinds, tokens, cost):
+    def __init__(self, emails: np.ndarray, position: dict, ts, ids, owner, kinds, tokens, cost):
         # hex ids sort as their bytes do: by the first 8 bytes, then the last 4 (big-endian)
         first = np.ascontiguousarray(ids[:, :8]).view(">u8")[:, 0]
         last = np.ascontiguousarray(ids[:, 8:]).view(">u4")[:, 0]
         order = np.lexsort((last, first, ts))
-        self._emails = emails  # the world's list, by roster position (shared, not copied)
+        self._emails = emails  # the world's emails by roster position (shared, not copied)
         self._position = position
         self.ts = ts[order]
         self.ids = ids[order]  # 12 random bytes each: "mr_" + 24 hex digits
@@ -330,43 +334,55 @@ class RequestColumns:
             picked = start + np.flatnonzero(self.owner[start:stop] == owner)[:limit]
         else:
             picked = np.arange(start, min(stop, start + limit))
-        rows = self.rows_at(picked)
-        return [
-            ((row_ts, row["requestId"]), row) for row_ts, row in zip(self.ts[picked].tolist(), rows)
-        ]
+        keys, rows = self._made(picked)
+        return list(zip(keys, rows))
 
     def rows_at(self, picked: np.ndarray) -> list[dict]:
         """The API's rows at positions `picked`."""
-        stamps = np.datetime_as_string(self.ts[picked].astype("datetime64[ms]"), unit="ms")
+        return self._made(picked)[1]
+
+    def _made(self, picked: np.ndarray) -> tuple[list[tuple[int, str]], list[dict]]:
+        """The (timestamp, requestId) keys and the API's rows at positions `picked`."""
+        ts = self.ts[picked]
         raw = self.ids[picked].tobytes().hex()
-        emails, models = self._emails, _MODEL_IDS
+        ids = ["mr_" + raw[k : k + 24] for k in range(0, len(raw), 24)]
+        stamps = np.datetime_as_string(ts.astype("datetime64[ms]"), unit="ms").tolist()
+        kinds = self.kinds[picked]
         tokens = self.tokens[picked].astype(np.int64)
-        total = tokens.sum(axis=1).tolist()
-        return [
+        columns = zip(
+            ids,
+            stamps,
+            self._emails[self.owner[picked]].tolist(),
+            _MODEL_NAMES[kinds[:, 0]].tolist(),
+            tokens[:, 0].tolist(),
+            tokens[:, 1].tolist(),
+            tokens[:, 2].tolist(),
+            tokens[:, 3].tolist(),
+            tokens.sum(axis=1).tolist(),
+            self.cost[picked].tolist(),
+            _SPEND_NAMES[kinds[:, 1]].tolist(),
+            _MODE_NAMES[kinds[:, 2]].tolist(),
+        )
+        rows = [
             {
-                "requestId": "mr_" + raw[24 * k : 24 * k + 24],
+                "requestId": request_id,
                 "timestamp": stamp + "Z",
-                "email": emails[who],
-                "model": models[model],
+                "email": email,
+                "model": model,
                 "inputTokens": inp,
                 "cacheReadTokens": read,
                 "outputTokens": out,
                 "cacheWriteTokens": write,
-                "totalTokens": total[k],
+                "totalTokens": total,
                 "costUsd": cost,
-                "spendType": SPEND_TYPES[spend],
-                "mode": MODES[mode],
+                "spendType": spend,
+                "mode": mode,
             }
-            for k, (stamp, who, (model, spend, mode), (inp, read, out, write), cost) in enumerate(
-                zip(
-                    stamps.tolist(),
-                    self.owner[picked].tolist(),
-                    self.kinds[picked].tolist(),
-                    tokens.tolist(),
-                    self.cost[picked].tolist(),
-                )
+            for request_id, stamp, email, model, inp, read, out, write, total, cost, spend, mode in (
+                columns
             )
         ]
+        return list(zip(ts.tolist(), ids)), rows
 
     @property
     def keys(self) -> tuple[tuple[int, str], ...]:
@@ -407,4 +423,4 @@ def model_requests(world, day: date):
     mode = rng.choice(len(MODES), n, p=_MODE_P)
     kinds = np.column_stack([model, spend, mode]).astype(np.int8)
     ids = np.frombuffer(rng.bytes(12 * n), dtype=np.uint8).reshape(n, 12)
-    return RequestColumns(c.emails, c.position, ts, ids, owner, kinds, tokens, cost)
+    return RequestColumns(c.email_array, c.position, ts, ids, owner, kinds, tokens, cost)
