@@ -363,7 +363,11 @@ def _size(text: str) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale_sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale_sandbox",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--developers",
         type=_size,

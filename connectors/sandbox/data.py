@@ -145,11 +145,12 @@ def _cached_per_world(world: World, method, maxsize: int):
 class World:
     """One synthetic organisation: a scenario's story drawn with a seed, at a size.
 
-    Every number is a pure function of (scenario, seed, developers, day), from random.Random
+    Every number is a pure function of (scenario, seed, developers, day), drawn from generators
     seeded with strings prefixed by f"{scenario}:{seed}:" (no prefix for the demo with seed 0,
-    whose seed strings are the original ones), so any process produces the same numbers. Each
-    day is generated once and kept in this world's per-day caches (bounded: see
-    default_cache_days(), cache_info()); the caches go with the world.
+    whose seed strings are the original ones): random.Random for the demo and every roster,
+    numpy seeded with the string's SHA-256 for a sized world's days. Any process produces the
+    same numbers. Each day is generated once and kept in this world's per-day caches (bounded:
+    see default_cache_days(), cache_info()); the caches go with the world.
 
     `developers=None` is the demo's roster of 36 and its per-person generators (the demo data,
     unchanged). `developers=N` is an organisation of N people (a few in ten join over time),
