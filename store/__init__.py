@@ -185,14 +185,14 @@ class Store:
         con = self.connect()
         try:
             return con.execute(text.format(**sources), params or []).fetch_df()
-        except duckdb.IOException as err:
+        except (duckdb.IOException, duckdb.InvalidInputException) as err:  # a damaged file
             raise StoreError(f"the store could not be read: {str(err)[:300]}") from None
         finally:
             con.close()
 
     def rows(
         self,
-        dataset: str,
+        dataset: str | endpoints.Dataset,
         granularity: str | None,
         scopes=None,
         start: dt.date | None = None,
@@ -200,9 +200,10 @@ class Store:
         bookkeeping: bool = False,
     ) -> pd.DataFrame:
         """The stored rows of [start, end] as the connector frame (same columns and dtypes),
-        sorted by the natural key; with `bookkeeping`, the `_` columns too."""
-        spec = endpoints.get(dataset)
-        source = self.source(dataset, granularity, scopes, start, end)
+        sorted by the natural key; with `bookkeeping`, the `_` columns too. `dataset`: a key
+        of the catalogue, or a Dataset (Codefresh's extra reports are not in the catalogue)."""
+        spec = dataset if isinstance(dataset, endpoints.Dataset) else endpoints.get(dataset)
+        source = self.source(spec.key, granularity, scopes, start, end)
         empty = empty_frame(spec.schema)
         if source is None:
             return empty

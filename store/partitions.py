@@ -65,6 +65,12 @@ class Key:
         if by not in PART_FORMATS or len(value) != len(PART_FORMATS[by]):
             return None
         granularity = g.split("=", 1)[1]
+        if granularity not in GRANULARITIES:
+            return None
+        try:  # "month=2026-6x" is someone else's folder, not a partition of ours
+            dt.date.fromisoformat(value if by == "day" else f"{value}-01")
+        except ValueError:
+            return None
         return cls(
             dataset,
             None if granularity == NONE else granularity,
@@ -87,6 +93,7 @@ class Key:
 
 
 PART_FORMATS = {"month": "YYYY-MM", "day": "YYYY-MM-DD"}
+GRANULARITIES = ("day", "week", "month", "quarter", NONE)
 
 
 def part_of(day: dt.date, by: str) -> str:

@@ -118,7 +118,7 @@ def main(argv=None, out=None, err=None) -> int:
         return 0
     started = time.monotonic()
     try:
-        summary = run(store, tasks, make_client, progress=_printer(err))
+        summary = run(store, tasks, make_client, progress=_printer(err), wait=args.wait)
     except StoreBusy as busy:
         print(str(busy), file=err)
         return 2

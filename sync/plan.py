@@ -79,7 +79,9 @@ def tasks_for(
     )
     tasks = []
     for need in needs:
-        start, end = need.request_range(granularity, until)
+        # A week, month or quarter cut by an `until` in the past would be held (and settled)
+        # with only its first days: ask for it whole, up to yesterday as a default sync does.
+        start, end = need.request_range(granularity, max(until, now.date() - dt.timedelta(days=1)))
         start = widen(dataset, granularity, start, end)
         if dataset.earliest:
             start = max(start, dataset.earliest)

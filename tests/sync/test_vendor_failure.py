@@ -1,0 +1,79 @@
+"""One vendor failing mid-sync: it is named, the others' data is kept, the next run resumes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from connectors.sandbox import FaultRule, keys
+from connectors.setting_names import KEY_SETTINGS
+from store import Store
+from sync.__main__ import main
+
+from .conftest import assert_same_store, describe, expected_span, settings, sync_once
+
+
+def test_codefresh_failing_after_its_first_report_is_named_and_the_other_vendors_complete(
+    clean_sync, served, tmp_path
+):
+    reference, every, _, _ = clean_sync
+    # one dataset of each of the other vendors, and every Codefresh report
+    keep = {"builder.org_metrics", "firebender.daily_usage"}
+    chosen = [t for t in every if t.dataset.vendor == "codefresh" or t.dataset.key in keep]
+    store = Store(str(tmp_path / "history"))
+    first_report = [t for t in chosen if t.dataset.key == "codefresh.credit_consumption"]
+    (task,) = [t for t in clean_sync[2] if t.dataset.key == "codefresh.credit_consumption"]
+    # Every Codefresh report request after those of the first report answers 503.
+    served.sandbox.add_fault(
+        FaultRule("503", vendor="codefresh", path_contains="/reports/", after=task.requests)
+    )
+    tasks, summary = sync_once(store, served.url, chosen)
+
+    assert [v.vendor for v in summary.failed] == ["codefresh"]
+    codefresh = summary.vendors["codefresh"]
+    assert codefresh.done == 1 < codefresh.tasks
+    assert "503" in codefresh.error or "unavailable" in codefresh.error.lower()
+    assert "FAILED" in codefresh.line() and "Codefresh" in codefresh.line()
+    for vendor in ("builder", "firebender"):
+        result = summary.vendors[vendor]
+        assert result.error is None and result.done == result.tasks > 0
+    for target in chosen:
+        held = store.held(target.dataset.key, target.granularity, target.scope)
+        if target.dataset.vendor != "codefresh" or target in first_report:
+            assert held == [expected_span(target)], describe(target)
+        else:
+            assert held == [], describe(target)
+
+    # The vendor is back: the next run fetches what Codefresh lacks (and every tail) and ends
+    # with the store one clean sync makes.
+    served.sandbox.clear_faults()
+    resumed, summary = sync_once(store, served.url, chosen)
+    assert not summary.failed
+    lacking = {t.dataset.key for t in resumed if t.lacking}
+    assert lacking == {
+        t.dataset.key for t in chosen if t.dataset.vendor == "codefresh" and t not in first_report
+    }
+    assert_same_store(store, reference, chosen)
+
+
+def test_the_command_line_exits_1_naming_the_failed_vendor_and_keeps_the_others_data(
+    served, tmp_path, monkeypatch
+):
+    # A key the vendor refuses fails at once (a 5xx would be retried for 30 real seconds).
+    values = {**settings(served.url), KEY_SETTINGS["firebender"]: keys.FIREBENDER_NO_ORG_KEY}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    status = main(
+        [*argv, "--only", "firebender", "--only", "codefresh.credit_consumption"], out, err
+    )
+
+    assert status == 1
+    failed = [line for line in out.getvalue().splitlines() if "FAILED" in line]
+    assert len(failed) == 1 and failed[0].strip().startswith("Firebender:")
+    store = Store(str(tmp_path / "h"))
+    assert store.held("codefresh.credit_consumption", "day") == [
+        (dt.date(2026, 6, 20), dt.date(2026, 6, 30))
+    ]
+    assert store.held("firebender.daily_usage", "day") == []
