@@ -68,15 +68,26 @@ def build(source: Source, progress=None, space: str | None = None):
         cls = FirebenderClient if source.vendor == "firebender" else CodefreshClient
         return cls(key, **common)
     if source.vendor == "builder":
+        space = space or source.space_public_key
         return BuilderClient(
             source.key,
-            space_public_key=space or source.space_public_key,
+            space_public_key=space,
             base_url=source.base_url,
-            space_private_key=source.space_private_key,
+            space_private_key=source.space_private(space) if space else None,
             progress=progress,
         )
     cls = FirebenderClient if source.vendor == "firebender" else CodefreshClient
     return cls(source.key, base_url=source.base_url, progress=progress)
+
+
+def factory(source: Source):
+    """make_client(vendor, space, progress) for `sync.run`: this source's clients."""
+    return lambda vendor, space, progress=None: build(source, progress=progress, space=space)
+
+
+def spaces(source: Source) -> list[str]:
+    """The Builder.io spaces this source reads (public keys)."""
+    return list(demo_spaces()) if source.demo else source.space_keys
 
 
 @dataclass(frozen=True)

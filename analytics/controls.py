@@ -20,7 +20,7 @@ import streamlit as st
 from connectors import ranges
 from connectors.base import period_floor
 
-from . import loaders
+from . import history, loaders
 
 ORDER = ("day", "week", "month", "quarter", None)
 GRANULARITY_LABELS = {
@@ -363,12 +363,13 @@ def range_controls(
         if starts:
             st.caption(starts)
         st.button(
-            "Refresh data",
+            "Sync now",
             key=f"{page}__refresh",
-            on_click=loaders.refresh,
-            icon=":material/refresh:",
-            help="Fetch again from the APIs for this session "
-            f"(otherwise data is reused for {loaders.TTL_SECONDS // 60} minutes).",
+            on_click=loaders.sync_now,
+            icon=":material/sync:",
+            help="Fetch the recent days the vendors may still revise again now (otherwise "
+            f"they are fetched again after {history.TAIL_FRESH_FOR.seconds // 60} minutes). "
+            "Older days come from the history store.",
         )
     for text in warnings:
         st.warning(text, icon=":material/link_off:")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from connectors import ranges
+from connectors import endpoints
+from connectors.errors import VENDOR_NAMES
 
 from . import loaders, metrics
 from .controls import CHOSEN, Choice
@@ -27,119 +28,54 @@ class Dataset:
     key: str
     vendor: str
     label: str
-    endpoint: str | None  # the range rules' name; None: not date-bound
+    endpoint: str | None  # the catalogue key when date-bound; None: not date-bound
     time_column: str | None
     dimensions: tuple[str, ...] = ()
     granularities: tuple = (None,)  # granularities offered (from the range rules)
     needs_space: bool = False
+    # Paged and exported by DuckDB from the store (raw rows far too many for the page).
+    raw_rows: bool = False
 
 
-def _native(endpoint: str) -> tuple:
-    return tuple(
-        g
-        for g in ("day", "week", "month", "quarter", None)
-        if g in ranges.rules_for(endpoint).granularities
+_ORDER = ("day", "week", "month", "quarter", None)
+# Datasets whose rows are too many to hold in the page: Explore pages through them in the store.
+RAW_ROWS = ("firebender.model_requests",)
+
+
+def _from_catalogue(d: endpoints.Dataset) -> Dataset:
+    time_bound = d.time_column is not None or d.key == "builder.org_users"
+    return Dataset(
+        d.key,
+        d.vendor,
+        f"{VENDOR_NAMES[d.vendor]} - {d.label[:1].lower()}{d.label[1:]}",
+        d.key if time_bound else None,
+        d.time_column,
+        d.dimensions,
+        tuple(g for g in _ORDER if g in d.spans) or (None,),
+        d.scope == "space",
+        d.key in RAW_ROWS,
     )
 
 
 OVERVIEW_KEY = "overview.joined"
 CATALOGUE: dict[str, Dataset] = {
-    d.key: d
-    for d in (
-        Dataset(
-            OVERVIEW_KEY,
-            "overview",
-            "Overview - joined table (all vendors)",
-            None,
-            "period",
-            (),
-            tuple(OVERVIEW_GRANULARITIES),
-        ),
-        Dataset(
-            "builder.org_metrics",
-            "builder",
-            "Builder.io - organization metrics",
-            "builder.org_metrics",
-            "period",
-            (),
-            _native("builder.org_metrics"),
-        ),
-        Dataset(
-            "builder.org_space_metrics",
-            "builder",
-            "Builder.io - metrics per space",
-            "builder.org_space_metrics",
-            "period",
-            ("space_name",),
-            _native("builder.org_space_metrics"),
-        ),
-        Dataset(
-            "builder.space_metrics",
-            "builder",
-            "Builder.io - space metrics (tokens)",
-            "builder.space_metrics",
-            "period",
-            (),
-            _native("builder.space_metrics"),
-            needs_space=True,
-        ),
-        Dataset(
-            "builder.org_users",
-            "builder",
-            "Builder.io - users",
-            "builder.org_users",
-            None,
-            ("user_email",),
-        ),
-        Dataset(
-            "firebender.daily_usage",
-            "firebender",
-            "Firebender - daily usage per person",
-            "firebender.daily_usage",
-            "date",
-            ("email",),
-            ("day",),
-        ),
-        Dataset(
-            "firebender.model_requests",
-            "firebender",
-            "Firebender - model requests",
-            "firebender.model_requests",
-            "timestamp",
-            ("email", "model", "mode", "spend_type"),
-        ),
-        Dataset(
-            "codefresh.credit_consumption",
-            "codefresh",
-            "Codefresh - credit consumption",
-            "codefresh.credit_consumption",
-            "period",
-            ("key",),
-            _native("codefresh.credit_consumption"),
-        ),
-        Dataset(
-            "codefresh.pipeline_credit_consumption",
-            "codefresh",
-            "Codefresh - credits per pipeline",
-            "codefresh.pipeline_credit_consumption",
-            "period",
-            ("key",),
-            _native("codefresh.pipeline_credit_consumption"),
-        ),
-        Dataset(
-            "codefresh.active_committers",
-            "codefresh",
-            "Codefresh - active committers",
-            "codefresh.active_committers",
-            "period",
-            (),
-            ("month",),
-        ),
-        Dataset(
-            "codefresh.metadata", "codefresh", "Codefresh - reports the account offers", None, None
-        ),
-    )
+    OVERVIEW_KEY: Dataset(
+        OVERVIEW_KEY,
+        "overview",
+        "Overview - joined table (all vendors)",
+        None,
+        "period",
+        (),
+        tuple(OVERVIEW_GRANULARITIES),
+    ),
+    **{d.key: _from_catalogue(d) for d in endpoints.CATALOGUE.values()},
 }
+
+
+def offered(extra: list[endpoints.Dataset]) -> dict[str, Dataset]:
+    """The catalogue with the Codefresh reports the account's metadata adds."""
+    return {**CATALOGUE, **{d.key: _from_catalogue(d) for d in extra}}
+
 
 # A dimension's filter label (and its values' labels) come from `labels.column_label(column,
 # dataset.key)`: Codefresh's `key` is the resource class or the pipeline, by report.
@@ -177,8 +113,10 @@ def load_dataset(
 def fetched_granularity(dataset: Dataset, choice: Choice | None) -> str | None:
     if choice is None:
         return None
-    if dataset.endpoint in loaders.FIXED_GRANULARITY:
-        return loaders.FIXED_GRANULARITY[dataset.endpoint]
+    if dataset.endpoint is not None:
+        fixed, only = endpoints.get(dataset.endpoint).fixed_granularity
+        if fixed:
+            return only
     return (
         choice.granularity
         if choice.granularity in dataset.granularities

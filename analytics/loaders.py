@@ -1,80 +1,75 @@
-"""The only @st.cache_data functions. Thin: build a client, call one endpoint, return its frame.
+"""The only @st.cache_data functions, and the one way pages get a vendor's data: `fetch`.
 
-The cache key is (vendor, endpoint, range, granularity, space, credential fingerprint, base URL,
-refresh count). The key itself is passed as `_source`: parameters starting with "_" are not hashed
-by Streamlit, so a key never becomes part of a cache key, and sessions with different keys (hence
-different fingerprints) never share an entry. A load that raises is not cached.
+`fetch` validates the range (before anything is sent), asks the store's ledger what the view
+lacks and syncs that through the same code as `python -m sync` (progress shown), then returns
+what DuckDB computes from the store: the dataset at the view's granularity, model requests
+rolled up per day and person. Raw rows never sit in Streamlit's memory. Cache entries are keyed
+by the store's version, so a sync (here or by cron) shows at the next rerun.
+
+Datasets the store does not keep (Builder.io users' totals over a range, Codefresh's report
+list) are loaded through the cached client call `load`, keyed by (vendor, endpoint, range,
+granularity, space, credential fingerprint, base URL): the key itself is passed as `_source`,
+which Streamlit does not hash, so a key never becomes part of a cache key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from connectors import ranges
-from connectors.errors import VENDOR_NAMES, AuthError
+from connectors import endpoints, ranges
+from connectors.errors import VENDOR_NAMES, AuthError, ConnectorError
+from store import Store
 
-from . import clients, status
+from . import clients, history, queries, status
 from .settings import Source
 
 TTL_SECONDS = 15 * 60
-REFRESH_STATE = "_refresh_count"
-
-ENDPOINT_LABELS = {
-    "builder.org_metrics": "organization metrics",
-    "builder.org_space_metrics": "metrics per space",
-    "builder.space_metrics": "space metrics",
-    "builder.org_users": "users",
-    "firebender.daily_usage": "daily usage",
-    "firebender.model_requests": "model requests",
-    "codefresh.credit_consumption": "credit consumption",
-    "codefresh.pipeline_credit_consumption": "pipeline credit consumption",
-    "codefresh.active_committers": "active committers",
-    "codefresh.metadata": "reports (metadata)",
-}
-
-_CALLS = {
-    "builder.org_metrics": lambda c, s, e, g: c.org_metrics(s, e, g),
-    "builder.org_space_metrics": lambda c, s, e, g: c.org_space_metrics(s, e, g),
-    "builder.space_metrics": lambda c, s, e, g: c.space_metrics(s, e, g),
-    "builder.org_users": lambda c, s, e, g: c.org_users(s, e),
-    "firebender.daily_usage": lambda c, s, e, g: c.daily_usage(s, e),
-    "firebender.model_requests": lambda c, s, e, g: c.model_requests(s, e),
-    "codefresh.credit_consumption": lambda c, s, e, g: c.credit_consumption(s, e, g),
-    "codefresh.pipeline_credit_consumption": lambda c, s, e, g: c.pipeline_credit_consumption(
-        s, e, g
-    ),
-    "codefresh.active_committers": lambda c, s, e, g: c.active_committers(s, e),
-    "codefresh.metadata": lambda c, s, e, g: c.metadata(),
-}
-
-
-# Endpoints whose client method fixes the granularity (the rest take the caller's).
-FIXED_GRANULARITY = {
-    "builder.org_users": None,
-    "firebender.daily_usage": "day",
-    "firebender.model_requests": None,
-    "codefresh.active_committers": "month",
-    "codefresh.metadata": None,
-}
+SYNC_NOW_STATE = "_sync_now"
 
 
 def describe(endpoint: str) -> str:
+    """ "Firebender model requests": a dataset as a person names it."""
+    dataset = endpoints.CATALOGUE.get(endpoint)
     vendor = endpoint.split(".", 1)[0]
-    name = ENDPOINT_LABELS.get(endpoint) or endpoint.split(".", 1)[1].removeprefix("report:")
+    name = dataset.label.lower() if dataset else endpoint.split(".", 1)[1]
     return f"{VENDOR_NAMES.get(vendor, vendor)} {name}"
 
 
-@st.cache_data(
-    ttl=TTL_SECONDS,
-    max_entries=256,
-    max_size="400MB",
-    show_spinner="Fetching from the vendor API...",
-)
+def granularity_of(endpoint: str, granularity: str | None) -> str | None:
+    """The caller's granularity, or the only one the endpoint serves."""
+    dataset = endpoints.CATALOGUE.get(endpoint)
+    if dataset is None:
+        return granularity
+    fixed, only = dataset.fixed_granularity
+    return only if fixed else granularity
+
+
+def _progress_bar(what: str):
+    """A progress callback that draws a bar once there is something to show."""
+    bar = None
+
+    def progress(*args) -> None:
+        nonlocal bar
+        done, total = args[-4:-2] if len(args) == 5 else args
+        if total <= 1:
+            return
+        text = f"{what}: window {done} of {total}"
+        if bar is None:
+            bar = st.progress(0.0, text=text)
+        bar.progress(min(1.0, done / total), text=text)
+
+    def close() -> None:
+        if bar is not None:
+            bar.empty()
+
+    return progress, close
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner="Fetching from the vendor API...")
 def load(
     vendor: str,
     endpoint: str,
@@ -84,30 +79,39 @@ def load(
     fingerprint: str,
     base_url: str | None,
     space: str | None = None,
-    refresh: int = 0,
     _source: Source | None = None,
 ) -> pd.DataFrame:
-    """One endpoint's frame. Shows "window 3 of 9" while a multi-window load runs."""
-    bar = None
-    what = describe(endpoint)
+    """A dataset the store does not keep, straight from the client (Builder.io users' totals
+    over a range, Codefresh's report list)."""
+    client = clients.build(_source, space=space)
+    if endpoint == "builder.org_users":
+        return client.org_users(start, end)
+    if endpoint == "codefresh.metadata":
+        return client.metadata()
+    raise KeyError(f"{endpoint} is kept in the store; use fetch()")
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if total <= 1:
-            return
-        text = f"{what}: window {done} of {total}"
-        if bar is None:
-            bar = st.progress(0.0, text=text)
-        bar.progress(done / total, text=text)
 
-    client = clients.build(_source, progress=progress, space=space)
-    try:
-        if endpoint.startswith("codefresh.report:"):
-            return client.report(endpoint.split(":", 1)[1], start, end, granularity)
-        return _CALLS[endpoint](client, start, end, granularity)
-    finally:
-        if bar is not None:
-            bar.empty()
+@st.cache_data(ttl=TTL_SECONDS, max_entries=256, show_spinner=False)
+def aggregate(
+    store_url: str,
+    version: str,
+    endpoint: str,
+    granularity: str | None,
+    scope: str,
+    start: dt.date,
+    end: dt.date,
+    _store: Store,
+) -> pd.DataFrame:
+    """What a page reads of one dataset, computed by DuckDB. `version` changes with every write
+    to the dataset, so a cached entry never outlives the data it came from."""
+    dataset = endpoints.get(endpoint)
+    if endpoint == "firebender.model_requests":
+        return queries.requests_by_day(_store, dataset, start, end)
+    stored = history.stored_granularity(dataset, granularity)
+    scopes = [scope]
+    if stored == granularity:
+        return queries.rows(_store, dataset, granularity, scopes, start, end)
+    return queries.rolled_up(_store, dataset, granularity, scopes, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=128, show_spinner=False)
@@ -118,14 +122,18 @@ def derived(kind: str, identity: tuple, _build: Callable[[], object]):
     return _build()
 
 
-def refresh_count() -> int:
-    return int(st.session_state.get(REFRESH_STATE, 0))
+def sync_now() -> None:
+    """ "Sync now": this run's loads fetch the unsettled tail again, however recent."""
+    st.session_state[SYNC_NOW_STATE] = True
 
 
-def refresh() -> None:
-    """Make this session's next loads fetch again (other sessions keep their cache). The token
-    is unique, not a counter: a counter would meet another session's entries at the same count."""
-    st.session_state[REFRESH_STATE] = time.time_ns()
+def sync_now_done() -> None:
+    st.session_state.pop(SYNC_NOW_STATE, None)
+
+
+def store_version(source: Source) -> str:
+    """The version of everything `source`'s store holds (derived caches key on it)."""
+    return history.shelf(source).store.version()
 
 
 def fetch(
@@ -136,28 +144,144 @@ def fetch(
     granularity: str | None = None,
     space: str | None = None,
 ) -> pd.DataFrame:
-    """Load through the cache. Raises the connector's errors (InvalidRangeError before any
+    """A dataset for a view. Raises the connector's errors (InvalidRangeError before any
     request when the range breaks the endpoint's rules). Tells `status` whether the vendor
-    accepted the key: an answer (a cached one too) or an AuthError; other failures say nothing
-    about the key."""
-    granularity = FIXED_GRANULARITY.get(endpoint, granularity)
-    if endpoint in ranges.RULES:
-        ranges.plan(endpoint, start, end, granularity)  # raises before anything is sent
+    accepted the key: an answer or an AuthError; other failures say nothing about the key.
+    Model requests come rolled up per day and person (`queries.requests_by_day`)."""
+    granularity = granularity_of(endpoint, granularity)
+    dataset = endpoints.get(endpoint)
+    if dataset.spans:
+        ranges.plan(dataset.rules, start, end, granularity)  # raises before anything is sent
     try:
-        frame = load(
-            source.vendor,
-            endpoint,
-            start,
-            end,
-            granularity,
-            source.fingerprint,
-            source.base_url,
-            space,
-            refresh_count(),
-            _source=source,
-        )
+        if not dataset.stored:
+            frame = load(
+                source.vendor,
+                endpoint,
+                start,
+                end,
+                granularity,
+                source.fingerprint,
+                source.base_url,
+                space,
+                _source=source,
+            )
+        else:
+            frame = _from_store(source, dataset, start, end, granularity, space)
     except AuthError as err:
         status.record_load(source, err)
         raise
     status.record_load(source)
     return frame
+
+
+def _from_store(source: Source, dataset, start, end, granularity, space) -> pd.DataFrame:
+    scope = space or "org"
+    _ensure(source, dataset, start, end, granularity, space)
+    store = history.shelf(source).store
+    return aggregate(
+        store.url,
+        store.version(dataset.key),
+        dataset.key,
+        granularity,
+        scope,
+        start,
+        end,
+        _store=store,
+    )
+
+
+def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
+    """Sync what the view lacks, with a progress bar while windows are fetched."""
+    scope = space or "org"
+    progress, close = _progress_bar(f"Syncing {describe(dataset.key)}")
+    # A live key the vendor has not yet answered in this process fetches the recent days
+    # whatever their age: the answer proves the key before the shared history is shown with it.
+    unproven = source.live and not history.proven(source)
+    sync_now = st.session_state.get(SYNC_NOW_STATE)
+    fresh_for = None if sync_now or unproven else history.TAIL_FRESH_FOR
+    try:
+        note = history.ensure(
+            source,
+            dataset,
+            granularity,
+            scope,
+            start,
+            end,
+            progress=progress,
+            fresh_for=fresh_for,
+        )
+    finally:
+        close()
+    history.prove(source)
+    if note:
+        st.caption(note)
+    store = history.shelf(source).store
+    return aggregate(
+        store.url,
+        store.version(dataset.key),
+        dataset.key,
+        granularity,
+        scope,
+        start,
+        end,
+        _store=store,
+    )
+
+
+# ---------------------------------------------------------------- Explore: raw rows in the store
+
+
+def raw_rows(source: Source, endpoint: str, start: dt.date, end: dt.date):
+    """Make the store hold [start, end] of a dataset whose raw rows Explore pages through, and
+    give (store, dataset) for the `raw_*` queries."""
+    dataset = endpoints.get(endpoint)
+    ranges.plan(dataset.rules, start, end, granularity_of(endpoint, None))
+    try:
+        _ensure(source, dataset, start, end, None, None)
+    except AuthError as err:
+        status.record_load(source, err)
+        raise
+    status.record_load(source)
+    return history.shelf(source).store, dataset
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def raw_summary(
+    store_url: str, version: str, endpoint: str, start, end, selections: tuple, _store: Store
+) -> tuple[int, dict[str, list[str]]]:
+    """(rows chosen, every dimension's values in the range)."""
+    dataset = endpoints.get(endpoint)
+    g = granularity_of(endpoint, None)
+    values = {
+        dim: queries.distinct(_store, dataset, g, start, end, dim) for dim in dataset.dimensions
+    }
+    return queries.count(_store, dataset, g, start, end, dict(selections)), values
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=32, show_spinner=False)
+def raw_page(
+    store_url: str,
+    version: str,
+    endpoint: str,
+    start,
+    end,
+    selections: tuple,
+    offset: int,
+    limit: int,
+    _store: Store,
+) -> pd.DataFrame:
+    dataset = endpoints.get(endpoint)
+    g = granularity_of(endpoint, None)
+    return queries.page(_store, dataset, g, start, end, offset, limit, dict(selections))
+
+
+def offered_reports(source: Source) -> list[endpoints.Dataset]:
+    """Codefresh reports the account's metadata lists beyond the catalogue's (none when the
+    metadata cannot be read: Explore then offers the catalogue alone)."""
+    try:
+        found = fetch(source, "codefresh.metadata")
+    except ConnectorError:
+        return []
+    extra = endpoints.codefresh_reports(found)
+    endpoints.register(extra)
+    return extra

@@ -208,8 +208,7 @@ def overview(
             ai_source,
             usd_per_credit,
             lag,
-            loaders.refresh_count(),
-            tuple((v, s.fingerprint, s.base_url) for v, s in src.items()),
+            tuple((v, s.fingerprint, s.base_url, loaders.store_version(s)) for v, s in src.items()),
         )
     )
     table, monthly, history, totals, answer = (

@@ -25,7 +25,7 @@ import hmac
 import os
 import secrets as _random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from connectors.errors import VENDOR_NAMES
@@ -40,6 +40,7 @@ from connectors.setting_names import (
 )
 from connectors.setting_names import PRICE as PRICE_SETTING
 from connectors.setting_names import SECRETS as SECRET_SETTINGS
+from sync.sources import parse_spaces
 
 ALL_SETTINGS = (
     *KEY_SETTINGS.values(),
@@ -94,6 +95,9 @@ class Source:
     space_private_key: str | None = field(default=None, repr=False)
     space_private_origin: str | None = None
     demo: bool = False  # no key: the sandbox's demo data, through the real connector
+    # Builder.io spaces from BUILDER_SPACES: (public key, private key or None: the org key).
+    spaces: tuple[tuple[str, str | None], ...] = field(default=(), repr=False)
+    history_dir: str | None = None  # HISTORY_DIR (the same for every vendor)
 
     @property
     def name(self) -> str:
@@ -102,13 +106,31 @@ class Source:
     @property
     def live(self) -> bool:
         """Has a key: loads go to the vendor (or its configured base URL)."""
-        return not self.demo and bool(self.key or self.space_private_key)
+        return not self.demo and bool(
+            self.key or self.space_private_key or any(p for _, p in self.spaces)
+        )
 
     @property
     def fingerprint(self) -> str:
         if self.demo:
             return "demo"
-        return fingerprint(self.vendor, self.key, self.space_private_key)
+        return fingerprint(
+            self.vendor, self.key, self.space_private_key, *(p or "" for _, p in self.spaces)
+        )
+
+    @property
+    def space_keys(self) -> list[str]:
+        """Every Builder.io space this source reads: BUILDER_SPACES, then the single
+        BUILDER_SPACE_PUBLIC_KEY."""
+        keys = [public for public, _ in self.spaces]
+        if self.space_public_key and self.space_public_key not in keys:
+            keys.append(self.space_public_key)
+        return keys
+
+    def space_private(self, public: str) -> str | None:
+        if public == self.space_public_key and self.space_private_key:
+            return self.space_private_key
+        return dict(self.spaces).get(public)
 
     @property
     def how_to_connect(self) -> str:
@@ -124,6 +146,7 @@ class Settings:
     usd_per_credit: float | None = None
     usd_per_credit_origin: str | None = None
     problems: tuple[str, ...] = ()  # e.g. an unreadable secrets file or a bad price
+    history_dir: str | None = None  # HISTORY_DIR; None: the default `.history/`
 
     @property
     def mode(self) -> str:
@@ -235,13 +258,18 @@ def resolve(
         if vendor == "builder":
             public, _ = lookup(SPACE_PUBLIC_KEY)
             private, private_origin = lookup(SPACE_PRIVATE_KEY)
+            listed, listed_origin = lookup(SPACES, allow_session=False)
+            spaces = parse_spaces(listed)
             extra = dict(
                 space_public_key=public,
                 space_private_key=private,
                 space_private_origin=private_origin,
+                spaces=spaces,
             )
             if not key and private:
                 origin = private_origin
+            elif not key and any(p for _, p in spaces):
+                origin = listed_origin
         source = Source(vendor, key, origin, base_url, base_origin, **extra)
         if not source.live:
             # No key: this vendor shows demo data, whatever the others do. The base URL is
@@ -259,7 +287,10 @@ def resolve(
         except ValueError:
             problems.append(f"{PRICE_SETTING} is not a non-negative number; it is ignored.")
             price, price_origin = None, None
-    return Settings(found, price, price_origin, tuple(problems))
+    history_dir, _ = lookup(HISTORY_DIR, allow_session=False)
+    if history_dir:
+        found = {v: replace(s, history_dir=history_dir) for v, s in found.items()}
+    return Settings(found, price, price_origin, tuple(problems), history_dir)
 
 
 def current() -> Settings:

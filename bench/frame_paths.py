@@ -63,7 +63,7 @@ class PageReplay:
         self.posts = 0
 
     def post(self, path: str, body: dict):
-        if path != MODEL_REQUESTS or body.get("cursor") != self._cursor:
+        if path != MODEL_REQUESTS.path or body.get("cursor") != self._cursor:
             raise AssertionError(f"unexpected request {path} {body.get('cursor')!r}")
         payload = self._parse(next(self._pages), "application/json", 200)
         self._cursor = payload.get("nextCursor")
@@ -76,7 +76,7 @@ def ours(pages: Iterable[bytes]) -> pd.DataFrame:
     client = FirebenderClient("bench-replay-key", base_url="http://replay.invalid")
     client.api = PageReplay(pages, client.api._parse)
     day = dt.date(2026, 1, 1)
-    walked = client._request_pages(Window(day, day), None)
+    walked = client._request_pages(Window(day, day), client.api, None)  # the replay is the load
     # `_request_pages` returns the window's frame; should it hand back its FrameBuilder (to be
     # joined with the other windows' before one `.frame()`), that last step is still ours.
     return walked.frame() if hasattr(walked, "frame") else walked

@@ -228,11 +228,22 @@ RULES: dict[str, EndpointRules] = {d.key: d.rules for d in CATALOGUE.values() if
 BY_REPORT: dict[str, Dataset] = {d.report: d for d in CATALOGUE.values() if d.report}
 
 
+# Codefresh reports found in an account's metadata (`register`), beside the declared ones.
+OFFERED: dict[str, Dataset] = {}
+
+
+def register(found: list[Dataset]) -> None:
+    """Make reports from `codefresh_reports` known to `get` (and so to the range planner)."""
+    for dataset in found:
+        OFFERED.setdefault(dataset.key, dataset)
+
+
 def get(key: str) -> Dataset:
-    try:
-        return CATALOGUE[key]
-    except KeyError:
-        raise KeyError(f"no dataset {key!r}; known: {', '.join(sorted(CATALOGUE))}") from None
+    found = CATALOGUE.get(key) or OFFERED.get(key)
+    if found is None:
+        known = ", ".join(sorted({*CATALOGUE, *OFFERED}))
+        raise KeyError(f"no dataset {key!r}; known: {known}")
+    return found
 
 
 def stored() -> list[Dataset]:

@@ -15,6 +15,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from . import endpoints
 from .endpoints import (  # the catalogue declares every endpoint's rules
     FIREBENDER_MODEL_REQUESTS_EARLIEST,  # noqa: F401  (re-exported)
     MODEL_REQUEST_WINDOW_DAYS,  # noqa: F401  (re-exported)
@@ -154,12 +155,15 @@ def rules_for(endpoint: str | EndpointRules) -> EndpointRules:
     is already rules (a Codefresh report found in the account's metadata)."""
     if isinstance(endpoint, EndpointRules):
         return endpoint
-    try:
+    if endpoint in RULES:
         return RULES[endpoint]
+    try:
+        found = endpoints.get(endpoint)  # a Codefresh report found in an account's metadata
     except KeyError:
-        raise KeyError(
-            f"no range rules for endpoint {endpoint!r}; known: {sorted(RULES)}"
-        ) from None
+        found = None
+    if found is None or not found.spans:
+        raise KeyError(f"no range rules for endpoint {endpoint!r}; known: {sorted(RULES)}")
+    return found.rules
 
 
 def plan(

@@ -115,17 +115,38 @@ st.subheader(
     help="Tokens the space's Fusion sessions used, per period (space metrics "
     "endpoint: input, output, cache write, cache input).",
 )
-space_names = (
-    clients.demo_spaces()
-    if source.demo
-    else ({source.space_public_key: source.space_public_key} if source.space_public_key else {})
-)
+space_names = clients.demo_spaces() if source.demo else {key: key for key in clients.spaces(source)}
 if not space_names:
     st.info(
-        "Space metrics need a space: set BUILDER_SPACE_PUBLIC_KEY (and "
-        "BUILDER_SPACE_PRIVATE_KEY, unless the organization key may read the space)."
+        "Space metrics need a space: set BUILDER_SPACES to the spaces' public:private key "
+        "pairs, separated by commas (or BUILDER_SPACE_PUBLIC_KEY and "
+        "BUILDER_SPACE_PRIVATE_KEY for one space)."
     )
 else:
+    if len(space_names) > 1:
+        with ui.vendor_errors():
+            every = {
+                name: loaders.fetch(
+                    source,
+                    "builder.space_metrics",
+                    choice.start,
+                    choice.end,
+                    granularity,
+                    space=key,
+                )
+                for key, name in space_names.items()
+            }
+            st.altair_chart(
+                charts.series_over_time(
+                    metrics.tokens_per_space(every),
+                    "tokens_total",
+                    "space",
+                    "builder",
+                    granularity,
+                    "Tokens, every space",
+                ),
+                width="stretch",
+            )
     space = controls.mirrored_select(
         "Space",
         list(space_names),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import clients, controls, datasets, labels, metrics, ui
+from analytics import clients, controls, datasets, explore_raw, labels, loaders, metrics, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -11,7 +11,7 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 settings = app_settings.current()
 ui.header("Explore & export", settings)
 
-catalogue = datasets.CATALOGUE
+catalogue = datasets.offered(loaders.offered_reports(settings["codefresh"]))
 with st.sidebar:
     key = controls.mirrored_select(
         "Dataset",
@@ -40,17 +40,9 @@ ai_source, price = "firebender", settings.usd_per_credit
 with st.sidebar:
     if dataset.needs_space:
         source = settings["builder"]
-        spaces = (
-            clients.demo_spaces()
-            if source.demo
-            else (
-                {source.space_public_key: source.space_public_key}
-                if source.space_public_key
-                else {}
-            )
-        )
+        spaces = clients.demo_spaces() if source.demo else {k: k for k in clients.spaces(source)}
         if not spaces:
-            st.info("Space metrics need BUILDER_SPACE_PUBLIC_KEY.")
+            st.info("Space metrics need BUILDER_SPACES (or BUILDER_SPACE_PUBLIC_KEY).")
             st.stop()
         space = controls.mirrored_select(
             "Space",
@@ -79,16 +71,6 @@ with st.sidebar:
             else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
         )
 
-frame, problems = None, []
-with ui.vendor_errors():
-    frame, problems = datasets.load_dataset(
-        dataset, choice, settings, space=space, ai_source=ai_source, usd_per_credit=price
-    )
-for message in problems:
-    st.error(message, icon=":material/error:")
-if frame is None:
-    st.stop()
-
 st.subheader(dataset.label, anchor=False)
 if "explore__raw" not in st.session_state:
     st.session_state["explore__raw"] = st.query_params.get("raw") == "1"
@@ -104,6 +86,23 @@ with st.container(horizontal=True, vertical_alignment="center"):
         + (", as shown." if raw else "; turn this on to see the table as the file holds it.")
     )
 controls.mirror({"raw": "1" if raw else None})
+
+if dataset.raw_rows:
+    with ui.vendor_errors():
+        explore_raw.show(settings[dataset.vendor], dataset, choice, raw)
+    ui.refresh_badges(settings)
+    st.stop()
+
+frame, problems = None, []
+with ui.vendor_errors():
+    frame, problems = datasets.load_dataset(
+        dataset, choice, settings, space=space, ai_source=ai_source, usd_per_credit=price
+    )
+for message in problems:
+    st.error(message, icon=":material/error:")
+if frame is None:
+    st.stop()
+
 
 if dataset.dimensions:
     with st.container(horizontal=True):

@@ -102,7 +102,7 @@ else:
         requests = loaders.fetch(source, "firebender.model_requests", choice.start, choice.end)
 
 if requests is not None:
-    st.caption(f"{len(requests):,} requests in the range.")
+    st.caption(f"{metrics.request_count(requests):,} requests in the range.")
     by = controls.mirrored_select(
         "Break down by",
         ["model", "mode", "spend_type"],

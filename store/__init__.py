@@ -66,10 +66,10 @@ class Store:
             if Key.parse(e.path) is None and not e.path.split("/")[-1].startswith(".")
         ]
 
-    def version(self) -> str:
-        """Changes whenever any partition is written: Streamlit caches key on it."""
+    def version(self, dataset: str | None = None) -> str:
+        """Changes whenever a partition (of `dataset`) is written: Streamlit caches key on it."""
         digest = hashlib.sha256()
-        for _key, entry in self.entries():
+        for _key, entry in self.entries(dataset):
             digest.update(f"{entry.path}|{entry.size}|{entry.stamp}\n".encode())
         return digest.hexdigest()[:16]
 
@@ -147,6 +147,7 @@ class Store:
         """A fresh in-memory DuckDB that can read the store's files (S3 through fsspec, so no
         extension is downloaded)."""
         con = duckdb.connect(config={"threads": 2})
+        con.execute("SET TimeZone = 'UTC'")  # instants read and written as UTC everywhere
         if not self.root.local:
             con.register_filesystem(self.root.fs)
         return con

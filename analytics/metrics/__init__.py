@@ -64,6 +64,8 @@ from .vendors import (
     long_format,
     overall_rates,
     pipeline_ranking,
+    request_count,
+    request_weights,
     requests_breakdown,
     requests_by_person,
     space_series,
@@ -72,6 +74,7 @@ from .vendors import (
     sum_by_period,
     token_totals,
     tokens_by_period,
+    tokens_per_space,
     top_n,
     top_spenders,
 )

@@ -268,6 +268,18 @@ def top_spenders(board: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     return top_n(board.dropna(subset=["cost_usd"]), "email", "cost_usd", n=n)
 
 
+def request_weights(requests: pd.DataFrame) -> pd.Series:
+    """How many requests each row stands for: its `requests` count in a rollup
+    (`analytics.queries.requests_by_day`), else one per row (the connector's raw rows)."""
+    if "requests" in requests:
+        return requests["requests"].astype("int64")
+    return pd.Series(1, index=requests.index, dtype="int64")
+
+
+def request_count(requests: pd.DataFrame) -> int:
+    return int(request_weights(requests).sum()) if len(requests) else 0
+
+
 def requests_by_person(requests: pd.DataFrame) -> pd.DataFrame:
     if requests.empty:
         return pd.DataFrame(
@@ -281,12 +293,13 @@ def requests_by_person(requests: pd.DataFrame) -> pd.DataFrame:
     r = pd.DataFrame(
         {
             "email": requests["email"].astype("str"),
+            "requests": request_weights(requests),
             "total_tokens": _num(requests["total_tokens"]),
             "cost_usd": _num(requests["cost_usd"]),
         }
     )
     out = r.groupby("email", as_index=False).agg(
-        model_requests=("cost_usd", "size"),
+        model_requests=("requests", "sum"),
         total_tokens=("total_tokens", "sum"),
         cost_usd=("cost_usd", "sum"),
     )
@@ -308,12 +321,13 @@ def requests_breakdown(requests: pd.DataFrame, by: str) -> pd.DataFrame:
     r = pd.DataFrame(
         {
             by: requests[by].astype("str").fillna("(none)"),
+            "requests": request_weights(requests),
             "total_tokens": _num(requests["total_tokens"]),
             "cost_usd": _num(requests["cost_usd"]),
         }
     )
     out = r.groupby(by, as_index=False).agg(
-        requests=("cost_usd", "size"),
+        requests=("requests", "sum"),
         total_tokens=("total_tokens", "sum"),
         cost_usd=("cost_usd", "sum"),
     )
@@ -420,6 +434,27 @@ def space_tokens(space: pd.DataFrame) -> pd.DataFrame:
     long["kind"] = long["kind"].map(BUILDER_TOKENS)
     long["tokens"] = _num(long["tokens"])
     return long
+
+
+def tokens_per_space(spaces: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """period, space, tokens_total: each space's total tokens per period (space name -> its
+    space metrics)."""
+    parts = [
+        pd.DataFrame(
+            {"period": frame["period"], "space": name, "tokens_total": _num(frame["tokens_total"])}
+        )
+        for name, frame in spaces.items()
+        if len(frame)
+    ]
+    if not parts:
+        return pd.DataFrame(
+            {
+                "period": pd.Series(dtype="datetime64[ns]"),
+                "space": pd.Series(dtype="str"),
+                "tokens_total": pd.Series(dtype="float64"),
+            }
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def token_totals(space: pd.DataFrame) -> pd.DataFrame:

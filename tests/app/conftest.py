@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from analytics import clients
+from analytics import clients, history
 from analytics import settings as app_settings
 from connectors.sandbox import Sandbox, keys, running_server
 
@@ -48,10 +48,13 @@ def hermetic(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("APP_DOTENV", "")
     monkeypatch.setenv("APP_READ_SECRETS", "0")
+    monkeypatch.setenv("HISTORY_DIR", str(tmp_path / "history"))
     monkeypatch.chdir(tmp_path)
+    history.forget()  # every test starts from an empty store (demo and live)
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+    history.forget()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from analytics import export
+from analytics import explore_raw, export
 from connectors.base import period_floor
 
 from .conftest import assert_no_keys, assert_ok, open_page
@@ -38,18 +38,22 @@ def raw_mode(at):
 
 
 def check_downloads(
-    at, downloads, vendor: str, dataset: str, granularity: str | None = None
+    at, downloads, vendor: str, dataset: str, granularity: str | None = None, formats=None
 ) -> pd.DataFrame:
     """With "Raw column names" on, every format's bytes, read back, equal the table on the
     page, headers included; the file is named after the days it holds (whole periods: a
     week from its Monday)."""
+    formats = formats or list(export.FORMATS)
+    assert sorted(n.rsplit(".", 1)[1] for n in downloads) == sorted(
+        export.FORMATS[f].ext for f in formats
+    )
     raw_mode(at)
     shown = at.dataframe[0].value.reset_index(drop=True)
     assert headers(at) == {c: c for c in shown.columns}
     start, end = at.date_input[0].value if at.date_input else (None, None)
     if start is not None and granularity:
         start = period_floor(start, granularity)
-    for fmt in export.FORMATS:
+    for fmt in formats:
         name, data = exported(downloads, fmt)
         assert name == export.file_name(vendor, dataset, start, end, export.FORMATS[fmt].ext)
         back = export.read_back(data, fmt)
@@ -97,7 +101,13 @@ def test_model_requests_filtered_by_model_and_mode(downloads):
         },
     )
     assert_ok(at)
-    shown = check_downloads(at, downloads, "firebender", "model_requests")
+    # Model requests are paged by DuckDB from the store; under a page of rows, the page is
+    # all of them, and the files (CSV and Parquet, written by DuckDB) hold exactly those.
+    assert "rows in 2026-01-01 - 2026-01-14" in " ".join(c.value for c in at.caption)
+    shown = check_downloads(
+        at, downloads, "firebender", "model_requests", formats=explore_raw.RAW_FORMATS
+    )
+    assert 0 < len(shown) < explore_raw.PAGE_ROWS
     assert set(shown["model"]) == {"gpt-5"} and set(shown["mode"]) <= {"write", "plan"}
     times = pd.to_datetime(shown["timestamp"], utc=True)
     assert times.min() >= pd.Timestamp("2026-01-01", tz="UTC")
@@ -192,7 +202,9 @@ def test_a_friendly_filter_keeps_raw_values_in_the_link(downloads):
     assert_ok(at)
     assert at.multiselect(key="explore__f_spend_type").value == ["on-demand"]
     assert set(at.dataframe[0].value["spend_type"]) == {"On-demand"}
-    shown = check_downloads(at, downloads, "firebender", "model_requests")
+    shown = check_downloads(
+        at, downloads, "firebender", "model_requests", formats=explore_raw.RAW_FORMATS
+    )
     assert set(shown["spend_type"]) == {"on-demand"}
 
 

@@ -15,16 +15,23 @@ def vendor_requests(sandbox, vendor):
     return [r for r in sandbox.request_log() if r["vendor"] == vendor]
 
 
-def test_reruns_use_the_cache_and_refresh_fetches_again(demo_sandbox):
+def test_reruns_read_the_store_and_sync_now_fetches_only_the_unsettled_tail(demo_sandbox):
     at = open_page("pages/codefresh.py")
     assert_ok(at)
     first = len(demo_sandbox.request_log())
     assert first > 0
     at.run()
-    assert len(demo_sandbox.request_log()) == first  # cached
+    assert len(demo_sandbox.request_log()) == first  # the store holds it: nothing sent
     at.button(key="codefresh__refresh").click().run()
     assert_ok(at)
-    assert len(demo_sandbox.request_log()) == 2 * first  # fetched again
+    again = demo_sandbox.request_log()[first:]
+    # One request per stored dataset for its last few days, not the whole range again.
+    assert 0 < len(again) < first
+    for request in again:
+        days = request["query"].get("dateRange", [])
+        # Committers are asked for 3 whole months at least (the API's rule).
+        back = 130 if request["path"].endswith("activeCommitters") else 10
+        assert days and days[0] >= (today() - dt.timedelta(days=back)).isoformat(), request
 
 
 def test_sessions_with_different_keys_never_share_data(live, monkeypatch):
@@ -63,6 +70,6 @@ def test_a_long_load_shows_its_windows(monkeypatch):
         "pages/codefresh.py", query={"start": start.isoformat(), "end": today().isoformat()}
     )
     assert_ok(at)
-    credit_steps = [t for t in seen if t and t.startswith("Codefresh credit consumption")]
-    assert credit_steps[-1] == "Codefresh credit consumption: window 9 of 9"
+    credit_steps = [t for t in seen if t and t.startswith("Syncing Codefresh credit consumption")]
+    assert credit_steps[-1] == "Syncing Codefresh credit consumption: window 9 of 9"
     assert not at.get("progress")  # gone when done

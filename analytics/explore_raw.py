@@ -1,0 +1,97 @@
+"""Explore for datasets with millions of raw rows (model requests): filters, a page of rows at a
+time and downloads, all computed by DuckDB from the store. The rows never sit in the page."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from . import controls, export, labels, loaders, queries, ui
+from .controls import Choice
+from .datasets import Dataset
+from .settings import Source
+
+PAGE_ROWS = 1_000
+RAW_FORMATS = ("csv", "parquet")
+
+
+def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
+    store, spec = loaders.raw_rows(source, dataset.key, choice.start, choice.end)
+    version = store.version(dataset.key)
+    _, values = loaders.raw_summary(
+        store.url, version, dataset.key, choice.start, choice.end, (), _store=store
+    )
+    with st.container(horizontal=True):
+        chosen = {
+            dim: controls.mirrored_multiselect(
+                dim if raw else labels.column_label(dim, dataset.key),
+                values.get(dim, []),
+                key=f"explore__f_{dim}",
+                param=f"f_{dim}",
+                placeholder="All",
+                format_func=str if raw else labels.labeller(dim),
+            )
+            for dim in dataset.dimensions
+        }
+    selections = tuple((dim, tuple(v)) for dim, v in sorted(chosen.items()) if v)
+    total, _ = loaders.raw_summary(
+        store.url, version, dataset.key, choice.start, choice.end, selections, _store=store
+    )
+    pages = max(1, -(-total // PAGE_ROWS))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        number = st.number_input(
+            f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="explore__page"
+        )
+        st.caption(
+            f"{total:,} rows in {choice.start} - {choice.end}; rows "
+            f"{(number - 1) * PAGE_ROWS + 1 if total else 0:,}-"
+            f"{min(number * PAGE_ROWS, total):,} shown, in request-id order. The downloads hold "
+            f"every chosen row, written by DuckDB from the history store."
+        )
+    rows = loaders.raw_page(
+        store.url,
+        version,
+        dataset.key,
+        choice.start,
+        choice.end,
+        selections,
+        (number - 1) * PAGE_ROWS,
+        PAGE_ROWS,
+        _store=store,
+    )
+    ui.dataframe(rows, friendly_names=not raw, dataset=dataset.key, height=420)
+    with st.container(horizontal=True):
+        for fmt in RAW_FORMATS:
+            spec_ = export.FORMATS[fmt]
+            name = export.file_name(
+                dataset.vendor, dataset.key.split(".", 1)[1], choice.start, choice.end, spec_.ext
+            )
+            st.download_button(
+                spec_.label,
+                data=_writer(store, spec, choice, fmt, dict(selections)),
+                file_name=name,
+                mime=spec_.mime,
+                key=f"explore__download__{fmt}",
+                on_click="ignore",
+                icon=":material/download:",
+                disabled=total == 0,
+                help=f"Download the {total:,} chosen rows as {name}, with the raw column names "
+                "and values. "
+                + ("Full precision." if fmt == "parquet" else "Money in cents, counts whole."),
+            )
+        st.caption("Excel and JSON are offered for datasets that fit in a page.")
+
+
+def _writer(store, spec, choice: Choice, fmt: str, selections: dict):
+    def make() -> bytes:
+        path = queries.export_file(store, spec, None, choice.start, choice.end, fmt, selections)
+        if path is None:
+            return b""
+        try:
+            with open(path, "rb") as handle:
+                return handle.read()
+        finally:
+            os.unlink(path)
+
+    return make

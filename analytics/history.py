@@ -1,0 +1,216 @@
+"""The app's history: which store each source reads, filling what a view lacks through `sync`,
+and the aggregates DuckDB computes for the pages (cached by the store's version).
+
+- Demo sources share one temporary store per process (the sandbox's demo organisation).
+- Keys from configuration (environment, `.env`, Streamlit secrets) use HISTORY_DIR (default
+  `.history/`; `s3://bucket/prefix` works too). A HISTORY_DIR that cannot be written falls back
+  to a temporary store, and the pages say so.
+- A key typed into the Connections page gets a temporary store of its own (it may belong to
+  another organisation than the configured one; its data must not mix with theirs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+from dataclasses import dataclass
+
+import pandas as pd
+
+import sync
+from connectors import endpoints, ranges
+from connectors.endpoints import Dataset
+from connectors.errors import ConnectorError
+from store import Store, StoreError
+from store.writer import StoreBusy
+from sync.__main__ import DEFAULT_STORE
+
+from . import clients
+from .settings import PROJECT_DIR, SESSION, Settings, Source
+
+# The app fetches an unsettled day again only when its copy is older than this (the command
+# line fetches the tail on every run).
+TAIL_FRESH_FOR = dt.timedelta(minutes=15)
+# How long a page waits for a running `python -m sync` before showing what the store holds.
+WAIT_FOR_SYNC_SECONDS = 20.0
+
+_lock = threading.Lock()
+_stores: dict[str, Store] = {}
+_proven: set[str] = set()  # fingerprints of live keys a vendor answered in this process
+
+
+def prove(source: Source) -> None:
+    """The vendor answered a load with this source's key (or nothing needed asking)."""
+    if source.live:
+        with _lock:
+            _proven.add(source.fingerprint)
+
+
+def proven(source: Source) -> bool:
+    with _lock:
+        return source.fingerprint in _proven
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """Where one source's history lives, and what the pages should say about it."""
+
+    store: Store
+    kind: str  # "demo", "configured", "session"
+
+
+def _temporary(name: str, note: str | None = None) -> Store:
+    with _lock:
+        if name not in _stores:
+            _stores[name] = Store(tempfile.mkdtemp(prefix=f"ai-ci-{name[:20]}-"), note=note)
+        return _stores[name]
+
+
+def forget() -> None:
+    """Drop this process's stores and delete the temporary ones (a fresh start: tests)."""
+    import shutil
+
+    with _lock:
+        for store in _stores.values():
+            if store.root.local and store.root.base.startswith(tempfile.gettempdir()):
+                shutil.rmtree(store.root.base, ignore_errors=True)
+        _stores.clear()
+        _proven.clear()
+
+
+def configured_store(history_dir: str | None) -> Store:
+    """HISTORY_DIR as a Store, or a temporary one (with a note) when it cannot be written."""
+    url = history_dir or str(PROJECT_DIR / DEFAULT_STORE)
+    with _lock:
+        if url in _stores:
+            return _stores[url]
+    try:
+        store = Store(url)
+        store.root.ensure()
+    except (OSError, ValueError, ImportError) as err:
+        reason = type(err).__name__ if not str(err) else str(err)[:160]
+        note = (
+            f"HISTORY_DIR ({url}) cannot be written ({reason}); history is kept in a "
+            f"temporary store until the app stops."
+        )
+        store = _temporary(f"fallback-{url}", note)
+    with _lock:
+        return _stores.setdefault(url, store)
+
+
+def shelf(source: Source, settings: Settings | None = None) -> Shelf:
+    if source.demo:
+        return Shelf(_temporary("demo"), "demo")
+    if source.origin == SESSION or source.space_private_origin == SESSION:
+        return Shelf(_temporary(f"session-{source.fingerprint}"), "session")
+    return Shelf(configured_store(source.history_dir), "configured")
+
+
+# ---------------------------------------------------------------- filling what a view lacks
+
+
+def stored_granularity(dataset: Dataset, granularity: str | None) -> str | None:
+    """The granularity the store keeps for a view at `granularity`."""
+    if dataset.additive and "day" in dataset.spans:
+        return "day"
+    return granularity
+
+
+def ensure(
+    source: Source,
+    dataset: Dataset,
+    granularity: str | None,
+    scope: str,
+    start: dt.date,
+    end: dt.date,
+    settings: Settings | None = None,
+    progress=None,
+    today: dt.date | None = None,
+    fresh_for: dt.timedelta | None = TAIL_FRESH_FOR,
+) -> str | None:
+    """Sync what the store lacks of [start, end] (and the stale unsettled tail) through the
+    same code as `python -m sync`. Raises the vendor's ConnectorError. Returns a note when
+    another sync held the store too long (the view then shows what is held)."""
+    store = shelf(source, settings).store
+    today = today or ranges.utc_today()
+    until = min(end, today)
+    if until < start:
+        return None
+    g = stored_granularity(dataset, granularity)
+    tasks = sync.plan(store, [sync.Target(dataset, g, scope)], start, until, fresh_for=fresh_for)
+    if not tasks:
+        return None
+    try:
+        summary = sync.run(
+            store, tasks, clients.factory(source), progress=progress, wait=WAIT_FOR_SYNC_SECONDS
+        )
+    except StoreBusy as busy:
+        return f"{busy} Showing what the store holds."
+    for failed in summary.failed:
+        if isinstance(failed.exception, ConnectorError):
+            raise failed.exception
+    return None
+
+
+def sync_tail(settings: Settings, vendors=None, progress=None) -> list[str]:
+    """ "Sync now": every stored dataset's unsettled tail and anything lacking up to today,
+    for the sources on this page, whatever their age. Returns one line per vendor."""
+    lines = []
+    today = ranges.utc_today()
+    for vendor, source in settings.sources.items():
+        if vendors is not None and vendor not in vendors:
+            continue
+        store = shelf(source, settings).store
+        chosen = [
+            t
+            for t in sync.targets([vendor], clients.spaces(source))
+            if store.ledger(t.dataset.key, t.granularity, t.scope)
+        ]
+        if not chosen:
+            continue
+        _, first, _ = store.freshness([t.dataset.key for t in chosen])
+        tasks = sync.plan(store, chosen, first or today, today)
+        try:
+            summary = sync.run(store, tasks, clients.factory(source), progress=progress)
+        except StoreBusy as busy:
+            lines.append(str(busy))
+            continue
+        lines.extend(summary.lines())
+    return lines
+
+
+# ---------------------------------------------------------------- what the pages read
+
+
+def freshness(settings: Settings, vendors) -> list[tuple[str, Shelf, tuple]]:
+    """(vendor, shelf, (last fetch, first day, last day)) per source of the page."""
+    out = []
+    for vendor in vendors:
+        source = settings.sources[vendor]
+        place = shelf(source, settings)
+        keys = [d.key for d in endpoints.stored() if d.vendor == vendor]
+        try:
+            out.append((vendor, place, place.store.freshness(keys)))
+        except StoreError:
+            out.append((vendor, place, (None, None, None)))
+    return out
+
+
+def describe_age(when: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    if when is None:
+        return "not synced yet"
+    seconds = max(0.0, ((now or dt.datetime.now(dt.UTC)) - when).total_seconds())
+    if seconds < 90:
+        return "synced just now"
+    if seconds < 90 * 60:
+        return f"synced {seconds / 60:.0f} min ago"
+    if seconds < 36 * 3600:
+        return f"synced {seconds / 3600:.0f} h ago"
+    return f"synced {seconds / 86400:.0f} days ago"
+
+
+def empty_like(dataset: Dataset) -> pd.DataFrame:
+    from connectors.frames import empty_frame
+
+    return empty_frame(dataset.schema)

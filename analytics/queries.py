@@ -1,0 +1,206 @@
+"""The aggregates DuckDB computes from the store for the pages: a dataset at the granularity a
+view asks for, model requests rolled up per day and person, and pages of raw rows for Explore.
+
+Results have the connector frame's columns and dtypes, so the metrics built on the connectors'
+frames work on them unchanged. Model requests are the exception: one row per day, person,
+model, mode and spend type with a `requests` count, never the raw requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+
+import pandas as pd
+
+from connectors.endpoints import Dataset
+from connectors.frames import empty_frame
+from store import Store, typed
+
+from .export import decimals
+
+_NUMERIC = ("int", "float")
+_TRUNC = {"week": "week", "month": "month", "quarter": "quarter"}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _measures(dataset: Dataset) -> list[str]:
+    return [f.column for f in dataset.schema if f.kind in _NUMERIC]
+
+
+def _dimensions(dataset: Dataset) -> list[str]:
+    time = dataset.time_column
+    return [f.column for f in dataset.schema if f.kind not in _NUMERIC and f.column != time]
+
+
+def rows(
+    store: Store, dataset: Dataset, granularity, scopes, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """The stored rows of [start, end] at the stored `granularity` (periods a view asked
+    for at the granularity they are stored by)."""
+    return store.rows(dataset.key, granularity, scopes, start, end)
+
+
+def rolled_up(
+    store: Store, dataset: Dataset, granularity: str | None, scopes, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """An additive dataset kept by day, summed into `granularity` (None: one row per key over
+    the whole range, labelled by its first day, as Codefresh answers without granularity).
+    Days outside [start, end] are left out, as a vendor's answer for the range would."""
+    empty = empty_frame(dataset.schema)
+    source = store.source(dataset.key, "day", scopes, start, end)
+    if source is None:
+        return empty
+    time = _quote(dataset.time_column)
+    keys = [c for c in dataset.natural_key if c != dataset.time_column]
+    others = [c for c in _dimensions(dataset) if c not in keys]
+    measures = _measures(dataset)
+    if granularity is None:
+        period = f"TIMESTAMP '{start.isoformat()}'"
+    else:
+        period = f"date_trunc('{_TRUNC[granularity]}', {time})"
+    select = [f"{period} AS {time}"] + [_quote(k) for k in keys]
+    select += [f"any_value({_quote(c)}) AS {_quote(c)}" for c in others]
+    select += [f"sum({_quote(c)}) AS {_quote(c)}" for c in measures]
+    group = ", ".join(["1"] + [str(i + 2) for i in range(len(keys))])
+    order = ", ".join([time] + [_quote(k) for k in keys])
+    frame = store.sql(
+        f"SELECT {', '.join(select)} FROM {{src}} GROUP BY {group} ORDER BY {order}", src=source
+    )
+    if granularity is None:
+        frame = frame[[c for c in ("key", dataset.time_column, "value") if c in frame]]
+    else:
+        frame = frame[[c for c in empty.columns if c in frame]]
+    return typed(frame, empty)
+
+
+def _as_csv(field, dataset: str) -> str:
+    """A column as the page's CSV exports write it (export.py): floats rounded by what they
+    mean, instants as ISO-8601 with their UTC offset (2026-01-07 16:51:47.018+00:00)."""
+    name = _quote(field.column)
+    if field.kind == "float":
+        places = decimals(field.column, dataset)
+        return name if places is None else f"round({name}, {places}) AS {name}"
+    if field.kind == "instant":
+        return f"strftime({name}, '%Y-%m-%d %H:%M:%S.%g+00:00') AS {name}"
+    return name
+
+
+REQUEST_DIMENSIONS = ("email", "model", "mode", "spend_type")
+
+
+def requests_by_day(store: Store, dataset: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Model requests per UTC day, person, model, mode and spend type: `timestamp` (the day,
+    UTC), those four, `requests`, the token counts and `cost_usd`."""
+    measures = [c for c in _measures(dataset)]
+    empty = empty_frame(dataset.schema).drop(columns=["request_id"])
+    empty.insert(len(REQUEST_DIMENSIONS) + 1, "requests", pd.Series(dtype="int64"))
+    source = store.source(dataset.key, None, None, start, end)
+    if source is None:
+        return empty
+    dims = ", ".join(_quote(d) for d in REQUEST_DIMENSIONS)
+    sums = ", ".join(f"sum({_quote(c)}) AS {_quote(c)}" for c in measures)
+    frame = store.sql(
+        f"SELECT _label AS timestamp, {dims}, count(*) AS requests, {sums} FROM {{src}} "
+        f"GROUP BY ALL ORDER BY timestamp, {dims}",
+        src=source,
+    )
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
+    frame["requests"] = frame["requests"].astype("int64")
+    return typed(frame[list(empty.columns)], empty)
+
+
+# ---------------------------------------------------------------- Explore: raw rows
+
+
+def _where(selections: dict[str, tuple]) -> tuple[str, list]:
+    """A WHERE clause keeping rows whose dimension values are among those chosen."""
+    parts, params = [], []
+    for column, values in sorted(selections.items()):
+        if values:
+            parts.append(f"CAST({_quote(column)} AS VARCHAR) IN ({', '.join('?' * len(values))})")
+            params.extend(str(v) for v in values)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), params
+
+
+def distinct(store: Store, dataset: Dataset, granularity, start, end, column: str) -> list[str]:
+    source = store.source(dataset.key, granularity, None, start, end)
+    if source is None:
+        return []
+    name = _quote(column)
+    found = store.sql(
+        f"SELECT DISTINCT CAST({name} AS VARCHAR) AS v FROM {{src}} WHERE {name} IS NOT NULL "
+        f"ORDER BY 1",
+        src=source,
+    )
+    return found["v"].tolist()
+
+
+def count(store: Store, dataset: Dataset, granularity, start, end, selections=None) -> int:
+    source = store.source(dataset.key, granularity, None, start, end)
+    if source is None:
+        return 0
+    where, params = _where(selections or {})
+    return int(store.sql(f"SELECT count(*) AS n FROM {{src}}{where}", params, src=source)["n"][0])
+
+
+def page(
+    store: Store,
+    dataset: Dataset,
+    granularity,
+    start,
+    end,
+    offset: int,
+    limit: int,
+    selections=None,
+) -> pd.DataFrame:
+    """Rows offset..offset+limit in natural-key order, as the connector frame."""
+    empty = empty_frame(dataset.schema)
+    source = store.source(dataset.key, granularity, None, start, end)
+    if source is None:
+        return empty
+    order = ", ".join(_quote(c) for c in dataset.natural_key)
+    columns = ", ".join(_quote(c) for c in empty.columns)
+    where, params = _where(selections or {})
+    frame = store.sql(
+        f"SELECT {columns} FROM {{src}}{where} ORDER BY {order} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        params,
+        src=source,
+    )
+    # Text as the files DuckDB writes hold it (not categories), so a page equals its download.
+    return typed(frame, empty.astype({c: "str" for c in _dimensions(dataset) if c in empty}))
+
+
+def export_file(
+    store: Store, dataset: Dataset, granularity, start, end, fmt: str, selections=None
+) -> str | None:
+    """Every chosen row of the range written by DuckDB straight to a temporary file (CSV or
+    Parquet), never held in Python: the caller streams it out and deletes it. None: nothing
+    held."""
+    source = store.source(dataset.key, granularity, None, start, end)
+    if source is None:
+        return None
+    where, params = _where(selections or {})
+    handle, path = tempfile.mkstemp(suffix=f".{fmt}", prefix="ai-ci-export-")
+    os.close(handle)
+    order = ", ".join(_quote(c) for c in dataset.natural_key)
+    columns = ", ".join(
+        _as_csv(f, dataset.key) if fmt == "csv" else _quote(f.column) for f in dataset.schema
+    )
+    options = "(FORMAT csv, HEADER true)" if fmt == "csv" else "(FORMAT parquet)"
+    quoted = path.replace("'", "''")
+    con = store.connect()
+    try:
+        con.execute(
+            f"COPY (SELECT {columns} FROM {source}{where} ORDER BY {order}) TO '{quoted}' "
+            f"{options}",
+            params,
+        )
+    finally:
+        con.close()
+    return path
