@@ -21,7 +21,7 @@ import pandas as pd
 import sync
 from connectors import endpoints, ranges
 from connectors.endpoints import Dataset
-from connectors.errors import ConnectorError
+from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store, StoreError
 from store.writer import StoreBusy
 from sync.__main__ import DEFAULT_STORE
@@ -183,18 +183,30 @@ def sync_tail(settings: Settings, vendors=None, progress=None) -> list[str]:
 # ---------------------------------------------------------------- what the pages read
 
 
-def freshness(settings: Settings, vendors) -> list[tuple[str, Shelf, tuple]]:
-    """(vendor, shelf, (last fetch, first day, last day)) per source of the page."""
-    out = []
+def freshness_lines(settings: Settings, vendors) -> list[str]:
+    """What each store behind `vendors` holds and when it was last synced, e.g. "History
+    (Firebender): synced 2 h ago; holds 2025-01-01 - 2026-11-22", one line per store."""
+    groups: dict[str, tuple[Shelf, list[str]]] = {}
     for vendor in vendors:
-        source = settings.sources[vendor]
-        place = shelf(source, settings)
-        keys = [d.key for d in endpoints.stored() if d.vendor == vendor]
+        place = shelf(settings.sources[vendor], settings)
+        groups.setdefault(place.store.url, (place, []))[1].append(vendor)
+    lines = []
+    for place, members in groups.values():
+        keys = [d.key for d in endpoints.stored() if d.vendor in members]
         try:
-            out.append((vendor, place, place.store.freshness(keys)))
-        except StoreError:
-            out.append((vendor, place, (None, None, None)))
-    return out
+            last, first, held_until = place.store.freshness(keys)
+        except StoreError as err:
+            lines.append(f"History unreadable: {err}")
+            continue
+        names = ", ".join(VENDOR_NAMES[v] for v in members)
+        where = {"demo": "demo history", "session": "this session's history"}.get(
+            place.kind, "history"
+        )
+        holds = f"; holds {first} - {held_until}" if first else ""
+        lines.append(f"{where.capitalize()} ({names}): {describe_age(last)}{holds}.")
+        if place.store.note:
+            lines.append(place.store.note)
+    return lines
 
 
 def describe_age(when: dt.datetime | None, now: dt.datetime | None = None) -> str:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from connectors.errors import ConnectorError
+from connectors.errors import VENDOR_NAMES, ConnectorError
 
-from . import export, labels, loaders
+from . import export, history, labels, loaders
 from .metrics import Kpi
 from .settings import Settings, Source
 
@@ -109,11 +109,15 @@ def chart(identity: tuple | None, build: Callable[..., alt.Chart], *args) -> Non
 BADGES = "_header_badges"  # this run's badge slot, so loads can update it (refresh_badges)
 
 
-def header(title: str, settings: Settings, caption: str | None = None) -> None:
+def header(
+    title: str, settings: Settings, caption: str | None = None, vendors=VENDOR_NAMES
+) -> None:
+    """The page's title, where its data come from, and how fresh the history behind it is
+    (`vendors`: the vendors the page reads)."""
     st.title(title, anchor=False)
     slot = st.empty()
-    st.session_state[BADGES] = (slot, caption)
-    _badges(slot, settings, caption)
+    st.session_state[BADGES] = (slot, caption, tuple(vendors))
+    _badges(slot, settings, caption, tuple(vendors))
     if settings.demo:
         st.caption(DEMO_CAPTION)
     elif settings.mode == "mixed":
@@ -129,19 +133,26 @@ def header(title: str, settings: Settings, caption: str | None = None) -> None:
         st.warning(problem)
 
 
-def _badges(slot, settings: Settings, caption: str | None) -> None:
-    with slot.container(horizontal=True, vertical_alignment="center"):
-        mode_badge(settings)
-        if caption:
-            st.caption(caption)
+def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
+    with slot.container():
+        with st.container(horizontal=True, vertical_alignment="center"):
+            mode_badge(settings)
+            if caption:
+                st.caption(caption)
+        if vendors:
+            st.caption(
+                "  \n".join(history.freshness_lines(settings, vendors))
+                + " Older days come from the history store; **Sync now** (sidebar) fetches "
+                "the recent days again."
+            )
 
 
 def refresh_badges(settings: Settings) -> None:
     """Draw the header's badges again after this run's loads: a key the vendor refused just
     now shows as refused in this run, not only on the next."""
-    slot, caption = st.session_state.get(BADGES) or (None, None)
+    slot, caption, vendors = st.session_state.get(BADGES) or (None, None, ())
     if slot is not None:
-        _badges(slot, settings, caption)
+        _badges(slot, settings, caption, vendors)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 
 settings = app_settings.current()
 source = settings["builder"]
-ui.header("Builder.io Fusion", settings)
+ui.header("Builder.io Fusion", settings, vendors=("builder",))
 
 ENDPOINTS = {
     "builder.org_metrics": controls.CHOSEN,

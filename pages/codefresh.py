@@ -10,7 +10,7 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 
 settings = app_settings.current()
 source = settings["codefresh"]
-ui.header("Codefresh CI", settings)
+ui.header("Codefresh CI", settings, vendors=("codefresh",))
 
 ENDPOINTS = {
     "codefresh.credit_consumption": "day",

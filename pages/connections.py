@@ -10,7 +10,7 @@ from analytics.entry import ensure_app_entry
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
 settings = app_settings.current()
-ui.header("Connections", settings)
+ui.header("Connections", settings, vendors=())
 
 if settings.demo:
     st.info(

@@ -10,7 +10,7 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 
 settings = app_settings.current()
 source = settings["firebender"]
-ui.header("Firebender", settings)
+ui.header("Firebender", settings, vendors=("firebender",))
 
 ENDPOINTS = {"firebender.daily_usage": "day", "firebender.model_requests": None}
 choice = controls.range_controls(

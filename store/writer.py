@@ -101,33 +101,43 @@ class Writer:
         """Make the store hold `frame` for labels first..last of (dataset, granularity, scope)."""
         if self._handle is None:
             raise RuntimeError("Writer.replace outside `with Writer(store)`")
-        frame = frame.assign(_label=labels_of(frame, dataset)) if len(frame) else frame
+        natural = list(dataset.natural_key)
+        by = dataset.partition_by
+        groups: dict[str, pd.DataFrame] = {}
         if len(frame):
+            # Once for the whole fetch (not per partition): labels, bookkeeping, key order.
+            frame = frame.assign(_label=labels_of(frame, dataset))
             lo, hi = pd.Timestamp(first), pd.Timestamp(last)
             frame = frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
-            frame = frame.assign(_fetched_at=pd.Timestamp(fetched_at).tz_convert("UTC"))
+            frame = _normalise(frame.assign(_fetched_at=pd.Timestamp(fetched_at)))
+            frame = frame.drop_duplicates(subset=natural, keep="last")
+            frame = frame.sort_values(natural, ignore_index=True)
+            fmt = "%Y-%m-%d" if by == "day" else "%Y-%m"
+            parts = frame["_label"].dt.strftime(fmt)
+            groups = {part: rows for part, rows in frame.groupby(parts, sort=False)}
         held = labels(first, last, granularity)
         written = Written()
-        by = dataset.partition_by
+        empty = _normalise(_empty_with_bookkeeping(dataset))
         for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
             key = Key(dataset.key, granularity, scope, by, part)
             own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
             if not own:
                 continue
-            lo, hi = pd.Timestamp(own[0]), pd.Timestamp(own[-1])
-            rows = (
-                frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
-                if len(frame)
-                else frame
-            )
-            written += self._write(
-                key, dataset, rows, Run(own[0], own[-1], fetched_at), granularity
-            )
+            rows = groups.get(part, empty)
+            run = Run(own[0], own[-1], fetched_at)
+            written += self._write(key, dataset, rows, run, granularity)
         return written
 
     def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
+        """One partition: `rows` (normalised, unique, in key order) replace its rows of `run`."""
         old, runs = self.store.read_partition(key)
         natural = list(dataset.natural_key)
+        if old is None or not len(old):
+            # A new (or empty) partition: the fetch's rows are the whole file.
+            combined = rows.reset_index(drop=True)
+            data = encode(combined, replace(runs, run, granularity), key)
+            self.store.root.write(key.path, data)
+            return Written(added=len(rows), partitions=1)
         if old is not None and len(old):
             inside = (old["_label"] >= pd.Timestamp(run.first)) & (
                 old["_label"] <= pd.Timestamp(run.last)
