@@ -61,9 +61,11 @@ class Shelf:
 
 
 def _temporary(name: str, note: str | None = None) -> Store:
+    """The process's temporary store called `name` (made on first use)."""
     with _lock:
         if name not in _stores:
-            _stores[name] = Store(tempfile.mkdtemp(prefix=f"ai-ci-{name[:20]}-"), note=note)
+            kind = name.split("-", 1)[0]  # demo, session, fallback: never a path or a key
+            _stores[name] = Store(tempfile.mkdtemp(prefix=f"ai-ci-{kind}-"), note=note)
         return _stores[name]
 
 
