@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -57,6 +58,8 @@ def running_app(**settings: str):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     env.update(APP_DOTENV="", APP_READ_SECRETS="0", PYTHONUNBUFFERED="1", **settings)
+    # Live keys write history: never into the repository's own .history/.
+    env.setdefault("HISTORY_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-history-"))
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-test-{port}.log", "w")  # noqa: SIM115 - the server outlives this block
     process = subprocess.Popen(

@@ -103,7 +103,7 @@ def test_an_export_downloads_and_reads_back(page, app_url, tmp_path):
         f"{app_url}/explore?dataset=codefresh.pipeline_credit_consumption&granularity=whole"
         f"&start={start}&end={end}"
     )
-    page.get_by_role("heading", name="Codefresh - credits per pipeline").wait_for()
+    page.get_by_role("heading", name="Codefresh - pipeline credit consumption").wait_for()
     page.wait_for_selector("[data-testid='stDataFrame']")
     wait_idle(page)
     snap(page, "browser-explore.png", height=1400)
