@@ -16,8 +16,6 @@ import tempfile
 import threading
 from dataclasses import dataclass
 
-import pandas as pd
-
 import sync
 from connectors import endpoints, ranges
 from connectors.endpoints import Dataset
@@ -101,7 +99,7 @@ def configured_store(history_dir: str | None) -> Store:
         return _stores.setdefault(url, store)
 
 
-def shelf(source: Source, settings: Settings | None = None) -> Shelf:
+def shelf(source: Source) -> Shelf:
     if source.demo:
         return Shelf(_temporary("demo"), "demo")
     if source.origin == SESSION or source.space_private_origin == SESSION:
@@ -126,7 +124,6 @@ def ensure(
     scope: str,
     start: dt.date,
     end: dt.date,
-    settings: Settings | None = None,
     progress=None,
     today: dt.date | None = None,
     fresh_for: dt.timedelta | None = TAIL_FRESH_FOR,
@@ -134,7 +131,7 @@ def ensure(
     """Sync what the store lacks of [start, end] (and the stale unsettled tail) through the
     same code as `python -m sync`. Raises the vendor's ConnectorError. Returns a note when
     another sync held the store too long (the view then shows what is held)."""
-    store = shelf(source, settings).store
+    store = shelf(source).store
     today = today or ranges.utc_today()
     until = min(end, today)
     if until < start:
@@ -155,33 +152,6 @@ def ensure(
     return None
 
 
-def sync_tail(settings: Settings, vendors=None, progress=None) -> list[str]:
-    """ "Sync now": every stored dataset's unsettled tail and anything lacking up to today,
-    for the sources on this page, whatever their age. Returns one line per vendor."""
-    lines = []
-    today = ranges.utc_today()
-    for vendor, source in settings.sources.items():
-        if vendors is not None and vendor not in vendors:
-            continue
-        store = shelf(source, settings).store
-        chosen = [
-            t
-            for t in sync.targets([vendor], clients.spaces(source))
-            if store.ledger(t.dataset.key, t.granularity, t.scope)
-        ]
-        if not chosen:
-            continue
-        _, first, _ = store.freshness([t.dataset.key for t in chosen])
-        tasks = sync.plan(store, chosen, first or today, today)
-        try:
-            summary = sync.run(store, tasks, clients.factory(source), progress=progress)
-        except StoreBusy as busy:
-            lines.append(str(busy))
-            continue
-        lines.extend(summary.lines())
-    return lines
-
-
 # ---------------------------------------------------------------- what the pages read
 
 
@@ -190,7 +160,7 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
     (Firebender): synced 2 h ago; holds 2025-01-01 - 2026-11-22", one line per store."""
     groups: dict[str, tuple[Shelf, list[str]]] = {}
     for vendor in vendors:
-        place = shelf(settings.sources[vendor], settings)
+        place = shelf(settings.sources[vendor])
         groups.setdefault(place.store.url, (place, []))[1].append(vendor)
     lines = []
     for place, members in groups.values():
@@ -211,6 +181,21 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
     return lines
 
 
+def where_lines(settings: Settings) -> list[str]:
+    """Where each vendor's history is kept, for the Connections page (never a key)."""
+    kinds = {
+        "demo": "a temporary store for demo data (gone when the app stops)",
+        "session": "a temporary store for the key typed in this session",
+        "configured": "HISTORY_DIR",
+    }
+    lines = []
+    for source in settings.sources.values():
+        place = shelf(source)
+        note = f" {place.store.note}" if place.store.note else ""
+        lines.append(f"{source.name}: {kinds[place.kind]}, `{place.store.url}`.{note}")
+    return lines
+
+
 def describe_age(when: dt.datetime | None, now: dt.datetime | None = None) -> str:
     if when is None:
         return "not synced yet"
@@ -222,9 +207,3 @@ def describe_age(when: dt.datetime | None, now: dt.datetime | None = None) -> st
     if seconds < 36 * 3600:
         return f"synced {seconds / 3600:.0f} h ago"
     return f"synced {seconds / 86400:.0f} days ago"
-
-
-def empty_like(dataset: Dataset) -> pd.DataFrame:
-    from connectors.frames import empty_frame
-
-    return empty_frame(dataset.schema)

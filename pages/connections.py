@@ -3,7 +3,7 @@ and a password field for a key that lives in this browser session only."""
 
 import streamlit as st
 
-from analytics import clients, status, ui
+from analytics import clients, history, status, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -152,3 +152,13 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
                         "only; gone when the session ends.",
                     )
                 st.form_submit_button("Use this key", on_click=remember, args=(vendor, fields))
+
+# ------------------------------------------------------------------ history
+st.subheader(
+    "History",
+    anchor=False,
+    help="Where each vendor's fetched data is kept (HISTORY_DIR; see the README's History "
+    "section for `python -m sync`, a cron line and S3).",
+)
+for line in history.where_lines(settings):
+    st.caption(line)
