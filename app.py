@@ -7,8 +7,6 @@ which every page reads and shows in its header.
 
 import streamlit as st
 
-from analytics import loaders
-
 st.set_page_config(
     page_title="AI adoption vs CI credits",
     page_icon=":material/insights:",
@@ -27,4 +25,3 @@ pages = [
 page = st.navigation(pages, position="top")
 
 page.run()
-loaders.sync_now_done()  # "Sync now" applies to the run it was clicked for

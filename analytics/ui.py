@@ -149,10 +149,12 @@ def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
 
 def refresh_badges(settings: Settings) -> None:
     """Draw the header's badges again after this run's loads: a key the vendor refused just
-    now shows as refused in this run, not only on the next."""
+    now shows as refused in this run, not only on the next; the history's freshness too.
+    Every data page ends with it."""
     slot, caption, vendors = st.session_state.get(BADGES) or (None, None, ())
     if slot is not None:
         _badges(slot, settings, caption, vendors)
+    loaders.sync_now_done()  # "Sync now" applies to the run it was clicked in
 
 
 @contextmanager
