@@ -38,8 +38,6 @@ class Dataset:
 
 
 _ORDER = ("day", "week", "month", "quarter", None)
-# Datasets whose rows are too many to hold in the page: Explore pages through them in the store.
-RAW_ROWS = ("firebender.model_requests",)
 
 
 def _from_catalogue(d: endpoints.Dataset) -> Dataset:
@@ -53,7 +51,7 @@ def _from_catalogue(d: endpoints.Dataset) -> Dataset:
         d.dimensions,
         tuple(g for g in _ORDER if g in d.spans) or (None,),
         d.scope == "space",
-        d.key in RAW_ROWS,
+        d.key in loaders.RAW_ROWS,  # too many rows for a page: paged in the store
     )
 
 

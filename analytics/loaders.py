@@ -29,6 +29,8 @@ from .settings import Source
 
 TTL_SECONDS = 15 * 60
 SYNC_NOW_STATE = "_sync_now"
+MODEL_REQUESTS = "firebender.model_requests"
+RAW_ROWS = (MODEL_REQUESTS,)  # datasets pages only ever get sums of (requests), never rows
 
 
 def describe(endpoint: str) -> str:
@@ -105,8 +107,6 @@ def aggregate(
     """What a page reads of one dataset, computed by DuckDB. `version` changes with every write
     to the dataset, so a cached entry never outlives the data it came from."""
     dataset = endpoints.get(endpoint)
-    if endpoint == "firebender.model_requests":
-        return queries.requests_by_day(_store, dataset, start, end)
     stored = history.stored_granularity(dataset, granularity)
     scopes = [scope]
     if stored == granularity:
@@ -147,9 +147,11 @@ def fetch(
     """A dataset for a view. Raises the connector's errors (InvalidRangeError before any
     request when the range breaks the endpoint's rules). Tells `status` whether the vendor
     accepted the key: an answer or an AuthError; other failures say nothing about the key.
-    Model requests come rolled up per day and person (`queries.requests_by_day`)."""
+    Model requests are asked for with `requests` instead."""
     granularity = granularity_of(endpoint, granularity)
     dataset = endpoints.get(endpoint)
+    if dataset.key in RAW_ROWS:
+        raise ValueError(f"{endpoint}: far too many rows for a page; use requests()")
     if dataset.spans:
         ranges.plan(dataset.rules, start, end, granularity)  # raises before anything is sent
     try:
@@ -226,6 +228,37 @@ def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
         end,
         _store=store,
     )
+
+
+def requests(
+    source: Source,
+    start: dt.date,
+    end: dt.date,
+    by: tuple[str, ...] = (),
+    per_day: bool = True,
+) -> pd.DataFrame:
+    """Firebender model requests summed by `by` (email, model, mode, spend_type) and, with
+    `per_day`, by day: what a view shows, computed by DuckDB (`queries.requests_summed`)."""
+    dataset = endpoints.get(MODEL_REQUESTS)
+    ranges.plan(dataset.rules, start, end, None)  # raises before anything is sent
+    try:
+        _ensure(source, dataset, start, end, None, None)
+    except AuthError as err:
+        status.record_load(source, err)
+        raise
+    status.record_load(source)
+    store = history.shelf(source).store
+    return summed_requests(
+        store.url, store.version(MODEL_REQUESTS), start, end, tuple(by), per_day, _store=store
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def summed_requests(
+    store_url: str, version: str, start, end, by: tuple, per_day: bool, _store: Store
+) -> pd.DataFrame:
+    dataset = endpoints.get(MODEL_REQUESTS)
+    return queries.requests_summed(_store, dataset, start, end, by, per_day)
 
 
 # ---------------------------------------------------------------- Explore: raw rows in the store

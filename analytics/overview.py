@@ -164,9 +164,7 @@ def overview(
         requests = _try(
             errors,
             "firebender",
-            lambda: loaders.fetch(
-                src["firebender"], "firebender.model_requests", max(load_from, earliest), end
-            ),
+            lambda: loaders.requests(src["firebender"], max(load_from, earliest), end),
         )
         if requests is not None:
             inputs.requests = requests[["timestamp", "cost_usd"]]

@@ -93,23 +93,41 @@ def _as_csv(field, dataset: str) -> str:
 REQUEST_DIMENSIONS = ("email", "model", "mode", "spend_type")
 
 
-def requests_by_day(store: Store, dataset: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Model requests per UTC day, person, model, mode and spend type: `timestamp` (the day,
-    UTC), those four, `requests`, the token counts and `cost_usd`."""
-    measures = [c for c in _measures(dataset)]
-    empty = empty_frame(dataset.schema).drop(columns=["request_id"])
-    empty.insert(len(REQUEST_DIMENSIONS) + 1, "requests", pd.Series(dtype="int64"))
+def requests_summed(
+    store: Store,
+    dataset: Dataset,
+    start: dt.date,
+    end: dt.date,
+    by: tuple[str, ...] = (),
+    per_day: bool = True,
+) -> pd.DataFrame:
+    """Model requests summed by `by` (some of email, model, mode, spend_type) and, with
+    `per_day`, by UTC day (`timestamp`, the day at UTC midnight): `requests`, the token counts
+    and `cost_usd`. Each view asks for the few columns it shows, so the page holds a few
+    thousand rows where a large organisation has millions of requests."""
+    unknown = set(by) - set(REQUEST_DIMENSIONS)
+    if unknown:
+        raise ValueError(f"cannot sum model requests by {sorted(unknown)}")
+    measures = _measures(dataset)
+    schema = empty_frame(dataset.schema)
+    keys = (["timestamp"] if per_day else []) + list(by)
+    empty = schema[keys].copy() if keys else pd.DataFrame()
+    empty["requests"] = pd.Series(dtype="int64")
+    for column in measures:
+        empty[column] = schema[column]
     source = store.source(dataset.key, None, None, start, end)
     if source is None:
         return empty
-    dims = ", ".join(_quote(d) for d in REQUEST_DIMENSIONS)
+    select = (["_label AS timestamp"] if per_day else []) + [_quote(d) for d in by]
     sums = ", ".join(f"sum({_quote(c)}) AS {_quote(c)}" for c in measures)
+    group = " GROUP BY ALL" if select else ""
+    order = f" ORDER BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
+    head = ", ".join(select) + ", " if select else ""
     frame = store.sql(
-        f"SELECT _label AS timestamp, {dims}, count(*) AS requests, {sums} FROM {{src}} "
-        f"GROUP BY ALL ORDER BY timestamp, {dims}",
-        src=source,
+        f"SELECT {head}count(*) AS requests, {sums} FROM {{src}}{group}{order}", src=source
     )
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
+    if per_day:
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
     frame["requests"] = frame["requests"].astype("int64")
     return typed(frame[list(empty.columns)], empty)
 

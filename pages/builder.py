@@ -124,6 +124,13 @@ if not space_names:
     )
 else:
     if len(space_names) > 1:
+        charted = dict(list(space_names.items())[: metrics.MAX_SPACES_CHARTED])
+        if len(space_names) > len(charted):
+            st.caption(
+                f"Tokens of the first {len(charted)} of {len(space_names)} spaces (each space "
+                "is a request of its own); pick any space below, or find every space in "
+                "Explore. `python -m sync` keeps every space's history."
+            )
         with ui.vendor_errors():
             every = {
                 name: loaders.fetch(
@@ -134,7 +141,7 @@ else:
                     granularity,
                     space=key,
                 )
-                for key, name in space_names.items()
+                for key, name in charted.items()
             }
             st.altair_chart(
                 charts.series_over_time(

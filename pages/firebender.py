@@ -99,7 +99,8 @@ else:
     if note:
         st.caption(f"Model requests are {note}.")
     with ui.vendor_errors():
-        requests = loaders.fetch(source, "firebender.model_requests", choice.start, choice.end)
+        # Sums by day and spend type: enough for the count, the tokens and the cost charts.
+        requests = loaders.requests(source, choice.start, choice.end, by=("spend_type",))
 
 if requests is not None:
     st.caption(f"{metrics.request_count(requests):,} requests in the range.")
@@ -113,7 +114,9 @@ if requests is not None:
         required=True,
         format_func=labels.column_label,
     )
-    breakdown = metrics.requests_breakdown(requests, by)
+    breakdown = metrics.requests_breakdown(
+        loaders.requests(source, choice.start, choice.end, by=(by,), per_day=False), by
+    )
     left, right = st.columns([2, 3])
     left.altair_chart(
         charts.ranking(breakdown, by, "cost_usd", "firebender", "Cost (USD)", fmt="$,.2f"),
@@ -174,8 +177,13 @@ if daily is not None:
         "Active days: days with at least one agent prompt, inline edit or "
         "accepted autocomplete.",
     )
-    board = metrics.leaderboard(daily, requests)
-    if requests is not None and len(board):
+    per_person = None
+    if requests is not None:
+        per_person = loaders.requests(
+            source, choice.start, choice.end, by=("email",), per_day=False
+        )
+    board = metrics.leaderboard(daily, per_person)
+    if per_person is not None and len(board):
         top = metrics.top_spenders(board, n=10)
         st.caption("The ten people with the highest model cost:")
         st.altair_chart(

@@ -46,6 +46,7 @@ from .tiles import TOTALS, Kpi, Totals, kpis, latest_complete, range_totals
 from .vendors import (
     BUILDER_TOKENS,
     BUILDER_TREND,
+    MAX_SPACES_CHARTED,
     RATES,
     TOKEN_KINDS,
     acceptance_rates,

@@ -270,7 +270,7 @@ def top_spenders(board: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 def request_weights(requests: pd.DataFrame) -> pd.Series:
     """How many requests each row stands for: its `requests` count in a rollup
-    (`analytics.queries.requests_by_day`), else one per row (the connector's raw rows)."""
+    (`analytics.queries.requests_summed`), else one per row (the connector's raw rows)."""
     if "requests" in requests:
         return requests["requests"].astype("int64")
     return pd.Series(1, index=requests.index, dtype="int64")
@@ -434,6 +434,10 @@ def space_tokens(space: pd.DataFrame) -> pd.DataFrame:
     long["kind"] = long["kind"].map(BUILDER_TOKENS)
     long["tokens"] = _num(long["tokens"])
     return long
+
+
+# How many spaces the Builder.io page charts together: each is a request of its own [a choice].
+MAX_SPACES_CHARTED = 12
 
 
 def tokens_per_space(spaces: dict[str, pd.DataFrame]) -> pd.DataFrame:

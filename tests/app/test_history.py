@@ -85,3 +85,27 @@ def test_every_builder_space_of_builder_spaces_is_synced_and_charted(live, monke
     assert any("Tokens, every space" in c.proto.spec for c in charts(at))
     stored = os.listdir(os.environ["HISTORY_DIR"] + "/builder.space_metrics/granularity=week")
     assert sorted(stored) == sorted(f"scope={public}" for public, _ in spaces)
+
+
+def test_the_firebender_page_sums_model_requests_in_the_store_to_the_connectors_totals(
+    demo_sandbox,
+):
+    from analytics import clients
+
+    start, end = dt.date(2026, 3, 2), dt.date(2026, 3, 29)
+    at = open_page(
+        "pages/firebender.py",
+        query={"start": start.isoformat(), "end": end.isoformat(), "granularity": "week"},
+    )
+    assert_ok(at)
+    raw = clients.build(clients_source("firebender")).model_requests(start, end)
+    assert f"{len(raw):,} requests in the range." in texts(at)
+    breakdown = next(d.value for d in at.dataframe if "cost_share" in d.value.columns)
+    assert breakdown["requests"].sum() == len(raw)
+    assert abs(breakdown["cost_usd"].sum() - raw["cost_usd"].sum()) < 0.01
+
+
+def clients_source(vendor: str):
+    from analytics.settings import Source
+
+    return Source(vendor, demo=True)
