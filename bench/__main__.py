@@ -1,8 +1,10 @@
-"""python -m bench [--quick] [--only cold_load|frames|overview|verdict] [--repeat N] [--seeds N]
-[--stock-server]
-[--output PATH]
+"""python -m bench [--quick] [--only cold_load|frames|overview|verdict|scale|scale_store]
+[--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
-Prints the results as Markdown; a full run (no --quick, no --only) also writes bench/results.md.
+Prints the results as Markdown. A full run (no --quick, no --only) runs the first four parts and
+writes bench/results.md; the long parts run when named: `--only scale_store` (the history store
+at 36 and 2,000 developers, many minutes) writes bench/results-store.md, `--only scale` (the
+sandbox at scale) bench/results-scale.md, `--only verdict` bench/results-verdict.md.
 """
 
 from __future__ import annotations
@@ -14,8 +16,16 @@ from pathlib import Path
 
 from . import cold_load, frame_build, machine, overview_rerun, report, verdict_rates
 
-PARTS = ("cold_load", "frames", "overview", "verdict")
-RESULTS = Path(__file__).resolve().parent / "results.md"
+PARTS = ("cold_load", "frames", "overview", "verdict", "scale", "scale_store")
+DEFAULT_PARTS = ("cold_load", "frames", "overview", "verdict")  # the long ones run when named
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.md"
+# A part run alone (not --quick) writes its own file.
+OWN_RESULTS = {
+    "verdict": HERE / "results-verdict.md",
+    "scale": HERE / "results-scale.md",
+    "scale_store": HERE / "results-store.md",
+}
 
 
 def parse(argv):
@@ -48,8 +58,34 @@ def parse(argv):
     parser.add_argument(
         "--stock-server",
         action="store_true",
-        help="run `python -m connectors.sandbox` as is (its data caches are too "
-        "small for a warm-up to hold 365 days; see bench/sandbox_launcher.py)",
+        help="run `python -m connectors.sandbox` without --cache-days (its default caches "
+        "may hold fewer days than a 365-day warm-up touches)",
+    )
+    parser.add_argument(
+        "--developers",
+        nargs="*",
+        default=None,
+        metavar="N",
+        help='organisation sizes for scale and scale_store ("demo": the demo\'s 36; default: '
+        "demo 2000; --quick: demo)",
+    )
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=None,
+        help="browser sessions opening the Overview at once in scale_store (default 10)",
+    )
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=None,
+        help="scale_store: also keep the raw figures (JSON) here",
+    )
+    parser.add_argument(
+        "--from-raw",
+        type=Path,
+        default=None,
+        help="scale_store: render the figures of a --raw file instead of measuring",
     )
     parser.add_argument(
         "--output",
@@ -60,9 +96,16 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
+def sizes(args, default: tuple) -> tuple:
+    """--developers as sizes (None: the demo's roster); --quick: the demo alone."""
+    if args.developers:
+        return tuple(None if n == "demo" else int(n) for n in args.developers)
+    return (None,) if args.quick else default
+
+
 def main(argv=None) -> int:
     args = parse(argv)
-    parts = args.only or list(PARTS)
+    parts = args.only or list(DEFAULT_PARTS)
     repeat = args.repeat or (1 if args.quick else 3)
 
     def log(text: str) -> None:  # progress on stderr; results on stdout
@@ -71,6 +114,7 @@ def main(argv=None) -> int:
     about = machine.describe()
     started = time.perf_counter()
     sections, targets = [], []
+    rendered = 0.0  # seconds the figures took when they come from --from-raw
     if "cold_load" in parts:
         log("1. cold load")
         result = cold_load.run(
@@ -99,17 +143,57 @@ def main(argv=None) -> int:
         text, found = report.verdict_section(result)
         sections.append(text)
         targets += found
-    took = time.perf_counter() - started
+    if "scale" in parts:
+        from . import scale_sandbox
+
+        log("5. the sandbox at scale")
+        result = scale_sandbox.run(
+            sizes(args, scale_sandbox.SIZES), days=30 if args.quick else 365, log=log
+        )
+        text, found = report.scale_section(result)
+        sections.append(text)
+        targets += found
+    if "scale_store" in parts:
+        from . import scale_store
+
+        log("6. the history store at scale")
+        if args.from_raw:
+            result = scale_store.from_json(args.from_raw.read_text())
+            about = result.machine or about
+            rendered = sum(size.seconds for size in result.sizes)
+        else:
+            result = scale_store.run(
+                sizes(args, scale_store.SIZES),
+                days=14 if args.quick else 365,
+                latency_ms=10 if args.quick else scale_store.LATENCY_MS,
+                reruns=3 if args.quick else 10,
+                sessions=args.sessions if args.sessions is not None else (2 if args.quick else 10),
+                export_rows=5_000 if args.quick else scale_store.EXPORT_ROWS,
+                log=log,
+            )
+        if args.raw:
+            args.raw.write_text(scale_store.to_json(result))
+        text, found = report.scale_store_section(result)
+        sections.append(text)
+        targets += found
+    took = time.perf_counter() - started + rendered
     kind = (
         "quick run (small sizes: not a measurement)"
         if args.quick
         else ("partial run" if args.only else "full run")
     )
+    if args.from_raw:
+        kind += f" (figures of a measured run, rendered from {args.from_raw.name})"
     given = " ".join(argv if argv is not None else sys.argv[1:])
     header = f"`python -m bench{' ' + given if given else ''}` · {kind} · took {took / 60:.1f} min"
     markdown = report.document(about, sections, targets, header)
     print(markdown)
-    output = args.output or (RESULTS if not args.quick and not args.only else None)
+    output = args.output
+    if output is None and not args.quick:
+        if not args.only:
+            output = RESULTS
+        elif len(set(args.only)) == 1 and args.only[0] in OWN_RESULTS:
+            output = OWN_RESULTS[args.only[0]]
     if output:
         output.write_text(markdown)
         log(f"written to {output}")

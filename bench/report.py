@@ -158,11 +158,13 @@ def cold_load_section(report: cold_load.ColdLoadReport) -> tuple[str, list[Targe
         f"({report.warm_seconds:.1f} s): the real APIs have no data-generation cost, so only "
         f"the latency ({report.latency_ms:g} ms) is left in each request."
         + (
-            " The server runs through bench/sandbox_launcher.py, which only widens the "
-            "sandbox's per-day data caches (model-request days are cached 160 at a time, fewer "
-            "than the ~330 days of a 365-day range, so a warm-up alone could not hold them)."
-            if "sandbox_launcher" in report.server_command
-            else ""
+            " The server runs with `--cache-days`, which only sizes the sandbox's per-day data "
+            "caches to hold every day it has data for, so that one warm-up pass holds the whole "
+            "range (its default caches are sized to the organisation and may hold fewer days "
+            "than a 365-day range touches; `python -m bench --stock-server` runs without it)."
+            if "--cache-days" in report.server_command
+            else " The server runs with the sandbox's own cache sizes (`--stock-server`): days "
+            "the caches could not hold during the warm-up are generated again by the timed loads."
         ),
         "- requests: counted in the server's own log (`GET /_sandbox/requests`, cleared between "
         "loads). sequential = requests × latency. bound = max(longest chain, requests ÷ pool) × "
@@ -483,3 +485,633 @@ def document(machine: dict, sections: list[str], targets: list[Target], header: 
         + table(["target", "measured", "target", "margin", "met"], rows, "lrrrc"),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------- the store at scale
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:,.0f} ms" if value < 1 else f"{value:,.1f} s"
+
+
+def _mb(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} MB"
+
+
+def _cells(sizes, fn) -> list[str]:
+    out = []
+    for size in sizes:
+        try:
+            out.append(fn(size))
+        except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, StopIteration):
+            out.append("not measured")
+    return out
+
+
+def scale_store_section(report) -> tuple[str, list[Target]]:
+    """Part: the history store at 36 and 2,000 developers (bench/scale_store.py)."""
+    from . import scale_store as ss
+
+    sizes = report.sizes
+    labels = [s.label for s in sizes]
+    lat = report.latency_ms
+    if not sizes:
+        return "## The history store at scale\n\nNothing was measured.", []
+    first = sizes[0]
+    title = (
+        f"## The history store at scale: {report.days} days ({first.since} .. {first.until}), "
+        f"{' vs '.join(labels)} developers, sandbox server at {lat:g} ms per request"
+    )
+    summary = [
+        [
+            "1. first full sync: requests",
+            *_cells(sizes, lambda s: f"{ss.first(s)['requests']:,}"),
+            "",
+            "",
+        ],
+        [
+            "1. first full sync: wall / bound (critical path) = ratio",
+            *_cells(
+                sizes,
+                lambda s: (
+                    f"{_seconds(ss.first(s)['wall'])} / {_seconds(ss.bound(s))} = "
+                    f"**{_x(ss.first(s)['wall'] / ss.bound(s))}**"
+                ),
+            ),
+            f"≤ {ss.BOUND_TARGET:g}×",
+            " / ".join(_cells(sizes, lambda s: _yes(ss.first(s)["wall"] / ss.bound(s) <= 1.5))),
+        ],
+        [
+            "2. next day's sync: requests (÷ full reload) · wall",
+            *_cells(
+                sizes,
+                lambda s: (
+                    f"{ss.following(s)['requests']:,} "
+                    f"({ss.following(s)['requests'] / ss.first(s)['requests']:.1%}) · "
+                    f"{_seconds(ss.following(s)['wall'])}"
+                ),
+            ),
+            "new day + unsettled tail only",
+            " / ".join(_cells(sizes, lambda s: _yes(ss.next_day_met(s)))),
+        ],
+        [
+            "3. Overview cold (store filled, Streamlit's caches empty)",
+            *_cells(sizes, lambda s: _seconds(s.overview["cold_seconds"])),
+            f"≤ {ss.COLD_TARGET_S:g} s at 2,000",
+            _yes(ss.cold_met(sizes[-1])) if sizes[-1].developers else "",
+        ],
+        [
+            "3. Overview warm rerun (median)",
+            *_cells(sizes, lambda s: _seconds(ss.warm_median(s))),
+            f"≤ {ss.WARM_TARGET_MS:g} ms at 2,000",
+            _yes(ss.warm_met(sizes[-1])) if sizes[-1].developers else "",
+        ],
+        [
+            "3. Overview's aggregates: rows (MB) vs raw rows behind them",
+            *_cells(
+                sizes,
+                lambda s: (
+                    f"{ss.aggregate_rows(s):,} ({ss.aggregate_mb(s):,.1f} MB) vs {ss.raw_rows(s):,}"
+                ),
+            ),
+            f"grow ≤ {ss.AGGREGATE_GROWTH_TARGET:g}× from 36 to 2,000",
+            _yes(ss.aggregate_growth_met(sizes)),
+        ],
+        [
+            "4. Streamlit server's resident set after every page",
+            *_cells(sizes, lambda s: _mb(s.browser["after_tour_rss_mb"] or None)),
+            f"≤ {ss.RSS_TARGET_MB:g} MB at 2,000",
+            _yes(ss.rss_met(sizes[-1])) if sizes[-1].developers else "",
+        ],
+        [
+            f"5. {report.sessions} sessions open the Overview at once: first chart, median / worst",
+            *_cells(
+                sizes,
+                lambda s: (
+                    f"{_seconds(ss.session_median(s))} / {_seconds(max(s.browser['first_chart']))}"
+                ),
+            ),
+            "",
+            "",
+        ],
+    ]
+    for path, fmt in ss.EXPORTS:
+        name = "`export_file`" if path == "export_file" else "download path (`_writer`)"
+        summary.append(
+            [
+                f"6. export {fmt.upper()}, {name}: time · peak added",
+                *_cells(
+                    sizes,
+                    lambda s, path=path, fmt=fmt: (
+                        f"{_seconds(ss.export(s, path, fmt)['seconds'])} · "
+                        f"{_mb(ss.export(s, path, fmt)['added_mb'])}"
+                    ),
+                ),
+                "",
+                "",
+            ]
+        )
+    summary.append(
+        [
+            "6. rows exported (the shortest trailing range with ≥ "
+            f"{report.export_rows:,} model requests)",
+            *_cells(
+                sizes,
+                lambda s: (
+                    f"{s.export_range['rows']:,} ({s.export_range['start']} .. "
+                    f"{s.export_range['end']})"
+                ),
+            ),
+            "",
+            "",
+        ]
+    )
+    lines = [
+        title,
+        "",
+        f"Each size has its own sandbox server (`python -m connectors.sandbox --latency-ms "
+        f"{lat:g} --developers N --cache-days 4096`, its own process), store and app processes, "
+        f"and runs in live mode with the sandbox's demo keys (every Builder space of the world in "
+        f"BUILDER_SPACES). The server's data caches are warmed first by one untimed pass of every "
+        f"endpoint (the real APIs have no data-generation cost). Pool "
+        f"{report.pool} (`connectors.http.MAX_WORKERS`). Product measured: commit "
+        f"{getattr(report, 'revision', '') or 'unknown'}.",
+        "",
+        table(["measure", *labels, "target", "met"], summary, "l" + "r" * len(labels) + "rc"),
+        "",
+        *_sync_details(report, sizes),
+        *_next_day_details(sizes),
+        *_overview_details(sizes),
+        *_browser_details(report, sizes),
+        *_export_details(report, sizes),
+    ]
+    return "\n".join(lines), ss.targets(report)
+
+
+def _sync_details(report, sizes) -> list[str]:
+    from . import scale_store as ss
+
+    lat = report.latency_ms / 1000
+    rows = []
+    for s in sizes:
+        if "first" not in s.sync:
+            rows.append(
+                [s.label, "not measured: " + str(s.sync.get("detail", ""))[:200]] + [""] * 7
+            )
+            continue
+        f = s.sync["first"]
+        for vendor, v in f["vendors"].items():
+            serial = v["serial_rounds"] * lat
+            rows.append(
+                [
+                    s.label,
+                    vendor,
+                    f"{v['tasks']:,}",
+                    f"{v['requests']:,}",
+                    f"{v['partitions']:,}",
+                    f"{v['serial_rounds']:,} → {_seconds(serial)}",
+                    _seconds(v["wall"]),
+                    _x(v["wall"] / serial) if serial else "—",
+                    _seconds(v["ideal_rounds"] * lat),
+                ]
+            )
+        rows.append(
+            [
+                s.label,
+                "**the sync**",
+                f"{f['tasks']:,}",
+                f"{f['requests']:,}",
+                f"{sum(v['partitions'] for v in f['vendors'].values()):,}",
+                f"{_seconds(ss.bound(s))} (slowest vendor)",
+                f"**{_seconds(f['wall'])}**",
+                f"**{_x(f['wall'] / ss.bound(s))}**",
+                _seconds(ss.ideal(s)),
+            ]
+        )
+    stores = []
+    for s in sizes:
+        if "store" not in s.sync:
+            continue
+        for dataset, size in s.sync["store"].items():
+            stores.append(
+                [
+                    s.label,
+                    dataset,
+                    f"{size['files']:,}",
+                    f"{size['bytes'] / 1e6:,.1f}",
+                    f"{s.sync['rows'].get(dataset, 0):,}",
+                ]
+            )
+    cpu = "; ".join(
+        f"{s.label}: client {s.sync['first']['client_cpu']:.0f} s, server "
+        f"{(s.sync['first']['server_cpu'] or 0):.0f} s of CPU in {s.sync['first']['wall']:.0f} s, "
+        f"sync process peak {s.sync['first']['peak_rss_mb']:,.0f} MB"
+        for s in sizes
+        if "first" in s.sync
+    )
+    return [
+        "### 1. The first full sync",
+        "",
+        "`sync.plan` + `sync.run` in a process of their own, exactly as `python -m sync` "
+        "(Codefresh's report list first, then every catalogued dataset, every granularity it is "
+        "stored by, every Builder space, the reports Codefresh offers). requests: answers "
+        "counted on the clients' sessions per task (equal to the server's log).",
+        "",
+        table(
+            [
+                "developers",
+                "vendor",
+                "tasks",
+                "requests",
+                "partition files written",
+                "bound: rounds → time",
+                "wall",
+                "wall ÷ bound",
+                "tasks side by side",
+            ],
+            rows,
+            "llrrrrrrr",
+        ),
+        "",
+        "- bound: a task needs max(longest cursor chain, ⌈requests ÷ pool⌉) round trips, a "
+        "vendor the sum over its tasks (they run one after another; +1 for Codefresh's report "
+        "list), the sync its slowest vendor (vendors run side by side); × latency. "
+        '"tasks side by side": max(longest chain, ⌈vendor\'s requests ÷ pool⌉) × latency, what '
+        "the vendor's requests need in one pool if its tasks did not wait for each other.",
+        f"- CPU: {cpu}.",
+        "- planning (`sync.plan` on the empty store, before the first request): "
+        + "; ".join(
+            f"{s.label}: {_seconds(s.sync['first']['plan_seconds'])}"
+            for s in sizes
+            if "first" in s.sync
+        )
+        + ".",
+        "",
+        table(
+            ["developers", "dataset", "partition files", "MB on disk", "rows"],
+            stores,
+            "llrrr",
+        ),
+        "",
+    ]
+
+
+def _next_day_details(sizes) -> list[str]:
+    rows = []
+    for s in sizes:
+        if "next" not in s.sync:
+            continue
+        grouped: dict = {}
+        for t in s.sync["next"]["per_task"]:
+            key = (t["dataset"], t["granularity"] or "—")
+            g = grouped.setdefault(key, [0, 0, 0, 0, set()])
+            g[0] += 1
+            g[1] = max(g[1], t["lacking"])
+            g[2] = max(g[2], t["tail"])
+            g[3] += t["requests"]
+            g[4].add(f"{t['start']} .. {t['end']}")
+        for (dataset, granularity), (tasks, lacking, tail, requests, spans) in grouped.items():
+            rows.append(
+                [
+                    s.label,
+                    dataset,
+                    granularity,
+                    f"{tasks:,}",
+                    f"{lacking}",
+                    f"{tail}",
+                    ", ".join(sorted(spans)) if len(spans) == 1 else f"{len(spans)} ranges",
+                    f"{requests:,}",
+                ]
+            )
+        n = s.sync["next"]
+        rows.append(
+            [
+                s.label,
+                "**all**",
+                "",
+                f"{n['tasks']:,}",
+                "",
+                "",
+                f"wall {_seconds(n['wall'])}, of which planning {_seconds(n['plan_seconds'])}",
+                f"**{n['requests']:,}** of {s.sync['first']['requests']:,}",
+            ]
+        )
+    return [
+        "### 2. The next day's sync",
+        "",
+        "The store of the first sync copied, then synced with the clock one day later and "
+        "`until` one day later (the sandbox serves that day). lacking / tail: periods per task "
+        "never held / held but unsettled (most in any one task); requests against the full "
+        "reload (the first sync).",
+        "",
+        table(
+            [
+                "developers",
+                "dataset",
+                "granularity",
+                "tasks",
+                "lacking",
+                "tail",
+                "days asked",
+                "requests",
+            ],
+            rows,
+            "lllrrrlr",
+        ),
+        "",
+    ]
+
+
+def _overview_details(sizes) -> list[str]:
+    from . import scale_store as ss
+
+    rows = []
+    measured = [s for s in sizes if s.overview.get("status") == "ok"]
+    for s in sizes:
+        o = s.overview
+        if o.get("status") != "ok":
+            rows.append([s.label, f"not measured: {o.get('detail', '')}"[:300], "", "", ""])
+            continue
+        builds = [b for b in o["rerun_builds"] if b is not None]
+        rows += [
+            [
+                s.label,
+                "first view after the sync, fresh process (fills the range before: totals)",
+                _seconds(s.prime.get("first_seconds")),
+                f"{s.prime.get('first_requests', 0):,}",
+                _seconds(s.prime.get("first_build")),
+            ],
+            [
+                s.label,
+                "first run in a fresh process (keys not yet proven: the tail fetched again)",
+                _seconds(o["first_seconds"]),
+                f"{o['first_requests']:,}",
+                _seconds(o["first_build"]),
+            ],
+            [
+                s.label,
+                "**cold**: Streamlit's caches cleared, new session, store filled",
+                f"**{_seconds(o['cold_seconds'])}**",
+                f"{o['cold_requests']:,}",
+                _seconds(o["cold_build"]),
+            ],
+            [
+                s.label,
+                f"**warm** rerun, median of {len(o['rerun_seconds'])} (min, max)",
+                f"**{_seconds(ss.warm_median(s))}** ({_seconds(min(o['rerun_seconds']))}, "
+                f"{_seconds(max(o['rerun_seconds']))})",
+                f"{o['rerun_requests']:,}",
+                _seconds(sorted(builds)[len(builds) // 2]) if builds else "—",
+            ],
+        ]
+    aggregates = []
+    names = []
+    for s in measured:
+        for item in s.overview["aggregates"]:
+            if item[0] not in names:
+                names.append(item[0])
+    for name in names:
+        cells = []
+        for s in measured:
+            found = [item for item in s.overview["aggregates"] if item[0] == name]
+            rows_, size = sum(i[3] for i in found), sum(i[4] for i in found)
+            cells.append(f"{rows_:,} ({size / 1e6:,.2f} MB)" if found else "—")
+        aggregates.append([name, *cells])
+    aggregates.append(
+        [
+            "**held by the page** (every frame its loads returned)",
+            *[f"**{ss.aggregate_rows(s):,}** ({ss.aggregate_mb(s):,.2f} MB)" for s in measured],
+        ]
+    )
+    for name in ("table", "monthly", "history"):
+        aggregates.append(
+            [
+                f"derived: `{name}`",
+                *[
+                    f"{s.overview['derived'][name][0]:,} ({s.overview['derived'][name][1] / 1e6:,.2f} MB)"
+                    for s in measured
+                ],
+            ]
+        )
+    raw = []
+    for dataset, _ in ss.OVERVIEW_STORED:
+        raw.append([dataset, *[f"{s.overview['raw'].get(dataset, 0):,}" for s in measured]])
+    raw.append(["**raw rows behind the page**", *[f"**{ss.raw_rows(s):,}**" for s in measured]])
+    charts = []
+    for s in measured:
+        for chart in s.overview.get("charts", []):
+            charts.append([s.label, chart["chart"], f"{chart['rows']:,}"])
+    labels = [s.label for s in measured]
+    return [
+        "### 3. The Overview on the filled store (AppTest, live mode)",
+        "",
+        f"`app.py` in AppTest (range {sizes[0].since} .. {sizes[0].until}, week), in a process of "
+        "its own whose settings are the live ones (HISTORY_DIR the store of part 1). The first "
+        "process views the Overview once, which syncs what the view lacks (the year before the "
+        "range, for the totals) and is not timed for the targets. A second process then "
+        "measures. view build: time inside `analytics.overview.overview` (loads from the store "
+        "+ derivations).",
+        "",
+        table(
+            ["developers", "run", "wall (AppTest.run)", "vendor requests", "view build"],
+            rows,
+            "llrrr",
+        ),
+        "",
+        "What the page holds (rows, deep memory) after the cold run, per load, against the raw "
+        "rows the store holds over the same days:",
+        "",
+        table(["aggregate", *labels], aggregates, "l" + "r" * len(labels)),
+        "",
+        table(["raw rows in the store", *labels], raw, "l" + "r" * len(labels)),
+        "",
+        table(["developers", "chart", "rows sent to the browser"], charts, "llr"),
+        "",
+        *_profile_notes(measured),
+    ]
+
+
+def _profile_notes(measured) -> list[str]:
+    """Where the cold run and warm reruns spend their time, sampled (untimed)."""
+    lines = []
+    for s in measured:
+        profile = s.overview.get("profile")
+        if not profile:
+            continue
+        for kind in ("cold", "warm"):
+            found = profile.get(kind)
+            if not found or not found.get("samples"):
+                continue
+            functions = ", ".join(f"{share:.0%} `{name}`" for share, name in found["functions"])
+            libraries = ", ".join(f"{share:.0%} {name}" for share, name in found["libraries"])
+            lines.append(
+                f"- {s.label}, {kind} ({found['samples']} samples): innermost project function "
+                f"{functions}; the library it was in: {libraries}."
+            )
+    if not lines:
+        return []
+    return ["Where the Overview's runs spend their time (sampled, untimed):", "", *lines, ""]
+
+
+def _browser_details(report, sizes) -> list[str]:
+    from . import scale_store as ss
+
+    lines = ["### 4–5. The app in Chromium: every page, then sessions at once", ""]
+    skipped = [s for s in sizes if s.browser.get("status") != "ok"]
+    for s in skipped:
+        lines.append(f"- {s.label}: {s.browser.get('status')}: {s.browser.get('detail')}")
+    measured = [s for s in sizes if s.browser.get("status") == "ok"]
+    if not measured:
+        return [*lines, ""]
+    pages = [v["name"] for v in measured[0].browser["visits"]]
+    rows = []
+    for index, name in enumerate(pages):
+        cells = []
+        for s in measured:
+            v = s.browser["visits"][index]
+            text = f"{_seconds(v['seconds'])}, {v['requests']:,} req, {_mb(v['rss_mb'])}"
+            if v.get("store_age_s") is not None:
+                text += f", store {v['store_age_s'] / 60:.0f} min old"
+            cells.append(text + (f" — **{v['error'][:120]}**" if v["error"] else ""))
+        rows.append([name, *cells])
+    rows.append(
+        [
+            "**after every page**: resident (peak)",
+            *[
+                f"**{_mb(s.browser['after_tour_rss_mb'])}** ({_mb(s.browser['after_tour_hwm_mb'])})"
+                for s in measured
+            ],
+        ]
+    )
+    rows.append(["server before any page", *[_mb(s.browser["start_rss_mb"]) for s in measured]])
+    sessions = []
+    for s in measured:
+        b = s.browser
+        first, done = sorted(b["first_chart"]), sorted(b["finished"])
+        sessions.append(
+            [
+                s.label,
+                _seconds(b.get("alone_first_chart")),
+                f"{len(first)} of {report.sessions}",
+                _seconds(ss.session_median(s)) if first else "—",
+                _seconds(max(first)) if first else "—",
+                _seconds(done[len(done) // 2]) if done else "—",
+                _seconds(max(done)) if done else "—",
+                _mb(b["after_sessions_rss_mb"]),
+                "; ".join(b["session_errors"])[:200] or "none",
+            ]
+        )
+    labels = [s.label for s in measured]
+    growth = ""
+    if len(measured) > 1:
+        a, b = measured[0].browser, measured[-1].browser
+        growth = (
+            f"- From {measured[0].label} to {measured[-1].label} developers the server's "
+            f"resident set after every page grows by "
+            f"{b['after_tour_rss_mb'] - a['after_tour_rss_mb']:+,.0f} MB "
+            f"({b['after_tour_rss_mb'] / max(1, a['after_tour_rss_mb']):.2f}×)."
+        )
+    return [
+        *lines,
+        "`streamlit run app.py` (file watcher off) with the live settings, one Chromium "
+        "session visiting each page over the range (until the script finished and, on pages "
+        "with charts, a chart is drawn); after each page: the wall time, the vendor requests it "
+        "caused (syncing what it lacked, or a tail older than "
+        "`analytics.history.TAIL_FRESH_FOR`) and the server's resident set (VmRSS).",
+        "",
+        table(["page", *labels], rows, "l" + "r" * len(labels)),
+        "",
+        growth,
+        "",
+        f"Then {report.sessions} new browser sessions (contexts) open the Overview together "
+        "(caches warm from the tour): from navigation to the first chart visible "
+        '(`[data-testid="stVegaLiteChart"]` canvas or svg) and to the end of the run.',
+        "",
+        table(
+            [
+                "developers",
+                "one session alone: first chart",
+                "sessions ok",
+                "first chart median",
+                "first chart worst",
+                "run done median",
+                "run done worst",
+                "server after",
+                "errors",
+            ],
+            sessions,
+            "lrrrrrrrl",
+        ),
+        "",
+        *_cpu_notes(measured),
+    ]
+
+
+def _cpu_notes(measured) -> list[str]:
+    notes = []
+    for s in measured:
+        b = s.browser
+        if not b.get("sessions_machine_cpu") or not b.get("sessions_wall"):
+            continue
+        wall, machine = b["sessions_wall"], b["sessions_machine_cpu"]
+        server = b.get("sessions_server_cpu") or 0.0
+        notes.append(
+            f"- {s.label}: the sessions took {wall:.1f} s; the machine's processes used "
+            f"{machine:.1f} CPU-seconds in that time ({machine / wall:.2f} of its cores busy on "
+            f"average), the Streamlit server {server:.1f} s of them ({server / machine:.0%}); "
+            f"the rest is Chromium (and whatever else ran on this shared machine)."
+        )
+    return [*notes, ""] if notes else []
+
+
+def _export_details(report, sizes) -> list[str]:
+    rows = []
+    for s in sizes:
+        r = s.export_range
+        if r.get("status") != "ok":
+            if r:
+                rows.append([s.label, f"not measured: {r.get('detail')}", "", "", "", "", ""])
+            continue
+        for e in s.exports:
+            if e.get("status") != "ok":
+                rows.append([s.label, f"failed: {e.get('detail')}"[:200], "", "", "", "", ""])
+                continue
+            rows.append(
+                [
+                    s.label,
+                    f"`{'export_file' if e['path'] == 'export_file' else '_writer'}` "
+                    f"{e['format'].upper()}",
+                    f"{r['rows']:,}",
+                    _seconds(e["seconds"]),
+                    f"{e['bytes'] / 1e6:,.0f} MB",
+                    _mb(e["added_mb"]),
+                    _mb(e["peak_mb"]),
+                ]
+            )
+    return [
+        "### 6. Explore's export of model requests",
+        "",
+        f"The shortest range ending {sizes[0].until} holding at least {report.export_rows:,} "
+        "model requests (all of them when the store holds fewer), every column, ordered by "
+        "request id, each export in a fresh process: `analytics.queries.export_file` (DuckDB "
+        "`COPY` to a temporary file) and Streamlit's download path "
+        "(`analytics.explore_raw._writer`: the same file read back into bytes for "
+        "`st.download_button`). peak added: the peak resident set (VmHWM, reset by clear_refs "
+        "before the call) above the resident set just before it.",
+        "",
+        table(
+            ["developers", "path", "rows", "time", "file", "peak added", "process peak"],
+            rows,
+            "llrrrrr",
+        ),
+        "",
+    ]
+
+
+def scale_section(report) -> tuple[str, list[Target]]:
+    """Part: the sandbox at scale (bench/scale_sandbox.py): no targets, the figures only."""
+    from . import scale_sandbox
+
+    return scale_sandbox.markdown(report), []

@@ -1,0 +1,569 @@
+"""The history store at scale: an organisation of 36 developers (the demo's roster) and one of
+2,000, side by side in one run, over 365 days ending yesterday, against the sandbox server
+(its own process, 100 ms latency per request), in live mode (the sandbox's demo keys):
+
+    1 sync       the first full sync into an empty store (sync.plan + sync.run, as
+                 `python -m sync` does), requests and wall time against the critical path
+                 (see BOUND below)
+    2 next day   the next day's sync (clock and `until` one day later, on a copy of the store):
+                 requests against the full reload
+    3 overview   the Overview page (AppTest, live mode) on the filled store: the first run in a
+                 fresh process, cold (Streamlit's caches empty), warm reruns; the aggregates the
+                 page holds against the raw rows behind them
+    4 memory     `streamlit run app.py`'s resident set after Chromium visited every page
+    5 sessions   N browser sessions opening the Overview at once: time to the first chart
+    6 export     Explore's export of model requests (at least 1,000,000 rows at 2,000
+                 developers): `analytics.queries.export_file` and the Streamlit download path
+                 (`analytics.explore_raw._writer`), CSV and Parquet, each in its own process
+
+BOUND (the critical path of a sync): `sync.run` runs vendors side by side, one vendor's tasks
+one after another, and each task's windows in the connector's pool of
+`connectors.http.MAX_WORKERS`; cursor pages of one model-request window follow one another. So
+a task cannot take fewer than rounds = max(longest cursor chain, ceil(requests / pool)) round
+trips; a vendor, the sum over its tasks (+1 for Codefresh's report list, read first); the sync,
+the slowest vendor: bound = max over vendors of sum(rounds) x latency. Target: wall <= 1.5 x
+bound. Beside it, "tasks side by side": the same vendor's requests in one pool, max(longest
+chain, ceil(requests / pool)) x latency: what running a vendor's tasks concurrently could reach.
+
+`python -m bench --only scale_store` runs it and writes bench/results-store.md;
+`python -m bench.scale_store --json FILE` keeps the raw figures, `--render FILE` prints them again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+
+from connectors.http import MAX_WORKERS
+from connectors.sandbox import keys
+from connectors.setting_names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES
+
+from . import cold_load, store_browser
+from .overview_rerun import hermetic_env
+from .server_process import PROJECT_DIR, SandboxProcess
+from .store_probe import OVERVIEW_STORED
+
+SIZES: tuple[int | None, ...] = (None, 2000)  # None: the demo's roster of 36
+LATENCY_MS = 100.0
+BOUND_TARGET = 1.5  # first sync: wall <= 1.5 x the critical path
+COLD_TARGET_S = 1.0  # the Overview with the store filled and Streamlit's caches empty
+WARM_TARGET_MS = 150.0  # a warm rerun of the Overview
+RSS_TARGET_MB = 400.0  # the Streamlit server after every page, at 2,000 developers
+AGGREGATE_GROWTH_TARGET = 2.0  # the Overview's aggregates at 2,000 vs 36 developers, at most
+EXPORT_ROWS = 1_000_000
+SESSIONS = 10
+EXPORTS = (("export_file", "csv"), ("export_file", "parquet"), ("writer", "csv"),
+           ("writer", "parquet"))  # fmt: skip
+
+
+@dataclass
+class SizeRun:
+    developers: int | None  # as asked (None: the demo's roster)
+    headcount: int
+    spaces: int
+    since: str
+    until: str
+    latency_ms: float
+    warm_seconds: float = 0.0  # the untimed pass that warmed the server's data caches
+    sync: dict = field(default_factory=dict)  # store_probe sync phase
+    prime: dict = field(default_factory=dict)  # the Overview's first view after the sync
+    overview: dict = field(default_factory=dict)  # store_probe overview phase
+    browser: dict = field(default_factory=dict)  # store_browser.BrowserReport as a dict
+    export_range: dict = field(default_factory=dict)
+    exports: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return "36 (demo)" if self.developers is None else f"{self.developers:,}"
+
+
+@dataclass
+class ScaleStoreReport:
+    latency_ms: float
+    pool: int
+    days: int
+    sessions: int
+    export_rows: int
+    sizes: list[SizeRun]
+    revision: str = ""  # the commit measured (and whether the product's files differed from it)
+    machine: dict = field(default_factory=dict)  # machine.describe() when the run started
+
+
+def revision() -> str:
+    """The commit checked out, and "+ local changes" when files outside bench/ and tests/ differ
+    from it (the product measured is then not exactly that commit). BENCH_REVISION, when set,
+    says it instead (a run from an exported copy of a commit, which has no .git)."""
+    if os.environ.get("BENCH_REVISION"):
+        return os.environ["BENCH_REVISION"]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    product = [line[3:] for line in changed if not line[3:].startswith(("bench/", "tests/"))]
+    return head + (f" + local changes to {', '.join(product)}" if product else "")
+
+
+def live_settings(url: str, developers: int | None, history_dir: str) -> dict[str, str]:
+    """The app's settings for live mode against the sandbox server at `url`: its demo keys,
+    every Builder space of a world of `developers`, the store."""
+    spaces = keys.builder_spaces(developers)
+    values = {
+        KEY_SETTINGS["builder"]: keys.BUILDER_ORG_KEY,
+        KEY_SETTINGS["firebender"]: keys.FIREBENDER_KEY,
+        KEY_SETTINGS["codefresh"]: keys.CODEFRESH_KEY,
+        SPACES: ",".join(f"{public}:{private}" for public, (_, private) in spaces.items()),
+        HISTORY_DIR: history_dir,
+    }
+    values.update({name: url for name in BASE_URL_SETTINGS.values()})
+    return values
+
+
+def _worker(phase: str, options: dict, env: dict, cwd: str, timeout: float) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.store_probe", phase, json.dumps(options)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    line = next(
+        (ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("BENCH-RESULT ")), None
+    )
+    if line is None:
+        return {
+            "status": "error",
+            "detail": f"{phase} exited with {done.returncode}: {done.stderr.strip()[-1500:]}",
+        }
+    return json.loads(line.removeprefix("BENCH-RESULT "))
+
+
+def measure(
+    developers: int | None,
+    days: int,
+    latency_ms: float,
+    reruns: int,
+    sessions: int,
+    export_rows: int,
+    browser: bool,
+    timeout: float,
+    log,
+    exports: tuple = EXPORTS,
+    profile: bool = True,
+    pages: tuple = store_browser.PAGES,
+) -> SizeRun:
+    now = dt.datetime.now(dt.UTC)
+    today = now.date()
+    until = today - dt.timedelta(days=1)
+    since = until - dt.timedelta(days=days - 1)
+    spaces = keys.space_count(developers)
+    run = SizeRun(
+        developers,
+        36 if developers is None else developers,
+        spaces,
+        since.isoformat(),
+        until.isoformat(),
+        latency_ms,
+    )
+    started = time.perf_counter()
+    home = tempfile.mkdtemp(prefix="bench-scale-store-")
+    store_dir = f"{home}/store"
+    try:
+        with SandboxProcess(latency_ms, today, developers=developers) as server:
+            settings = live_settings(server.url, developers, store_dir)
+            env = {**hermetic_env(home), **settings, "PYTHONUNBUFFERED": "1"}
+            log(f"  {run.label} developers: sandbox {' '.join(server.command[3:])}")
+            began = time.perf_counter()
+            cold_load.load_all(server.url, today, since, today)  # untimed: warms its caches
+            run.warm_seconds = time.perf_counter() - began
+            log(f"    server caches warmed (untimed): {run.warm_seconds:.0f} s")
+
+            synced_at = dt.datetime.now(dt.UTC)  # the sync's clock: what the ledger records
+            options = {
+                "values": settings,
+                "since": since.isoformat(),
+                "until": until.isoformat(),
+                "now": synced_at.isoformat(),
+                "store": store_dir,
+                "pool": MAX_WORKERS,
+                "server_url": server.url,
+                "server_pid": server.process.pid,
+            }
+            run.sync = _worker("sync", options, env, home, timeout)
+            if run.sync.get("status") == "error":
+                log(f"    sync: {run.sync['detail']}")
+                return run
+            first, following = run.sync["first"], run.sync["next"]
+            log(
+                f"    first sync: {first['requests']:,} requests, {first['wall']:.1f} s; next "
+                f"day: {following['requests']:,} requests, {following['wall']:.1f} s"
+            )
+
+            view = {
+                "server_url": server.url,
+                "store": store_dir,
+                "start": since.isoformat(),
+                "end": until.isoformat(),
+                "reruns": reruns,
+                "profile": profile,
+            }
+            run.prime = _worker("overview", {**view, "prime": True}, env, home, timeout)
+            log(
+                f"    overview, first view after the sync (fills the range before): "
+                f"{run.prime.get('first_seconds', 0):.1f} s, "
+                f"{run.prime.get('first_requests', 0)} requests"
+            )
+            run.overview = _worker("overview", view, env, home, timeout)
+            if run.overview.get("status") == "ok":
+                o = run.overview
+                log(
+                    f"    overview: fresh process {o['first_seconds']:.2f} s, cold "
+                    f"{o['cold_seconds']:.2f} s, warm median "
+                    f"{sorted(o['rerun_seconds'])[len(o['rerun_seconds']) // 2] * 1000:.0f} ms"
+                )
+            else:
+                log(f"    overview: {run.overview.get('detail')}")
+
+            if browser:
+                log("    browser: every page, then the sessions")
+                report = store_browser.run(
+                    env,
+                    server.url,
+                    since,
+                    until,
+                    sessions=sessions,
+                    timeout=timeout,
+                    log=log,
+                    synced_at=synced_at,
+                    pages=pages,
+                )
+                run.browser = asdict(report)
+                if report.status != "ok":
+                    log(f"    browser: {report.status}: {report.detail}")
+                elif report.first_chart:
+                    log(
+                        f"    server {report.after_tour_rss_mb:,.0f} MB after every page; "
+                        f"{len(report.first_chart)} sessions: first chart worst "
+                        f"{max(report.first_chart):.1f} s"
+                    )
+            else:
+                run.browser = {"status": "skipped", "detail": "not asked for"}
+
+        if export_rows:
+            run.export_range = _worker(
+                "range", {"store": store_dir, "end": until.isoformat(), "rows": export_rows},
+                env, home, timeout,
+            )  # fmt: skip
+            if run.export_range.get("status") == "ok":
+                for path, fmt in exports:
+                    options = {
+                        "store": store_dir,
+                        "start": run.export_range["start"],
+                        "end": run.export_range["end"],
+                        "format": fmt,
+                        "path": path,
+                    }
+                    result = _worker("export", options, env, home, timeout)
+                    run.exports.append(result)
+                    if result.get("status") == "ok":
+                        log(
+                            f"    export {path} {fmt}: {run.export_range['rows']:,} rows, "
+                            f"{result['seconds']:.1f} s, +{result['added_mb']:,.0f} MB peak"
+                        )
+                    else:
+                        log(f"    export {path} {fmt}: {result.get('detail')}")
+        return run
+    finally:
+        run.seconds = time.perf_counter() - started
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run(
+    sizes: tuple[int | None, ...] = SIZES,
+    days: int = 365,
+    latency_ms: float = LATENCY_MS,
+    reruns: int = 10,
+    sessions: int = SESSIONS,
+    export_rows: int = EXPORT_ROWS,
+    browser: bool = True,
+    timeout: float = 3600.0,
+    log=print,
+    exports: tuple = EXPORTS,
+    profile: bool = True,
+    pages: tuple = store_browser.PAGES,
+) -> ScaleStoreReport:
+    """Each size in turn, with a sandbox server, store and app processes of its own.
+    `pages`: the pages the browser visits (names or store_browser.PAGES entries)."""
+    from . import machine
+
+    measured, about = revision(), machine.describe()
+    results = [
+        measure(
+            n,
+            days,
+            latency_ms,
+            reruns,
+            sessions,
+            export_rows,
+            browser,
+            timeout,
+            log,
+            exports,
+            profile,
+            pages,
+        )
+        for n in sizes
+    ]
+    return ScaleStoreReport(
+        latency_ms, MAX_WORKERS, days, sessions, export_rows, results, measured, about
+    )
+
+
+# ---------------------------------------------------------------- figures from the raw results
+
+
+def first(s: SizeRun) -> dict:
+    return s.sync["first"]
+
+
+def following(s: SizeRun) -> dict:
+    return s.sync["next"]
+
+
+def bound(s: SizeRun) -> float:
+    """Seconds: the slowest vendor's tasks one after another, each in rounds of the pool."""
+    return max(v["serial_rounds"] for v in first(s)["vendors"].values()) * s.latency_ms / 1000
+
+
+def ideal(s: SizeRun) -> float:
+    """Seconds: the slowest vendor's requests in one pool (its tasks side by side)."""
+    return max(v["ideal_rounds"] for v in first(s)["vendors"].values()) * s.latency_ms / 1000
+
+
+def over_bound(s: SizeRun) -> float:
+    return first(s)["wall"] / bound(s)
+
+
+def next_day_met(s: SizeRun) -> bool:
+    """Only the new period and the unsettled tail: no task fetches more than one period the
+    store lacked, and none fetches a settled one (every fetched period is lacking or tail)."""
+    tasks = following(s)["per_task"]
+    return bool(tasks) and all(t["lacking"] <= 1 for t in tasks)
+
+
+def warm_median(s: SizeRun) -> float:
+    return statistics.median(s.overview["rerun_seconds"])
+
+
+def cold_met(s: SizeRun) -> bool | None:
+    return s.overview["cold_seconds"] <= COLD_TARGET_S if "cold_seconds" in s.overview else None
+
+
+def warm_met(s: SizeRun) -> bool | None:
+    if not s.overview.get("rerun_seconds"):
+        return None
+    return warm_median(s) * 1000 <= WARM_TARGET_MS
+
+
+def aggregate_rows(s: SizeRun) -> int:
+    """Rows of every frame the Overview's loads returned (what the page holds)."""
+    return sum(item[3] for item in s.overview["aggregates"])
+
+
+def aggregate_mb(s: SizeRun) -> float:
+    return sum(item[4] for item in s.overview["aggregates"]) / 1e6
+
+
+def raw_rows(s: SizeRun) -> int:
+    return sum(s.overview["raw"].values())
+
+
+def growth(sizes: list[SizeRun]) -> tuple[float, float] | None:
+    """(aggregate rows, raw rows) at the largest size ÷ at the smallest."""
+    done = [s for s in sizes if s.overview.get("status") == "ok"]
+    if len(done) < 2:
+        return None
+    small, large = done[0], done[-1]
+    return (
+        aggregate_rows(large) / max(1, aggregate_rows(small)),
+        raw_rows(large) / max(1, raw_rows(small)),
+    )
+
+
+def aggregate_growth_met(sizes: list[SizeRun]) -> bool | None:
+    found = growth(sizes)
+    return None if found is None else found[0] <= AGGREGATE_GROWTH_TARGET
+
+
+def rss_met(s: SizeRun) -> bool | None:
+    if s.browser.get("status") != "ok":
+        return None
+    return s.browser["after_tour_rss_mb"] <= RSS_TARGET_MB
+
+
+def session_median(s: SizeRun) -> float:
+    return statistics.median(s.browser["first_chart"])
+
+
+def export(s: SizeRun, path: str, fmt: str) -> dict:
+    return next(e for e in s.exports if e.get("path") == path and e.get("format") == fmt)
+
+
+def targets(report: ScaleStoreReport) -> list:
+    """The report's targets, for the table of targets (report.Target)."""
+    from .report import Target, _at_most, _x
+
+    out = []
+    for s in report.sizes:
+        if s.sync.get("first"):
+            ratio = over_bound(s)
+            out.append(
+                Target(
+                    f"store {s.label}: first full sync wall ÷ critical path",
+                    f"{_x(ratio)} ({first(s)['wall']:.1f} s ÷ {bound(s):.1f} s)",
+                    f"≤ {BOUND_TARGET:g}×",
+                    _at_most(ratio, BOUND_TARGET),
+                    ratio <= BOUND_TARGET,
+                )
+            )
+            share = following(s)["requests"] / first(s)["requests"]
+            out.append(
+                Target(
+                    f"store {s.label}: next day's sync fetches the new day and the tail only",
+                    f"{following(s)['requests']:,} requests ({share:.1%} of a full reload)",
+                    "new day + tail",
+                    "",
+                    next_day_met(s),
+                )
+            )
+        big = s.developers is not None and s.developers >= 2000
+        if s.overview.get("status") == "ok":
+            out.append(
+                Target(
+                    f"store {s.label}: Overview cold (store filled, caches empty)",
+                    f"{s.overview['cold_seconds']:.2f} s",
+                    f"≤ {COLD_TARGET_S:g} s" + ("" if big else " (at 2,000)"),
+                    _at_most(s.overview["cold_seconds"], COLD_TARGET_S),
+                    cold_met(s) if big else None,
+                )
+            )
+            out.append(
+                Target(
+                    f"store {s.label}: Overview warm rerun median",
+                    f"{warm_median(s) * 1000:,.0f} ms",
+                    f"≤ {WARM_TARGET_MS:g} ms" + ("" if big else " (at 2,000)"),
+                    _at_most(warm_median(s) * 1000, WARM_TARGET_MS),
+                    warm_met(s) if big else None,
+                )
+            )
+        if s.browser.get("status") == "ok":
+            rss = s.browser["after_tour_rss_mb"]
+            out.append(
+                Target(
+                    f"store {s.label}: Streamlit server resident set after every page",
+                    f"{rss:,.0f} MB",
+                    f"≤ {RSS_TARGET_MB:g} MB" + ("" if big else " (at 2,000)"),
+                    _at_most(rss, RSS_TARGET_MB),
+                    rss_met(s) if big else None,
+                )
+            )
+    found = growth(report.sizes)
+    if found is not None:
+        out.append(
+            Target(
+                "store: the Overview's aggregates grow less than the raw rows (36 → 2,000)",
+                f"aggregates {found[0]:.1f}×, raw rows {found[1]:.1f}×",
+                f"aggregates ≤ {AGGREGATE_GROWTH_TARGET:g}×",
+                _at_most(found[0], AGGREGATE_GROWTH_TARGET),
+                found[0] <= AGGREGATE_GROWTH_TARGET,
+            )
+        )
+    return out
+
+
+def to_json(report: ScaleStoreReport) -> str:
+    return json.dumps(asdict(report), indent=1, default=str)
+
+
+def from_json(text: str) -> ScaleStoreReport:
+    raw = json.loads(text)
+    sizes = [SizeRun(**size) for size in raw.pop("sizes")]
+    return ScaleStoreReport(**raw, sizes=sizes)
+
+
+def _size(text: str) -> int | None:
+    if text == "demo":
+        return None
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("a size is at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    from . import report as render
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale_store",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--developers", type=_size, nargs="*", default=None, metavar="N")
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--latency-ms", type=float, default=LATENCY_MS)
+    parser.add_argument("--sessions", type=int, default=SESSIONS)
+    parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--json", help="also write the raw figures here")
+    parser.add_argument("--render", help="print the Markdown of a --json file; measure nothing")
+    args = parser.parse_args(argv)
+    if args.render:
+        with open(args.render) as handle:
+            report = from_json(handle.read())
+    else:
+        report = run(
+            tuple(args.developers) if args.developers else SIZES,
+            args.days,
+            args.latency_ms,
+            sessions=args.sessions,
+            export_rows=args.export_rows,
+            browser=not args.no_browser,
+            log=lambda text: print(text, file=sys.stderr, flush=True),
+        )
+        if args.json:
+            with open(args.json, "w") as handle:
+                handle.write(to_json(report))
+    text, _ = render.scale_store_section(report)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["OVERVIEW_STORED", "PROJECT_DIR", "ScaleStoreReport", "SizeRun", "measure", "run"]
