@@ -46,7 +46,7 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         st.caption(
             f"{total:,} rows in {choice.start} - {choice.end}; rows "
             f"{(number - 1) * PAGE_ROWS + 1 if total else 0:,}-"
-            f"{min(number * PAGE_ROWS, total):,} shown, in request-id order. The downloads hold "
+            f"{min(number * PAGE_ROWS, total):,} shown, by day then request id. The downloads hold "
             f"every chosen row, written by DuckDB from the history store."
         )
     rows = loaders.raw_page(

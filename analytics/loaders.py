@@ -131,9 +131,9 @@ def sync_now_done() -> None:
     st.session_state.pop(SYNC_NOW_STATE, None)
 
 
-def store_version(source: Source) -> str:
-    """The version of everything `source`'s store holds (derived caches key on it)."""
-    return history.shelf(source).store.version()
+def store_version(source: Source, datasets) -> str:
+    """The version of what `source`'s store holds of `datasets` (derived caches key on it)."""
+    return history.shelf(source).store.version([d for d in datasets if d.startswith(source.vendor)])
 
 
 def fetch(

@@ -206,7 +206,10 @@ def overview(
             ai_source,
             usd_per_credit,
             lag,
-            tuple((v, s.fingerprint, s.base_url, loaders.store_version(s)) for v, s in src.items()),
+            tuple(
+                (v, s.fingerprint, s.base_url, loaders.store_version(s, OVERVIEW_ENDPOINTS))
+                for v, s in src.items()
+            ),
         )
     )
     table, monthly, history, totals, answer = (

@@ -181,7 +181,9 @@ def page(
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
         return empty
-    order = ", ".join(_quote(c) for c in dataset.natural_key)
+    # The order the store's files hold rows in (partition, then natural key): an export
+    # streams them in that order without sorting, so a page and its download agree.
+    order = ", ".join(["_label"] + [_quote(c) for c in dataset.natural_key])
     columns = ", ".join(_quote(c) for c in empty.columns)
     where, params = _where(selections or {})
     frame = store.sql(
@@ -198,15 +200,14 @@ def export_file(
     store: Store, dataset: Dataset, granularity, start, end, fmt: str, selections=None
 ) -> str | None:
     """Every chosen row of the range written by DuckDB straight to a temporary file (CSV or
-    Parquet), never held in Python: the caller streams it out and deletes it. None: nothing
-    held."""
+    Parquet), never held in Python and never sorted (the files' order: day, then request id):
+    the caller streams it out and deletes it. None: nothing held."""
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
         return None
     where, params = _where(selections or {})
     handle, path = tempfile.mkstemp(suffix=f".{fmt}", prefix="ai-ci-export-")
     os.close(handle)
-    order = ", ".join(_quote(c) for c in dataset.natural_key)
     columns = ", ".join(
         _as_csv(f, dataset.key) if fmt == "csv" else _quote(f.column) for f in dataset.schema
     )
@@ -215,8 +216,7 @@ def export_file(
     con = store.connect()
     try:
         con.execute(
-            f"COPY (SELECT {columns} FROM {source}{where} ORDER BY {order}) TO '{quoted}' "
-            f"{options}",
+            f"COPY (SELECT {columns} FROM {source}{where}) TO '{quoted}' {options}",
             params,
         )
     finally:

@@ -67,10 +67,13 @@ class Store:
         ]
 
     def version(self, dataset: str | None = None) -> str:
-        """Changes whenever a partition (of `dataset`) is written: Streamlit caches key on it."""
+        """Changes whenever a partition (of `dataset`: a key, or several) is written:
+        Streamlit caches key on it."""
         digest = hashlib.sha256()
-        for _key, entry in self.entries(dataset):
-            digest.update(f"{entry.path}|{entry.size}|{entry.stamp}\n".encode())
+        names = [dataset] if isinstance(dataset, str) or dataset is None else sorted(dataset)
+        for name in names:
+            for _key, entry in self.entries(name):
+                digest.update(f"{entry.path}|{entry.size}|{entry.stamp}\n".encode())
         return digest.hexdigest()[:16]
 
     def _runs(self, entry: Entry) -> list[Run]:
@@ -105,12 +108,19 @@ class Store:
         return spans(self.ledger(dataset, granularity, scope), granularity)
 
     def freshness(self, datasets=None) -> tuple[dt.datetime | None, dt.date | None, dt.date | None]:
-        """(last fetch, first day held, last day held) over `datasets` (all when None)."""
-        last_fetch = first = last = None
+        """(last fetch, first day held, last day held) over `datasets` (all when None), from
+        the organisation-wide files. Cheap at any size: per dataset and granularity only the
+        first and the last partition's footers are read (the ledger's ends live there)."""
+        ends: dict[tuple, list[Entry]] = {}
         for key, entry in self.entries():
-            if datasets is not None and key.dataset not in datasets:
+            if (datasets is not None and key.dataset not in datasets) or key.scope != "org":
                 continue
-            for run in self._runs(entry):
+            group = ends.setdefault((key.dataset, key.granularity), [entry, entry])
+            group[0] = min(group[0], entry, key=lambda e: e.path)
+            group[1] = max(group[1], entry, key=lambda e: e.path)
+        last_fetch = first = last = None
+        for low, high in ends.values():
+            for run in {*self._runs(low), *self._runs(high)}:
                 last_fetch = max(last_fetch or run.fetched_at, run.fetched_at)
                 first = min(first or run.first, run.first)
                 last = max(last or run.last, run.last)

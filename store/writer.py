@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import threading
 import time
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ class Writer:
         self.store = store
         self.wait = wait
         self._handle = None
+        # Tasks written side by side may share a partition: one at a time per file.
+        self._guard = threading.Lock()
+        self._files: dict[str, threading.Lock] = {}
 
     def __enter__(self) -> Writer:
         path = self.store.root.lock_path()
@@ -129,6 +133,12 @@ class Writer:
         return written
 
     def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
+        with self._guard:
+            lock = self._files.setdefault(key.path, threading.Lock())
+        with lock:
+            return self._write_one(key, dataset, rows, run, granularity)
+
+    def _write_one(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
         """One partition: `rows` (normalised, unique, in key order) replace its rows of `run`."""
         old, runs = self.store.read_partition(key)
         natural = list(dataset.natural_key)

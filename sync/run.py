@@ -99,8 +99,12 @@ def run(
     progress: Progress | None = None,
     wait: float = LOCK_WAIT_SECONDS,
     clock: Callable[[], dt.datetime] | None = None,
+    tasks_at_once: int = 1,
 ) -> Summary:
-    """Fetch and write every task; raises StoreBusy when another sync holds the store."""
+    """Fetch and write every task; raises StoreBusy when another sync holds the store.
+    `tasks_at_once`: tasks of one vendor fetched side by side (many small ones, such as one
+    request per Builder.io space, are latency-bound); `progress` is then called from worker
+    threads."""
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
     by_vendor: dict[str, list[Task]] = {}
     for task in tasks:
@@ -109,11 +113,20 @@ def run(
     with Writer(store, wait=wait) as writer:
         if len(by_vendor) <= 1:
             for vendor, ts in by_vendor.items():
-                _vendor(writer, ts, make_client, results[vendor], progress, clock)
+                _vendor(writer, ts, make_client, results[vendor], progress, clock, tasks_at_once)
         else:
             with ThreadPoolExecutor(max_workers=len(by_vendor)) as pool:
                 futures = [
-                    pool.submit(_vendor, writer, ts, make_client, results[v], progress, clock)
+                    pool.submit(
+                        _vendor,
+                        writer,
+                        ts,
+                        make_client,
+                        results[v],
+                        progress,
+                        clock,
+                        tasks_at_once,
+                    )
                     for v, ts in by_vendor.items()
                 ]
                 for future in futures:
@@ -121,42 +134,58 @@ def run(
     return Summary(results)
 
 
-def _vendor(writer: Writer, tasks, make_client, result: VendorResult, progress, clock) -> None:
+def _vendor(
+    writer: Writer, tasks, make_client, result: VendorResult, progress, clock, at_once: int = 1
+) -> None:
     started = time.monotonic()
     count = _Counter()
-    clients: dict[str | None, object] = {}
-    try:
-        for number, task in enumerate(tasks, start=1):
-            space = task.scope if task.dataset.scope == "space" else None
+    failed = threading.Event()  # the first failure stops the tasks not yet started
+    lock = threading.Lock()
 
-            def window_progress(done, total, task=task, number=number):
-                if progress:
-                    progress(task, done, total, number, len(tasks))
+    def one(number: int, task: Task) -> None:
+        if failed.is_set():
+            return
+        space = task.scope if task.dataset.scope == "space" else None
 
-            if space not in clients:
-                clients[space] = make_client(task.vendor, space, None)
-                count.attach(clients[space])
-            client = clients[space]
-            client.progress = window_progress
+        def window_progress(done, total):
+            if progress:
+                progress(task, done, total, number, len(tasks))
+
+        client = make_client(task.vendor, space, window_progress)
+        count.attach(client)
+        try:
             if progress:
                 progress(task, 0, task.requests, number, len(tasks))
             frame = fetch(client, task)
-            fetched_at = clock()
-            result.written += writer.replace(
+            written = writer.replace(
                 task.dataset,
                 task.granularity,
                 task.scope,
                 task.first,
                 task.last,
                 frame,
-                fetched_at,
+                clock(),
             )
-            result.done += 1
-    except ConnectorError as err:
-        result.error, result.exception = str(err), err
-    finally:
-        for client in clients.values():
+            with lock:
+                result.written += written
+                result.done += 1
+        except ConnectorError as err:
+            with lock:
+                if not failed.is_set():
+                    result.error, result.exception = str(err), err
+            failed.set()
+        finally:
             count.detach(client)
+
+    try:
+        if at_once <= 1:
+            for number, task in enumerate(tasks, start=1):
+                one(number, task)
+        else:
+            with ThreadPoolExecutor(max_workers=at_once) as pool:
+                for future in [pool.submit(one, n, t) for n, t in enumerate(tasks, start=1)]:
+                    future.result()
+    finally:
         result.requests = count.value
         result.seconds = time.monotonic() - started
 

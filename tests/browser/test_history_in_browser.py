@@ -29,7 +29,7 @@ def test_explore_pages_model_requests_and_downloads_every_row(page, app_url, tmp
     end = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     start = end - dt.timedelta(days=20)
     page.goto(f"{app_url}/explore?dataset=firebender.model_requests&start={start}&end={end}")
-    caption = page.get_by_text(re.compile(r"[\d,]+ rows in .* shown, in request-id order"))
+    caption = page.get_by_text(re.compile(r"[\d,]+ rows in .* shown, by day then request id"))
     caption.first.wait_for(timeout=90_000)
     wait_idle(page)
     total = int(
