@@ -11,6 +11,7 @@ and the aggregates DuckDB computes for the pages (cached by the store's version)
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import tempfile
 import threading
@@ -67,8 +68,10 @@ def _temporary(name: str, note: str | None = None) -> Store:
         return _stores[name]
 
 
+@atexit.register
 def forget() -> None:
-    """Drop this process's stores and delete the temporary ones (a fresh start: tests)."""
+    """Drop this process's stores and delete the temporary ones (at exit, and for a fresh
+    start in tests)."""
     import shutil
 
     with _lock:
