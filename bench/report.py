@@ -663,7 +663,7 @@ def _sync_details(report, sizes) -> list[str]:
             continue
         f = s.sync["first"]
         for vendor, v in f["vendors"].items():
-            serial = v["serial_rounds"] * lat
+            bound = v["bound_rounds"] * lat
             rows.append(
                 [
                     s.label,
@@ -671,23 +671,23 @@ def _sync_details(report, sizes) -> list[str]:
                     f"{v['tasks']:,}",
                     f"{v['requests']:,}",
                     f"{v['partitions']:,}",
-                    f"{v['serial_rounds']:,} → {_seconds(serial)}",
+                    f"{v['bound_rounds']:,} → {_seconds(bound)}",
                     _seconds(v["wall"]),
-                    _x(v["wall"] / serial) if serial else "—",
-                    _seconds(v["ideal_rounds"] * lat),
+                    _x(v["wall"] / bound) if bound else "—",
+                    f"{v['serial_rounds']:,} → {_seconds(v['serial_rounds'] * lat)}",
                 ]
             )
         rows.append(
             [
                 s.label,
-                "**the sync**",
+                f"**the sync** ({f.get('tasks_at_once', 1)} task(s) of a vendor at once)",
                 f"{f['tasks']:,}",
                 f"{f['requests']:,}",
                 f"{sum(v['partitions'] for v in f['vendors'].values()):,}",
                 f"{_seconds(ss.bound(s))} (slowest vendor)",
                 f"**{_seconds(f['wall'])}**",
                 f"**{_x(f['wall'] / ss.bound(s))}**",
-                _seconds(ss.ideal(s)),
+                _seconds(ss.serial(s)),
             ]
         )
     stores = []
@@ -729,17 +729,17 @@ def _sync_details(report, sizes) -> list[str]:
                 "bound: rounds → time",
                 "wall",
                 "wall ÷ bound",
-                "tasks side by side",
+                "tasks one after another",
             ],
             rows,
             "llrrrrrrr",
         ),
         "",
-        "- bound: a task needs max(longest cursor chain, ⌈requests ÷ pool⌉) round trips, a "
-        "vendor the sum over its tasks (they run one after another; +1 for Codefresh's report "
-        "list), the sync its slowest vendor (vendors run side by side); × latency. "
-        '"tasks side by side": max(longest chain, ⌈vendor\'s requests ÷ pool⌉) × latency, what '
-        "the vendor's requests need in one pool if its tasks did not wait for each other.",
+        "- bound: a task needs max(longest cursor chain, ⌈requests ÷ pool⌉) round trips; a "
+        "vendor runs up to `sync.__main__.TASKS_AT_ONCE` tasks at once, so it needs max(its "
+        "longest task, ⌈its tasks' rounds ÷ tasks at once⌉) (+1 for Codefresh's report list, "
+        "read first); the sync, its slowest vendor (vendors run side by side); × latency. "
+        '"tasks one after another": the sum of a vendor\'s rounds × latency, for comparison.',
         f"- CPU: {cpu}.",
         "- planning (`sync.plan` on the empty store, before the first request): "
         + "; ".join(
@@ -972,6 +972,8 @@ def _browser_details(report, sizes) -> list[str]:
         for s in measured:
             v = s.browser["visits"][index]
             text = f"{_seconds(v['seconds'])}, {v['requests']:,} req, {_mb(v['rss_mb'])}"
+            if v.get("hwm_mb"):
+                text += f" (peak so far {_mb(v['hwm_mb'])})"
             if v.get("store_age_s") is not None:
                 text += f", store {v['store_age_s'] / 60:.0f} min old"
             cells.append(text + (f" — **{v['error'][:120]}**" if v["error"] else ""))

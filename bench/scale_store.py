@@ -16,14 +16,14 @@
                  developers): `analytics.queries.export_file` and the Streamlit download path
                  (`analytics.explore_raw._writer`), CSV and Parquet, each in its own process
 
-BOUND (the critical path of a sync): `sync.run` runs vendors side by side, one vendor's tasks
-one after another, and each task's windows in the connector's pool of
-`connectors.http.MAX_WORKERS`; cursor pages of one model-request window follow one another. So
-a task cannot take fewer than rounds = max(longest cursor chain, ceil(requests / pool)) round
-trips; a vendor, the sum over its tasks (+1 for Codefresh's report list, read first); the sync,
-the slowest vendor: bound = max over vendors of sum(rounds) x latency. Target: wall <= 1.5 x
-bound. Beside it, "tasks side by side": the same vendor's requests in one pool, max(longest
-chain, ceil(requests / pool)) x latency: what running a vendor's tasks concurrently could reach.
+BOUND (the critical path of a sync): `sync.run` runs vendors side by side and up to
+`sync.__main__.TASKS_AT_ONCE` tasks of one vendor side by side (1 before it had that), each
+task's windows in the connector's pool of `connectors.http.MAX_WORKERS`; cursor pages of one
+model-request window follow one another. So a task cannot take fewer than
+rounds = max(longest cursor chain, ceil(requests / pool)) round trips; a vendor, fewer than
+max(its longest task, ceil(sum of its tasks' rounds / tasks at once)) (+1 for Codefresh's report
+list, read first); the sync, fewer than its slowest vendor: bound = that x latency. Target:
+wall <= 1.5 x bound. Beside it, the same tasks one after another (the sum of their rounds).
 
 `python -m bench --only scale_store` runs it and writes bench/results-store.md;
 `python -m bench.scale_store --json FILE` keeps the raw figures, `--render FILE` prints them again.
@@ -195,7 +195,12 @@ def measure(
     try:
         with SandboxProcess(latency_ms, today, developers=developers) as server:
             settings = live_settings(server.url, developers, store_dir)
-            env = {**hermetic_env(home), **settings, "PYTHONUNBUFFERED": "1"}
+            # The app's processes get a temporary folder of their own, beside the store: the
+            # app deletes, at exit, every store of its process under the temporary folder
+            # (analytics.history.forget), HISTORY_DIR included.
+            scratch = os.path.join(home, "tmp")
+            os.makedirs(scratch, exist_ok=True)
+            env = {**hermetic_env(home), **settings, "PYTHONUNBUFFERED": "1", "TMPDIR": scratch}
             log(f"  {run.label} developers: sandbox {' '.join(server.command[3:])}")
             began = time.perf_counter()
             cold_load.load_all(server.url, today, since, today)  # untimed: warms its caches
@@ -355,13 +360,13 @@ def following(s: SizeRun) -> dict:
 
 
 def bound(s: SizeRun) -> float:
+    """Seconds: the slowest vendor's critical path (see BOUND in the module docstring)."""
+    return max(v["bound_rounds"] for v in first(s)["vendors"].values()) * s.latency_ms / 1000
+
+
+def serial(s: SizeRun) -> float:
     """Seconds: the slowest vendor's tasks one after another, each in rounds of the pool."""
     return max(v["serial_rounds"] for v in first(s)["vendors"].values()) * s.latency_ms / 1000
-
-
-def ideal(s: SizeRun) -> float:
-    """Seconds: the slowest vendor's requests in one pool (its tasks side by side)."""
-    return max(v["ideal_rounds"] for v in first(s)["vendors"].values()) * s.latency_ms / 1000
 
 
 def over_bound(s: SizeRun) -> float:

@@ -63,6 +63,7 @@ class PageVisit:
     rss_mb: float  # the server's resident set after the page
     error: str | None = None
     store_age_s: float | None = None  # seconds since the first sync, when the page opened
+    hwm_mb: float = 0.0  # the server's peak resident set so far (VmHWM), after the page
 
 
 @dataclass
@@ -258,7 +259,8 @@ async def _drive(
                     error = f"{type(err).__name__}: {str(err)[:300]}"
                 seconds = time.perf_counter() - began
                 requests = len(server_requests(sandbox_url))
-                result = PageVisit(visit[0], seconds, requests, _rss(pid)[0], error, age)
+                rss, hwm = _rss(pid)
+                result = PageVisit(visit[0], seconds, requests, rss, error, age, hwm)
                 report.visits.append(result)
                 log(
                     f"    {visit[0]}: {seconds:.1f} s, {requests} vendor request(s), server "

@@ -23,6 +23,8 @@ Run by bench/scale_store.py with the environment it needs (keys and base URLs fo
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import itertools
 import json
 import math
 import os
@@ -116,50 +118,86 @@ def store_rows(store) -> dict[str, int]:
 
 class Meter:
     """Counts the answers each task of a sync receives, and the cursor pages of each
-    model-request window (the chain that must run one page after another)."""
+    model-request window (the chain that must run one page after another).
+
+    `sync.run` makes a client for each task and then, in the same thread, reports the task's
+    start (`progress(task, 0, ...)`); so each client is tied to the task whose start its thread
+    reports next, and every answer on the client's session counts for that task (the
+    connector's window threads included)."""
+
+    METADATA = -2  # Codefresh's report list, read before the plan
 
     def __init__(self):
         self._lock = threading.Lock()
-        self.current: dict[str, int] = {}  # vendor -> index of the task it is running
-        self.requests: Counter = Counter()  # task index -> answers
-        self.pages: dict[int, Counter] = defaultdict(Counter)  # task -> window -> pages
-        self.index: dict[int, int] = {}  # id(task) -> index
+        self._local = threading.local()
+        self._clients = itertools.count()
+        self.client_task: dict[int, int] = {}  # client number -> task index
+        self.answers: Counter = Counter()  # client number -> answers
+        self.client_pages: dict[int, Counter] = defaultdict(Counter)  # client -> window -> pages
+        self.index: dict[int, int] = {}  # id(task) -> task index
 
     def progress(self, task, done, total, number, tasks) -> None:
         if done == 0:
-            with self._lock:
-                self.current[task.vendor] = self.index[id(task)]
+            client = getattr(self._local, "client", None)
+            if client is not None:
+                with self._lock:
+                    self.client_task[client] = self.index[id(task)]
 
-    def hook(self, vendor: str, fixed: int | None = None):
+    def _hook(self, client: int):
         def count(response, *args, **kwargs):
             with self._lock:
-                task = fixed if fixed is not None else self.current.get(vendor, -1)
-                self.requests[task] += 1
+                self.answers[client] += 1
                 body = response.request.body
                 if body and response.request.path_url.endswith("/model-requests"):
                     try:
                         window = json.loads(body)
                         key = (window.get("startDate"), window.get("endDate"))
-                        self.pages[task][key] += 1
+                        self.client_pages[client][key] += 1
                     except ValueError:
                         pass
             return response
 
         return count
 
-    def attach(self, client, vendor: str, fixed: int | None = None) -> None:
+    def attach(self, client, task: int | None = None) -> int:
+        number = next(self._clients)
+        if task is not None:
+            self.client_task[number] = task
         apis = [client.api] + ([client.space_api] if hasattr(client, "space_api") else [])
-        hook = self.hook(vendor, fixed)
+        hook = self._hook(number)
         for session in {id(a.session): a.session for a in apis}.values():
             session.hooks.setdefault("response", []).append(hook)
+        return number
 
     def factory(self, make):
         def make_client(vendor, space, progress=None):
             client = make(vendor, space, progress)
-            self.attach(client, vendor)
+            self._local.client = self.attach(client)
             return client
 
         return make_client
+
+    def requests(self) -> Counter:
+        """task index -> answers (-1: answers of a client no task claimed)."""
+        out: Counter = Counter()
+        for client, answers in self.answers.items():
+            out[self.client_task.get(client, -1)] += answers
+        return out
+
+    def chains(self) -> dict[int, int]:
+        """task index -> the most cursor pages one model-request window took."""
+        pages: dict[int, Counter] = defaultdict(Counter)
+        for client, windows in self.client_pages.items():
+            pages[self.client_task.get(client, -1)].update(windows)
+        return {task: max(windows.values()) for task, windows in pages.items() if windows}
+
+
+def tasks_at_once() -> int:
+    """Tasks of one vendor `python -m sync` fetches side by side (1 before sync had it)."""
+    import importlib
+
+    command = importlib.import_module("sync.__main__")
+    return int(getattr(command, "TASKS_AT_ONCE", 1))
 
 
 def _one_sync(store, values: dict, since, until, now, pool: int, server_url, server_pid):
@@ -170,29 +208,36 @@ def _one_sync(store, values: dict, since, until, now, pool: int, server_url, ser
     credentials = live_credentials(values)
     meter = Meter()
     make = meter.factory(client_factory(credentials))
+    at_once = tasks_at_once()
+    options = (
+        {"tasks_at_once": at_once}
+        if "tasks_at_once" in inspect.signature(sync.run).parameters
+        else {}
+    )
     clear_server_log(server_url)
     server_before = cpu_seconds(server_pid)
     cpu_before = time.process_time()
     started = time.perf_counter()
     # As `python -m sync` does: the reports Codefresh's metadata offers, then the plan.
     metadata_client = client_factory(credentials)("codefresh", None, None)
-    meter.attach(metadata_client, "codefresh", fixed=-2)
+    meter.attach(metadata_client, task=Meter.METADATA)
     extra = endpoints.codefresh_reports(metadata_client.metadata())
     org_keys = {v for v, c in credentials.items() if c.key}
     chosen = sync.targets(credentials, credentials["builder"].space_keys, None, extra, org_keys)
     tasks = sync.plan(store, chosen, since, until, now=now)
     planned = time.perf_counter() - started
     meter.index = {id(t): i for i, t in enumerate(tasks)}
-    summary = sync.run(store, tasks, make, progress=meter.progress, clock=lambda: now)
+    summary = sync.run(store, tasks, make, progress=meter.progress, clock=lambda: now, **options)
     wall = time.perf_counter() - started
     client_cpu = time.process_time() - cpu_before
     server_after = cpu_seconds(server_pid)
     logged = len(server_requests(server_url))
 
+    answers, chains = meter.requests(), meter.chains()
     per_task = []
     for i, task in enumerate(tasks):
-        requests = meter.requests.get(i, 0)
-        chain = max(meter.pages[i].values(), default=1) if i in meter.pages else 1
+        requests = answers.get(i, 0)
+        chain = chains.get(i, 1)
         per_task.append(
             {
                 "vendor": task.vendor,
@@ -212,17 +257,18 @@ def _one_sync(store, values: dict, since, until, now, pool: int, server_url, ser
     vendors = {}
     for vendor, result in summary.vendors.items():
         mine = [t for t in per_task if t["vendor"] == vendor]
-        extra_rounds = 1 if vendor == "codefresh" and meter.requests.get(-2) else 0
-        requests = sum(t["requests"] for t in mine)
+        metadata = answers.get(Meter.METADATA, 0) if vendor == "codefresh" else 0
+        first_round = 1 if metadata else 0  # the report list, read before any task
+        rounds = [t["rounds"] for t in mine]
         vendors[vendor] = {
             "tasks": len(mine),
-            "requests": requests + (meter.requests.get(-2, 0) if vendor == "codefresh" else 0),
+            "requests": sum(t["requests"] for t in mine) + metadata,
             "wall": result.seconds,
-            "serial_rounds": sum(t["rounds"] for t in mine) + extra_rounds,
-            "ideal_rounds": max(
-                max((t["chain"] for t in mine), default=0), math.ceil(requests / pool)
-            )
-            + extra_rounds,
+            # the vendor's tasks spread over `at_once` lanes: no faster than its longest task,
+            # nor than its rounds shared evenly by the lanes
+            "bound_rounds": max(max(rounds, default=0), math.ceil(sum(rounds) / at_once))
+            + first_round,
+            "serial_rounds": sum(rounds) + first_round,  # one task after another
             "error": result.error,
             "added": result.written.added,
             "replaced": result.written.replaced,
@@ -234,7 +280,9 @@ def _one_sync(store, values: dict, since, until, now, pool: int, server_url, ser
         "until": until.isoformat(),
         "now": now.isoformat(),
         "tasks": len(tasks),
-        "requests": sum(meter.requests.values()),
+        "tasks_at_once": at_once,
+        "unattributed": answers.get(-1, 0),
+        "requests": sum(answers.values()),
         "server_requests": logged,
         "sync_requests": summary.requests,  # sync's own count (metadata excluded)
         "wall": wall,

@@ -34,7 +34,8 @@ def test_scale_store_runs_at_a_tiny_size():
     assert first["requests"] == first["sync_requests"] + 1
     # model requests are paged: a cursor chain longer than one page somewhere
     assert max(t["chain"] for t in first["per_task"]) >= 2
-    assert scale_store.bound(size) >= scale_store.ideal(size) > 0
+    assert scale_store.serial(size) >= scale_store.bound(size) > 0
+    assert first["unattributed"] == 0  # every answer belongs to a task (or the report list)
     # the next day fetches the new day and the unsettled tail, far less than a reload
     assert scale_store.next_day_met(size)
     assert following["requests"] < first["requests"]
@@ -65,21 +66,21 @@ def test_scale_store_runs_at_a_tiny_size():
     assert report.scale_store_section(again)[0] == text
 
 
-def test_bound_is_the_slowest_vendors_tasks_in_a_row():
+def test_bound_is_the_slowest_vendors_critical_path():
     size = scale_store.SizeRun(None, 36, 5, "2026-01-01", "2026-01-31", 100.0)
     size.sync = {
         "first": {
             "wall": 3.0,
             "requests": 30,
             "vendors": {
-                "builder": {"serial_rounds": 20, "ideal_rounds": 3},
-                "firebender": {"serial_rounds": 12, "ideal_rounds": 12},
+                "builder": {"bound_rounds": 20, "serial_rounds": 80},
+                "firebender": {"bound_rounds": 12, "serial_rounds": 13},
             },
         },
         "next": {"requests": 3, "per_task": [{"lacking": 1, "tail": 2}]},
     }
     assert scale_store.bound(size) == pytest.approx(2.0)
-    assert scale_store.ideal(size) == pytest.approx(1.2)
+    assert scale_store.serial(size) == pytest.approx(8.0)
     assert scale_store.over_bound(size) == pytest.approx(1.5)
     assert scale_store.next_day_met(size)
     size.sync["next"]["per_task"].append({"lacking": 30, "tail": 0})
