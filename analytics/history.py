@@ -167,7 +167,8 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         groups.setdefault(place.store.url, (place, []))[1].append(vendor)
     lines = []
     for place, members in groups.values():
-        keys = [d.key for d in endpoints.stored() if d.vendor in members]
+        # Organisation-wide datasets only: per-space files can number in the thousands.
+        keys = [d.key for d in endpoints.stored() if d.vendor in members and d.scope == "org"]
         try:
             last, first, held_until = place.store.freshness(keys)
         except StoreError as err:

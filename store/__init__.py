@@ -112,8 +112,13 @@ class Store:
         the organisation-wide files. Cheap at any size: per dataset and granularity only the
         first and the last partition's footers are read (the ledger's ends live there)."""
         ends: dict[tuple, list[Entry]] = {}
-        for key, entry in self.entries():
-            if (datasets is not None and key.dataset not in datasets) or key.scope != "org":
+        listed = (
+            self.entries()
+            if datasets is None
+            else [found for name in sorted(datasets) for found in self.entries(name)]
+        )
+        for key, entry in listed:
+            if key.scope != "org":
                 continue
             group = ends.setdefault((key.dataset, key.granularity), [entry, entry])
             group[0] = min(group[0], entry, key=lambda e: e.path)
