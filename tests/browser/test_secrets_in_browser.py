@@ -10,7 +10,15 @@ from connectors.sandbox import Sandbox, keys, running_server
 from .conftest import running_app
 
 PLANTED = "planted-firebender-secret-7f3a9c"  # refused by the sandbox: the error path
-PAGES = ["Overview", "Builder", "Firebender", "Codefresh", "Explore & export", "Connections"]
+# Link -> the page's title, to know the click has landed before reading the page.
+PAGES = {
+    "Overview": "AI adoption vs CI credits",
+    "Builder": "Builder.io Fusion",
+    "Firebender": "Firebender",
+    "Codefresh": "Codefresh CI",
+    "Explore & export": "Explore & export",
+    "Connections": "Connections",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +53,13 @@ def test_keys_never_reach_the_browser(browser, live_app_url):
     page.on("websocket", watch)
     html = []
     page.goto(live_app_url)
-    for name in PAGES:
+    for name, title in PAGES.items():
         page.get_by_role("link", name=name).first.click()
+        page.get_by_role("heading", name=title, exact=True).first.wait_for()
         page.wait_for_load_state("networkidle")
         page.get_by_text("Live data").first.wait_for()
+        if name == "Firebender":
+            page.get_by_text("the key was refused").first.wait_for()
         page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')")
         html.append(page.content())
         if name == "Firebender":
