@@ -477,13 +477,13 @@ def verdict_section(results: list[verdict_rates.Rates]) -> tuple[str, list[Targe
 def document(machine: dict, sections: list[str], targets: list[Target], header: str) -> str:
     facts = " · ".join(f"{k}: {v}" for k, v in machine.items())
     rows = [[t.what, t.measured, t.target, t.margin, _yes(t.met)] for t in targets]
-    parts = [
-        f"# Benchmark results\n\n{header}\n\nMachine: {facts}",
-        *sections,
-        "## Targets\n\nmargin: how far the measurement is on the good side of the target, "
-        "as a share of the target (negative: missed).\n\n"
-        + table(["target", "measured", "target", "margin", "met"], rows, "lrrrc"),
-    ]
+    parts = [f"# Benchmark results\n\n{header}\n\nMachine: {facts}", *sections]
+    if rows:
+        parts.append(
+            "## Targets\n\nmargin: how far the measurement is on the good side of the target, "
+            "as a share of the target (negative: missed).\n\n"
+            + table(["target", "measured", "target", "margin", "met"], rows, "lrrrc")
+        )
     return "\n\n".join(parts) + "\n"
 
 
