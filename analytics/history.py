@@ -36,6 +36,7 @@ WAIT_FOR_SYNC_SECONDS = 20.0
 
 _lock = threading.Lock()
 _stores: dict[str, Store] = {}
+_made: list[str] = []  # temporary folders this process made (deleted at exit)
 _proven: set[str] = set()  # fingerprints of live keys a vendor answered in this process
 
 
@@ -64,7 +65,9 @@ def _temporary(name: str, note: str | None = None) -> Store:
     with _lock:
         if name not in _stores:
             kind = name.split("-", 1)[0]  # demo, session, fallback: never a path or a key
-            _stores[name] = Store(tempfile.mkdtemp(prefix=f"ai-ci-{kind}-"), note=note)
+            folder = tempfile.mkdtemp(prefix=f"ai-ci-{kind}-")
+            _made.append(folder)
+            _stores[name] = Store(folder, note=note)
         return _stores[name]
 
 
@@ -75,9 +78,9 @@ def forget() -> None:
     import shutil
 
     with _lock:
-        for store in _stores.values():
-            if store.root.local and store.root.base.startswith(tempfile.gettempdir()):
-                shutil.rmtree(store.root.base, ignore_errors=True)
+        for folder in _made:  # only folders this process made: never a configured HISTORY_DIR
+            shutil.rmtree(folder, ignore_errors=True)
+        _made.clear()
         _stores.clear()
         _proven.clear()
 

@@ -217,17 +217,6 @@ def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
     history.prove(source)
     if note:
         st.caption(note)
-    store = history.shelf(source).store
-    return aggregate(
-        store.url,
-        store.version(dataset.key),
-        dataset.key,
-        granularity,
-        scope,
-        start,
-        end,
-        _store=store,
-    )
 
 
 def requests(

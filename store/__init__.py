@@ -93,8 +93,10 @@ class Store:
     def ledger(self, dataset: str, granularity: str | None, scope: str = "org") -> list[Run]:
         """The coverage runs of one dataset, granularity and scope, over every month."""
         runs: list[Run] = []
-        for key, entry in self.entries(dataset):
-            if key.granularity == granularity and key.scope == scope:
+        # Only this granularity and scope's folder: a dataset may hold thousands of spaces.
+        folder = Key(dataset, granularity, scope, "month", "2000-01").path.rsplit("/", 2)[0]
+        for key, entry in self.entries(folder):
+            if key.dataset == dataset and key.granularity == granularity and key.scope == scope:
                 runs.extend(self._runs(entry))
         return sorted(runs)
 
