@@ -116,13 +116,6 @@ def shelf(source: Source) -> Shelf:
 # ---------------------------------------------------------------- filling what a view lacks
 
 
-def stored_granularity(dataset: Dataset, granularity: str | None) -> str | None:
-    """The granularity the store keeps for a view at `granularity`."""
-    if dataset.additive and "day" in dataset.spans:
-        return "day"
-    return granularity
-
-
 def ensure(
     source: Source,
     dataset: Dataset,
@@ -142,7 +135,7 @@ def ensure(
     until = min(end, today)
     if until < start:
         return None
-    g = stored_granularity(dataset, granularity)
+    g = dataset.stored_as(granularity)
     tasks = sync.plan(store, [sync.Target(dataset, g, scope)], start, until, fresh_for=fresh_for)
     if not tasks:
         return None

@@ -107,9 +107,8 @@ def aggregate(
     """What a page reads of one dataset, computed by DuckDB. `version` changes with every write
     to the dataset, so a cached entry never outlives the data it came from."""
     dataset = endpoints.get(endpoint)
-    stored = history.stored_granularity(dataset, granularity)
     scopes = [scope]
-    if stored == granularity:
+    if dataset.stored_as(granularity) == granularity:
         return queries.rows(_store, dataset, granularity, scopes, start, end)
     return queries.rolled_up(_store, dataset, granularity, scopes, start, end)
 
@@ -152,11 +151,12 @@ def fetch(
     dataset = endpoints.get(endpoint)
     if dataset.key in RAW_ROWS:
         raise ValueError(f"{endpoint}: far too many rows for a page; use requests()")
-    if dataset.spans:
-        ranges.plan(dataset.rules, start, end, granularity)  # raises before anything is sent
-    try:
-        if not dataset.stored:
-            frame = load(
+    if not dataset.stored:
+        if dataset.spans:
+            ranges.plan(dataset.rules, start, end, granularity)  # raises before sending
+        return _answered(
+            source,
+            lambda: load(
                 source.vendor,
                 endpoint,
                 start,
@@ -166,30 +166,39 @@ def fetch(
                 source.base_url,
                 space,
                 _source=source,
-            )
-        else:
-            frame = _from_store(source, dataset, start, end, granularity, space)
-    except AuthError as err:
-        status.record_load(source, err)
-        raise
-    status.record_load(source)
-    return frame
-
-
-def _from_store(source: Source, dataset, start, end, granularity, space) -> pd.DataFrame:
-    scope = space or "org"
-    _ensure(source, dataset, start, end, granularity, space)
-    store = history.shelf(source).store
+            ),
+        )
+    store = _synced(source, dataset, start, end, granularity, space)
     return aggregate(
         store.url,
         store.version(dataset.key),
         dataset.key,
         granularity,
-        scope,
+        space or "org",
         start,
         end,
         _store=store,
     )
+
+
+def _answered(source: Source, call: Callable):
+    """`call()`, telling `status` whether the vendor accepted the key: an answer (a cached
+    one too) or an AuthError; other failures say nothing about the key."""
+    try:
+        result = call()
+    except AuthError as err:
+        status.record_load(source, err)
+        raise
+    status.record_load(source)
+    return result
+
+
+def _synced(source: Source, dataset, start, end, granularity, space) -> Store:
+    """The store of `source`, holding what a view of [start, end] needs: the range checked
+    against the endpoint's rules (before anything is sent), what is lacking synced."""
+    ranges.plan(dataset.rules, start, end, granularity)  # raises before anything is sent
+    _answered(source, lambda: _ensure(source, dataset, start, end, granularity, space))
+    return history.shelf(source).store
 
 
 def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
@@ -228,15 +237,7 @@ def requests(
 ) -> pd.DataFrame:
     """Firebender model requests summed by `by` (email, model, mode, spend_type) and, with
     `per_day`, by day: what a view shows, computed by DuckDB (`queries.requests_summed`)."""
-    dataset = endpoints.get(MODEL_REQUESTS)
-    ranges.plan(dataset.rules, start, end, None)  # raises before anything is sent
-    try:
-        _ensure(source, dataset, start, end, None, None)
-    except AuthError as err:
-        status.record_load(source, err)
-        raise
-    status.record_load(source)
-    store = history.shelf(source).store
+    store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
     return summed_requests(
         store.url, store.version(MODEL_REQUESTS), start, end, tuple(by), per_day, _store=store
     )
@@ -257,14 +258,7 @@ def raw_rows(source: Source, endpoint: str, start: dt.date, end: dt.date):
     """Make the store hold [start, end] of a dataset whose raw rows Explore pages through, and
     give (store, dataset) for the `raw_*` queries."""
     dataset = endpoints.get(endpoint)
-    ranges.plan(dataset.rules, start, end, granularity_of(endpoint, None))
-    try:
-        _ensure(source, dataset, start, end, None, None)
-    except AuthError as err:
-        status.record_load(source, err)
-        raise
-    status.record_load(source)
-    return history.shelf(source).store, dataset
+    return _synced(source, dataset, start, end, granularity_of(endpoint, None), None), dataset
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)

@@ -77,13 +77,15 @@ class Dataset:
         """(True, g) when the API serves one granularity only (the caller's choice is moot)."""
         return (True, next(iter(self.spans), None)) if len(self.spans) <= 1 else (False, None)
 
+    def stored_as(self, granularity: str | None) -> str | None:
+        """The granularity the store keeps for a view at `granularity`: days for additive data
+        (weeks and months are summed from them), else the view's own."""
+        return "day" if self.additive and "day" in self.spans else granularity
+
     @property
     def stored_granularities(self) -> tuple:
-        """What the store keeps: days for additive data (weeks and months are summed from
-        them), else each granularity the API offers."""
-        if self.additive and "day" in self.spans:
-            return ("day",)
-        return self.granularities
+        """Every granularity the store keeps."""
+        return tuple(dict.fromkeys(self.stored_as(g) for g in self.granularities))
 
 
 _BUILDER_SPANS = {

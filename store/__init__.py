@@ -100,9 +100,6 @@ class Store:
                 runs.extend(self._runs(entry))
         return sorted(runs)
 
-    def scopes(self, dataset: str) -> list[str]:
-        return sorted({key.scope for key, _ in self.entries(dataset)})
-
     def held(
         self, dataset: str, granularity: str | None, scope: str = "org"
     ) -> list[tuple[dt.date, dt.date]]:
