@@ -182,17 +182,21 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
 
 
 def where_lines(settings: Settings) -> list[str]:
-    """Where each vendor's history is kept, for the Connections page (never a key)."""
+    """Where each vendor's history is kept, one line per store, for the Connections page
+    (never a key)."""
     kinds = {
         "demo": "a temporary store for demo data (gone when the app stops)",
         "session": "a temporary store for the key typed in this session",
         "configured": "HISTORY_DIR",
     }
-    lines = []
+    groups: dict[str, tuple[Shelf, list[str]]] = {}
     for source in settings.sources.values():
         place = shelf(source)
+        groups.setdefault(place.store.url, (place, []))[1].append(source.name)
+    lines = []
+    for place, names in groups.values():
         note = f" {place.store.note}" if place.store.note else ""
-        lines.append(f"{source.name}: {kinds[place.kind]}, `{place.store.url}`.{note}")
+        lines.append(f"{', '.join(names)}: {kinds[place.kind]}, `{place.store.url}`.{note}")
     return lines
 
 

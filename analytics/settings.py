@@ -66,8 +66,8 @@ _SALT = _random.token_bytes(32)
 # How to connect, per vendor (shown where a vendor has no key and runs on demo data).
 HOW_TO_CONNECT = {
     "builder": "set BUILDER_PRIVATE_KEY (an organization private key from Builder's organization "
-    "settings; optionally BUILDER_SPACE_PUBLIC_KEY and BUILDER_SPACE_PRIVATE_KEY for "
-    "space metrics)",
+    "settings; optionally BUILDER_SPACES, the spaces' public:private key pairs, for space "
+    "metrics)",
     "firebender": "set FIREBENDER_API_KEY (Settings -> API Keys in Firebender)",
     "codefresh": "set CODEFRESH_API_KEY (User Settings -> API keys in Codefresh, with Analytics "
     "access)",
