@@ -19,8 +19,17 @@ RAW_FORMATS = ("csv", "parquet")
 def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
     store, spec = loaders.raw_rows(source, dataset.key, choice.start, choice.end)
     version = store.version(dataset.key)
+    salt = loaders.people_salt()
     _, values = loaders.raw_summary(
-        store.url, version, dataset.key, choice.start, choice.end, (), _store=store
+        store.url,
+        version,
+        dataset.key,
+        choice.start,
+        choice.end,
+        (),
+        salt is not None,
+        _store=store,
+        _salt=salt,
     )
     with st.container(horizontal=True):
         chosen = {
@@ -36,7 +45,15 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         }
     selections = tuple((dim, tuple(v)) for dim, v in sorted(chosen.items()) if v)
     total, _ = loaders.raw_summary(
-        store.url, version, dataset.key, choice.start, choice.end, selections, _store=store
+        store.url,
+        version,
+        dataset.key,
+        choice.start,
+        choice.end,
+        selections,
+        salt is not None,
+        _store=store,
+        _salt=salt,
     )
     pages = max(1, -(-total // PAGE_ROWS))
     with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -58,7 +75,9 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         selections,
         (number - 1) * PAGE_ROWS,
         PAGE_ROWS,
+        salt is not None,
         _store=store,
+        _salt=salt,
     )
     ui.dataframe(rows, friendly_names=not raw, dataset=dataset.key, height=420)
     with st.container(horizontal=True):
@@ -69,7 +88,7 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
             )
             st.download_button(
                 spec_.label,
-                data=_writer(store, spec, choice, fmt, dict(selections)),
+                data=_writer(store, spec, choice, fmt, dict(selections), salt),
                 file_name=name,
                 mime=spec_.mime,
                 key=f"explore__download__{fmt}",
@@ -83,9 +102,11 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         st.caption("Excel and JSON are offered for datasets that fit in a page.")
 
 
-def _writer(store, spec, choice: Choice, fmt: str, selections: dict):
+def _writer(store, spec, choice: Choice, fmt: str, selections: dict, salt: str | None):
     def make() -> bytes:
-        path = queries.export_file(store, spec, None, choice.start, choice.end, fmt, selections)
+        path = queries.export_file(
+            store, spec, None, choice.start, choice.end, fmt, selections, salt
+        )
         if path is None:
             return b""
         try:

@@ -23,8 +23,10 @@ import streamlit as st
 from connectors import endpoints, ranges
 from connectors.errors import VENDOR_NAMES, AuthError, ConnectorError
 from store import Store
+from teams import privacy
 
-from . import clients, history, queries, status
+from . import clients, history, queries, status, team_source
+from . import settings as app_settings
 from .settings import Source
 
 TTL_SECONDS = 15 * 60
@@ -154,31 +156,48 @@ def fetch(
     if not dataset.stored:
         if dataset.spans:
             ranges.plan(dataset.rules, start, end, granularity)  # raises before sending
-        return _answered(
-            source,
-            lambda: load(
-                source.vendor,
-                endpoint,
-                start,
-                end,
-                granularity,
-                source.fingerprint,
-                source.base_url,
-                space,
-                _source=source,
-            ),
+        return people(
+            _answered(
+                source,
+                lambda: load(
+                    source.vendor,
+                    endpoint,
+                    start,
+                    end,
+                    granularity,
+                    source.fingerprint,
+                    source.base_url,
+                    space,
+                    _source=source,
+                ),
+            )
         )
     store = _synced(source, dataset, start, end, granularity, space)
-    return aggregate(
-        store.url,
-        store.version(dataset.key),
-        dataset.key,
-        granularity,
-        space or "org",
-        start,
-        end,
-        _store=store,
+    return people(
+        aggregate(
+            store.url,
+            store.version(dataset.key),
+            dataset.key,
+            granularity,
+            space or "org",
+            start,
+            end,
+            _store=store,
+        )
     )
+
+
+def people(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as pages may show it: with PSEUDONYMIZE_PEOPLE on, every email is a pseudonym
+    (the teams mapping is pseudonymised alike, so team filters still match)."""
+    salt = people_salt()
+    return privacy.pseudonymize(frame, salt) if salt else frame
+
+
+def people_salt() -> str | None:
+    """The pseudonym salt when people are pseudonymised in this run, else None."""
+    current = app_settings.current()
+    return team_source.salt(current) if current.pseudonymize else None
 
 
 def _answered(source: Source, call: Callable):
@@ -238,8 +257,10 @@ def requests(
     """Firebender model requests summed by `by` (email, model, mode, spend_type) and, with
     `per_day`, by day: what a view shows, computed by DuckDB (`queries.requests_summed`)."""
     store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
-    return summed_requests(
-        store.url, store.version(MODEL_REQUESTS), start, end, tuple(by), per_day, _store=store
+    return people(
+        summed_requests(
+            store.url, store.version(MODEL_REQUESTS), start, end, tuple(by), per_day, _store=store
+        )
     )
 
 
@@ -263,15 +284,25 @@ def raw_rows(source: Source, endpoint: str, start: dt.date, end: dt.date):
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
 def raw_summary(
-    store_url: str, version: str, endpoint: str, start, end, selections: tuple, _store: Store
+    store_url: str,
+    version: str,
+    endpoint: str,
+    start,
+    end,
+    selections: tuple,
+    pseudonymized: bool,
+    _store: Store,
+    _salt: str | None = None,
 ) -> tuple[int, dict[str, list[str]]]:
-    """(rows chosen, every dimension's values in the range)."""
+    """(rows chosen, every dimension's values in the range). People are pseudonyms when
+    `pseudonymized` (the salt itself is never part of a cache key)."""
     dataset = endpoints.get(endpoint)
     g = granularity_of(endpoint, None)
     values = {
-        dim: queries.distinct(_store, dataset, g, start, end, dim) for dim in dataset.dimensions
+        dim: queries.distinct(_store, dataset, g, start, end, dim, _salt)
+        for dim in dataset.dimensions
     }
-    return queries.count(_store, dataset, g, start, end, dict(selections)), values
+    return queries.count(_store, dataset, g, start, end, dict(selections), _salt), values
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=32, show_spinner=False)
@@ -284,11 +315,13 @@ def raw_page(
     selections: tuple,
     offset: int,
     limit: int,
+    pseudonymized: bool,
     _store: Store,
+    _salt: str | None = None,
 ) -> pd.DataFrame:
     dataset = endpoints.get(endpoint)
     g = granularity_of(endpoint, None)
-    return queries.page(_store, dataset, g, start, end, offset, limit, dict(selections))
+    return queries.page(_store, dataset, g, start, end, offset, limit, dict(selections), _salt)
 
 
 def offered_reports(source: Source) -> list[endpoints.Dataset]:

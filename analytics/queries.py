@@ -17,6 +17,7 @@ import pandas as pd
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 from store import Store, typed
+from teams import privacy
 
 from .export import decimals
 
@@ -135,35 +136,66 @@ def requests_summed(
 # ---------------------------------------------------------------- Explore: raw rows
 
 
-def _where(selections: dict[str, tuple]) -> tuple[str, list]:
-    """A WHERE clause keeping rows whose dimension values are among those chosen."""
+def _where(selections: dict[str, tuple], team: tuple = ()) -> tuple[str, list]:
+    """A WHERE clause keeping rows whose dimension values are among those chosen, and with
+    `team` ((person, first day, last day), ...), rows of those people on those days."""
     parts, params = [], []
     for column, values in sorted(selections.items()):
         if values:
             parts.append(f"CAST({_quote(column)} AS VARCHAR) IN ({', '.join('?' * len(values))})")
             params.extend(str(v) for v in values)
+    if team is not None and team != ():
+        if not team:
+            parts.append("false")
+        else:
+            rows = ", ".join("(?, CAST(? AS DATE), CAST(? AS DATE))" for _ in team)
+            parts.append(
+                f"EXISTS (SELECT 1 FROM (VALUES {rows}) AS t(p, f, l) "
+                "WHERE lower(email) = t.p AND _label BETWEEN t.f AND t.l)"
+            )
+            for person, first, last in team:
+                params.extend([person, str(first), str(last)])
     return (" WHERE " + " AND ".join(parts) if parts else ""), params
 
 
-def distinct(store: Store, dataset: Dataset, granularity, start, end, column: str) -> list[str]:
+def _people(source: str, dataset: Dataset, salt: str | None) -> tuple[str, list]:
+    """The FROM item with every person column replaced by its pseudonym when `salt` is given
+    (so filters, pages and exports only ever see pseudonyms), and its parameters."""
+    columns = [f.column for f in dataset.schema if f.column in privacy.PERSON_COLUMNS]
+    if not salt or not columns:
+        return source, []
+    replaced = ", ".join(f"{privacy.sql_pseudonym(_quote(c), '?')} AS {_quote(c)}" for c in columns)
+    return f"(SELECT * REPLACE ({replaced}) FROM {source}) AS people", [salt] * len(columns)
+
+
+def distinct(
+    store: Store, dataset: Dataset, granularity, start, end, column: str, salt=None
+) -> list[str]:
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
         return []
+    source, params = _people(source, dataset, salt)
     name = _quote(column)
     found = store.sql(
         f"SELECT DISTINCT CAST({name} AS VARCHAR) AS v FROM {{src}} WHERE {name} IS NOT NULL "
         f"ORDER BY 1",
+        params,
         src=source,
     )
     return found["v"].tolist()
 
 
-def count(store: Store, dataset: Dataset, granularity, start, end, selections=None) -> int:
+def count(
+    store: Store, dataset: Dataset, granularity, start, end, selections=None, salt=None, team=()
+) -> int:
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
         return 0
-    where, params = _where(selections or {})
-    return int(store.sql(f"SELECT count(*) AS n FROM {{src}}{where}", params, src=source)["n"][0])
+    source, people = _people(source, dataset, salt)
+    where, params = _where(selections or {}, team)
+    return int(
+        store.sql(f"SELECT count(*) AS n FROM {{src}}{where}", people + params, src=source)["n"][0]
+    )
 
 
 def page(
@@ -175,21 +207,24 @@ def page(
     offset: int,
     limit: int,
     selections=None,
+    salt=None,
+    team=(),
 ) -> pd.DataFrame:
     """Rows offset..offset+limit in natural-key order, as the connector frame."""
     empty = empty_frame(dataset.schema)
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
         return empty
+    source, people = _people(source, dataset, salt)
     # The order the store's files hold rows in (partition, then natural key): an export
     # streams them in that order without sorting, so a page and its download agree.
     order = ", ".join(["_label"] + [_quote(c) for c in dataset.natural_key])
     columns = ", ".join(_quote(c) for c in empty.columns)
-    where, params = _where(selections or {})
+    where, params = _where(selections or {}, team)
     frame = store.sql(
         f"SELECT {columns} FROM {{src}}{where} ORDER BY {order} "
         f"LIMIT {int(limit)} OFFSET {int(offset)}",
-        params,
+        people + params,
         src=source,
     )
     # Text as the files DuckDB writes hold it (not categories), so a page equals its download.
@@ -197,7 +232,15 @@ def page(
 
 
 def export_file(
-    store: Store, dataset: Dataset, granularity, start, end, fmt: str, selections=None
+    store: Store,
+    dataset: Dataset,
+    granularity,
+    start,
+    end,
+    fmt: str,
+    selections=None,
+    salt=None,
+    team=(),
 ) -> str | None:
     """Every chosen row of the range written by DuckDB straight to a temporary file (CSV or
     Parquet), never held in Python and never sorted (the files' order: day, then request id):
@@ -205,7 +248,8 @@ def export_file(
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
         return None
-    where, params = _where(selections or {})
+    source, people = _people(source, dataset, salt)
+    where, params = _where(selections or {}, team)
     handle, path = tempfile.mkstemp(suffix=f".{fmt}", prefix="ai-ci-export-")
     os.close(handle)
     columns = ", ".join(
@@ -217,7 +261,7 @@ def export_file(
     try:
         con.execute(
             f"COPY (SELECT {columns} FROM {source}{where}) TO '{quoted}' {options}",
-            params,
+            people + params,
         )
     finally:
         con.close()

@@ -33,14 +33,19 @@ from connectors.setting_names import (
     BASE_URL_SETTINGS,
     HISTORY_DIR,
     KEY_SETTINGS,
+    PRIVACY_MIN_GROUP,
+    PSEUDONYM_SALT,
+    PSEUDONYMIZE_PEOPLE,
     SPACE_PRIVATE_KEY,
     SPACE_PUBLIC_KEY,
     SPACES,
+    TEAMS_FILE,
     VENDORS,
 )
 from connectors.setting_names import PRICE as PRICE_SETTING
 from connectors.setting_names import SECRETS as SECRET_SETTINGS
 from sync.sources import parse_spaces
+from teams.privacy import DEFAULT_MIN_GROUP
 
 ALL_SETTINGS = (
     *KEY_SETTINGS.values(),
@@ -50,6 +55,10 @@ ALL_SETTINGS = (
     *BASE_URL_SETTINGS.values(),
     PRICE_SETTING,
     HISTORY_DIR,
+    TEAMS_FILE,
+    PRIVACY_MIN_GROUP,
+    PSEUDONYMIZE_PEOPLE,
+    PSEUDONYM_SALT,
 )
 
 SESSION = "this browser session"
@@ -138,6 +147,7 @@ class Source:
 
 
 DEMO, LIVE, MIXED = "demo", "live", "mixed"
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,10 @@ class Settings:
     usd_per_credit_origin: str | None = None
     problems: tuple[str, ...] = ()  # e.g. an unreadable secrets file or a bad price
     history_dir: str | None = None  # HISTORY_DIR; None: the default `.history/`
+    teams_file: str | None = None  # TEAMS_FILE; None: `teams.csv` beside the store, if there
+    min_group: int = DEFAULT_MIN_GROUP  # PRIVACY_MIN_GROUP
+    pseudonymize: bool = False  # PSEUDONYMIZE_PEOPLE
+    salt: str | None = field(default=None, repr=False)  # PSEUDONYM_SALT (a secret)
 
     @property
     def mode(self) -> str:
@@ -290,7 +304,41 @@ def resolve(
     history_dir, _ = lookup(HISTORY_DIR, allow_session=False)
     if history_dir:
         found = {v: replace(s, history_dir=history_dir) for v, s in found.items()}
-    return Settings(found, price, price_origin, tuple(problems), history_dir)
+    teams_file, _ = lookup(TEAMS_FILE, allow_session=False)
+    min_text, _ = lookup(PRIVACY_MIN_GROUP, allow_session=False)
+    min_group = DEFAULT_MIN_GROUP
+    if min_text:
+        try:
+            min_group = int(min_text)
+            if min_group < 1:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                f"{PRIVACY_MIN_GROUP} is not a whole number of at least 1; "
+                f"{DEFAULT_MIN_GROUP} is used."
+            )
+            min_group = DEFAULT_MIN_GROUP
+    pseudonymize_text, _ = lookup(PSEUDONYMIZE_PEOPLE, allow_session=False)
+    pseudonymize = (pseudonymize_text or "").lower() in ("1", "true", "yes", "on")
+    if pseudonymize_text and not pseudonymize and pseudonymize_text.lower() not in FALSE_WORDS:
+        # Privacy fails safe: a value that is neither yes nor no turns pseudonyms on.
+        problems.append(
+            f"{PSEUDONYMIZE_PEOPLE}={pseudonymize_text!r} is neither true nor false; people are "
+            "pseudonymised."
+        )
+        pseudonymize = True
+    salt, _ = lookup(PSEUDONYM_SALT, allow_session=False)
+    return Settings(
+        found,
+        price,
+        price_origin,
+        tuple(problems),
+        history_dir,
+        teams_file,
+        min_group,
+        pseudonymize,
+        salt,
+    )
 
 
 def current() -> Settings:
@@ -305,7 +353,7 @@ def set_session_value(name: str, value: str | None) -> None:
     """Keep (or, with None/empty, forget) a setting for this browser session only."""
     import streamlit as st
 
-    if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY):
+    if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY) or name == PSEUDONYM_SALT:
         raise ValueError(f"{name} cannot be set from the page")
     stored = dict(st.session_state.get(SESSION_STATE_KEY) or {})
     if value and value.strip():

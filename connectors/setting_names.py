@@ -20,6 +20,11 @@ SPACE_PRIVATE_KEY = "BUILDER_SPACE_PRIVATE_KEY"
 SPACES = "BUILDER_SPACES"
 PRICE = "CODEFRESH_USD_PER_CREDIT"
 HISTORY_DIR = "HISTORY_DIR"
+# Teams and privacy (teams/): the mapping file, the smallest group shown, pseudonyms for people.
+TEAMS_FILE = "TEAMS_FILE"
+PRIVACY_MIN_GROUP = "PRIVACY_MIN_GROUP"
+PSEUDONYMIZE_PEOPLE = "PSEUDONYMIZE_PEOPLE"
+PSEUDONYM_SALT = "PSEUDONYM_SALT"
 
 # Settings whose values are secrets: never logged, shown, exported or used in a cache key.
-SECRETS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY, SPACES)
+SECRETS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY, SPACES, PSEUDONYM_SALT)

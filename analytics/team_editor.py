@@ -1,0 +1,206 @@
+"""The Teams page's parts that are not charts: the within-team answer's box, the people who
+moved team, and the mapping's editor (edit in a table, check, save, download).
+
+With PSEUDONYMIZE_PEOPLE on, the editor shows people's pseudonyms, never their emails; saving
+puts each unchanged pseudonym's email back, and the download (which would carry emails) is off.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import streamlit as st
+
+from teams import files, privacy
+from teams.mapping import COLUMNS, KINDS, from_frame, problems_in, to_csv
+
+from . import team_source, ui
+from .metrics import verdict as org_verdict
+from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
+from .settings import Settings
+
+EDITOR_KEY = "teams__editor"
+EDITOR_VERSION = "_teams_editor_version"  # bumped after a save: the editor reloads the file
+TABLE_COLUMNS = {
+    "team": "Team",
+    "period": "Period",
+    "complete": "Whole period",
+    "people": ui.number_column("People", "count"),
+    "ai_active": ui.number_column("AI-active people", "count"),
+    "ai_share": ui.number_column("AI-active share", "share"),
+    "ai_spend_usd": ui.number_column("AI spend", "usd"),
+    "ai_spend_per_person": ui.number_column("AI spend per person", "usd"),
+    "accepted_lines": ui.number_column("Accepted AI lines", "count"),
+    "ci_credits": ui.number_column("CI credits", "credits"),
+    "ci_spend_usd": ui.number_column("CI spend", "usd"),
+    "credits_per_person": ui.number_column("Credits per person", "credits"),
+}
+
+
+def verdict_box(answer) -> None:
+    icon = {
+        org_verdict.MORE: ":material/trending_up:",
+        org_verdict.FEWER: ":material/trending_down:",
+    }.get(answer.opening, ":material/help:")
+    rest = answer.sentence[len(answer.opening) :]
+    with st.container(border=True):
+        st.markdown(f"{icon} **{answer.opening}**{rest}")
+        with st.expander("How this answer is worked out"):
+            st.markdown(
+                "Per team and finished month: `log(CI credits per person)` is fitted on the "
+                "team's AI-active share, with a **fixed effect per team** (each team's own "
+                "level: heavy pipelines are not 'more AI') and **one per month** (whatever the "
+                "whole organisation shared that month: drift, holidays, prices), and "
+                "`log(people)` (ordinary least squares, statsmodels). What is left is each "
+                "team's own change in AI use against its own change in credits. The effect is "
+                "stated per 10 points of share with a 95% interval; 'Evidence' only when the "
+                f"interval excludes no change. At least {MIN_TEAMS} teams over {MIN_MONTHS} "
+                "months are needed; Unassigned and groups hidden for privacy are left out. "
+                "On the sandbox's team scenarios (known truth) the benchmark measures how often "
+                "this claims evidence when there is no link (README, Benchmark)."
+            )
+
+
+def moves_table(view, settings: Settings) -> None:
+    """People in several teams within the range, and the AI days counted for each."""
+    moved = view.moved
+    if moved is None or moved.empty:
+        return
+    label, hidden = view.groups.label, view.groups.hidden
+    shown = moved[~moved["team"].isin(hidden)].copy()
+    shown["team"] = shown["team"].map(lambda t: label.get(t, t))
+    if settings.pseudonymize:
+        salt = team_source.salt(settings)
+        shown["person"] = shown["person"].map(lambda p: privacy.pseudonym(p, salt))
+    st.subheader(
+        "People who moved team",
+        anchor=False,
+        help="Each day's activity counts for the team the person was in that day: their "
+        "history is split at the move, not carried along.",
+    )
+    ui.dataframe(
+        shown,
+        column_config={
+            "person": "Person",
+            "team": "Team",
+            "first": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
+            "last": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
+            "ai_days": ui.number_column("Days with AI use counted there", "count"),
+        },
+    )
+
+
+def _rows(teams) -> pd.DataFrame:
+    """The file's rows as text, even when it is refused (so they can be fixed here)."""
+    empty = pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+    try:
+        text = files.read_text(teams.location)
+    except (OSError, UnicodeDecodeError):
+        return empty
+    if not text:
+        return empty
+    lines = [
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    header = [h.strip().lower() for h in next(reader, [])]
+    records = []
+    for cells in reader:
+        record = dict(zip(header, (c.strip() for c in cells), strict=False))
+        records.append({c: record.get(c, "") for c in COLUMNS})
+    return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
+
+
+def editor(teams, settings: Settings) -> None:
+    st.subheader(
+        "The teams mapping",
+        anchor=False,
+        help="Edit the rows, check them, then save (to the file the app reads) or download the "
+        "CSV for your repository. Changing the mapping needs no new sync: every page "
+        "recomputes from the history.",
+    )
+    st.caption(f"Read from and saved to `{teams.location}`.")
+    rows = _rows(teams)
+    back: dict[str, str] = {}
+    if settings.pseudonymize:
+        salt = team_source.salt(settings)
+        people = rows["kind"].str.lower() == "person"
+        for email in rows.loc[people, "match"]:
+            back[privacy.pseudonym(email, salt)] = email
+        rows.loc[people, "match"] = rows.loc[people, "match"].map(
+            lambda e: privacy.pseudonym(e, salt)
+        )
+        st.caption(
+            "People are shown as pseudonyms (PSEUDONYMIZE_PEOPLE). A pseudonym left as it is "
+            "keeps its person; type an email to add someone."
+        )
+    version = st.session_state.get(EDITOR_VERSION, 0)
+    edited = st.data_editor(
+        rows,
+        key=f"{EDITOR_KEY}_{version}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "kind": st.column_config.SelectboxColumn("kind", options=list(KINDS), required=True),
+            "match": st.column_config.TextColumn("match", help="email, pipeline (glob), space"),
+            "team": st.column_config.TextColumn("team"),
+            "valid_from": st.column_config.TextColumn("valid_from", help="YYYY-MM-DD or empty"),
+            "valid_to": st.column_config.TextColumn("valid_to", help="YYYY-MM-DD or empty"),
+        },
+    )
+    restored = edited.copy()
+    if back:
+        people = restored["kind"].astype(str).str.lower() == "person"
+        restored.loc[people, "match"] = restored.loc[people, "match"].map(lambda m: back.get(m, m))
+    problems = problems_in(restored)
+    with st.container(horizontal=True):
+        check = st.button("Check", icon=":material/rule:", key="teams__check")
+        save = st.button(
+            "Save",
+            icon=":material/save:",
+            type="primary",
+            key="teams__save",
+            disabled=bool(problems),
+        )
+        st.download_button(
+            "Download teams.csv",
+            data=to_csv(restored) if not problems else "",
+            file_name="teams.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="teams__download",
+            on_click="ignore",
+            disabled=bool(problems) or settings.pseudonymize,
+            help="Off while people are pseudonymised: the file names them."
+            if settings.pseudonymize
+            else "The mapping as a CSV, for your repository.",
+        )
+    if problems:
+        shown = [str(p) for p in problems[:10]]
+        more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
+        st.error(
+            "The mapping is refused (nothing saved):  \n" + "  \n".join(shown) + more,
+            icon=":material/error:",
+        )
+    elif check:
+        mapping = from_frame(restored)
+        st.success(
+            f"The mapping is valid: {len(mapping.rules)} rows, {len(mapping.teams)} teams.",
+            icon=":material/check:",
+        )
+    if save and not problems:
+        try:
+            team_source.save(teams, to_csv(restored))
+        except OSError as err:
+            st.error(
+                f"The mapping could not be saved to {teams.location} ({type(err).__name__}); "
+                "download it instead.",
+                icon=":material/error:",
+            )
+            return
+        st.session_state[EDITOR_VERSION] = version + 1
+        st.toast("Teams mapping saved; every page now uses it.", icon=":material/check:")
+        st.rerun()

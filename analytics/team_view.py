@@ -1,0 +1,125 @@
+"""Everything the Teams page draws, loaded and derived in one place: each vendor's per-person,
+per-pipeline and per-space rows, the team table at the chosen granularity and by month, the
+privacy merge, and the within-team verdict. A vendor that fails is reported once and the rest
+goes on (its columns stay empty)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from connectors import ranges
+from connectors.errors import VENDOR_NAMES
+from teams import privacy
+from teams.mapping import UNASSIGNED, Mapping
+
+from . import loaders, metrics
+from .metrics import team_verdict
+from .metrics import teams as team_metrics
+from .overview import _try, short_reason
+from .settings import Settings
+
+# endpoint -> granularity fetched (the Teams page's pickers offer what all of them serve)
+TEAM_ENDPOINTS = {
+    "firebender.daily_usage": "day",
+    "firebender.model_requests": None,
+    "codefresh.pipeline_credit_consumption": "day",
+    "builder.org_space_metrics": "day",
+}
+TEAM_GRANULARITIES = ["week", "month", "quarter"]
+
+
+@dataclass
+class TeamView:
+    table: pd.DataFrame  # team x period at the chosen granularity, small teams merged
+    monthly: pd.DataFrame  # team x month, small teams merged (heat map, verdict)
+    groups: privacy.Groups
+    answer: team_verdict.TeamVerdict
+    errors: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    moved: pd.DataFrame | None = None  # people in several teams in the range, per team
+
+
+def inputs(
+    settings: Settings, start: dt.date, end: dt.date, errors: dict, notes: list
+) -> team_metrics.TeamInputs:
+    """Each vendor's rows for [start, end], per day (a vendor that fails: None, its error kept)."""
+    src = settings.sources
+    found = team_metrics.TeamInputs()
+    found.daily = _try(
+        errors,
+        "firebender",
+        lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", start, end),
+    )
+    earliest = ranges.rules_for("firebender.model_requests").earliest
+    if end >= earliest:
+        found.requests = _try(
+            errors,
+            "firebender",
+            lambda: loaders.requests(src["firebender"], max(start, earliest), end, ("email",)),
+        )
+        found.requests_from = earliest
+        if start < earliest:
+            notes.append(
+                f"AI spend starts on {earliest}, the first day Firebender keeps model requests;"
+                " earlier periods have no spend and are left empty."
+            )
+    found.credits = _try(
+        errors,
+        "codefresh",
+        lambda: loaders.fetch(
+            src["codefresh"], "codefresh.pipeline_credit_consumption", start, end, "day"
+        ),
+    )
+    if found.credits is not None:
+        found.credits_span = metrics.coverage.span(found.credits, "period", ["value"], start, end)
+    found.spaces = _try(
+        errors,
+        "builder",
+        lambda: loaders.fetch(src["builder"], "builder.org_space_metrics", start, end, "day"),
+    )
+    return found
+
+
+def team_view(
+    settings: Settings,
+    mapping: Mapping,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    usd_per_credit: float | None,
+) -> TeamView:
+    errors: dict[str, str] = {}
+    notes: list[str] = []
+    # Loads reach back to the first of a month: the heat map and the verdict are monthly.
+    load_from = metrics.snap_start(metrics.snap_start(start, granularity), "month")
+    rows = inputs(settings, load_from, end, errors, notes)
+    today = ranges.utc_today()
+    monthly_raw = team_metrics.team_table(
+        rows, mapping, load_from, end, "month", usd_per_credit, today
+    )
+    table_raw = team_metrics.team_table(
+        rows,
+        mapping,
+        metrics.snap_start(start, granularity),
+        end,
+        granularity,
+        usd_per_credit,
+        today,
+    )
+    sizes = team_metrics.team_sizes(monthly_raw)
+    sizes.pop(UNASSIGNED, None)  # nobody knows its people: it is never merged with a team
+    groups = privacy.groups(sizes, settings.min_group)
+    monthly = team_metrics.merged(monthly_raw, groups.label, groups.hidden)
+    table = team_metrics.merged(table_raw, groups.label, groups.hidden)
+    if team_metrics.unassigned_too_small(monthly, settings.min_group):
+        monthly, table = (team_metrics.blank_unassigned(t) for t in (monthly, table))
+        notes.append(team_metrics.UNASSIGNED_NOTE)
+    missing = {
+        VENDOR_NAMES[v]: short_reason(errors[v]) for v in ("codefresh", "firebender") if v in errors
+    }
+    answer = team_verdict.team_verdict(monthly, missing)
+    moved = team_metrics.moves(mapping, rows.daily, load_from, min(end, today))
+    return TeamView(table, monthly, groups, answer, errors, notes, moved)

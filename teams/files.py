@@ -1,0 +1,60 @@
+"""Where the teams mapping lives, and reading and writing it (a local path or an fsspec URL such
+as s3://, like HISTORY_DIR). The app and `python -m sync` find it the same way: TEAMS_FILE, else
+`teams.csv` beside the store."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+FILE_NAME = "teams.csv"
+
+
+def location(teams_file: str | None, store_url: str) -> str:
+    """TEAMS_FILE when set, else `teams.csv` in the store's folder."""
+    if teams_file:
+        return teams_file
+    return store_url.rstrip("/") + "/" + FILE_NAME
+
+
+def _remote(url: str) -> bool:
+    return "://" in url and not url.startswith("file://")
+
+
+def read_text(url: str) -> str | None:
+    """The file's text; None when there is no such file."""
+    if _remote(url):
+        import fsspec
+
+        try:
+            with fsspec.open(url, "rb") as file:
+                raw = file.read()
+        except FileNotFoundError:
+            return None
+    else:
+        try:
+            raw = Path(url.removeprefix("file://")).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+    return raw.decode("utf-8")  # a UnicodeDecodeError is the caller's to report
+
+
+def write_text(url: str, text: str) -> None:
+    """Replace the file in one step: a reader sees the old mapping or the new, never half."""
+    if _remote(url):
+        import fsspec
+
+        with fsspec.open(url, "wb") as file:  # one PUT: the object is replaced whole
+            file.write(text.encode("utf-8"))
+        return
+    path = Path(url.removeprefix("file://"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,128 @@
+"""Keeping individuals out of view: pseudonyms for people, and no group smaller than a minimum.
+
+Pseudonyms are keyed hashes: "person-" + the first 10 hex digits of SHA-256(salt, US, email in
+lower case). The same person gets the same pseudonym on every page, in every session and export,
+and in SQL (DuckDB's `sha256` gives the same digest, see `sql_pseudonym`), so a pseudonymised
+table can still be joined and filtered. Without the organisation's salt nobody can test a guessed
+email against a pseudonym. The salt is PSEUDONYM_SALT, or one made once and kept in a local
+file (`local_salt`), so pseudonyms survive restarts on one machine.
+
+Small groups: a team with fewer people than the minimum (PRIVACY_MIN_GROUP, default 5) is shown
+only inside "Other teams"; when the teams merged there are still too few, they are not shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .mapping import OTHER_TEAMS
+
+PREFIX = "person-"
+DIGITS = 10  # 40 bits: no two of a hundred thousand people collide in practice
+DEFAULT_MIN_GROUP = 5
+SEPARATOR = "\x1f"
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# Columns that name a person in the vendors' frames.
+PERSON_COLUMNS = ("email", "user_email")
+
+
+def pseudonym(email: str, salt: str) -> str:
+    digest = hashlib.sha256(f"{salt}{SEPARATOR}{email.strip().lower()}".encode()).hexdigest()
+    return PREFIX + digest[:DIGITS]
+
+
+def pseudonymize(frame: pd.DataFrame | None, salt: str, columns=PERSON_COLUMNS):
+    """`frame` with every person column replaced by pseudonyms (missing values stay missing)."""
+    if frame is None:
+        return None
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return frame
+    out = frame.copy()
+    for column in present:
+        values = out[column]
+        known = values.dropna().astype(str).unique()
+        lookup = {value: pseudonym(value, salt) for value in known}
+        mapped = values.map(lookup)
+        out[column] = mapped.astype(values.dtype) if str(values.dtype) == "string" else mapped
+    return out
+
+
+def sql_pseudonym(column: str, salt_parameter: str = "$salt") -> str:
+    """The SQL expression DuckDB evaluates to `pseudonym(column, salt)`; the salt is passed as a
+    named parameter so that it never appears in a query's text (or an error that quotes it)."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE '{PREFIX}' || "
+        f"substr(sha256({salt_parameter} || chr(31) || lower(trim({column}))), 1, {DIGITS}) END"
+    )
+
+
+def hide_emails(text: str, salt: str) -> str:
+    """`text` with every email in it replaced by its pseudonym (log lines, messages)."""
+    return EMAIL.sub(lambda found: pseudonym(found.group(0), salt), text)
+
+
+def local_salt(path: Path) -> str:
+    """The salt kept in `path`, made (random, readable by its owner only) on first use."""
+    try:
+        text = path.read_text().strip()
+        if text:
+            return text
+    except FileNotFoundError:
+        pass
+    salt = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(salt + "\n")
+    return salt
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Which teams a view may show: `label[team]` is the team itself or OTHER_TEAMS; teams in
+    `hidden` are not shown at all (even merged they are fewer than the minimum)."""
+
+    label: dict[str, str]
+    hidden: frozenset[str]
+    merged: tuple[str, ...]  # teams shown only inside OTHER_TEAMS
+    min_group: int
+
+    def note(self) -> str | None:
+        parts = []
+        together = [team for team in self.merged if team not in self.hidden]
+        if together:
+            parts.append(
+                f"{len(together)} teams with fewer than {self.min_group} people are shown "
+                f"together as '{OTHER_TEAMS}'"
+            )
+        if self.hidden:
+            many = len(self.hidden) > 1
+            parts.append(
+                f"{len(self.hidden)} team{'s' if many else ''} with fewer than {self.min_group} "
+                f"people {'are' if many else 'is'} not shown (too few even merged into "
+                f"'{OTHER_TEAMS}')"
+            )
+        if not parts:
+            return None
+        return "To keep individuals out of view, " + "; ".join(parts) + " (PRIVACY_MIN_GROUP)."
+
+
+def groups(sizes: Mapping[str, float], min_group: int) -> Groups:
+    """Groups from each team's size (its fewest people in any period shown)."""
+    small = sorted(team for team, size in sizes.items() if size < min_group)
+    label = {team: (OTHER_TEAMS if team in small else team) for team in sizes}
+    hidden: set[str] = set()
+    if small:
+        together = sum(sizes[team] for team in small)
+        if together < min_group:
+            hidden = set(small)
+    return Groups(label, frozenset(hidden), tuple(small), min_group)
