@@ -16,6 +16,11 @@ world's.
 `World(developers=N)` tells the same story for N developers (roster.py: who; keys.py: their
 Builder spaces; columns.py: their days, drawn in numpy columns so 2,000 developers stay fast).
 The vocabulary both share (calendar, adoption curve, prices, record types) is in records.py.
+
+The team scenarios ("team_no_link", "team_effect") run on the demo's roster and its teams
+(teams.py): each person's adoption day moves by their team's offset, AI weeks are busy or quiet
+per team, and each pipeline's CI load follows its own team (World.team_ai_share,
+World.team_load). The other scenarios never look at teams.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ import math
 import random
 import weakref
 from bisect import bisect_right
-from datetime import date
+from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
 
-from . import columns, keys, roster, scenarios
+from . import columns, keys, roster, scenarios, teams
 from .dates import day_ms, iso_ms
 from .records import (
     ADOPTION_CEILING,
@@ -160,8 +167,13 @@ class World:
 
     `engagement` and `ai_effect` override the scenario for counterfactuals and tests: a fixed
     weekly engagement probability (1.0: every adopter is engaged every week, 0.0: nobody uses AI)
-    and the coefficient of the day's AI share in CI load (0.0: the same world with no effect).
+    and the coefficient of the day's AI share in CI load (0.0: the same world with no effect; in
+    a team scenario, of the team's AI share in the team's CI load).
     `cache_days` sets how many days every per-day cache holds (default_cache_days() if None).
+
+    A team scenario (scenarios.Scenario.by_team) needs the demo's roster (`developers=None`):
+    its teams are teams.py's. Its people's adoption days are moved by their first team's offset
+    (`team_adoption_offsets`), and `team_norms` hold each team's usual committers.
     """
 
     def __init__(
@@ -182,6 +194,11 @@ class World:
             ):
                 raise ValueError(f"The sandbox's {name} must be a positive integer, not {value!r}")
         self.scenario = scenarios.get(scenario)
+        if self.scenario.by_team and developers is not None:
+            raise ValueError(
+                f"The sandbox scenario {scenario!r} runs on the demo's roster and its teams: "
+                f"developers={developers} is not supported"
+            )
         self.seed = seed
         self.size = developers  # None: the demo's roster
         self.ai_effect = self.scenario.ai_effect if ai_effect is None else float(ai_effect)
@@ -202,6 +219,11 @@ class World:
         self.developers_by_email = {dev.email: dev for dev in self.developers}
         self.pipelines: tuple[Pipeline, ...] = roster.make_pipelines(self.prefix, pipeline_names)
         self.pipeline_class = {pipe.name: pipe.resource_class for pipe in self.pipelines}
+        self.team_adoption_offsets: dict[str, int] = {}
+        self.team_norms: dict[str, float] = {}
+        self.pipeline_team: dict[str, str] = {}
+        if self.scenario.by_team:
+            self._draw_teams()
         self._joined = sorted(dev.joined for dev in self.developers)
         if developers is None:
             self.columns = None
@@ -258,6 +280,27 @@ class World:
             return DEMO
         return cls(scenario, seed, developers=developers, cache_days=cache_days)
 
+    def _draw_teams(self) -> None:
+        """A team scenario's teams: adoption offsets shuffled over the teams, each person's
+        adoption day moved by their first team's (never before they join), team norms."""
+        offsets = list(self.scenario.team_adoption_offsets)
+        random.Random(f"{self.prefix}team-adoption-offsets").shuffle(offsets)
+        self.team_adoption_offsets = dict(zip(teams.TEAMS, offsets, strict=True))
+        moved = []
+        for dev in self.developers:
+            if dev.adopts_on is not None:
+                shift = self.team_adoption_offsets[self.team_of(dev.email, dev.joined)]
+                dev = replace(dev, adopts_on=max(dev.joined, dev.adopts_on + timedelta(shift)))
+            moved.append(dev)
+        self.developers = tuple(moved)
+        self.developers_by_email = {dev.email: dev for dev in self.developers}
+        per_member = scenarios.TEAM_COMMITTERS_PER_MEMBER
+        self.team_norms = {
+            name: per_member * len(team.members) for name, team in teams.TEAMS.items()
+        }
+        self.pipeline_team = {pipe.name: teams.pipeline_team(pipe.name) for pipe in self.pipelines}
+        assert teams.UNASSIGNED not in self.pipeline_team.values()  # the demo's all have a team
+
     def __repr__(self) -> str:
         size = "" if self.size is None else f", developers={self.size}"
         return f"World(scenario={self.scenario.name!r}, seed={self.seed}{size})"
@@ -290,20 +333,35 @@ class World:
 
     # ------------------------------------------------------------ AI use
 
-    def engagement_probability(self, week: str) -> float:
-        """The org-wide chance that an adopter uses AI tools in ISO week `week` ("2026-W05");
-        1.0 in scenarios without engagement weeks."""
+    def engagement_probability(self, week: str, team: str | None = None) -> float:
+        """The chance that an adopter uses AI tools in ISO week `week` ("2026-W05"): org-wide,
+        or in a team scenario `team`'s (each team's weeks are drawn on their own; the org-wide
+        draw is not used there). 1.0 in scenarios without engagement weeks."""
         if self.engagement is not None:
             return self.engagement
         if self.scenario.engagement is None:
             return 1.0
         low, high = self.scenario.engagement
+        if team is not None and self.scenario.by_team:
+            return random.Random(f"{self.prefix}team-engagement:{team}:{week}").uniform(low, high)
         return random.Random(f"{self.prefix}engagement:{week}").uniform(low, high)
 
     def _engaged(self, week: str) -> frozenset[str] | None:
-        """Emails of the staff engaged with AI tools in ISO week `week`; None: everybody."""
+        """Emails of the staff engaged with AI tools in ISO week `week`; None: everybody. In a
+        team scenario each person's chance is their team's that week (their team on its
+        Monday)."""
         if not self.weekly_engagement:
             return None
+        if self.scenario.by_team:
+            year, number = week.split("-W")
+            monday = date.fromisocalendar(int(year), int(number), 1)
+            chances = {team: self.engagement_probability(week, team) for team in teams.TEAMS}
+            return frozenset(
+                dev.email
+                for dev in self.developers
+                if random.Random(f"{self.prefix}engaged:{week}:{dev.email}").random()
+                < chances[self.team_of(dev.email, monday)]
+            )
         chance = self.engagement_probability(week)
         return frozenset(
             dev.email
@@ -328,6 +386,45 @@ class World:
         active = {row["email"] for row in self.firebender_usage(day)}
         active |= {item.email for item in self.builder_activity(day)}
         return len(active) / max(1, self.headcount(day))
+
+    # ------------------------------------------------------------ teams
+
+    def team_of(self, email: str, day: date) -> str:
+        """The demo team `email` is in on `day` (teams.team_of; "Unassigned" if none)."""
+        return teams.team_of(self, email, day)
+
+    def team_members(self, team: str, day: date) -> tuple[str, ...]:
+        """Emails of the staff in `team` on `day`: joined by then, in that team that day (the
+        mover counts for the team of the day)."""
+        return tuple(
+            dev.email for dev in self.staff_on(day) if self.team_of(dev.email, day) == team
+        )
+
+    def team_ai_share(self, team: str, day: date) -> float:
+        """Share of `team`'s members on `day` who used an AI tool that day (Firebender or
+        Builder.io); 0.0 for a team with nobody that day. In "team_effect" the team's CI load
+        is multiplied by 1 + true_effect x this."""
+        members = self.team_members(team, day)
+        if not members:
+            return 0.0
+        active = {row["email"] for row in self.firebender_usage(day)}
+        active |= {item.email for item in self.builder_activity(day)}
+        return sum(email in active for email in members) / len(members)
+
+    def team_load(self, team: str, day: date) -> float:
+        """A team scenario's CI load of `team`'s pipelines on `day`: (the team's committers /
+        its norm) x the drift x the CI week x (1 + ai_effect x the team's AI share). A pipeline
+        runs about builds_per_day x this builds."""
+        count = sum(
+            self.team_of(email, day) == team for email in self.codefresh_day(day).committers
+        )
+        return self._team_load(team, day, count)
+
+    def _team_load(self, team: str, day: date, committers: int) -> float:
+        load = committers / self.team_norms[team]
+        if self.ai_effect:
+            load *= 1 + self.ai_effect * self.team_ai_share(team, day)
+        return load * self.ci_drift(day) * self.ci_week_factor(day)
 
     # ------------------------------------------------------------ Firebender
 
@@ -474,7 +571,8 @@ class World:
 
     def _codefresh_day(self, day: date) -> CodefreshDay:
         """Commits, builds and credits on `day`: builds follow commits, the scenario's drift and
-        CI weeks, and (with an AI effect) the day's AI share."""
+        CI weeks, and (with an AI effect) the day's AI share; in a team scenario each pipeline
+        follows its own team's committers and AI share (team_load)."""
         weekday = day.weekday() < 5
         committers = frozenset(
             dev.email
@@ -482,12 +580,18 @@ class World:
             if random.Random(f"{self.prefix}commits:{day}:{dev.email}").random()
             < dev.commit_rate * (1 if weekday else 0.06)
         )
-        load = len(committers) / 18
-        if self.ai_effect:
-            load *= 1 + self.ai_effect * self.ai_share(day)
-        load *= self.ci_drift(day) * self.ci_week_factor(day)
+        if self.scenario.by_team:
+            counts = Counter(self.team_of(email, day) for email in committers)
+            team_load = {team: self._team_load(team, day, counts[team]) for team in teams.TEAMS}
+            loads = [team_load[self.pipeline_team[pipe.name]] for pipe in self.pipelines]
+        else:
+            load = len(committers) / 18
+            if self.ai_effect:
+                load *= 1 + self.ai_effect * self.ai_share(day)
+            load *= self.ci_drift(day) * self.ci_week_factor(day)
+            loads = [load] * len(self.pipelines)
         builds, credits = {}, {}
-        for pipe in self.pipelines:
+        for pipe, load in zip(self.pipelines, loads, strict=True):
             rng = random.Random(f"{self.prefix}codefresh:{day}:{pipe.name}")
             count = (
                 int(pipe.builds_per_day * load * rng.uniform(0.6, 1.4) + rng.random())

@@ -14,6 +14,17 @@ the demo's headcount (the same people joining on the same days) and its logistic
 - "effect": "no_link" plus a planted effect: each day's CI load is multiplied by
   (1 + EFFECT * ai_share(day)). The engagement weeks are variation in AI use that does not follow
   the trend, which is what lets a verdict find the effect at all.
+
+Two team scenarios prove a within-team verdict, on the demo's roster and its teams (teams.py):
+
+- "team_no_link": teams adopt at different times (each person's adoption day is moved by their
+  team's offset, TEAM_ADOPTION_OFFSETS shuffled per seed), and AI use has busy and quiet weeks
+  per team (ENGAGEMENT_RANGE drawn per team and ISO week, instead of org-wide). Each pipeline's CI
+  load follows its own team: (the team's committers that day / TEAM_COMMITTERS_PER_MEMBER x the
+  team's members) x the shared drift x the shared CI week. No dependence on AI use.
+- "team_effect": "team_no_link" plus a planted effect: each team's CI load is multiplied by
+  (1 + TEAM_EFFECT * the team's AI share that day), the share of the team's members that day
+  (the mover counts for the team of the day) who used an AI tool that day.
 """
 
 from __future__ import annotations
@@ -45,6 +56,18 @@ CI_WEEK_SIGMA = 0.06
 # share a standard deviation of several points around its trend.
 ENGAGEMENT_RANGE = (0.55, 1.0)
 
+# The team scenarios. TEAM_EFFECT: a team's CI load is multiplied by 1 + TEAM_EFFECT x the team's
+# AI share that day; as EFFECT, +10 points of team AI share from 0.4 give +5.5% credits per
+# committer of the team (effect_per_10_points("team_effect")).
+TEAM_EFFECT = 0.7
+# Days each team's adoption is moved (a developer's adoption day + their first team's offset,
+# never before they join): shuffled over the teams per seed, so some teams adopt four months
+# early and some four months late, and teams' AI shares differ in timing, not only in level.
+TEAM_ADOPTION_OFFSETS = (-120, -60, 0, 60, 120)
+# A team's usual committers on a weekday per member ever in it (the org's 18 for 36 people): a
+# team's CI load is its committers that day / (this x its members).
+TEAM_COMMITTERS_PER_MEMBER = 0.5
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -54,6 +77,11 @@ class Scenario:
     ci_week_sigma: float  # CI load is multiplied by exp(N(0, sigma)) per ISO week; 0: none
     engagement: tuple[float, float] | None  # U(low, high) per ISO week; None: always engaged
     description: str
+    # Team scenarios (teams.py's demo teams, the demo's roster only): adoption shifted per team,
+    # engagement drawn per team and ISO week, each pipeline's CI load from its own team, and
+    # ai_effect applied to the team's AI share instead of the organisation's.
+    by_team: bool = False
+    team_adoption_offsets: tuple[int, ...] = ()  # days, shuffled over the teams per seed
 
 
 SCENARIOS = {
@@ -81,6 +109,28 @@ SCENARIOS = {
         engagement=ENGAGEMENT_RANGE,
         description=f"no_link plus CI load x (1 + {EFFECT} x the day's AI share)",
     ),
+    "team_no_link": Scenario(
+        "team_no_link",
+        ai_effect=0.0,
+        drift_per_year=DRIFT_PER_YEAR,
+        ci_week_sigma=CI_WEEK_SIGMA,
+        engagement=ENGAGEMENT_RANGE,
+        description="demo teams adopting at different times, busy/quiet AI weeks per team; "
+        "each pipeline's CI follows its team's committers, not AI use",
+        by_team=True,
+        team_adoption_offsets=TEAM_ADOPTION_OFFSETS,
+    ),
+    "team_effect": Scenario(
+        "team_effect",
+        ai_effect=TEAM_EFFECT,
+        drift_per_year=DRIFT_PER_YEAR,
+        ci_week_sigma=CI_WEEK_SIGMA,
+        engagement=ENGAGEMENT_RANGE,
+        description=f"team_no_link plus a team's CI load x (1 + {TEAM_EFFECT} x the team's "
+        "AI share that day)",
+        by_team=True,
+        team_adoption_offsets=TEAM_ADOPTION_OFFSETS,
+    ),
 }
 NAMES = tuple(SCENARIOS)
 
@@ -97,12 +147,14 @@ def get(name: str) -> Scenario:
 
 def true_effect(name: str) -> float:
     """The planted coefficient: a day's CI load is multiplied by 1 + this x the day's AI share
-    (the share of staff who used an AI tool that day). 0.0 for "no_link"."""
+    (the share of staff who used an AI tool that day; in the team scenarios, a team's CI load by
+    1 + this x the team's AI share, World.team_ai_share). 0.0 for "no_link" and
+    "team_no_link"."""
     return get(name).ai_effect
 
 
 def effect_per_10_points(name: str, share: float = 0.4) -> float:
-    """The relative change in credits per committer (0.055 = +5.5%) when the day's AI share rises
-    by 10 points from `share`, all else equal."""
+    """The relative change in credits per committer (0.055 = +5.5%) when the day's AI share (a
+    team's, in the team scenarios) rises by 10 points from `share`, all else equal."""
     effect = true_effect(name)
     return (1 + effect * (share + 0.1)) / (1 + effect * share) - 1
