@@ -222,8 +222,10 @@ def _clip(day: dt.date, low: dt.date, high: dt.date) -> dt.date:
     return min(max(day, low), high)
 
 
-def _initial_range(today, earliest, latest, warnings: list[str]) -> tuple[dt.date, dt.date]:
-    default = (max(earliest, today - dt.timedelta(days=DEFAULT_DAYS - 1)), latest)
+def _initial_range(
+    today, earliest, latest, warnings: list[str], days: int = DEFAULT_DAYS
+) -> tuple[dt.date, dt.date]:
+    default = (max(earliest, today - dt.timedelta(days=days - 1)), latest)
     shared = st.session_state.get(_SHARED)
     if shared:  # a range chosen earlier in this session (on this or another page) wins
         return _clip(shared["start"], earliest, latest), _clip(shared["end"], earliest, latest)
@@ -237,7 +239,7 @@ def _initial_range(today, earliest, latest, warnings: list[str]) -> tuple[dt.dat
         if bad:
             warnings.append(
                 f"The link's {' and '.join(bad)} is not a date (YYYY-MM-DD); "
-                f"showing the last {DEFAULT_DAYS} days instead."
+                f"showing the last {days} days instead."
             )
             return default
         start = start or default[0]
@@ -245,7 +247,7 @@ def _initial_range(today, earliest, latest, warnings: list[str]) -> tuple[dt.dat
         if start > end:
             warnings.append(
                 f"The link's range starts ({start}) after it ends ({end}); showing "
-                f"the last {DEFAULT_DAYS} days instead."
+                f"the last {days} days instead."
             )
             return default
         clipped = (_clip(start, earliest, latest), _clip(end, earliest, latest))
@@ -285,6 +287,7 @@ def range_controls(
     today: dt.date | None = None,
     granularity_help: str | None = None,
     fingerprints: dict[str, str] | None = None,
+    default_days: int = DEFAULT_DAYS,
 ) -> Choice | None:
     """Draw granularity, quick ranges and a date range for `page`; mirror them into the URL.
 
@@ -324,7 +327,9 @@ def range_controls(
     earliest, latest, longest = picker_limits(endpoints, granularity, today)
 
     if range_key not in st.session_state:
-        st.session_state[range_key] = _initial_range(today, earliest, latest, warnings)
+        st.session_state[range_key] = _initial_range(
+            today, earliest, latest, warnings, default_days
+        )
     current = tuple(st.session_state.get(range_key) or ())
     if current:  # keep a remembered range inside today's limits (the day may have changed)
         st.session_state[range_key] = tuple(_clip(d, earliest, latest) for d in current)

@@ -63,17 +63,14 @@ def verdict_box(answer) -> None:
             )
 
 
-def moves_table(view, settings: Settings) -> None:
+def moves_table(view) -> None:
     """People in several teams within the range, and the AI days counted for each."""
     moved = view.moved
     if moved is None or moved.empty:
         return
     label, hidden = view.groups.label, view.groups.hidden
     shown = moved[~moved["team"].isin(hidden)].copy()
-    shown["team"] = shown["team"].map(lambda t: label.get(t, t))
-    if settings.pseudonymize:
-        salt = team_source.salt(settings)
-        shown["person"] = shown["person"].map(lambda p: privacy.pseudonym(p, salt))
+    shown["team"] = shown["team"].map(lambda t: label.get(t, t))  # already pseudonyms when on
     st.subheader(
         "People who moved team",
         anchor=False,

@@ -23,6 +23,7 @@ choice = controls.range_controls(
     granularity_help="Every measure is summed (or counted) per team and period. The heat map and "
     "the within-team answer always compare months.",
     fingerprints=settings.fingerprints,
+    default_days=365,  # the within-team answer compares months: a year shows it
 )
 if choice is None:
     st.stop()
@@ -116,7 +117,7 @@ else:
         else:
             st.altair_chart(team_charts.change_ranking(ranked), width="stretch")
 
-    team_editor.moves_table(view, settings)
+    team_editor.moves_table(view)
 
 st.divider()
 team_editor.editor(teams, settings)
