@@ -477,6 +477,23 @@ def mirrored_multiselect(
 DEMO_USD_PER_CREDIT = 0.01  # the demo's assumed price; live mode uses CODEFRESH_USD_PER_CREDIT
 
 
+def price_input(settings, page: str, help_text: str) -> float | None:
+    """The sidebar's CI price (USD per credit), mirrored as `usd_per_credit`: the configured
+    price, an assumed one on demo data (and it says so), or none."""
+    configured = settings.usd_per_credit
+    demo = settings["codefresh"].demo
+    price = mirrored_number(
+        "CI price (USD per credit)",
+        key=f"{page}__price",
+        param="usd_per_credit",
+        default=configured if configured is not None else (DEMO_USD_PER_CREDIT if demo else None),
+        help=help_text,
+    )
+    if configured is None and price is not None:
+        st.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
+    return price
+
+
 def mirrored_number(
     label: str, key: str, param: str, default: float | None = None, container=None, **kwargs
 ) -> float | None:

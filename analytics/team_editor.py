@@ -17,12 +17,23 @@ from teams import files, privacy
 from teams.mapping import COLUMNS, KINDS, from_frame, problems_in, to_csv
 
 from . import team_source, ui
-from .metrics import verdict as org_verdict
 from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
 from .settings import Settings
 
 EDITOR_KEY = "teams__editor"
 EDITOR_VERSION = "_teams_editor_version"  # bumped after a save: the editor reloads the file
+EXPLANATION = (
+    "Per team and finished month: `log(CI credits per person)` is fitted on the team's "
+    "AI-active share, with a **fixed effect per team** (each team's own level: heavy pipelines "
+    "are not 'more AI') and **one per month** (whatever the whole organisation shared that "
+    "month: drift, holidays, prices), and `log(people)` (ordinary least squares, statsmodels). "
+    "What is left is each team's own change in AI use against its own change in credits. The "
+    "effect is stated per 10 points of share with a 95% interval; 'Evidence' only when the "
+    f"interval excludes no change. At least {MIN_TEAMS} teams over {MIN_MONTHS} months are "
+    "needed; Unassigned and groups hidden for privacy are left out. On the sandbox's team "
+    "scenarios (known truth) the benchmark measures how often this claims evidence when there "
+    "is no link (README, Benchmark)."
+)
 TABLE_COLUMNS = {
     "team": "Team",
     "period": "Period",
@@ -40,27 +51,7 @@ TABLE_COLUMNS = {
 
 
 def verdict_box(answer) -> None:
-    icon = {
-        org_verdict.MORE: ":material/trending_up:",
-        org_verdict.FEWER: ":material/trending_down:",
-    }.get(answer.opening, ":material/help:")
-    rest = answer.sentence[len(answer.opening) :]
-    with st.container(border=True):
-        st.markdown(f"{icon} **{answer.opening}**{rest}")
-        with st.expander("How this answer is worked out"):
-            st.markdown(
-                "Per team and finished month: `log(CI credits per person)` is fitted on the "
-                "team's AI-active share, with a **fixed effect per team** (each team's own "
-                "level: heavy pipelines are not 'more AI') and **one per month** (whatever the "
-                "whole organisation shared that month: drift, holidays, prices), and "
-                "`log(people)` (ordinary least squares, statsmodels). What is left is each "
-                "team's own change in AI use against its own change in credits. The effect is "
-                "stated per 10 points of share with a 95% interval; 'Evidence' only when the "
-                f"interval excludes no change. At least {MIN_TEAMS} teams over {MIN_MONTHS} "
-                "months are needed; Unassigned and groups hidden for privacy are left out. "
-                "On the sandbox's team scenarios (known truth) the benchmark measures how often "
-                "this claims evidence when there is no link (README, Benchmark)."
-            )
+    ui.verdict_box(answer, EXPLANATION)
 
 
 def moves_table(view) -> None:

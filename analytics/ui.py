@@ -440,8 +440,9 @@ def overview_columns(table: pd.DataFrame) -> dict:
 # ---------------------------------------------------------------- the overview's answer
 
 
-def verdict_box(answer) -> None:
-    """The verdict (`metrics.Verdict`) in one bordered box: its sentence, opening in bold."""
+def verdict_box(answer, explanation: str | None = None) -> None:
+    """A verdict (the overview's, or the within-team one) in one bordered box: its sentence,
+    opening in bold, and how it is worked out (`explanation`; the overview's by default)."""
     from .metrics import verdict as v
 
     if answer is None:
@@ -453,23 +454,29 @@ def verdict_box(answer) -> None:
     with st.container(border=True):
         st.markdown(f"{icon} **{answer.opening}**{rest}")
         with st.expander("How this answer is worked out"):
-            st.markdown(
-                "Both measures are taken **per active committer** (Codefresh counts committers "
-                "per calendar month), so a growing team is not mistaken for an effect. A smooth "
-                "trend (quadratic in time) is part of the model, so growth that AI use and "
-                "credits merely share is the trend's, not AI's: what is left is AI use that "
-                "does not follow the trend (busier and quieter AI weeks).\n\n"
-                "`log(CI credits per committer)` is fitted on the share of committers using AI "
-                "on an average day, the trend and `log(committers)` (ordinary least squares, "
-                "statsmodels) over finished periods only; the effect is stated per 10 points "
-                "of share with a 95% interval. "
-                f"'Evidence' only when the interval excludes no change. At least "
-                f"{v.MIN_PERIODS} finished periods are needed. Day granularity is compared "
-                "by week: days carry the weekday pattern.\n\n"
-                "On the sandbox's scenarios (known truth) the benchmark measures how often "
-                "this says 'evidence' when there is no link, and how often it finds a planted "
-                "effect (README, Benchmark)."
-            )
+            st.markdown(explanation or _overview_explanation())
+
+
+def _overview_explanation() -> str:
+    from .metrics import verdict as v
+
+    return (
+        "Both measures are taken **per active committer** (Codefresh counts committers "
+        "per calendar month), so a growing team is not mistaken for an effect. A smooth "
+        "trend (quadratic in time) is part of the model, so growth that AI use and "
+        "credits merely share is the trend's, not AI's: what is left is AI use that "
+        "does not follow the trend (busier and quieter AI weeks).\n\n"
+        "`log(CI credits per committer)` is fitted on the share of committers using AI "
+        "on an average day, the trend and `log(committers)` (ordinary least squares, "
+        "statsmodels) over finished periods only; the effect is stated per 10 points "
+        "of share with a 95% interval. "
+        f"'Evidence' only when the interval excludes no change. At least "
+        f"{v.MIN_PERIODS} finished periods are needed. Day granularity is compared "
+        "by week: days carry the weekday pattern.\n\n"
+        "On the sandbox's scenarios (known truth) the benchmark measures how often "
+        "this says 'evidence' when there is no link, and how often it finds a planted "
+        "effect (README, Benchmark)."
+    )
 
 
 def running_period_note(table: pd.DataFrame, granularity: str) -> None:

@@ -29,14 +29,10 @@ if choice is None:
     st.stop()
 with st.sidebar:
     st.divider()
-    price = controls.mirrored_number(
-        "CI price (USD per credit)",
-        key="teams__price",
-        param="usd_per_credit",
-        default=settings.usd_per_credit
-        if settings.usd_per_credit is not None
-        else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
-        help="Turns each team's Codefresh credits into USD. Set CODEFRESH_USD_PER_CREDIT to your "
+    price = controls.price_input(
+        settings,
+        "teams",
+        "Turns each team's Codefresh credits into USD. Set CODEFRESH_USD_PER_CREDIT to your "
         "contract price; leave empty to hide CI spend.",
     )
 
