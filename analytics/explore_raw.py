@@ -3,20 +3,52 @@ time and downloads, all computed by DuckDB from the store. The rows never sit in
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import streamlit as st
+
+from teams import mapping as team_mapping
+from teams.mapping import UNASSIGNED
 
 from . import controls, export, labels, loaders, queries, ui
 from .controls import Choice
 from .datasets import Dataset
 from .settings import Source
+from .team_filter import Lens
 
 PAGE_ROWS = 1_000
 RAW_FORMATS = ("csv", "parquet")
 
 
-def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
+def team_intervals(lens: Lens, start: dt.date, end: dt.date, people: list[str]) -> tuple:
+    """(person, first day, last day) of each stretch of [start, end] the team's rows are: its
+    people's memberships, and for Unassigned the days each of `people` (everyone seen in the
+    range) is in no team. Empty: nobody's rows."""
+    found = set(lens.intervals(start, end))
+    if UNASSIGNED in lens.members:
+        members = team_mapping.memberships(lens.mapping, start, end)
+        spans: dict[str, list] = {}
+        for person, first, last in zip(
+            members["person"], members["first"], members["last"], strict=True
+        ):
+            spans.setdefault(person, []).append((first, last))
+        for person in {str(p).lower() for p in people}:
+            day = start
+            for first, last in sorted(spans.get(person, [])):
+                if first > day:
+                    found.add((person, str(day), str(first - dt.timedelta(days=1))))
+                day = max(day, last + dt.timedelta(days=1))
+            if day <= end:
+                found.add((person, str(day), str(end)))
+    return tuple(sorted(found))
+
+
+def show(
+    source: Source, dataset: Dataset, choice: Choice, raw: bool, lens: Lens | None = None
+) -> None:
+    """The dataset's rows in the choice's days; with `lens`, only the team's people's rows on
+    their days in the team (in the table, the count and both downloads)."""
     store, spec = loaders.raw_rows(source, dataset.key, choice.start, choice.end)
     version = store.version(dataset.key)
     salt = loaders.people_salt()
@@ -31,6 +63,15 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         _store=store,
         _salt=salt,
     )
+    team = None
+    if lens is not None:
+        team = team_intervals(lens, choice.start, choice.end, values.get("email", []))
+        theirs = {person for person, _, _ in team}
+        values = {**values, "email": [e for e in values.get("email", []) if e.lower() in theirs]}
+        st.caption(
+            f"Only the requests of {lens.name}'s people, each on the days the teams mapping "
+            "puts them in the team."
+        )
     with st.container(horizontal=True):
         chosen = {
             dim: controls.mirrored_multiselect(
@@ -54,6 +95,7 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         salt is not None,
         _store=store,
         _salt=salt,
+        team=team,
     )
     pages = max(1, -(-total // PAGE_ROWS))
     with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -78,6 +120,7 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         salt is not None,
         _store=store,
         _salt=salt,
+        team=team,
     )
     ui.dataframe(rows, friendly_names=not raw, dataset=dataset.key, height=420)
     with st.container(horizontal=True):
@@ -88,7 +131,7 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
             )
             st.download_button(
                 spec_.label,
-                data=_writer(store, spec, choice, fmt, dict(selections), salt),
+                data=_writer(store, spec, choice, fmt, dict(selections), salt, team),
                 file_name=name,
                 mime=spec_.mime,
                 key=f"explore__download__{fmt}",
@@ -102,10 +145,14 @@ def show(source: Source, dataset: Dataset, choice: Choice, raw: bool) -> None:
         st.caption("Excel and JSON are offered for datasets that fit in a page.")
 
 
-def _writer(store, spec, choice: Choice, fmt: str, selections: dict, salt: str | None):
+def _writer(
+    store, spec, choice: Choice, fmt: str, selections: dict, salt: str | None, team: tuple | None
+):
+    people = () if team is None else list(team)  # queries: () no filter, [] no row
+
     def make() -> bytes:
         path = queries.export_file(
-            store, spec, None, choice.start, choice.end, fmt, selections, salt
+            store, spec, None, choice.start, choice.end, fmt, selections, salt, people
         )
         if path is None:
             return b""

@@ -293,16 +293,20 @@ def raw_summary(
     pseudonymized: bool,
     _store: Store,
     _salt: str | None = None,
+    team: tuple | None = None,
 ) -> tuple[int, dict[str, list[str]]]:
     """(rows chosen, every dimension's values in the range). People are pseudonyms when
-    `pseudonymized` (the salt itself is never part of a cache key)."""
+    `pseudonymized` (the salt itself is never part of a cache key). `team`: only the rows of
+    those (person, first day, last day), none for an empty tuple; None: everyone's."""
     dataset = endpoints.get(endpoint)
     g = granularity_of(endpoint, None)
     values = {
         dim: queries.distinct(_store, dataset, g, start, end, dim, _salt)
         for dim in dataset.dimensions
     }
-    return queries.count(_store, dataset, g, start, end, dict(selections), _salt), values
+    people = () if team is None else list(team)  # queries: () no filter, [] no row
+    chosen = queries.count(_store, dataset, g, start, end, dict(selections), _salt, people)
+    return chosen, values
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=32, show_spinner=False)
@@ -318,10 +322,14 @@ def raw_page(
     pseudonymized: bool,
     _store: Store,
     _salt: str | None = None,
+    team: tuple | None = None,
 ) -> pd.DataFrame:
     dataset = endpoints.get(endpoint)
     g = granularity_of(endpoint, None)
-    return queries.page(_store, dataset, g, start, end, offset, limit, dict(selections), _salt)
+    people = () if team is None else list(team)  # queries: () no filter, [] no row
+    return queries.page(
+        _store, dataset, g, start, end, offset, limit, dict(selections), _salt, people
+    )
 
 
 def offered_reports(source: Source) -> list[endpoints.Dataset]:

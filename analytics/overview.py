@@ -9,16 +9,20 @@ with its reason, and the rest of the page goes on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from connectors import ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
+from teams import mapping as team_mapping
 
 from . import loaders, metrics
 from .controls import CHOSEN, Choice, remember_starts
+from .metrics import teams as team_metrics
 from .settings import Settings
+from .team_filter import NOT_SPLIT, Lens
 
 OVERVIEW_GRANULARITIES = ["day", "week", "month"]
 # endpoint -> granularity it is fetched at (CHOSEN: the overview's granularity)
@@ -29,6 +33,13 @@ OVERVIEW_ENDPOINTS = {
     "codefresh.credit_consumption": "day",
     "codefresh.active_committers": "month",
 }
+# What a team's overview reads instead of the organisation-wide credits and committers.
+TEAM_CREDITS = "codefresh.pipeline_credit_consumption"
+TEAM_MEMBERS_NOTE = (
+    "For a team, people in the team (from the teams mapping, per month) stand in for active "
+    "committers: the adoption rate, the measures per committer and the answer are per team "
+    "member."
+)
 # Which vendor each coverage span belongs to, for messages.
 SPAN_VENDOR = {
     "builder": "builder",
@@ -53,6 +64,8 @@ class Overview:
     errors: dict[str, str] = field(default_factory=dict)  # vendor -> the one message shown
     notes: dict[str, list[str]] = field(default_factory=dict)  # vendor -> notes
     identity: tuple | None = None  # what the tables were derived from; None: not cacheable
+    ai_source: str = "firebender"  # the AI source used (a team's overview: Firebender)
+    team: str | None = None  # the team shown (None: the whole organisation)
 
     def data_starts(self) -> dict[str, dt.date]:
         """vendor -> first day with data, where the loads reached back before it."""
@@ -117,10 +130,18 @@ def overview(
     ai_source: str,
     usd_per_credit: float | None,
     lag: int = 0,
+    lens: Lens | None = None,
 ) -> Overview:
     """Everything the overview draws for the choice. Loads cover whole periods: the first period
     starts on its first day (a week on Monday), and the monthly metrics on the first of the
-    month."""
+    month.
+
+    With `lens` (a team): Firebender's rows of the team's people on their days in the team,
+    the credits of the team's pipelines (pipeline credit consumption per day) instead of the
+    organisation's, the team's people per month instead of active committers; Builder.io's
+    organisation metrics cannot be split, so they are left out and AI use is counted from
+    Firebender. Where each vendor's data start is read from the unfiltered rows (a team quiet
+    at first has zeros there, not a later start)."""
     granularity = choice.granularity
     start = metrics.snap_start(choice.start, granularity)
     end = choice.end
@@ -133,11 +154,22 @@ def overview(
     inputs = metrics.OverviewInputs()
     weekly_builder = None  # Builder counts users per period itself: weeks need their own load
 
-    inputs.builder = _try(
-        errors,
-        "builder",
-        lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
-    )
+    if lens is not None:
+        notes.setdefault("builder", []).append(
+            NOT_SPLIT.format(what="Builder.io's organization metrics report")
+            + (
+                " AI-active developers are counted from Firebender."
+                if ai_source != "firebender"
+                else ""
+            )
+        )
+        ai_source = "firebender"
+    else:
+        inputs.builder = _try(
+            errors,
+            "builder",
+            lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
+        )
     if granularity == "day" and ai_source != "firebender" and inputs.builder is not None:
         weekly_builder = _try(
             errors,
@@ -155,6 +187,7 @@ def overview(
         "firebender",
         lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", load_from, end),
     )
+    by = ("email",) if lens is not None else ()
     earliest = ranges.rules_for("firebender.model_requests").earliest
     if end < earliest:
         notes.setdefault("firebender", []).append(
@@ -164,10 +197,10 @@ def overview(
         requests = _try(
             errors,
             "firebender",
-            lambda: loaders.requests(src["firebender"], max(load_from, earliest), end),
+            lambda: loaders.requests(src["firebender"], max(load_from, earliest), end, by=by),
         )
         if requests is not None:
-            inputs.requests = requests[["timestamp", "cost_usd"]]
+            inputs.requests = requests[["timestamp", "cost_usd", *by]]
             inputs.requests_from = earliest
             if first_month < earliest:
                 notes.setdefault("firebender", []).append(
@@ -178,15 +211,22 @@ def overview(
         errors,
         "codefresh",
         lambda: loaders.fetch(
-            src["codefresh"], "codefresh.credit_consumption", load_from, end, "day"
+            src["codefresh"],
+            TEAM_CREDITS if lens is not None else "codefresh.credit_consumption",
+            load_from,
+            end,
+            "day",
         ),
     )
-    inputs.committers = _try(
-        errors,
-        "codefresh",
-        lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
-    )
+    if lens is None:
+        inputs.committers = _try(
+            errors,
+            "codefresh",
+            lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
+        )
     inputs.spans = _spans(inputs, before, load_from, end, granularity)
+    if lens is not None:
+        _team_inputs(inputs, lens, load_from, end, notes)
 
     def build():
         days = Days(start, first_month, before, load_from, end)
@@ -212,6 +252,8 @@ def overview(
             ),
         )
     )
+    if identity is not None and lens is not None:
+        identity += (_team_identity(lens, src["codefresh"]),)
     table, monthly, history, totals, answer = (
         loaders.derived("overview", identity, build) if identity else build()
     )
@@ -229,10 +271,63 @@ def overview(
         errors,
         notes,
         identity,
+        ai_source,
+        lens.name if lens is not None else None,
     )
     # Every page's picker says where each vendor's data start, once a load has seen it.
     remember_starts({v: (src[v].fingerprint, day) for v, day in view.data_starts().items()})
     return view
+
+
+def _team_inputs(
+    inputs: metrics.OverviewInputs, lens: Lens, load_from: dt.date, end: dt.date, notes: dict
+) -> None:
+    """The team's part of the loaded rows, and its people per month as its committers."""
+    inputs.firebender = lens.people(inputs.firebender, "email", "date")
+    if inputs.requests is not None:
+        inputs.requests = lens.people(inputs.requests, "email", "timestamp")[
+            ["timestamp", "cost_usd"]
+        ]
+    inputs.credits = lens.pipelines(inputs.credits, "key", "period")
+    notes.setdefault("codefresh", []).append(
+        NOT_SPLIT.format(what="Codefresh's credit consumption report (by resource class)")
+        + f" CI credits are those of {lens.name}'s pipelines (pipeline credit consumption per "
+        "day)."
+    )
+    inputs.committers = team_people(lens, load_from, end)
+    note = TEAM_MEMBERS_NOTE
+    if inputs.committers.empty:
+        note += f" The teams mapping names nobody in {lens.name}, so those measures are empty."
+    notes.setdefault("codefresh", []).append(note)
+
+
+def team_people(lens: Lens, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The team's people per month of [start, end] as the active committers report has them
+    (period, key, value): everyone the mapping puts in the team on some day of the month."""
+    index = metrics.periods(start, end, "month")
+    people = team_metrics.people_by_period(lens.mapping, index, end)
+    mine = people[people["team"].isin(lens.members)]
+    counts = mine.groupby("period")["person"].nunique()
+    return pd.DataFrame(
+        {
+            "key": pd.Series("team", index=range(len(counts)), dtype=object),
+            "period": pd.DatetimeIndex(counts.index).astype(metrics.NS),
+            "value": counts.to_numpy("float64"),
+        }
+    )
+
+
+def _team_identity(lens: Lens, codefresh) -> tuple:
+    """What a team's overview is derived from beyond the organisation's: the team, the mapping
+    (its text: a change shows at once) and the pipeline credits' store version."""
+    text = team_mapping.to_csv(lens.mapping)
+    return (
+        "team",
+        lens.name,
+        tuple(sorted(lens.members)),
+        hashlib.sha256(text.encode()).hexdigest(),
+        loaders.store_version(codefresh, (TEAM_CREDITS,)),
+    )
 
 
 def _spans(

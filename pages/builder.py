@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from analytics import charts, clients, controls, loaders, metrics, ui
+from analytics import charts, clients, controls, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
+from analytics.metrics.explore import team_rows, team_spaces
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -29,6 +30,15 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 granularity = choice.granularity
+lens = team_filter.pick(settings, choice.start, choice.end, "builder")
+if lens is not None:
+    st.caption(lens.caption())
+by_period = (
+    ""
+    if granularity == "day"
+    else f" A {granularity}'s row counts for the team its space was in on the {granularity}'s "
+    "first day."
+)
 
 # ------------------------------------------------------------------ organization trend
 st.subheader(
@@ -37,35 +47,49 @@ st.subheader(
     help="Builder.io's organization metrics per period: lines generated (`totalLines`), "
     "accepted (`linesAccepted`), added and removed; prompts; distinct users.",
 )
-with ui.vendor_errors():
-    org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, granularity)
-    table = metrics.builder_org_table(org, choice.start, choice.end, granularity)
-    ui.kpi_tiles(
-        metrics.kpis(
-            table,
-            ["builder_users", "builder_prompts", "builder_lines_accepted", "builder_acceptance"],
+if lens is not None:
+    st.caption(team_filter.NOT_SPLIT.format(what="Builder.io's organization metrics report"))
+else:
+    with ui.vendor_errors():
+        org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, granularity)
+        table = metrics.builder_org_table(org, choice.start, choice.end, granularity)
+        ui.kpi_tiles(
+            metrics.kpis(
+                table,
+                [
+                    "builder_users",
+                    "builder_prompts",
+                    "builder_lines_accepted",
+                    "builder_acceptance",
+                ],
+                granularity,
+            ),
             granularity,
-        ),
-        granularity,
-    )
-    left, right = st.columns(2)
-    left.altair_chart(
-        charts.series_over_time(
-            metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
-            "value",
-            "measure",
-            "builder",
-            granularity,
-            "Lines",
-        ),
-        width="stretch",
-    )
-    right.altair_chart(
-        charts.two_axes(
-            table, "builder_users", "builder_prompts", "builder", granularity, "Users", "Prompts"
-        ),
-        width="stretch",
-    )
+        )
+        left, right = st.columns(2)
+        left.altair_chart(
+            charts.series_over_time(
+                metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
+                "value",
+                "measure",
+                "builder",
+                granularity,
+                "Lines",
+            ),
+            width="stretch",
+        )
+        right.altair_chart(
+            charts.two_axes(
+                table,
+                "builder_users",
+                "builder_prompts",
+                "builder",
+                granularity,
+                "Users",
+                "Prompts",
+            ),
+            width="stretch",
+        )
 
 # ------------------------------------------------------------------ spaces
 st.subheader(
@@ -75,10 +99,16 @@ st.subheader(
     "period, and each space's totals over the range. Acceptance = accepted / "
     "generated lines.",
 )
+if lens is not None:
+    st.caption(
+        f"Only {lens.name}'s spaces, each on the days the mapping puts it in the team.{by_period}"
+    )
 with ui.vendor_errors():
     spaces = loaders.fetch(
         source, "builder.org_space_metrics", choice.start, choice.end, granularity
     )
+    if lens is not None:
+        spaces = lens.spaces(spaces, "space_id", "period", "space_name")
     per_space = metrics.space_series(spaces, n=6)
     left, right = st.columns([3, 2])
     left.altair_chart(
@@ -115,8 +145,33 @@ st.subheader(
     help="Tokens the space's Fusion sessions used, per period (space metrics "
     "endpoint: input, output, cache write, cache input).",
 )
+
 space_names = clients.demo_spaces() if source.demo else {key: key for key in clients.spaces(source)}
-if not space_names:
+configured = bool(space_names)
+if lens is not None:
+    space_names = team_spaces(lens, space_names, choice.start, choice.end)
+    if space_names:
+        st.caption(
+            f"Only {lens.name}'s spaces, each on the days the mapping puts it in the team."
+            + by_period
+        )
+
+
+def space_rows(frame, key: str):
+    """One space's metrics (for a team: its periods in the team)."""
+    if lens is None:
+        return frame
+    return team_rows(
+        lens, frame, "builder.space_metrics", choice.end, (key, space_names.get(key, key))
+    )
+
+
+if not space_names and configured:
+    st.info(
+        f"The teams mapping gives {lens.name} no Builder.io space in this range.",
+        icon=":material/groups:",
+    )
+elif not space_names:
     st.info(
         "Space metrics need a space: set BUILDER_SPACES to the spaces' public:private key "
         "pairs, separated by commas (or BUILDER_SPACE_PUBLIC_KEY and "
@@ -133,13 +188,16 @@ else:
             )
         with ui.vendor_errors():
             every = {
-                name: loaders.fetch(
-                    source,
-                    "builder.space_metrics",
-                    choice.start,
-                    choice.end,
-                    granularity,
-                    space=key,
+                name: space_rows(
+                    loaders.fetch(
+                        source,
+                        "builder.space_metrics",
+                        choice.start,
+                        choice.end,
+                        granularity,
+                        space=key,
+                    ),
+                    key,
                 )
                 for key, name in charted.items()
             }
@@ -163,8 +221,11 @@ else:
         format_func=space_names.get,
     )
     with ui.vendor_errors():
-        tokens = loaders.fetch(
-            source, "builder.space_metrics", choice.start, choice.end, granularity, space=space
+        tokens = space_rows(
+            loaders.fetch(
+                source, "builder.space_metrics", choice.start, choice.end, granularity, space=space
+            ),
+            space,
         )
         left, right = st.columns([3, 2])
         left.altair_chart(
@@ -194,6 +255,13 @@ st.subheader(
 )
 with ui.vendor_errors():
     users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
+    if lens is not None:
+        users = team_rows(lens, users, "builder.org_users", choice.end)
+        st.caption(
+            "Builder.io gives each person's totals over the whole range, without days: a person "
+            f"counts for {lens.name} when the teams mapping puts them in it on {choice.end} "
+            "(the range's last day)."
+        )
     st.caption(f"{len(users):,} people active in {metrics.range_name(choice.start, choice.end)}.")
     ui.dataframe(
         metrics.builder_users_table(users),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, controls, loaders, metrics, ui
+from analytics import charts, controls, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -35,15 +35,48 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 granularity = choice.granularity
+lens = team_filter.pick(settings, choice.start, choice.end, "codefresh")
+if lens is not None:
+    st.caption(lens.caption())
+
+team_credits = None  # the team's pipelines' credits per day (a team only)
+if lens is not None:
+    with ui.vendor_errors():
+        team_credits = lens.pipelines(
+            loaders.fetch(
+                source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, "day"
+            ),
+            "key",
+            "period",
+        )
 
 # ------------------------------------------------------------------ credits over time
 st.subheader(
     "Credits over time",
     anchor=False,
-    help=metrics.definition("ci_credits") + " Split by resource class (the report's key).",
+    help=metrics.definition("ci_credits")
+    + (
+        " Split by resource class (the report's key)."
+        if lens is None
+        else " The team's pipelines, per pipeline."
+    ),
 )
-with ui.vendor_errors():
-    credits = loaders.fetch(source, "codefresh.credit_consumption", choice.start, choice.end, "day")
+credits, series_title = None, "Resource class"
+if lens is None:
+    with ui.vendor_errors():
+        credits = loaders.fetch(
+            source, "codefresh.credit_consumption", choice.start, choice.end, "day"
+        )
+else:
+    st.caption(
+        team_filter.NOT_SPLIT.format(
+            what="Codefresh's credit consumption report (by resource class)"
+        )
+        + f" Shown instead: the credits of {lens.name}'s pipelines (pipeline credit "
+        "consumption per day, each day counted for the team its pipeline was in)."
+    )
+    credits, series_title = team_credits, "Pipeline"
+if credits is not None:
     table = metrics.credits_table(credits, choice.start, choice.end, granularity)
     ui.kpi_tiles(metrics.kpis(table, ["ci_credits"], granularity), granularity, per_row=4)
     st.altair_chart(
@@ -56,7 +89,7 @@ with ui.vendor_errors():
             "Credits",
             kind="bar",
             fmt=",.1f",
-            series_title="Resource class",
+            series_title=series_title,
         ),
         width="stretch",
     )
@@ -68,14 +101,28 @@ with left:
         "Top pipelines",
         anchor=False,
         help="Credits per pipeline over the whole range (`pipelineCreditConsumption` "
-        "with no granularity). The chart shows the 12 largest; the table all.",
+        "with no granularity). The chart shows the 12 largest; the table all."
+        if lens is None
+        else "Credits per pipeline of the team over the whole range (`pipelineCreditConsumption` "
+        "per day, each day counted for the team its pipeline was in, summed). The chart shows "
+        "the 12 largest; the table all.",
     )
-    with ui.vendor_errors():
-        pipelines = metrics.pipeline_ranking(
-            loaders.fetch(
-                source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, None
+    pipelines = None
+    if lens is None:
+        with ui.vendor_errors():
+            pipelines = metrics.pipeline_ranking(
+                loaders.fetch(
+                    source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, None
+                )
             )
+    elif team_credits is not None:
+        pipelines = metrics.pipeline_ranking(team_credits)
+        st.caption(
+            f"{pipelines['credits'].sum():,.2f} credits in "
+            f"{metrics.range_name(choice.start, choice.end)} from {len(pipelines):,} "
+            f"pipelines of {lens.name}."
         )
+    if pipelines is not None:
         st.altair_chart(
             charts.ranking(
                 pipelines.head(12),
@@ -97,21 +144,24 @@ with left:
 # ------------------------------------------------------------------ active committers
 with right:
     st.subheader("Active committers", anchor=False, help=metrics.definition("active_committers"))
-    st.caption(
-        "Monthly only. Codefresh needs at least 3 whole months per request, so shorter "
-        "ranges are fetched with earlier months and trimmed."
-    )
-    with ui.vendor_errors():
-        committers = metrics.committers_table(
-            loaders.fetch(source, "codefresh.active_committers", choice.start, choice.end),
-            choice.end,
+    if lens is not None:
+        st.caption(team_filter.NOT_SPLIT.format(what="Codefresh's active committers report"))
+    else:
+        st.caption(
+            "Monthly only. Codefresh needs at least 3 whole months per request, so shorter "
+            "ranges are fetched with earlier months and trimmed."
         )
-        st.altair_chart(
-            charts.single_series(
-                committers, "active_committers", "codefresh", "month", "Active committers"
-            ),
-            width="stretch",
-        )
+        with ui.vendor_errors():
+            committers = metrics.committers_table(
+                loaders.fetch(source, "codefresh.active_committers", choice.start, choice.end),
+                choice.end,
+            )
+            st.altair_chart(
+                charts.single_series(
+                    committers, "active_committers", "codefresh", "month", "Active committers"
+                ),
+                width="stretch",
+            )
 
 # ------------------------------------------------------------------ reports on offer
 st.subheader(

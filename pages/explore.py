@@ -2,9 +2,21 @@
 
 import streamlit as st
 
-from analytics import clients, controls, datasets, explore_raw, labels, loaders, metrics, ui
+from analytics import (
+    clients,
+    controls,
+    datasets,
+    explore_raw,
+    labels,
+    loaders,
+    metrics,
+    team_filter,
+    ui,
+)
+from analytics import overview as overview_view
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
+from analytics.metrics.explore import team_keys, team_rows, team_spaces
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -34,8 +46,9 @@ if dataset.endpoint is not None or dataset.key == datasets.OVERVIEW_KEY:
     )
     if choice is None:
         st.stop()
+lens = team_filter.pick(settings, choice.start, choice.end, "explore") if choice else None
 
-space = None
+space, spaces = None, {}
 ai_source, price = "firebender", settings.usd_per_credit
 with st.sidebar:
     if dataset.needs_space:
@@ -44,6 +57,11 @@ with st.sidebar:
         if not spaces:
             st.info("Space metrics need BUILDER_SPACES (or BUILDER_SPACE_PUBLIC_KEY).")
             st.stop()
+        if lens is not None:
+            spaces = team_spaces(lens, spaces, choice.start, choice.end)
+            if not spaces:
+                st.info(f"The teams mapping gives {lens.name} no Builder.io space in this range.")
+                st.stop()
         space = controls.mirrored_select(
             "Space",
             list(spaces),
@@ -72,6 +90,16 @@ with st.sidebar:
         )
 
 st.subheader(dataset.label, anchor=False)
+if lens is not None:
+    st.caption(lens.caption())
+    if dataset.key != datasets.OVERVIEW_KEY and team_keys(dataset.key) is None:
+        st.info(
+            team_filter.NOT_SPLIT.format(what=dataset.label)
+            + " Choose All teams to see and download the organisation's rows.",
+            icon=":material/groups:",
+        )
+        ui.refresh_badges(settings)
+        st.stop()
 if "explore__raw" not in st.session_state:
     st.session_state["explore__raw"] = st.query_params.get("raw") == "1"
 with st.container(horizontal=True, vertical_alignment="center"):
@@ -87,17 +115,54 @@ with st.container(horizontal=True, vertical_alignment="center"):
     )
 controls.mirror({"raw": "1" if raw else None})
 
+
+def team_note(dataset, choice, lens) -> str:
+    """How the dataset's rows were given to the team."""
+    kind, _, day = team_keys(dataset.key)
+    one, many = {
+        "person": ("person", "people"),
+        "pipeline": ("pipeline", "pipelines"),
+        "space": ("space", "spaces"),
+    }[kind]
+    if day is None:
+        return (
+            f"Rows are totals over the range, without days: a {one} counts for {lens.name} "
+            f"when the teams mapping puts them in it on {choice.end} (the range's last day)."
+        )
+    granularity = datasets.fetched_granularity(dataset, choice)
+    if day == "period" and granularity != "day":
+        period = granularity or "range"
+        return (
+            f"Only the rows of {lens.name}'s {many}; a {period}'s row counts for the team its "
+            f"{one} was in on the {period}'s first day."
+        )
+    return f"Only the rows of {lens.name}'s {many}, each on the days they were in the team."
+
+
 if dataset.raw_rows:
     with ui.vendor_errors():
-        explore_raw.show(settings[dataset.vendor], dataset, choice, raw)
+        explore_raw.show(settings[dataset.vendor], dataset, choice, raw, lens)
     ui.refresh_badges(settings)
     st.stop()
 
 frame, problems = None, []
 with ui.vendor_errors():
-    frame, problems = datasets.load_dataset(
-        dataset, choice, settings, space=space, ai_source=ai_source, usd_per_credit=price
-    )
+    if dataset.key == datasets.OVERVIEW_KEY and lens is not None:
+        # The team's overview, as the Overview page shows it.
+        view = overview_view.overview(choice, settings, ai_source, price, lens=lens)
+        frame, problems = view.table, list(view.errors.values())
+        for notes in view.notes.values():
+            for note in notes:
+                st.caption(note)
+    else:
+        frame, problems = datasets.load_dataset(
+            dataset, choice, settings, space=space, ai_source=ai_source, usd_per_credit=price
+        )
+        if lens is not None and frame is not None:
+            frame = team_rows(
+                lens, frame, dataset.key, choice.end, (space, spaces.get(space, space))
+            )
+            st.caption(team_note(dataset, choice, lens))
 for message in problems:
     st.error(message, icon=":material/error:")
 if frame is None:

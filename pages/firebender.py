@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, controls, labels, loaders, metrics, ui
+from analytics import charts, controls, labels, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -25,10 +25,27 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 granularity = choice.granularity
+lens = team_filter.pick(settings, choice.start, choice.end, "firebender")
+if lens is not None:
+    st.caption(lens.caption())
+
+
+def summed_requests(by: tuple[str, ...], per_day: bool = True):
+    """Model requests summed by `by` (and day): for a team, per day and person first, so that
+    each day's requests count for the team the person was in that day (the metrics below sum
+    the extra rows away)."""
+    if lens is None:
+        return loaders.requests(source, choice.start, choice.end, by=by, per_day=per_day)
+    people = by if "email" in by else (*by, "email")
+    rows = loaders.requests(source, choice.start, choice.end, by=people, per_day=True)
+    return lens.people(rows, "email", "timestamp")
+
 
 daily = None
 with ui.vendor_errors():
     daily = loaders.fetch(source, "firebender.daily_usage", choice.start, choice.end, "day")
+    if lens is not None:
+        daily = lens.people(daily, "email", "date")
 
 if daily is not None:
     # -------------------------------------------------------------- active users
@@ -100,7 +117,7 @@ else:
         st.caption(f"Model requests are {note}.")
     with ui.vendor_errors():
         # Sums by day and spend type: enough for the count, the tokens and the cost charts.
-        requests = loaders.requests(source, choice.start, choice.end, by=("spend_type",))
+        requests = summed_requests(("spend_type",))
 
 if requests is not None:
     st.caption(f"{metrics.request_count(requests):,} requests in the range.")
@@ -114,9 +131,7 @@ if requests is not None:
         required=True,
         format_func=labels.column_label,
     )
-    breakdown = metrics.requests_breakdown(
-        loaders.requests(source, choice.start, choice.end, by=(by,), per_day=False), by
-    )
+    breakdown = metrics.requests_breakdown(summed_requests((by,), per_day=False), by)
     left, right = st.columns([2, 3])
     left.altair_chart(
         charts.ranking(breakdown, by, "cost_usd", "firebender", "Cost (USD)", fmt="$,.2f"),
@@ -179,9 +194,7 @@ if daily is not None:
     )
     per_person = None
     if requests is not None:
-        per_person = loaders.requests(
-            source, choice.start, choice.end, by=("email",), per_day=False
-        )
+        per_person = summed_requests(("email",), per_day=False)
     board = metrics.leaderboard(daily, per_person)
     if per_person is not None and len(board):
         top = metrics.top_spenders(board, n=10)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, controls, metrics, ui
+from analytics import charts, controls, metrics, team_filter, ui
 from analytics import overview as overview_view
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
@@ -23,6 +23,9 @@ choice = controls.range_controls(
 )
 if choice is None:
     st.stop()
+lens = team_filter.pick(settings, choice.start, choice.end, "overview")
+if lens is not None:
+    st.caption(lens.caption())
 
 with st.sidebar:
     st.divider()
@@ -58,7 +61,7 @@ with st.sidebar:
         "of a later period. The answer names the lag it used.",
     )
 
-view = overview_view.overview(choice, settings, ai_source, price, lag)
+view = overview_view.overview(choice, settings, ai_source, price, lag, lens)
 granularity = view.granularity
 table = view.table
 for message in view.errors.values():  # one per vendor; the message names the vendor
@@ -72,6 +75,12 @@ if view.coverage_text():
 # ------------------------------------------------------------------ the answer
 st.subheader("The answer", anchor=False)
 ui.verdict_box(view.answer)
+if lens is not None:
+    st.caption(
+        f"For a team, people in the team stand in for active committers: the committers in the "
+        f"answer and the tiles are {lens.name}'s people per month (from the teams mapping), "
+        f"the CI credits those of {lens.name}'s pipelines."
+    )
 
 # ------------------------------------------------------------------ totals and tiles
 if view.totals and view.totals.start:
@@ -126,7 +135,7 @@ st.subheader(
 )
 ui.chart_or_empty(
     view,
-    ("codefresh", "firebender") if ai_source == "firebender" else ("codefresh", "builder"),
+    ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
     table,
     ["ai_active_developers", "ci_credits"],
     charts.adoption_vs_credits,
@@ -214,6 +223,12 @@ st.caption(
     "and everything built on committers is shown per month, whatever the granularity "
     "above; nothing is spread over weeks or days. The running month is left out until it ends."
 )
+if lens is not None:
+    st.caption(
+        f"For a team, people in the team stand in for active committers: the adoption rate "
+        f"below is {lens.name}'s AI-active people per person the teams mapping puts in "
+        f"{lens.name} in the month."
+    )
 monthly = view.monthly
 ui.kpi_tiles(
     metrics.kpis(
