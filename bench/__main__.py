@@ -1,10 +1,11 @@
-"""python -m bench [--quick] [--only cold_load|frames|overview|verdict|scale|scale_store]
+"""python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|scale|scale_store]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
 Prints the results as Markdown. A full run (no --quick, no --only) runs the first four parts and
 writes bench/results.md; the long parts run when named: `--only scale_store` (the history store
 at 36 and 2,000 developers, many minutes) writes bench/results-store.md, `--only scale` (the
-sandbox at scale) bench/results-scale.md, `--only verdict` bench/results-verdict.md.
+sandbox at scale) bench/results-scale.md, `--only verdict` bench/results-verdict.md, `--only
+teams` (the within-team verdict on the team scenarios, several minutes) bench/results-teams.md.
 """
 
 from __future__ import annotations
@@ -14,15 +15,24 @@ import sys
 import time
 from pathlib import Path
 
-from . import cold_load, frame_build, machine, overview_rerun, report, verdict_rates
+from . import (
+    cold_load,
+    frame_build,
+    machine,
+    overview_rerun,
+    report,
+    team_verdict_rates,
+    verdict_rates,
+)
 
-PARTS = ("cold_load", "frames", "overview", "verdict", "scale", "scale_store")
+PARTS = ("cold_load", "frames", "overview", "verdict", "teams", "scale", "scale_store")
 DEFAULT_PARTS = ("cold_load", "frames", "overview", "verdict")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
 # A part run alone (not --quick) writes its own file.
 OWN_RESULTS = {
     "verdict": HERE / "results-verdict.md",
+    "teams": HERE / "results-teams.md",
     "scale": HERE / "results-scale.md",
     "scale_store": HERE / "results-store.md",
 }
@@ -53,7 +63,8 @@ def parse(argv):
         "--seeds",
         type=int,
         default=None,
-        help="sandbox seeds per scenario for the verdict's rates (default 200; --quick: 10)",
+        help="sandbox seeds per scenario for the verdicts' rates (verdict: default 200, teams: "
+        "default 100; --quick: 10)",
     )
     parser.add_argument(
         "--stock-server",
@@ -141,6 +152,12 @@ def main(argv=None) -> int:
         log("4. verdict on sandbox scenarios")
         result = verdict_rates.run(seeds=args.seeds or (10 if args.quick else 200), log=log)
         text, found = report.verdict_section(result)
+        sections.append(text)
+        targets += found
+    if "teams" in parts:
+        log("4b. the within-team verdict on sandbox team scenarios")
+        result = team_verdict_rates.run(seeds=args.seeds or (10 if args.quick else 100), log=log)
+        text, found = report.teams_section(result)
         sections.append(text)
         targets += found
     if "scale" in parts:

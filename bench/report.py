@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import cold_load, frame_build, overview_rerun, verdict_rates
+from . import cold_load, frame_build, overview_rerun, team_verdict_rates, verdict_rates
 
 
 @dataclass
@@ -468,6 +468,127 @@ def verdict_section(results: list[verdict_rates.Rates]) -> tuple[str, list[Targe
             found >= verdict_rates.DETECTION_TARGET,
         ),
     ]
+    return "\n".join(lines), targets
+
+
+def _wilson(share: float, n: int) -> tuple[float, float]:
+    """The 95% Wilson interval of a rate `share` measured over `n` seeds."""
+    if not n:
+        return float("nan"), float("nan")
+    z = 1.959964
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * (share * (1 - share) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _rate(share: float, n: int) -> str:
+    low, high = _wilson(share, n)
+    return f"{share:.1%} ({low:.0%}–{high:.0%})"
+
+
+TEAM_METHOD_NAMES = {
+    "month": "month: team + month FE, OLS",
+    "month_cluster": "month: same, team-clustered (CR1, t with teams − 1 df)",
+    "month_hac": "month: same, Newey-West within team (1 lag)",
+    "week": "week: team + week FE, OLS",
+    "week_hac": "week: same, Newey-West within team (4 lags)",
+}
+
+
+def teams_section(results: list[team_verdict_rates.Rates]) -> tuple[str, list[Target]]:
+    """How often the within-team verdict says what the team scenario's truth is."""
+    from analytics.metrics import verdict
+
+    by = {r.scenario: r for r in results}
+    none, some = by["team_no_link"], by["team_effect"]
+    truth = team_verdict_rates.truth("team_effect")
+    app = team_verdict_rates.APP
+    rows = []
+    for method in team_verdict_rates.METHODS:
+        name = TEAM_METHOD_NAMES[method]
+        fp = none.evidence(method)
+        found = some.share(method, verdict.MORE)
+        rows.append(
+            [
+                f"**{name}** (app)" if method == app else name,
+                _rate(fp, none.seeds),
+                f"{none.mean_effect(method):+.2f}%",
+                _rate(found, some.seeds),
+                f"{some.mean_effect(method):+.2f}%",
+                f"{some.coverage(method):.0%}",
+            ]
+        )
+    shapes = sorted(
+        {f"{g}: {t} teams × {n}" for r in results for s in r.shapes for g, (t, n) in s.items()}
+    )
+    lines = [
+        "## The within-team verdict on sandbox team scenarios (known truth)",
+        "",
+        f"{none.seeds} seeds per scenario (`python -m bench --only teams`); each seed is another "
+        "organisation of the same story, served through the connectors (in-process) from "
+        f"{team_verdict_rates.START} to {team_verdict_rates.END} (today {team_verdict_rates.TODAY}"
+        "), read with the demo's teams mapping (teams.example.csv) and merged for privacy as the "
+        f"Teams page does (PRIVACY_MIN_GROUP {team_verdict_rates.MIN_GROUP}: Internal tools, 3 "
+        "people, is not shown). `team_no_link`: teams adopt AI at different times, CI follows "
+        'each team\'s committers with no link to AI use, so any "Evidence" is a false positive. '
+        "`team_effect`: a team's CI load × (1 + 0.7 × the team's AI share that day), "
+        f"{truth:+.1f}% credits per person per +10 points of share (at a share of 0.4). Every "
+        "method answers the same seeds. Rates with their 95% Wilson interval.",
+        "",
+        table(
+            [
+                "method",
+                f"team_no_link: says evidence (≤ {team_verdict_rates.FALSE_POSITIVE_TARGET:.0%})",
+                "team_no_link: mean effect (truth 0)",
+                f"team_effect: finds more credits (≥ {team_verdict_rates.DETECTION_TARGET:.0%})",
+                f"team_effect: mean effect (truth {truth:+.1f}%)",
+                "team_effect: interval holds the truth",
+            ],
+            rows,
+            "lrrrrr",
+        ),
+        "",
+        f"Panels: {', '.join(shapes)} periods. Effects are % credits per person per +10 points "
+        "of the team's AI-active share (distinct people using AI in the period / the team's "
+        "people), means over the seeds with an estimate.",
+        "",
+        "Why months mislead here: a month's AI-active share counts everyone who used AI on any "
+        "day of it, so it mostly says who has adopted by then. The variation in use that is not "
+        "adoption (each team's busy and quiet AI weeks) averages out within a month, while a "
+        "team's own growth (people joining, whom the demo mapping lists from the start, as any "
+        "mapping without join dates does) raises both its AI-active people and its credits per "
+        "listed person: team and month effects cannot remove a change only one team has. Weeks "
+        "keep the busy and quiet weeks, which outweigh that growth. Clustering by team (four "
+        "clusters) lowers the monthly false positives only by widening every interval. Measured "
+        "once on these seeds while writing this benchmark (not by it): with each team-month's "
+        "true headcount (joined members) instead of the mapping's and the people using AI on an "
+        "average weekday instead of distinct people, the monthly fit says evidence on 6% of "
+        "team_no_link seeds and finds 68% of team_effect's, mean +5.50%; with the average "
+        "weekday but the mapping's headcount, 9% and 61%.",
+        "",
+        f"Time: team_no_link {none.seconds:.0f} s, team_effect {some.seconds:.0f} s.",
+    ]
+    targets = []
+    for method in dict.fromkeys((app, "week")):
+        label = "app" if method == app else "alternative"
+        fp = none.evidence(method)
+        found = some.share(method, verdict.MORE)
+        targets += [
+            Target(
+                f"team verdict ({method}, {label}): false positives on team_no_link",
+                f"{fp:.1%}",
+                f"≤ {team_verdict_rates.FALSE_POSITIVE_TARGET:.0%}",
+                _at_most(fp, team_verdict_rates.FALSE_POSITIVE_TARGET),
+                fp <= team_verdict_rates.FALSE_POSITIVE_TARGET,
+            ),
+            Target(
+                f"team verdict ({method}, {label}): planted effect found on team_effect",
+                f"{found:.1%}",
+                f"≥ {team_verdict_rates.DETECTION_TARGET:.0%}",
+                _at_least(found, team_verdict_rates.DETECTION_TARGET),
+                found >= team_verdict_rates.DETECTION_TARGET,
+            ),
+        ]
     return "\n".join(lines), targets
 
 

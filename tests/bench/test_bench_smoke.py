@@ -110,3 +110,22 @@ def test_verdict_rates_run_and_report_both_targets():
     text, targets = report.verdict_section(results)
     assert "no_link" in text and "| week | **trend** (app)" in text
     assert [t.what.split(":")[0] for t in targets] == ["verdict", "verdict"]
+
+
+def test_team_verdict_rates_run_and_report_every_method():
+    from bench import report, team_verdict_rates
+
+    results = team_verdict_rates.run(seeds=1, log=lambda _: None, workers=1)
+    assert [r.scenario for r in results] == ["team_no_link", "team_effect"]
+    for r in results:
+        assert set(r.openings) == set(team_verdict_rates.METHODS)
+        assert all(len(found) == 1 for found in r.openings.values())
+        assert r.shapes == [{"month": (4, 12), "week": (4, 51)}]
+    text, targets = report.teams_section(results)
+    assert "| **month: team + month FE, OLS** (app) |" in text and "team_no_link" in text
+    assert [t.what.split(":")[0] for t in targets] == [
+        "team verdict (month, app)",
+        "team verdict (month, app)",
+        "team verdict (week, alternative)",
+        "team verdict (week, alternative)",
+    ]

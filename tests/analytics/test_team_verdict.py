@@ -1,0 +1,215 @@
+"""The within-team verdict: on team panels whose truth is set here, and on a few sandbox seeds of
+the team scenarios, fetched through the real connectors and merged for privacy as the Teams page
+does (the benchmark, `python -m bench --only teams`, measures the rates over many seeds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.metrics import team_verdict as tv
+from analytics.metrics import verdict
+from bench import team_verdict_rates as rates
+
+MORE, FEWER, UNCLEAR = verdict.MORE, verdict.FEWER, verdict.UNCLEAR
+TEAMS = ("Web", "Mobile", "Platform", "Design system", "Data")
+
+
+def panel(
+    effect: float,
+    teams: int = 5,
+    months: int = 12,
+    seed: int = 0,
+    noise: float = 0.04,
+    people: int = 8,
+) -> pd.DataFrame:
+    """A monthly team table: teams adopt at different times (a logistic curve each, shifted),
+    every month moves all teams' credits alike (drift, a holiday month), each team has its own
+    level; log credits per person rise by `effect` per unit of the team's AI share."""
+    rng = np.random.default_rng(seed)
+    periods = pd.date_range("2025-11-01", periods=months, freq="MS")
+    month_effect = 0.03 * np.arange(months) + rng.normal(0, 0.05, months)
+    rows = []
+    for i, team in enumerate(TEAMS[:teams]):
+        level = rng.normal(np.log(200), 0.5)
+        shift = rng.uniform(-4, 4)
+        for m, period in enumerate(periods):
+            share = 0.8 / (1 + np.exp(-(m - 6 - shift) / 2)) + rng.normal(0, 0.04)
+            share = float(np.clip(share, 0, 1))
+            heads = people + i
+            log_cpp = level + month_effect[m] + effect * share + rng.normal(0, noise)
+            credits = np.exp(log_cpp) * heads
+            rows.append(
+                {
+                    "team": team,
+                    "period": period,
+                    "complete": True,
+                    "people": float(heads),
+                    "ai_active": share * heads,
+                    "ai_share": share,
+                    "ci_credits": credits,
+                    "credits_per_person": credits / heads,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- panels whose truth is known
+
+
+def test_a_planted_effect_is_found_with_an_interval_that_holds_it():
+    answer = tv.team_verdict(panel(effect=0.6))
+    truth = (np.exp(0.6 * 0.1) - 1) * 100  # +6.2% per 10 points
+    assert answer.opening == MORE
+    assert answer.sentence.startswith(MORE + " within teams:")
+    assert answer.low < truth < answer.high and answer.low > 0
+    assert (answer.teams, answer.months, answer.n) == (5, 12, 60)
+    assert "10 points higher" in answer.sentence and "95% interval" in answer.sentence
+    assert "from 5 teams over 12 finished months (November 2025 to October 2026)" in (
+        answer.sentence
+    )
+
+
+def test_a_negative_effect_says_fewer():
+    answer = tv.team_verdict(panel(effect=-0.6, seed=3))
+    assert answer.opening == FEWER and answer.sentence.startswith(FEWER)
+    assert answer.high < 0 and "lower" in answer.sentence
+
+
+def test_no_link_is_no_evidence_although_shares_and_credits_both_grow():
+    table = panel(effect=0.0, seed=5)
+    both = table[["ai_share", "credits_per_person"]].corr().iloc[0, 1]
+    # shares and credits rise together month by month (the shared drift), yet no team's own
+    # change goes with its credits
+    assert (
+        table.groupby("period")[["ai_share", "credits_per_person"]].mean().corr().iloc[0, 1] > 0.5
+    )
+    answer = tv.team_verdict(table)
+    assert answer.opening == UNCLEAR, (both, answer.sentence)
+    assert answer.low < 0 < answer.high and "includes no change" in answer.sentence
+
+
+def test_the_month_effects_remove_what_every_team_shares():
+    """A shock that hits every team in one month, in the month most teams adopt, is not AI's."""
+    table = panel(effect=0.0, seed=7)
+    late = table["period"] >= "2026-05-01"
+    table.loc[late, "credits_per_person"] *= 1.5
+    table.loc[late, "ci_credits"] *= 1.5
+    assert tv.team_verdict(table).opening == UNCLEAR
+
+
+def test_too_few_teams_or_months_say_why():
+    one_team = tv.team_verdict(panel(effect=0.6, teams=1))
+    assert one_team.opening == UNCLEAR
+    assert "1 team with 12 finished months" in one_team.sentence
+    assert "at least 2 teams over 3 months" in one_team.sentence
+    short = tv.team_verdict(panel(effect=0.6, months=2))
+    assert short.opening == UNCLEAR and "5 teams with 2 finished months" in short.sentence
+    # enough teams and months to start, too few team-months to say anything
+    thin = tv.team_verdict(panel(effect=0.6, teams=2, months=4))
+    assert thin.opening == UNCLEAR and "8 team-months are too few" in thin.sentence
+    assert thin.effect is None
+
+
+def test_unfinished_months_unassigned_and_missing_credits_are_left_out():
+    table = panel(effect=0.6)
+    extra = table[table["team"] == "Web"].assign(team="Unassigned", people=np.nan, ai_share=np.nan)
+    table = pd.concat([table, extra], ignore_index=True)
+    table.loc[table["period"] == table["period"].max(), "complete"] = False
+    table.loc[(table["team"] == "Mobile") & (table["period"] == "2026-01-01"), "ci_credits"] = 0
+    points = tv.panel(table)
+    assert "Unassigned" not in set(points["team"])
+    assert points["period"].nunique() == 11 and len(points) == 5 * 11 - 1
+    answer = tv.team_verdict(table)
+    assert (answer.teams, answer.months, answer.n) == (5, 11, 54)
+
+
+def test_a_missing_vendor_is_no_evidence_and_named():
+    answer = tv.team_verdict(panel(effect=0.6), missing={"Codefresh": "HTTP 401"})
+    assert answer.opening == UNCLEAR
+    assert answer.sentence == f"{UNCLEAR} within teams: no Codefresh data (HTTP 401)."
+    assert answer.effect is None
+
+
+def test_no_change_in_any_teams_ai_share_is_no_evidence():
+    table = panel(effect=0.6)
+    table["ai_share"] = table.groupby("team")["ai_share"].transform("mean")
+    answer = tv.team_verdict(table)
+    assert answer.opening == UNCLEAR and "no team's AI share changed" in answer.sentence
+
+
+def test_the_openings_are_the_overviews():
+    assert {tv.MORE, tv.FEWER, tv.UNCLEAR} == {verdict.MORE, verdict.FEWER, verdict.UNCLEAR}
+    assert tv.team_verdict(panel(effect=0.6)).opening is verdict.MORE
+
+
+def test_weeks_are_compared_alike_and_named_as_weeks():
+    table = panel(effect=0.6, months=40)
+    table["period"] = table["period"].map(
+        dict(
+            zip(
+                sorted(table["period"].unique()), pd.date_range("2025-11-03", periods=40, freq="7D")
+            )
+        )
+    )
+    answer = tv.team_verdict(table, granularity="week")
+    assert answer.opening == MORE and (answer.teams, answer.months) == (5, 40)
+    assert "in weeks when a team's AI-active share was 10 points higher" in answer.sentence
+    assert "over 40 finished weeks (week of 3 Nov 2025 to week of 3 Aug 2026)" in answer.sentence
+    assert "every week with the organisation's" in answer.sentence
+    short = tv.team_verdict(table[table["period"] < "2025-11-17"], granularity="week")
+    assert "5 teams with 2 finished weeks" in short.sentence
+    with pytest.raises(ValueError, match="weeks or months"):
+        tv.team_verdict(table, granularity="day")
+
+
+# ---------------------------------------------------------------- the sandbox's team scenarios
+
+SEEDS = range(1, 6)
+
+
+@cache
+def answers(scenario: str) -> tuple[dict, ...]:
+    """One answer per seed, through the real connectors, as the benchmark asks them."""
+    with ProcessPoolExecutor(2) as pool:
+        return tuple(pool.map(rates.one_seed, [scenario] * len(SEEDS), SEEDS))
+
+
+def test_team_effect_is_found_week_by_week_for_most_seeds():
+    found = answers("team_effect")
+    truth = rates.truth("team_effect")
+    weeks = [f["week"] for f in found]
+    assert sum(opening == MORE for opening, *_ in weeks) >= 4, weeks
+    assert sum(low <= truth <= high for _, _, low, high in weeks) >= 4, weeks
+    assert all(f["_shape"]["week"] == (4, 51) for f in found)  # Internal tools hidden
+
+
+def test_team_no_link_is_no_evidence_week_by_week_for_most_seeds():
+    found = answers("team_no_link")
+    weeks = [f["week"] for f in found]
+    assert sum(opening == UNCLEAR for opening, *_ in weeks) >= 4, weeks
+    assert all(low <= 0 <= high for opening, _, low, high in weeks if opening == UNCLEAR)
+
+
+def test_month_by_month_the_intervals_are_wider():
+    """The monthly table (what the Teams page asks now) over the same seeds: twelve months of
+    four teams leave intervals about twice as wide as the weeks' (the benchmark measures how
+    often each claims evidence, bench/results-teams.md)."""
+    ratios = []
+    for scenario in rates.SCENARIOS:
+        for f in answers(scenario):
+            assert f["_shape"]["month"] == (4, 12)
+            (_, _, m_low, m_high), (_, _, w_low, w_high) = f["month"], f["week"]
+            ratios.append((m_high - m_low) / (w_high - w_low))
+    assert min(ratios) > 1 and float(np.median(ratios)) > 1.5, ratios
+
+
+def test_the_bench_reads_the_scenarios_truth():
+    assert rates.truth("team_no_link") == 0
+    assert rates.truth("team_effect") == pytest.approx(5.5, abs=0.1)
+    assert rates.START.day == 1 and rates.END + dt.timedelta(days=1) == rates.TODAY
