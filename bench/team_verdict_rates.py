@@ -44,7 +44,7 @@ SCENARIOS = ("team_no_link", "team_effect")
 # team_verdict over the weekly table (week fixed effects), "week_hac" that with Newey-West
 # errors within each team's weeks (4 lags).
 METHODS = ("month", "month_cluster", "month_hac", "week", "week_hac")
-APP = "month"  # what analytics/team_view.py asks at the time of writing
+APP = "week"  # what analytics/team_view.py asks at the time of writing
 
 
 @dataclass

@@ -21,9 +21,9 @@ choice = controls.range_controls(
     view_of.TEAM_GRANULARITIES,
     default_granularity="month",
     granularity_help="Every measure is summed (or counted) per team and period. The heat map and "
-    "the within-team answer always compare months.",
+    "the within-team answer compare months and weeks whatever is picked here.",
     fingerprints=settings.fingerprints,
-    default_days=365,  # the within-team answer compares months: a year shows it
+    default_days=365,  # a year of weeks and months for the heat map and the answer
 )
 if choice is None:
     st.stop()
