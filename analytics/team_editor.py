@@ -156,7 +156,8 @@ def editor(teams, settings: Settings) -> None:
         )
         st.download_button(
             "Download teams.csv",
-            data=to_csv(restored) if not problems else "",
+            # With pseudonyms on, even a disabled button's data is served to the browser.
+            data="" if problems or settings.pseudonymize else to_csv(restored),
             file_name="teams.csv",
             mime="text/csv",
             icon=":material/download:",

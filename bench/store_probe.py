@@ -564,7 +564,7 @@ def export_phase(options: dict) -> dict:
         choice = SimpleNamespace(start=start, end=end)
 
         def call():
-            data = _writer(store, spec, choice, fmt, {})()
+            data = _writer(store, spec, choice, fmt, {}, None, None)()
             return len(data), data
 
     else:

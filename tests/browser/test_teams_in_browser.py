@@ -429,13 +429,6 @@ def test_pseudonyms_on_every_page_and_no_email_reaches_the_browser(pseudonymous_
     assert not _leaks(seen, but="teams.csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: with PSEUDONYMIZE_PEOPLE the Teams page's 'Download teams.csv' button is "
-    "disabled but still gets the mapping with every email as its data "
-    "(analytics/team_editor.py: data=to_csv(restored)); Streamlit serves it under /media/ and "
-    "the browser fetches it",
-)
 def test_the_disabled_teams_csv_download_holds_no_emails(pseudonymous_visit):
     files = [body for _, name, body in pseudonymous_visit.bodies if name == "teams.csv"]
     assert not [b for b in files if EMAIL.search(b)]
