@@ -148,11 +148,10 @@ def show(
 def _writer(
     store, spec, choice: Choice, fmt: str, selections: dict, salt: str | None, team: tuple | None
 ):
-    people = () if team is None else list(team)  # queries: () no filter, [] no row
 
     def make() -> bytes:
         path = queries.export_file(
-            store, spec, None, choice.start, choice.end, fmt, selections, salt, people
+            store, spec, None, choice.start, choice.end, fmt, selections, salt, team
         )
         if path is None:
             return b""

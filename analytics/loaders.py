@@ -304,8 +304,7 @@ def raw_summary(
         dim: queries.distinct(_store, dataset, g, start, end, dim, _salt)
         for dim in dataset.dimensions
     }
-    people = () if team is None else list(team)  # queries: () no filter, [] no row
-    chosen = queries.count(_store, dataset, g, start, end, dict(selections), _salt, people)
+    chosen = queries.count(_store, dataset, g, start, end, dict(selections), _salt, team)
     return chosen, values
 
 
@@ -326,9 +325,8 @@ def raw_page(
 ) -> pd.DataFrame:
     dataset = endpoints.get(endpoint)
     g = granularity_of(endpoint, None)
-    people = () if team is None else list(team)  # queries: () no filter, [] no row
     return queries.page(
-        _store, dataset, g, start, end, offset, limit, dict(selections), _salt, people
+        _store, dataset, g, start, end, offset, limit, dict(selections), _salt, team
     )
 
 

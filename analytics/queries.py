@@ -136,15 +136,16 @@ def requests_summed(
 # ---------------------------------------------------------------- Explore: raw rows
 
 
-def _where(selections: dict[str, tuple], team: tuple = ()) -> tuple[str, list]:
+def _where(selections: dict[str, tuple], team: tuple | None = None) -> tuple[str, list]:
     """A WHERE clause keeping rows whose dimension values are among those chosen, and with
-    `team` ((person, first day, last day), ...), rows of those people on those days."""
+    `team` ((person, first day, last day), ...), rows of those people on those days (an empty
+    tuple: no row; None: everyone's)."""
     parts, params = [], []
     for column, values in sorted(selections.items()):
         if values:
             parts.append(f"CAST({_quote(column)} AS VARCHAR) IN ({', '.join('?' * len(values))})")
             params.extend(str(v) for v in values)
-    if team is not None and team != ():
+    if team is not None:
         if not team:
             parts.append("false")
         else:
@@ -186,7 +187,7 @@ def distinct(
 
 
 def count(
-    store: Store, dataset: Dataset, granularity, start, end, selections=None, salt=None, team=()
+    store: Store, dataset: Dataset, granularity, start, end, selections=None, salt=None, team=None
 ) -> int:
     source = store.source(dataset.key, granularity, None, start, end)
     if source is None:
@@ -208,7 +209,7 @@ def page(
     limit: int,
     selections=None,
     salt=None,
-    team=(),
+    team=None,
 ) -> pd.DataFrame:
     """Rows offset..offset+limit in natural-key order, as the connector frame."""
     empty = empty_frame(dataset.schema)
@@ -240,7 +241,7 @@ def export_file(
     fmt: str,
     selections=None,
     salt=None,
-    team=(),
+    team=None,
 ) -> str | None:
     """Every chosen row of the range written by DuckDB straight to a temporary file (CSV or
     Parquet), never held in Python and never sorted (the files' order: day, then request id):

@@ -13,7 +13,7 @@ import pandas as pd
 from connectors import ranges
 from connectors.errors import VENDOR_NAMES
 from teams import privacy
-from teams.mapping import UNASSIGNED, Mapping
+from teams.mapping import UNASSIGNED, Mapping, to_csv
 
 from . import loaders, metrics
 from .metrics import team_verdict
@@ -93,21 +93,74 @@ def team_view(
 ) -> TeamView:
     errors: dict[str, str] = {}
     notes: list[str] = []
-    # Loads reach back to the first of a month: the heat map and the verdict are monthly.
+    # Loads reach back to the first of a month: the heat map is monthly.
     load_from = metrics.snap_start(metrics.snap_start(start, granularity), "month")
     rows = inputs(settings, load_from, end, errors, notes)
     today = ranges.utc_today()
+
+    def build() -> TeamView:
+        return _derive(
+            rows,
+            mapping,
+            start,
+            load_from,
+            end,
+            granularity,
+            usd_per_credit,
+            today,
+            settings,
+            errors,
+            notes,
+        )
+
+    if errors:  # a view with a failed vendor is rebuilt every time, never cached
+        return build()
+    identity = (
+        "teams",
+        load_from,
+        end,
+        today,
+        granularity,
+        usd_per_credit,
+        settings.min_group,
+        to_csv(mapping),  # pseudonyms, when on: never an email in a cache key then
+        tuple(
+            (v, s.fingerprint, s.base_url, loaders.store_version(s, TEAM_ENDPOINTS))
+            for v, s in settings.sources.items()
+        ),
+    )
+    return loaders.derived("teams", identity, build)
+
+
+def _derive(
+    rows,
+    mapping,
+    start,
+    load_from,
+    end,
+    granularity,
+    usd_per_credit,
+    today,
+    settings,
+    errors,
+    notes,
+) -> TeamView:
+    """The pure part: team tables, the privacy merge, the within-team answer, the moves."""
     monthly_raw = team_metrics.team_table(
         rows, mapping, load_from, end, "month", usd_per_credit, today
     )
-    table_raw = team_metrics.team_table(
-        rows,
-        mapping,
-        metrics.snap_start(start, granularity),
-        end,
-        granularity,
-        usd_per_credit,
-        today,
+    table_raw = (
+        monthly_raw
+        if granularity == "month"
+        else team_metrics.team_table(
+            rows,
+            mapping,
+            metrics.snap_start(start, granularity),
+            end,
+            granularity,
+            usd_per_credit,
+            today,
+        )
     )
     # The answer compares team-weeks: a month's AI-active share mostly says who has adopted, and
     # on the sandbox's team scenarios monthly tables claim evidence without a link in 30% of
