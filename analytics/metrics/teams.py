@@ -173,6 +173,10 @@ def team_table(
             table[name] = np.nan
         elif was_loaded:
             table[name] = table[name].fillna(0.0)
+    # A team the mapping gives no pipeline has an unknown CI bill: empty, not a line at zero.
+    # (Unassigned at zero is a fact: every pipeline that ran is some team's.)
+    piped = {rule.team for rule in mapping.rules if rule.kind == "pipeline"} | {UNASSIGNED}
+    table.loc[~table["team"].isin(piped), "ci_credits"] = np.nan
     if inputs.requests is not None and inputs.requests_from is not None:
         table.loc[table["period"] < pd.Timestamp(inputs.requests_from), "ai_spend_usd"] = np.nan
     span = inputs.credits_span

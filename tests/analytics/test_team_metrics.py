@@ -378,3 +378,15 @@ def test_ranking_is_each_teams_change_from_its_first_to_its_last_month(world, mo
     assert row["ai_share_change"] == pytest.approx(
         shares[MONTH("2026-10")] - shares[MONTH("2025-11")]
     )
+
+
+def test_a_team_without_pipelines_has_no_ci_bill_not_a_zero_one(world):
+    _, inputs, _ = world
+    text = demo.demo_teams_csv() + "person,someone.new@example.com,Research,,\n"
+    table = team_metrics.team_table(
+        inputs, team_mapping.parse(text), START, END, "month", None, TODAY
+    )
+    research = table[table["team"] == "Research"]
+    assert (research["people"] == 1).all()
+    assert research["ci_credits"].isna().all() and research["credits_per_person"].isna().all()
+    assert table.loc[table["team"] == "Web", "ci_credits"].gt(0).all()
