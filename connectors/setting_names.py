@@ -25,6 +25,24 @@ TEAMS_FILE = "TEAMS_FILE"
 PRIVACY_MIN_GROUP = "PRIVACY_MIN_GROUP"
 PSEUDONYMIZE_PEOPLE = "PSEUDONYMIZE_PEOPLE"
 PSEUDONYM_SALT = "PSEUDONYM_SALT"
+# Budgets and alerts (alerts/): the budgets file, where `python -m sync --alert` delivers.
+BUDGETS_FILE = "BUDGETS_FILE"
+ALERT_WEBHOOK_URL = "ALERT_WEBHOOK_URL"  # a Slack-compatible incoming webhook (its URL is a secret)
+ALERT_SMTP_HOST = "ALERT_SMTP_HOST"
+ALERT_SMTP_PORT = "ALERT_SMTP_PORT"
+ALERT_SMTP_USER = "ALERT_SMTP_USER"
+ALERT_SMTP_PASSWORD = "ALERT_SMTP_PASSWORD"
+ALERT_EMAIL_FROM = "ALERT_EMAIL_FROM"
+ALERT_EMAIL_TO = "ALERT_EMAIL_TO"  # one address or several separated by commas
+# The app's address, for links in alerts (e.g. https://ours.streamlit.app); none: no links.
+APP_URL = "APP_URL"
 
 # Settings whose values are secrets: never logged, shown, exported or used in a cache key.
-SECRETS = (*KEY_SETTINGS.values(), SPACE_PRIVATE_KEY, SPACES, PSEUDONYM_SALT)
+SECRETS = (
+    *KEY_SETTINGS.values(),
+    SPACE_PRIVATE_KEY,
+    SPACES,
+    PSEUDONYM_SALT,
+    ALERT_WEBHOOK_URL,
+    ALERT_SMTP_PASSWORD,
+)
