@@ -30,7 +30,10 @@ from pathlib import Path
 
 from connectors.errors import VENDOR_NAMES
 from connectors.setting_names import (
+    ALERT_SMTP_PASSWORD,
+    ALERT_WEBHOOK_URL,
     BASE_URL_SETTINGS,
+    BUDGETS_FILE,
     HISTORY_DIR,
     KEY_SETTINGS,
     PRIVACY_MIN_GROUP,
@@ -59,6 +62,7 @@ ALL_SETTINGS = (
     PRIVACY_MIN_GROUP,
     PSEUDONYMIZE_PEOPLE,
     PSEUDONYM_SALT,
+    BUDGETS_FILE,
 )
 
 SESSION = "this browser session"
@@ -148,6 +152,8 @@ class Source:
 
 DEMO, LIVE, MIXED = "demo", "live", "mixed"
 FALSE_WORDS = ("0", "false", "no", "off")
+# Secrets only the operator sets (the salt, where `python -m sync --alert` delivers).
+NOT_FROM_PAGE = (PSEUDONYM_SALT, ALERT_WEBHOOK_URL, ALERT_SMTP_PASSWORD)
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,7 @@ class Settings:
     min_group: int = DEFAULT_MIN_GROUP  # PRIVACY_MIN_GROUP
     pseudonymize: bool = False  # PSEUDONYMIZE_PEOPLE
     salt: str | None = field(default=None, repr=False)  # PSEUDONYM_SALT (a secret)
+    budgets_file: str | None = None  # BUDGETS_FILE; None: `budgets.csv` beside the store
 
     @property
     def mode(self) -> str:
@@ -328,6 +335,7 @@ def resolve(
         )
         pseudonymize = True
     salt, _ = lookup(PSEUDONYM_SALT, allow_session=False)
+    budgets_file, _ = lookup(BUDGETS_FILE, allow_session=False)
     return Settings(
         found,
         price,
@@ -338,6 +346,7 @@ def resolve(
         min_group,
         pseudonymize,
         salt,
+        budgets_file,
     )
 
 
@@ -353,7 +362,7 @@ def set_session_value(name: str, value: str | None) -> None:
     """Keep (or, with None/empty, forget) a setting for this browser session only."""
     import streamlit as st
 
-    if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY) or name == PSEUDONYM_SALT:
+    if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY) or name in NOT_FROM_PAGE:
         raise ValueError(f"{name} cannot be set from the page")
     stored = dict(st.session_state.get(SESSION_STATE_KEY) or {})
     if value and value.strip():

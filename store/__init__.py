@@ -28,7 +28,10 @@ from .coverage import Run, label_granularity, spans
 from .files import Entry, Root
 from .partitions import Key, StoreError, decode, footer_runs
 
-__all__ = ["Store", "StoreError", "Key", "Run"]
+__all__ = ["Store", "StoreError", "Key", "Run", "ALERTS_PATH"]
+
+# Alerts and their state (alerts/lifecycle.py), kept by sync's alert step beside the partitions.
+ALERTS_PATH = "alerts/state.parquet"
 
 
 class Store:
@@ -63,8 +66,23 @@ class Store:
         return [
             e.path
             for e in self.root.list("", suffix="")
-            if Key.parse(e.path) is None and not e.path.split("/")[-1].startswith(".")
+            if Key.parse(e.path) is None
+            and not e.path.split("/")[-1].startswith(".")
+            and e.path != ALERTS_PATH
         ]
+
+    def alerts(self) -> pd.DataFrame | None:
+        """The alerts table sync's alert step keeps (None: no alert was ever evaluated)."""
+        if not self.root.exists(ALERTS_PATH):
+            return None
+        import io
+
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(io.BytesIO(self.root.read(ALERTS_PATH))).to_pandas()
+        except Exception as err:  # a damaged file: say so, never guess
+            raise StoreError(f"the alerts file {ALERTS_PATH} could not be read: {err}") from None
 
     def version(self, dataset: str | None = None) -> str:
         """Changes whenever a partition (of `dataset`: a key, or several) is written:

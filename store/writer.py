@@ -20,7 +20,7 @@ import pandas as pd
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
-from . import Store
+from . import ALERTS_PATH, Store
 from .coverage import Run, labels, replace
 from .partitions import Key, encode, labels_of, part_of
 
@@ -91,6 +91,14 @@ class Writer:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None
+
+    def put_alerts(self, table: pd.DataFrame) -> None:
+        """Replace the alerts table (alerts/lifecycle.py) in one atomic write."""
+        import io
+
+        buffer = io.BytesIO()
+        table.to_parquet(buffer, index=False)
+        self.store.root.write(ALERTS_PATH, buffer.getvalue())
 
     def replace(
         self,
