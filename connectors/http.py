@@ -135,7 +135,10 @@ def retry_policy(
     budget: float = RETRY_BUDGET_SECONDS,
     clock: Callable[[], float] = time.monotonic,
     sleeper: Callable[[float], None] = time.sleep,
+    statuses: frozenset[int] | None = None,
 ) -> BudgetRetry:
+    """The retry policy for `vendor`'s requests. `statuses` replaces the vendor's retried
+    statuses, for a destination that is not a vendor (the alerts' webhook)."""
     return BudgetRetry(
         total=MAX_ATTEMPTS,
         connect=MAX_ATTEMPTS,
@@ -143,7 +146,7 @@ def retry_policy(
         status=MAX_ATTEMPTS,
         other=0,
         redirect=3,
-        status_forcelist=RETRY_STATUSES[vendor],
+        status_forcelist=RETRY_STATUSES[vendor] if statuses is None else statuses,
         allowed_methods=frozenset({"GET", "POST"}),  # Firebender's POSTs only read
         backoff_factor=BACKOFF_FACTOR,
         backoff_max=BACKOFF_MAX,
