@@ -34,6 +34,8 @@ ALERT_SMTP_USER = "ALERT_SMTP_USER"
 ALERT_SMTP_PASSWORD = "ALERT_SMTP_PASSWORD"
 ALERT_EMAIL_FROM = "ALERT_EMAIL_FROM"
 ALERT_EMAIL_TO = "ALERT_EMAIL_TO"  # one address or several separated by commas
+# true: STARTTLS required; false: never (a trusted relay); unset: whenever the server offers it.
+ALERT_SMTP_STARTTLS = "ALERT_SMTP_STARTTLS"
 # The app's address, for links in alerts (e.g. https://ours.streamlit.app); none: no links.
 APP_URL = "APP_URL"
 
