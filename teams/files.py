@@ -11,37 +11,45 @@ from pathlib import Path
 FILE_NAME = "teams.csv"
 
 
-def location(teams_file: str | None, store_url: str) -> str:
-    """TEAMS_FILE when set, else `teams.csv` in the store's folder."""
+def location(teams_file: str | None, store_url: str, file_name: str = FILE_NAME) -> str:
+    """TEAMS_FILE when set, else `teams.csv` in the store's folder. (The budgets file is found
+    the same way: BUDGETS_FILE, else `budgets.csv` beside the store.)"""
     if teams_file:
         return teams_file
-    return store_url.rstrip("/") + "/" + FILE_NAME
+    return store_url.rstrip("/") + "/" + file_name
 
 
 def _remote(url: str) -> bool:
     return "://" in url and not url.startswith("file://")
 
 
-def read_text(url: str) -> str | None:
-    """The file's text; None when there is no such file."""
+def read_bytes(url: str) -> bytes | None:
+    """The file's bytes (for a checker that reports bad encoding by line); None when there is
+    no such file."""
     if _remote(url):
         import fsspec
 
         try:
             with fsspec.open(url, "rb") as file:
-                raw = file.read()
+                return file.read()
         except FileNotFoundError:
             return None
-    else:
-        try:
-            raw = Path(url.removeprefix("file://")).read_bytes()
-        except (FileNotFoundError, IsADirectoryError):
-            return None
+    try:
+        return Path(url.removeprefix("file://")).read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def read_text(url: str) -> str | None:
+    """The file's text; None when there is no such file."""
+    raw = read_bytes(url)
+    if raw is None:
+        return None
     return raw.decode("utf-8")  # a UnicodeDecodeError is the caller's to report
 
 
 def write_text(url: str, text: str) -> None:
-    """Replace the file in one step: a reader sees the old mapping or the new, never half."""
+    """Replace the file in one step: a reader sees the old file or the new, never half."""
     if _remote(url):
         import fsspec
 

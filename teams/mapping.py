@@ -13,7 +13,7 @@ import csv
 import fnmatch
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -39,7 +39,6 @@ _RESERVED = {
     UNASSIGNED.casefold(): "it is what activity no rule matches is called",
     OTHER_TEAMS.casefold(): "small teams are merged into it",
 }
-_HEADER = ",".join(COLUMNS)
 _EPOCH = date(1970, 1, 1).toordinal()
 _MIN_ORD = OPEN_START.date().toordinal()
 _MAX_ORD = OPEN_END.date().toordinal()
@@ -171,6 +170,21 @@ def _cells(rule: Rule) -> list[str]:
 
 
 def _check_text(text: str | bytes) -> tuple[list[Rule], list[Problem]]:
+    rows, problems = csv_rows(text, COLUMNS, "leave an open date empty but keep its comma")
+    rules, row_problems = _check_rows(rows)
+    return rules, problems + row_problems
+
+
+def csv_rows(
+    text: str | bytes, columns: Sequence[str], count_hint: str = ""
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """The rows of a small CSV file whose header names `columns`, for a checker of its own
+    (the teams mapping, the budgets file): (line number, cells by column name, stripped) for
+    each row with as many cells as the header, and the problems of the text itself: not UTF-8,
+    binary, an unclosed quote, no header, missing, unknown or repeated columns, a row's cell
+    count (`count_hint` is added to that one). Blank lines and lines starting with # are
+    skipped and keep their number. A column the header lacks is absent from every row."""
+    header_text = ",".join(columns)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -213,7 +227,7 @@ def _check_text(text: str | bytes) -> tuple[list[Rule], list[Problem]]:
 
     (header_line, header), body = rows[0], rows[1:]
     names = [h.lower() for h in header]
-    if not set(names) & set(COLUMNS):
+    if not set(names) & set(columns):
         first = ",".join(header)
         if len(names) == 1 and ("\t" in first or ";" in first):
             sep = "tabs" if "\t" in first else "semicolons"
@@ -221,48 +235,47 @@ def _check_text(text: str | bytes) -> tuple[list[Rule], list[Problem]]:
         else:
             found = f"found '{first[:60]}{'...' if len(first) > 60 else ''}'"
         problems.append(
-            Problem(header_line, f"the first line must be the header {_HEADER}; {found}")
+            Problem(header_line, f"the first line must be the header {header_text}; {found}")
         )
         return [], problems
 
-    problems += _header_problems(header_line, names)
-    where = {name: i for i, name in reversed(list(enumerate(names))) if name in COLUMNS}
+    problems += _header_problems(header_line, names, columns)
+    where = {name: i for i, name in reversed(list(enumerate(names))) if name in columns}
     checked: list[tuple[int, dict[str, str]]] = []
+    hint = f"; {count_hint}" if count_hint else ""
     for number, cells in body:
         if len(cells) != len(names):
             problems.append(
                 Problem(
                     number,
-                    f"{len(cells)} cells, the header has {len(names)} ({','.join(header)}); "
-                    "leave an open date empty but keep its comma",
+                    f"{len(cells)} cells, the header has {len(names)} ({','.join(header)}){hint}",
                 )
             )
             continue
         checked.append((number, {name: cells[i] for name, i in where.items()}))
-    rules, row_problems = _check_rows(checked)
-    return rules, problems + row_problems
+    return checked, problems
 
 
-def _header_problems(line: int, names: list[str]) -> list[Problem]:
+def _header_problems(line: int, names: list[str], columns: Sequence[str]) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
         if name in seen:
             problems.append(Problem(line, f"column '{name}' appears twice"))
-        elif name not in COLUMNS:
+        elif name not in columns:
             shown = f"'{name}'" if name else f"without a name (column {position})"
             problems.append(
-                Problem(line, f"unknown column {shown} (columns: {', '.join(COLUMNS)})")
+                Problem(line, f"unknown column {shown} (columns: {', '.join(columns)})")
             )
         seen.add(name)
-    missing = [c for c in COLUMNS if c not in names]
+    missing = [c for c in columns if c not in names]
     if missing:
         problems.insert(
             0,
             Problem(
                 line,
                 f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                f"(expected header: {_HEADER})",
+                f"(expected header: {','.join(columns)})",
             ),
         )
     return problems
