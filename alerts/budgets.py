@@ -324,6 +324,12 @@ def status(
     def amount(value: float) -> str:
         return _money(value, unit)
 
+    def of(value: float, whole: float) -> str:
+        """ "$3,100 of $5,000", "3,100 of 5,000 credits"."""
+        if unit and unit != "USD":
+            return f"{_money(value, None)} of {amount(whole)}"
+        return f"{amount(value)} of {amount(whole)}"
+
     if projection is None:
         over = actual is not None and budget is not None and actual > budget
         missing = f"no projection ({why})" if why else "no projection yet (too little history)"
@@ -333,12 +339,9 @@ def status(
         elif actual is None:
             sentence = f"Budget {amount(budget)}; {missing}."
         elif over:
-            sentence = (
-                f"Over budget already: {amount(actual)} of {amount(budget)} so far "
-                f"({used:.0%}); {missing}."
-            )
+            sentence = f"Over budget already: {of(actual, budget)} so far ({used:.0%}); {missing}."
         else:
-            sentence = f"{amount(actual)} of {amount(budget)} so far ({used:.0%}); {missing}."
+            sentence = f"{of(actual, budget)} so far ({used:.0%}); {missing}."
         return BudgetStatus(budget, actual, used, None, None, None, over, over, sentence)
 
     p = projection
@@ -358,15 +361,9 @@ def status(
                 f"{amount(budget)} budget."
             )
         else:
-            sentence = (
-                f"Within budget: the month closed at {amount(p.actual)} of {amount(budget)} "
-                f"({used:.0%})."
-            )
+            sentence = f"Within budget: the month closed at {of(p.actual, budget)} ({used:.0%})."
     elif p.actual > budget:
-        sentence = (
-            f"Over budget already: {amount(p.actual)} of {amount(budget)} so far "
-            f"({used:.0%}); {projected}."
-        )
+        sentence = f"Over budget already: {of(p.actual, budget)} so far ({used:.0%}); {projected}."
     elif over:
         sentence = (
             f"Will pass the budget: {projected}; even the low end, {amount(p.low)}, is above "
@@ -378,9 +375,7 @@ def status(
             f"{amount(p.actual)} so far ({used:.0%})."
         )
     else:
-        sentence = (
-            f"On track: {amount(p.actual)} of {amount(budget)} so far ({used:.0%}); {projected}."
-        )
+        sentence = f"On track: {of(p.actual, budget)} so far ({used:.0%}); {projected}."
     return BudgetStatus(budget, p.actual, used, p.expected, p.low, p.high, over, likely, sentence)
 
 
@@ -389,14 +384,12 @@ def _capital(text: str) -> str:
 
 
 def _money(value: float, unit: str | None) -> str:
-    """ "$3,100" ("$45.20" under 100), "3,100 credits", or "3,100" without a unit."""
-    number = f"{abs(value):,.0f}" if abs(value) >= 100 else f"{abs(value):,.2f}"
-    if unit is None or unit != "USD":
-        if abs(value) < 100:
-            number = f"{abs(value):,.1f}".removesuffix(".0")
-        sign = "-" if value < 0 else ""
-        return f"{sign}{number}" + (f" {unit}" if unit else "")
-    return f"{'-' if value < 0 else ''}${number}"
+    """ "$3,100" ("$45.20" under 100), "3,100 credits" ("7.5 credits"), or bare numbers."""
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    if unit == "USD":
+        return f"{sign}${size:,.0f}" if size >= 100 else f"{sign}${size:,.2f}"
+    number = f"{size:,.0f}" if size >= 100 else f"{size:,.1f}".removesuffix(".0")
+    return f"{sign}{number}" + (f" {unit}" if unit else "")
 
 
 def _range(low: float, high: float, unit: str | None) -> str:

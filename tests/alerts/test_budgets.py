@@ -346,7 +346,7 @@ def test_an_actual_already_above_the_budget_is_over():
 def test_credits_are_written_as_credits():
     s = budgets.status(projection(116754, 164916, 160234, 169598), 175000, unit="credits")
     assert s.sentence == (
-        "On track: 116,754 credits of 175,000 credits so far (67%); projected 164,916 credits "
+        "On track: 116,754 of 175,000 credits so far (67%); projected 164,916 credits "
         "(80%: 160,234–169,598 credits)."
     )
     bare = budgets.status(projection(116754, 164916, 160234, 169598), 175000)
