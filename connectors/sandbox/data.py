@@ -21,6 +21,11 @@ The team scenarios ("team_no_link", "team_effect") run on the demo's roster and 
 (teams.py): each person's adoption day moves by their team's offset, AI weeks are busy or quiet
 per team, and each pipeline's CI load follows its own team (World.team_ai_share,
 World.team_load). The other scenarios never look at teams.
+
+The "anomalies" scenario (demo roster) plans labelled events per seed (anomalies.py, kept in
+World.planted), which the per-day generators apply through a few hooks: holidays, a runaway
+person's extra agent prompts, a multiplier on a person's requests or a pipeline's builds and
+credits. Without a plan (every other scenario) the hooks are never reached.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
-from . import columns, keys, roster, scenarios, teams
+from . import anomalies, columns, keys, roster, scenarios, teams
 from .dates import day_ms, iso_ms
 from .records import (
     ADOPTION_CEILING,
@@ -194,7 +199,7 @@ class World:
             ):
                 raise ValueError(f"The sandbox's {name} must be a positive integer, not {value!r}")
         self.scenario = scenarios.get(scenario)
-        if self.scenario.by_team and developers is not None:
+        if (self.scenario.by_team or self.scenario.planted) and developers is not None:
             raise ValueError(
                 f"The sandbox scenario {scenario!r} runs on the demo's roster and its teams: "
                 f"developers={developers} is not supported"
@@ -224,6 +229,8 @@ class World:
         self.pipeline_team: dict[str, str] = {}
         if self.scenario.by_team:
             self._draw_teams()
+        # The "anomalies" scenario's labelled events (anomalies.Plan), None in every other one.
+        self.planted = anomalies.plan(self) if self.scenario.planted else None
         self._joined = sorted(dev.joined for dev in self.developers)
         if developers is None:
             self.columns = None
@@ -376,9 +383,13 @@ class World:
     def _works_with_ai(self, dev: Developer, day: date, tool: str, weekday_odds: float) -> bool:
         if dev.adopts_on is None or day < dev.adopts_on:
             return False
+        planted = self.planted
+        if planted is not None and tool == "firebender" and planted.forced(dev.email, day):
+            return True  # a runaway agent works whatever the week
         if self.weekly_engagement and dev.email not in self.engaged(iso_week(day)):
             return False
-        odds = weekday_odds if day.weekday() < 5 else 0.06
+        working = day.weekday() < 5 and not (planted is not None and planted.holiday(day))
+        odds = weekday_odds if working else 0.06
         return random.Random(f"{self.prefix}{tool}-active:{day}:{dev.email}").random() < odds
 
     def ai_share(self, day: date) -> float:
@@ -437,6 +448,8 @@ class World:
             rng = random.Random(f"{self.prefix}firebender:{day}:{dev.email}")
             scale = self._maturity(dev, day)
             requests = max(5, min(40, round(rng.triangular(5, 40, 14) * scale)))
+            if self.planted is not None:
+                requests = round(requests * self.planted.usage_factor(dev.email, day))
             agent_prompts = round(requests * rng.uniform(0.55, 0.8))
             inline_edits = requests - agent_prompts
             agent_accepts = round(agent_prompts * rng.uniform(0.3, 0.7))
@@ -446,6 +459,8 @@ class World:
             shown = round(rng.randint(40, 400) * scale)
             auto_accepts = round(shown * rng.uniform(0.15, 0.4))
             chars = auto_accepts * rng.randint(12, 60)
+            if self.planted is not None:  # a runaway loop's prompts: none of its output accepted
+                agent_prompts += self.planted.loop_requests(dev.email, day)
             rows.append(
                 {
                     "date": day_ms(day),
@@ -574,6 +589,8 @@ class World:
         CI weeks, and (with an AI effect) the day's AI share; in a team scenario each pipeline
         follows its own team's committers and AI share (team_load)."""
         weekday = day.weekday() < 5
+        if self.planted is not None and self.planted.holiday(day):
+            weekday = False  # as quiet as a weekend
         committers = frozenset(
             dev.email
             for dev in self.staff_on(day)
@@ -598,9 +615,13 @@ class World:
                 + pipe.nightly
             )
             if count:
-                builds[pipe.name] = count
+                factor = 1.0 if self.planted is None else self.planted.ci_factor(pipe.name, day)
+                builds[pipe.name] = count if factor == 1.0 else max(1, round(count * factor))
                 per_build = pipe.minutes * _CREDITS_PER_MINUTE[pipe.resource_class]
-                credits[pipe.name] = max(1, round(count * per_build * rng.uniform(0.8, 1.25) * 100))
+                amount = count * per_build * rng.uniform(0.8, 1.25) * 100
+                if factor != 1.0:
+                    amount *= factor
+                credits[pipe.name] = max(1, round(amount))
         return CodefreshDay(builds, credits, committers)
 
 

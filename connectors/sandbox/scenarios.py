@@ -25,6 +25,13 @@ Two team scenarios prove a within-team verdict, on the demo's roster and its tea
 - "team_effect": "team_no_link" plus a planted effect: each team's CI load is multiplied by
   (1 + TEAM_EFFECT * the team's AI share that day), the share of the team's members that day
   (the mover counts for the team of the day) who used an AI tool that day.
+
+One scenario proves an anomaly detector, on the demo's roster:
+
+- "anomalies": "no_link" (busy and quiet AI and CI weeks, a shared drift, no link) plus
+  planted, labelled events per seed (anomalies.py): a runaway agent, a pipeline's level shift,
+  an organisation-wide spike, and two that are not anomalies, a slow steady rise and holidays.
+  `anomalies.labels(seed)` says where each must, may and must not show.
 """
 
 from __future__ import annotations
@@ -82,6 +89,8 @@ class Scenario:
     # ai_effect applied to the team's AI share instead of the organisation's.
     by_team: bool = False
     team_adoption_offsets: tuple[int, ...] = ()  # days, shuffled over the teams per seed
+    # Planted, labelled anomalies (anomalies.py; the demo's roster only): World.planted.
+    planted: bool = False
 
 
 SCENARIOS = {
@@ -130,6 +139,16 @@ SCENARIOS = {
         "AI share that day)",
         by_team=True,
         team_adoption_offsets=TEAM_ADOPTION_OFFSETS,
+    ),
+    "anomalies": Scenario(
+        "anomalies",
+        ai_effect=0.0,
+        drift_per_year=DRIFT_PER_YEAR,
+        ci_week_sigma=CI_WEEK_SIGMA,
+        engagement=ENGAGEMENT_RANGE,
+        description="no_link plus planted, labelled anomalies (a runaway agent, a pipeline's "
+        "level shift, an org-wide spike) and a slow rise and holidays that are not",
+        planted=True,
     ),
 }
 NAMES = tuple(SCENARIOS)
