@@ -20,6 +20,7 @@ pages = [
     st.Page("pages/firebender.py", title="Firebender", icon=":material/code:"),
     st.Page("pages/codefresh.py", title="Codefresh", icon=":material/build_circle:"),
     st.Page("pages/teams.py", title="Teams", icon=":material/groups:"),
+    st.Page("pages/alerts.py", title="Alerts & budgets", icon=":material/notifications:"),
     st.Page("pages/explore.py", title="Explore & export", icon=":material/table_view:"),
     st.Page("pages/connections.py", title="Connections", icon=":material/key:"),
 ]

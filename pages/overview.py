@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, controls, metrics, team_filter, ui
+from analytics import alert_ui, alerts_view, charts, controls, metrics, team_filter, ui
 from analytics import overview as overview_view
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
@@ -98,6 +98,19 @@ st.subheader(
     "A total that a vendor cannot fully cover shows '-', never a smaller number.",
 )
 ui.totals_tiles(view.totals)
+
+# ------------------------------------------------------------------ this month
+month = alerts_view.view(settings, price)
+scope = lens.name if lens is not None else "org"
+if scope in month.scopes:
+    st.subheader(
+        f"{month.month:%B} so far, and where it will land",
+        anchor=False,
+        help="Settled days so far and the projection of the month's total (80% interval) "
+        "against its budget. The Alerts & budgets page draws it day by day.",
+    )
+    alert_ui.month_columns(month, scope, charts=False)
+    st.page_link("pages/alerts.py", label="Alerts & budgets", icon=":material/notifications:")
 
 last, _ = metrics.latest_complete(table)
 latest = metrics.period_name(table["period"].iloc[last], granularity) if last is not None else None

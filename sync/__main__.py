@@ -5,11 +5,14 @@
     python -m sync --only firebender.model_requests --only codefresh
     python -m sync --dry-run               # the plan: windows and requests, nothing sent
     python -m sync --demo                  # the sandbox's demo organisation, in process
+    python -m sync --alert                 # then judge settled days, send what is new
+    python -m sync --alert --digest        # and the weekly digest (run it weekly)
 
 Keys and base URLs: the app's settings (environment, then `.env`). The store: HISTORY_DIR
 (default `.history/`; `s3://bucket/prefix` works too). Exit status: 0 done, 1 a vendor failed
 (the others' data is kept; the next run resumes), 2 nothing to do it with (no key, bad
-arguments, another sync running), 3 the store could not be read or written.
+arguments, another sync running, alert delivery misconfigured), 3 the store could not be read
+or written. With --alert, 1 also when a delivery failed (it is kept and retried next run).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from connectors.setting_names import HISTORY_DIR, KEY_SETTINGS
 from store import Store, StoreError
 from store.writer import LOCK_WAIT_SECONDS, StoreBusy
 
-from . import DEFAULT_HISTORY_DAYS, plan, run, targets
+from . import DEFAULT_HISTORY_DAYS, alerting, plan, run, targets
 from .sources import client_factory, demo_credentials, live_credentials, read_settings
 
 DEFAULT_STORE = ".history"
@@ -56,6 +59,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the plan and send nothing")
     p.add_argument("--demo", action="store_true", help="sync the sandbox's demo organisation")
     p.add_argument("--store", help=f"the store (default: {HISTORY_DIR}, else {DEFAULT_STORE}/)")
+    p.add_argument(
+        "--alert",
+        action="store_true",
+        help="after syncing, judge the settled days and send new alerts (ALERT_* settings)",
+    )
+    p.add_argument(
+        "--digest", action="store_true", help="with --alert: send the weekly digest as well"
+    )
+    p.add_argument(
+        "--lookback",
+        type=int,
+        default=alerting.LOOKBACK_DAYS,
+        help="with --alert: settled days judged on each run (default: %(default)s)",
+    )
     p.add_argument(
         "--wait",
         type=float,
@@ -116,6 +133,29 @@ def main(argv=None, out=None, err=None) -> int:
         if "codefresh" in credentials:
             print("Codefresh reports beyond the catalogue's are found at run time.", file=out)
         return 0
+    if args.digest and not args.alert:
+        print("--digest goes with --alert.", file=err)
+        return 2
+    if args.lookback < 1:
+        print(f"--lookback {args.lookback} is not a number of days (use 1 or more).", file=err)
+        return 2
+    code = _sync(store, tasks, make_client, args, out, err)
+    if not args.alert or code in (2, 3, 130):
+        return code
+    alerted = alerting.run(
+        store,
+        values,
+        until + dt.timedelta(days=1),
+        out,
+        err,
+        lookback=args.lookback,
+        digest=args.digest,
+        wait=args.wait,
+    )
+    return max(code, alerted)
+
+
+def _sync(store, tasks, make_client, args, out, err) -> int:
     if not tasks:
         print("Nothing to fetch: the store holds every settled day of the range.", file=out)
         return 0

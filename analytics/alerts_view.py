@@ -1,0 +1,239 @@
+"""What the Alerts & budgets page and the overview's "This month" draw, loaded and derived in one
+place: the daily series of the last months (settled days only), this month's projections per
+measure for the organisation and each team, the budgets, and the anomalies with their state.
+
+The detector and the forecast are the very ones `python -m sync --alert` runs. The page judges
+the days itself (so it works before any alert was sent); where the store holds the alerts table
+that sync keeps, each anomaly shows its state there (notified, resolved). Nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from alerts import MEASURES, anomalies, budgets, lifecycle, series
+from connectors import ranges
+from store import StoreError
+from sync import alerting
+from teams.mapping import to_csv
+
+from . import history, loaders, team_source
+from .overview import _try
+from .settings import Settings
+
+# Days loaded: the detector's 8 weeks of same-weekday baseline before the 30 days listed, and
+# the forecast's 8 weeks before the month.
+LOAD_DAYS = 120
+SHOWN_DAYS = 30  # anomalies listed: the open ones and those of the last 30 settled days
+EXAMPLE_FILE = alerting.PROJECT_DIR / "budgets.example.csv"
+
+
+@dataclass
+class Budgets:
+    budgets: budgets.Budgets | None
+    location: str
+    error: str | None = None  # why the file was refused (the page shows its problems)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AlertsView:
+    series: pd.DataFrame
+    through: dict[str, dt.date]
+    month: dt.date
+    projections: list[dict]  # scope, measure, month, through, projection, unit, budget, status
+    table: pd.DataFrame  # anomalies and budget alerts, with their state (lifecycle.COLUMNS)
+    budgets: Budgets
+    errors: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    stored: bool = False  # the store holds sync's alerts table
+
+    @property
+    def scopes(self) -> list[str]:
+        return list(dict.fromkeys(p["scope"] for p in self.projections))
+
+    def projection(self, scope: str, measure: str) -> dict | None:
+        return next(
+            (p for p in self.projections if (p["scope"], p["measure"]) == (scope, measure)),
+            None,
+        )
+
+
+def budget_location(settings: Settings) -> str:
+    store = history.shelf(settings.sources["codefresh"]).store
+    return budgets.location(settings.budgets_file, store.url)
+
+
+def current_budgets(settings: Settings, teams: list[str]) -> Budgets:
+    """The budgets file, checked (on demo data the example is put beside the demo store)."""
+    where = budget_location(settings)
+    if settings.demo and not settings.budgets_file:
+        _write_demo_budgets(where)
+    try:
+        found = budgets.read(where, teams=teams or None)
+    except budgets.BudgetsError as err:
+        return Budgets(None, where, str(err).splitlines()[0], list(err.problems))
+    except UnicodeDecodeError:
+        return Budgets(None, where, f"The budgets file {where} is not UTF-8 text.")
+    except OSError as err:
+        return Budgets(None, where, f"The budgets file {where} could not be read ({err}).")
+    return Budgets(found, where)
+
+
+def _write_demo_budgets(where: str) -> None:
+    if budgets.read_text(where) is None and EXAMPLE_FILE.is_file():
+        budgets.save(where, EXAMPLE_FILE.read_text(encoding="utf-8"))
+
+
+def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
+    today = ranges.utc_today()
+    through = alerting.settled_through(today)
+    month = min(through["org_ai_spend_usd"], through["org_ci_credits"]).replace(day=1)
+    start = min(today - dt.timedelta(days=LOAD_DAYS), month - dt.timedelta(days=60))
+    end = max(through.values())
+    errors: dict[str, str] = {}
+    notes: list[str] = []
+    src = settings.sources
+    earliest = ranges.rules_for(alerting.REQUESTS).earliest
+    requests = pipelines = org = None
+    ai_span = (max(start, earliest), through["org_ai_spend_usd"])
+    ci_span = (start, through["org_ci_credits"])
+    if ai_span[1] >= ai_span[0]:
+        requests = _try(
+            errors,
+            "firebender",
+            lambda: loaders.requests(src["firebender"], *ai_span, ("email",)),
+        )
+    pipelines = _try(
+        errors,
+        "codefresh",
+        lambda: loaders.fetch(src["codefresh"], alerting.PIPELINES, *ci_span, "day"),
+    )
+    if pipelines is not None:
+        org = _try(
+            errors,
+            "codefresh",
+            lambda: loaders.fetch(src["codefresh"], alerting.CREDITS, *ci_span, "day"),
+        )
+    teams = team_source.current(settings)
+    mapping = teams.mapping if teams.active else None
+    chosen = current_budgets(settings, list(mapping.teams) if mapping else [])
+
+    def build():
+        frame = series.from_frames(
+            requests,
+            pipelines,
+            org,
+            mapping,
+            ai_span if requests is not None else None,
+            ci_span if pipelines is not None else None,
+        )
+        first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
+        judged = (
+            anomalies.evaluate(frame, first, end, through)
+            if not frame.empty
+            else pd.DataFrame(columns=["kind", "subject", "day", "value", "anomalous"])
+        )
+        found = alerting.project_month(frame, through, usd_per_credit) if not frame.empty else []
+        return frame, judged, found
+
+    identity = (
+        "alerts",
+        today,
+        usd_per_credit,
+        to_csv(mapping) if mapping else "",
+        tuple(
+            (v, s.fingerprint, s.base_url, loaders.store_version(s, ALERT_ENDPOINTS))
+            for v, s in src.items()
+        ),
+    )
+    frame, judged, found = build() if errors else loaders.derived("alerts", identity, build)
+    for item in found:
+        budget = chosen.budgets.get(item["scope"], item["measure"]) if chosen.budgets else None
+        item["budget"] = budget
+        item["status"] = budgets.status(
+            item["projection"], budget, unit=item["unit"], why=item.get("why")
+        )
+    stored_table, stored = _stored(settings, notes)
+    now = dt.datetime.now(dt.UTC)
+    table = stored_table
+    if "anomalous" in judged and len(judged):
+        table = lifecycle.update(stored_table, judged, now)
+    budget_rows = [
+        {
+            **item,
+            "over": bool(item["status"].over),
+            "expected": item["projection"].expected,
+            "low": item["projection"].low,
+            "high": item["projection"].high,
+        }
+        for item in found
+        if item["budget"] is not None and item["projection"] is not None
+    ]
+    table = lifecycle.update_budgets(table, budget_rows, now)
+    return AlertsView(frame, through, month, found, table, chosen, errors, notes, stored)
+
+
+ALERT_ENDPOINTS = (alerting.REQUESTS, alerting.PIPELINES, alerting.CREDITS)
+
+
+def _stored(settings: Settings, notes: list[str]) -> tuple[pd.DataFrame, bool]:
+    """The alerts table `python -m sync --alert` keeps in the configured store, if any."""
+    store = history.shelf(settings.sources["codefresh"]).store
+    try:
+        table = store.alerts()
+    except StoreError as err:
+        notes.append(f"{err}; states are not shown.")
+        return lifecycle.empty(), False
+    return lifecycle.typed(table), table is not None
+
+
+def listed(view: AlertsView) -> pd.DataFrame:
+    """Open anomalies and budget alerts, and those of the last SHOWN_DAYS days, newest first,
+    as a table to show and export."""
+    table = lifecycle.typed(view.table)
+    table = table[table["kind"] != "digest"]
+    if table.empty:
+        return pd.DataFrame(columns=list(LISTED))
+    since = pd.Timestamp(min(view.through.values()) - dt.timedelta(days=SHOWN_DAYS - 1))
+    recent = table["resolved_on"].isna() | (table["last_day"] >= since)
+    table = table[recent].copy()
+    table["state"] = table.apply(lifecycle.state_of, axis=1)
+    table["what"] = table.apply(_what, axis=1)
+    table["times_usual"] = (table["value"] / table["expected"]).where(
+        (table["kind"] != "budget") & (table["expected"] > 0)
+    )
+    table["delivered"] = table[["notified_webhook", "notified_email"]].max(axis=1)
+    table = table.sort_values(["last_day", "value"], ascending=[False, False])
+    return table[list(LISTED)].reset_index(drop=True)
+
+
+LISTED = {
+    "state": "State",
+    "what": "What",
+    "subject": "Who or which",
+    "first_day": "From",
+    "last_day": "To",
+    "peak_day": "Peak day",
+    "value": "Value",
+    "expected": "Usual (or budget)",
+    "usual_low": "Usual range from (or projected low)",
+    "usual_high": "Usual range to (or projected high)",
+    "times_usual": "Times usual",
+    "unit": "Unit",
+    "delivered": "Delivered",
+    "last_error": "Last delivery error",
+    "link": "Link",
+}
+
+
+def _what(row) -> str:
+    if row["kind"] == "budget":
+        return f"Budget: {MEASURES.get(row['measure'], row['measure'])}"
+    from alerts import SERIES_KINDS
+
+    what, who, _ = SERIES_KINDS[row["kind"]]
+    return f"{what} ({who})"

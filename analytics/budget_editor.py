@@ -1,0 +1,117 @@
+"""The budgets file's editor on the Alerts & budgets page: edit in a table, check (every problem
+with its line number), save to the file the app and `python -m sync --alert` read, download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import streamlit as st
+
+from alerts import MEASURES, budgets
+
+from .alerts_view import Budgets
+
+COLUMNS = ("scope", "measure", "monthly_budget")
+EDITOR_KEY = "alerts__budgets"
+EDITOR_VERSION = "_alerts_budgets_version"  # bumped after a save: the editor reloads the file
+
+
+def _rows(location: str) -> pd.DataFrame:
+    """The file's rows as text, even when it is refused (so they can be fixed here)."""
+    empty = pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+    try:
+        text = budgets.read_text(location)
+    except (OSError, UnicodeDecodeError):
+        return empty
+    if not text:
+        return empty
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    header = [h.strip().lower() for h in next(reader, [])]
+    records = [
+        {c: dict(zip(header, (x.strip() for x in cells), strict=False)).get(c, "") for c in COLUMNS}
+        for cells in reader
+    ]
+    return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in frame.fillna("").astype(str).itertuples(index=False):
+        if any(cell.strip() for cell in row):
+            writer.writerow([cell.strip() for cell in row])
+    return out.getvalue()
+
+
+def editor(found: Budgets, teams: list[str]) -> None:
+    st.caption(f"Read from and saved to `{found.location}` (BUDGETS_FILE).")
+    version = st.session_state.get(EDITOR_VERSION, 0)
+    edited = st.data_editor(
+        _rows(found.location),
+        key=f"{EDITOR_KEY}_{version}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "scope": st.column_config.TextColumn(
+                "scope", help="org, or a team name from the teams mapping", required=True
+            ),
+            "measure": st.column_config.SelectboxColumn(
+                "measure", options=list(MEASURES), required=True
+            ),
+            "monthly_budget": st.column_config.TextColumn(
+                "monthly_budget", help="a positive number: USD, or credits for ci_credits"
+            ),
+        },
+    )
+    text = _csv(edited)
+    problems: list[str] = []
+    try:
+        parsed = budgets.parse(text, teams=teams or None)
+    except budgets.BudgetsError as err:
+        parsed, problems = None, list(err.problems)
+    with st.container(horizontal=True):
+        check = st.button("Check", icon=":material/rule:", key="alerts__check")
+        save = st.button(
+            "Save",
+            icon=":material/save:",
+            type="primary",
+            key="alerts__save",
+            disabled=bool(problems),
+        )
+        st.download_button(
+            "Download budgets.csv",
+            data="" if problems else text,
+            file_name="budgets.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="alerts__download",
+            on_click="ignore",
+            disabled=bool(problems),
+        )
+    if problems:
+        shown = problems[:10]
+        more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
+        st.error(
+            "The budgets are refused (nothing saved):  \n" + "  \n".join(shown) + more,
+            icon=":material/error:",
+        )
+    elif check and parsed is not None:
+        st.success(f"The budgets are valid: {len(parsed.rows)} rows.", icon=":material/check:")
+    if save and not problems:
+        try:
+            budgets.save(found.location, text)
+        except OSError as err:
+            st.error(
+                f"The budgets could not be saved to {found.location} ({type(err).__name__}); "
+                "download them instead.",
+                icon=":material/error:",
+            )
+            return
+        st.session_state[EDITOR_VERSION] = version + 1
+        st.toast("Budgets saved; alerts use them from the next sync.", icon=":material/check:")
+        st.rerun()

@@ -1,0 +1,116 @@
+"""Alerts & budgets: where the month will land against its budgets, and what ran away lately."""
+
+import streamlit as st
+
+from alerts import MEASURES
+from analytics import alert_ui, budget_editor, controls, ui
+from analytics import alerts_view as view_of
+from analytics import settings as app_settings
+from analytics.entry import ensure_app_entry
+
+ensure_app_entry()  # a deep link opened first after a server start still runs app.py
+
+METHOD = (
+    "**Projection**: each measure's settled days of the month, plus the days left predicted "
+    "from the last 8 weeks of settled days with the weekday pattern (weekends are quiet), with "
+    "an 80% interval for the month's total. **Anomalies**: a settled day is out of range when "
+    "it is far above the median of the same weekday over the previous 8 weeks (a robust "
+    "baseline: one odd week does not move it, and a steady rise moves with it) by more than a "
+    "minimum amount, so small sums never alert. Only rises are alerts. `python -m sync --alert` "
+    "runs the same checks and sends what is new, once, to Slack and/or email."
+)
+
+settings = app_settings.current()
+ui.header("Alerts & budgets", settings, vendors=("firebender", "codefresh"))
+with st.sidebar:
+    st.divider()
+    price = controls.price_input(
+        settings,
+        "alerts",
+        "Turns Codefresh credits into USD for the CI spend projection and budget. Set "
+        "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to leave CI spend out.",
+    )
+
+view = view_of.view(settings, price)
+for message in view.errors.values():
+    st.error(message, icon=":material/error:")
+for note in view.notes:
+    st.caption(note)
+through = view.through
+st.caption(
+    f"Settled days only: AI spend through {through['org_ai_spend_usd']:%a %-d %b}, CI credits "
+    f"through {through['org_ci_credits']:%a %-d %b} (the vendors may still revise later days)."
+)
+
+st.subheader(f"This month: {view.month:%B %Y}", anchor=False, help=METHOD)
+scopes = view.scopes
+if not scopes:
+    st.info(
+        "No settled days to project from yet: this month's projection needs Firebender model "
+        "requests or Codefresh pipeline credits.",
+        icon=":material/block:",
+    )
+else:
+    scope = controls.mirrored_select(
+        "Organisation or team",
+        scopes,
+        key="alerts__scope",
+        param="scope",
+        default="org",
+        format_func=lambda s: "The organisation" if s == "org" else s,
+    )
+    alert_ui.month_columns(view, scope)
+    st.caption(
+        "Solid: the running total of settled days. Dashed, in its grey 80% band: the "
+        "projection to the month's end. Red: the monthly budget."
+    )
+
+st.subheader("Anomalies", anchor=False, help=METHOD)
+listed = view_of.listed(view)
+if listed.empty:
+    st.info(
+        f"No anomaly in the last {view_of.SHOWN_DAYS} settled days, and none open: no person's "
+        "model spend, pipeline's credits, team's or the organisation's day was far above its "
+        "usual range.",
+        icon=":material/check_circle:",
+    )
+else:
+    if not view.stored:
+        st.caption(
+            "Judged here from the history. No alert has been sent yet from this store: "
+            "`python -m sync --alert` sends each once and keeps its state."
+        )
+    ui.dataframe(
+        listed,
+        column_config={
+            **{k: v for k, v in view_of.LISTED.items() if k not in ("link",)},
+            "link": st.column_config.LinkColumn("Link", display_text="Open"),
+            "first_day": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
+            "last_day": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
+            "peak_day": st.column_config.DateColumn("Peak day", format="YYYY-MM-DD"),
+            "times_usual": st.column_config.NumberColumn("Times usual", format="x%.1f"),
+        },
+    )
+    ui.download_buttons(
+        listed,
+        "alerts",
+        "anomalies",
+        min(through.values()),
+        max(through.values()),
+        key="alerts__download_anomalies",
+    )
+
+st.subheader("Budgets", anchor=False)
+if view.budgets.error:
+    st.error(
+        view.budgets.error + "  \n" + "  \n".join(view.budgets.problems[:10]),
+        icon=":material/error:",
+    )
+elif view.budgets.budgets is None:
+    st.info(
+        "No budgets yet. Write them below and save, or set BUDGETS_FILE: a CSV with header "
+        "`scope,measure,monthly_budget`; `scope` is `org` or a team, `measure` one of "
+        f"{', '.join(f'`{m}`' for m in MEASURES)}.",
+        icon=":material/savings:",
+    )
+budget_editor.editor(view.budgets, [s for s in scopes if s != "org"])

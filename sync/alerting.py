@@ -1,0 +1,369 @@
+"""`python -m sync --alert`: after the sync, judge the settled days, keep the alerts in the store,
+and send what is new; `--digest` sends the weekly digest too.
+
+Each series is judged only up to its own last settled day (a day is settled once its vendor no
+longer revises it: `Dataset.unsettled_days`), over the last `lookback` settled days, so a first
+run reports the recent past and later runs only what is new. The alerts table lives in the store
+(`store.ALERTS_PATH`); it is written here, by sync, under the store's writer lock. Delivery is
+recorded per channel: a channel that failed is retried on the next run, one that succeeded is
+never sent the same alert again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from alerts import MEASURES, anomalies, budgets, deliver, forecast, lifecycle, messages, series
+from connectors import endpoints
+from connectors.setting_names import (
+    APP_URL,
+    BUDGETS_FILE,
+    PRICE,
+    PSEUDONYM_SALT,
+    PSEUDONYMIZE_PEOPLE,
+    TEAMS_FILE,
+)
+from store import Store, StoreError
+from store.writer import LOCK_WAIT_SECONDS, Writer
+from teams import files as team_files
+from teams import mapping as team_mapping
+from teams import privacy
+
+from .sources import PROJECT_DIR
+
+# Settled days judged on each run: a first run reports the last two weeks, not a year of news.
+LOOKBACK_DAYS = 14
+# Days read before the first judged one: the detector's same-weekday baseline (8 weeks) and the
+# forecast's history (8 weeks before the month), with a week to spare.
+HISTORY_DAYS = 63
+SALT_FILE = PROJECT_DIR / ".pseudonym-salt"  # the app's (analytics/team_source.py)
+FALSE_WORDS = ("", "0", "false", "no", "off")
+
+REQUESTS = "firebender.model_requests"
+PIPELINES = "codefresh.pipeline_credit_consumption"
+CREDITS = "codefresh.credit_consumption"
+AI_KINDS = ("org_ai_spend_usd", "person_ai_spend_usd", "team_ai_spend_usd")
+CI_KINDS = ("org_ci_credits", "pipeline_ci_credits", "team_ci_credits")
+# The app's page showing each kind (links in alerts).
+PAGES = {
+    "org_ai_spend_usd": "firebender",
+    "person_ai_spend_usd": "explore",
+    "team_ai_spend_usd": "teams",
+    "org_ci_credits": "codefresh",
+    "pipeline_ci_credits": "explore",
+    "team_ci_credits": "teams",
+    "budget": "alerts",
+}
+
+
+@dataclass
+class Outcome:
+    table: pd.DataFrame
+    new: list[lifecycle.Alert] = field(default_factory=list)
+    resolved: int = 0
+    sent: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    projections: list[dict] = field(default_factory=list)
+
+
+def settled_through(today: dt.date) -> dict[str, dt.date]:
+    """The last settled day of each series kind."""
+    ai = today - dt.timedelta(days=endpoints.get(REQUESTS).unsettled_days + 1)
+    ci = today - dt.timedelta(days=endpoints.get(PIPELINES).unsettled_days + 1)
+    return {**dict.fromkeys(AI_KINDS, ai), **dict.fromkeys(CI_KINDS, ci)}
+
+
+def pseudonymizing(values: Mapping[str, str]) -> bool:
+    """The app's rule: on for a true word, off for a false word or nothing, on when unclear."""
+    return (values.get(PSEUDONYMIZE_PEOPLE) or "").strip().lower() not in FALSE_WORDS
+
+
+def salt(values: Mapping[str, str]) -> str:
+    return values.get(PSEUDONYM_SALT) or privacy.local_salt(SALT_FILE)
+
+
+def read_mapping(values: Mapping[str, str], store: Store, notes: list[str]):
+    where = team_files.location(values.get(TEAMS_FILE), store.url)
+    try:
+        text = team_files.read_text(where)
+        return team_mapping.parse(text, source=where) if text is not None else None
+    except (team_mapping.MappingError, UnicodeDecodeError, OSError) as err:
+        notes.append(f"teams: not used ({str(err).splitlines()[0]})")
+        return None
+
+
+def _held_span(store: Store, dataset: str, granularity, first: dt.date, last: dt.date):
+    """(first, last) of the days held of [first, last] in the store's last held run."""
+    held = [(a, b) for a, b in store.held(dataset, granularity) if b >= first and a <= last]
+    if not held:
+        return None
+    a, b = held[-1]
+    return max(a, first), min(b, last)
+
+
+def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_salt):
+    """The series frame of [first, last] from the store (people as pseudonyms when a salt is
+    given)."""
+    requests = pipelines = org = None
+    ai_span = _held_span(store, REQUESTS, None, first, last)
+    if ai_span:
+        source = store.source(REQUESTS, None, None, *ai_span)
+        if source is not None:
+            requests = store.sql(
+                "SELECT _label AS timestamp, email, sum(cost_usd) AS cost_usd FROM {src} "
+                "GROUP BY ALL ORDER BY 1, 2",
+                src=source,
+            )
+    ci_span = _held_span(store, PIPELINES, "day", first, last)
+    if ci_span:
+        pipelines = store.rows(PIPELINES, "day", start=ci_span[0], end=ci_span[1])
+        org_span = _held_span(store, CREDITS, "day", *ci_span)
+        if org_span == ci_span:
+            org = store.rows(CREDITS, "day", start=ci_span[0], end=ci_span[1])
+    frame = series.from_frames(requests, pipelines, org, mapping, ai_span, ci_span)
+    if pseudonym_salt and not frame.empty:
+        people = frame["kind"] == "person_ai_spend_usd"
+        names = frame.loc[people, "subject"].unique()
+        lookup = {name: privacy.pseudonym(name, pseudonym_salt) for name in names}
+        frame.loc[people, "subject"] = frame.loc[people, "subject"].map(lookup)
+    return frame
+
+
+def linker(app_url: str | None, today: dt.date):
+    """link(kind, subject, day): the app's view showing it, or None without APP_URL."""
+    if not app_url:
+        return lambda kind, subject, day: None
+    base = app_url.rstrip("/")
+
+    def link(kind: str, subject: str, day: dt.date) -> str:
+        start = day - dt.timedelta(days=27)
+        end = min(day + dt.timedelta(days=7), today)
+        params = {"start": start.isoformat(), "end": end.isoformat()}
+        if kind == "person_ai_spend_usd":
+            params.update(dataset=REQUESTS, f_email=subject)
+        elif kind == "pipeline_ci_credits":
+            params.update(dataset=PIPELINES, f_key=subject)
+        elif kind.startswith("team_"):
+            params["team"] = subject
+        return f"{base}/{PAGES[kind]}?{urlencode(params)}"
+
+    return link
+
+
+def project_month(frame: pd.DataFrame, through: dict[str, dt.date], price: float | None):
+    """Month-end projections of the current month for the organisation and each team: a list
+    of dicts (scope, measure, month, through, projection or None, why)."""
+    last_ai, last_ci = through["org_ai_spend_usd"], through["org_ci_credits"]
+    month = min(last_ai, last_ci).replace(day=1)
+    found = []
+    scopes = ["org", *sorted(frame.loc[frame["kind"].str.startswith("team_"), "subject"].unique())]
+    for scope in scopes:
+        prefix = "org" if scope == "org" else "team"
+        for measure, kind, last in (
+            ("ai_spend_usd", f"{prefix}_ai_spend_usd", last_ai),
+            ("ci_credits", f"{prefix}_ci_credits", last_ci),
+        ):
+            daily = series.one(frame, kind, scope)
+            if daily.empty:
+                continue
+            projection = forecast.project(daily, month, last)
+            why = None if projection else forecast.why_not(daily, month, last)
+            item = {"scope": scope, "measure": measure, "month": month, "through": last}
+            found.append({**item, "projection": projection, "unit": _unit(measure), "why": why})
+            if measure == "ci_credits" and price is not None:
+                scaled = forecast.project(daily * price, month, last)
+                found.append(
+                    {
+                        **item,
+                        "measure": "ci_spend_usd",
+                        "projection": scaled,
+                        "unit": "USD",
+                        "why": why,
+                    }
+                )
+    return found
+
+
+def _unit(measure: str) -> str:
+    return "credits" if measure == "ci_credits" else "USD"
+
+
+def _price(values: Mapping[str, str]) -> float | None:
+    try:
+        price = float(values.get(PRICE) or "")
+    except ValueError:
+        return None
+    return price if price >= 0 else None
+
+
+def evaluate(
+    store: Store,
+    values: Mapping[str, str],
+    today: dt.date,
+    now: dt.datetime,
+    lookback: int = LOOKBACK_DAYS,
+) -> Outcome:
+    """Judge the settled days, grow and resolve episodes, check budgets: the new table (not
+    written yet)."""
+    notes: list[str] = []
+    through = settled_through(today)
+    first_judged = min(through.values()) - dt.timedelta(days=lookback - 1)
+    month = min(through["org_ai_spend_usd"], through["org_ci_credits"]).replace(day=1)
+    first_read = min(first_judged - dt.timedelta(days=HISTORY_DAYS), month - dt.timedelta(60))
+    mapping = read_mapping(values, store, notes)
+    hidden = salt(values) if pseudonymizing(values) else None
+    frame = read_series(store, first_read, max(through.values()), mapping, hidden)
+    table = lifecycle.typed(store.alerts())
+    before = set(table["id"])
+    was_open = set(table.loc[table["resolved_on"].isna(), "id"])
+    link = linker(values.get(APP_URL), today)
+    if frame.empty:
+        notes.append("nothing to judge: the store holds no model requests or pipeline credits")
+    else:
+        judged = anomalies.evaluate(frame, first_judged, max(through.values()), through)
+        table = lifecycle.update(table, judged, now, link=link)
+    price = _price(values)
+    found = project_month(frame, through, price) if not frame.empty else []
+    budget_rows = []
+    where = budgets.location(values.get(BUDGETS_FILE), store.url)
+    try:
+        chosen = budgets.read(where)
+    except (budgets.BudgetsError, UnicodeDecodeError, OSError) as err:
+        chosen = None
+        notes.append(f"budgets: not used ({str(err).splitlines()[0]})")
+    for item in found:
+        budget = chosen.get(item["scope"], item["measure"]) if chosen else None
+        item["budget"] = budget
+        item["status"] = budgets.status(
+            item["projection"], budget, unit=item["unit"], why=item.get("why")
+        )
+        if budget is not None and item["projection"] is not None:
+            p = item["projection"]
+            budget_rows.append(
+                {
+                    **item,
+                    "over": bool(item["status"].over),
+                    "expected": p.expected,
+                    "low": p.low,
+                    "high": p.high,
+                    "link": link("budget", item["scope"], item["through"]) if link else None,
+                }
+            )
+    table = lifecycle.update_budgets(table, budget_rows, now)
+    new = [a for a in lifecycle.alerts(table) if a.id not in before]
+    resolved = len(was_open & set(table.loc[table["resolved_on"].notna(), "id"]))
+    return Outcome(table=table, new=new, resolved=resolved, notes=notes, projections=found)
+
+
+def send_pending(
+    outcome: Outcome,
+    values: Mapping[str, str],
+    now: dt.datetime,
+    session=None,
+) -> Outcome:
+    """Deliver every alert not yet delivered on each configured channel, one message per
+    channel, and record what arrived (a failure is kept for the next run)."""
+    settings = deliver.DeliverySettings.from_values(values)
+    hide = pseudonymizing(values)
+    secrets = _secrets(values)
+    for channel in settings.channels:
+        waiting = lifecycle.pending(outcome.table, channel)
+        waiting = waiting[waiting["kind"] != "digest"]
+        if waiting.empty:
+            continue
+        chosen = [a for a in lifecycle.alerts(waiting)]
+        message = messages.alerts_message(chosen, values.get(APP_URL), hide_emails=hide)
+        result = deliver.send(message, settings.only(channel), session=session, secrets=secrets)
+        for item in result:
+            ids = [a.id for a in chosen]
+            if item.ok:
+                outcome.table = lifecycle.delivered(outcome.table, ids, channel, now)
+                outcome.sent[channel] = outcome.sent.get(channel, 0) + len(ids)
+            else:
+                outcome.table = lifecycle.delivered(outcome.table, ids, channel, now, item.error)
+                outcome.errors.append(f"{channel}: {item.error}")
+    return outcome
+
+
+def _secrets(values: Mapping[str, str]) -> list[str]:
+    from connectors.setting_names import SECRETS
+
+    return [values[name] for name in SECRETS if values.get(name)]
+
+
+def describe(alert: lifecycle.Alert) -> str:
+    """One line for the terminal."""
+    if alert.kind == "budget":
+        return (
+            f"budget {alert.subject} {MEASURES.get(alert.measure, alert.measure)}: projected "
+            f"{alert.value:,.0f} (80%: {alert.usual_low:,.0f}-{alert.usual_high:,.0f}) over "
+            f"{alert.expected:,.0f}"
+        )
+    return (
+        f"{alert.kind} {alert.subject} on {alert.peak_day or alert.first_day}: "
+        f"{alert.value:,.2f} {alert.unit} (usual {alert.usual_low:,.2f}-{alert.usual_high:,.2f})"
+    )
+
+
+def run(
+    store: Store,
+    values: Mapping[str, str],
+    today: dt.date,
+    out,
+    err,
+    *,
+    now: dt.datetime | None = None,
+    lookback: int = LOOKBACK_DAYS,
+    digest: bool = False,
+    session=None,
+    wait: float = LOCK_WAIT_SECONDS,
+) -> int:
+    """The alert step of `python -m sync --alert`: 0 done, 1 a delivery failed (kept for the
+    next run), 2 delivery is misconfigured, 3 the store could not be read or written."""
+    now = now or dt.datetime.now(dt.UTC)
+    settings = deliver.DeliverySettings.from_values(values)
+    problems = settings.problems()
+    try:
+        with Writer(store, wait=wait) as writer:
+            outcome = evaluate(store, values, today, now, lookback)
+            writer.put_alerts(outcome.table)
+            for note in outcome.notes:
+                print(f"alerts: {note}", file=err)
+            print(
+                f"Alerts: {len(outcome.new)} new, {outcome.resolved} resolved, "
+                f"{int((lifecycle.typed(outcome.table)['resolved_on'].isna()).sum())} open.",
+                file=out,
+            )
+            for alert in outcome.new:
+                print("  new: " + describe(alert), file=out)
+            if problems:
+                for problem in problems:
+                    print(f"alerts: {problem}", file=err)
+                return 2
+            if not settings.channels:
+                print(
+                    "alerts: no channel is configured (ALERT_WEBHOOK_URL or ALERT_SMTP_HOST); "
+                    "alerts are kept in the store and shown on the Alerts & budgets page.",
+                    file=err,
+                )
+                return 0
+            outcome = send_pending(outcome, values, now, session=session)
+            if digest:
+                from . import digest as weekly
+
+                outcome = weekly.send(store, outcome, values, today, now, session=session)
+            writer.put_alerts(outcome.table)
+    except StoreError as problem:
+        print(f"store: {problem}", file=err)
+        return 3
+    for channel, count in outcome.sent.items():
+        print(f"Sent {count} alert(s) by {channel}.", file=out)
+    for error in outcome.errors:
+        print(f"alerts: delivery failed, kept for the next run: {error}", file=err)
+    return 1 if outcome.errors else 0
