@@ -20,7 +20,7 @@ BUDGET_COLOR = "#DC2626"
 def month_burn(path: pd.DataFrame, vendor: str, unit: str, title: str, budget=None) -> alt.Chart:
     """`path`: alerts.forecast.Projection.path (day, cumulative, expected, low, high)."""
     fmt = UNIT_FORMAT.get(unit, ",.0f")
-    y_title = f"{title}, running total" + (" (USD)" if unit == "USD" else "")
+    y_title = "Running total" + (" (USD)" if unit == "USD" else " (credits)")
     actual = path.loc[path["cumulative"].notna(), ["day", "cumulative"]]
     ahead = path.loc[path["expected"].notna(), ["day", "expected", "low", "high"]]
     x = alt.X("day:T", title=None, axis=alt.Axis(format="%-d %b", labelAngle=0))
@@ -48,7 +48,11 @@ def month_burn(path: pd.DataFrame, vendor: str, unit: str, title: str, budget=No
             ],
         ),
         alt.Chart(actual)
-        .mark_line(color=color_of(vendor), strokeWidth=2.5, point=True)
+        .mark_line(
+            color=color_of(vendor),
+            strokeWidth=2.5,
+            point=alt.OverlayMarkDef(color=color_of(vendor), size=18),
+        )
         .encode(
             x=x,
             y="cumulative:Q",

@@ -191,24 +191,29 @@ def _stored(settings: Settings, notes: list[str]) -> tuple[pd.DataFrame, bool]:
     return lifecycle.typed(table), table is not None
 
 
-def listed(view: AlertsView) -> pd.DataFrame:
-    """Open anomalies and budget alerts, and those of the last SHOWN_DAYS days, newest first,
-    as a table to show and export."""
+def listed(view: AlertsView, budgets_only: bool = False) -> pd.DataFrame:
+    """Open anomalies (or, with `budgets_only`, budget alerts), and those of the last
+    SHOWN_DAYS days, newest first, as a table to show and export."""
+    columns = BUDGET_LISTED if budgets_only else LISTED
     table = lifecycle.typed(view.table)
-    table = table[table["kind"] != "digest"]
+    chosen = table["kind"] == "budget"
+    table = table[chosen if budgets_only else ~chosen & (table["kind"] != "digest")]
     if table.empty:
-        return pd.DataFrame(columns=list(LISTED))
+        return pd.DataFrame(columns=list(columns))
     since = pd.Timestamp(min(view.through.values()) - dt.timedelta(days=SHOWN_DAYS - 1))
     recent = table["resolved_on"].isna() | (table["last_day"] >= since)
     table = table[recent].copy()
     table["state"] = table.apply(lifecycle.state_of, axis=1)
     table["what"] = table.apply(_what, axis=1)
-    table["times_usual"] = (table["value"] / table["expected"]).where(
-        (table["kind"] != "budget") & (table["expected"] > 0)
-    )
+    table["times_usual"] = (table["value"] / table["expected"]).where(table["expected"] > 0)
     table["delivered"] = table[["notified_webhook", "notified_email"]].max(axis=1)
     table = table.sort_values(["last_day", "value"], ascending=[False, False])
-    return table[list(LISTED)].reset_index(drop=True)
+    return table[list(columns)].reset_index(drop=True)
+
+
+def open_count(view: AlertsView) -> int:
+    table = lifecycle.typed(view.table)
+    return int((table["resolved_on"].isna() & (table["kind"] != "digest")).sum())
 
 
 LISTED = {
@@ -218,15 +223,29 @@ LISTED = {
     "first_day": "From",
     "last_day": "To",
     "peak_day": "Peak day",
-    "value": "Value",
-    "expected": "Usual (or budget)",
-    "usual_low": "Usual range from (or projected low)",
-    "usual_high": "Usual range to (or projected high)",
+    "value": "Peak value",
+    "expected": "Usual",
+    "usual_low": "Usual range from",
+    "usual_high": "Usual range to",
     "times_usual": "Times usual",
     "unit": "Unit",
     "delivered": "Delivered",
     "last_error": "Last delivery error",
     "link": "Link",
+}
+BUDGET_LISTED = {
+    "state": "State",
+    "what": "What",
+    "subject": "Scope",
+    "first_day": "Month",
+    "last_day": "Projected from days through",
+    "value": "Projected month total",
+    "usual_low": "80% interval from",
+    "usual_high": "80% interval to",
+    "expected": "Monthly budget",
+    "unit": "Unit",
+    "delivered": "Delivered",
+    "last_error": "Last delivery error",
 }
 
 

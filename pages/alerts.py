@@ -67,6 +67,11 @@ else:
 
 st.subheader("Anomalies", anchor=False, help=METHOD)
 listed = view_of.listed(view)
+if not view.stored:
+    st.caption(
+        "Judged here from the history. No alert has been sent from this store yet: "
+        "`python -m sync --alert` sends each once and keeps its state."
+    )
 if listed.empty:
     st.info(
         f"No anomaly in the last {view_of.SHOWN_DAYS} settled days, and none open: no person's "
@@ -75,15 +80,10 @@ if listed.empty:
         icon=":material/check_circle:",
     )
 else:
-    if not view.stored:
-        st.caption(
-            "Judged here from the history. No alert has been sent yet from this store: "
-            "`python -m sync --alert` sends each once and keeps its state."
-        )
     ui.dataframe(
         listed,
         column_config={
-            **{k: v for k, v in view_of.LISTED.items() if k not in ("link",)},
+            **view_of.LISTED,
             "link": st.column_config.LinkColumn("Link", display_text="Open"),
             "first_day": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
             "last_day": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
@@ -101,6 +101,27 @@ else:
     )
 
 st.subheader("Budgets", anchor=False)
+over = view_of.listed(view, budgets_only=True)
+if not over.empty:
+    st.markdown("**Budget alerts**: even the low end of the month's projection passes the budget.")
+    ui.dataframe(
+        over,
+        column_config={
+            **view_of.BUDGET_LISTED,
+            "first_day": st.column_config.DateColumn("Month", format="YYYY-MM"),
+            "last_day": st.column_config.DateColumn(
+                "Projected from days through", format="YYYY-MM-DD"
+            ),
+        },
+    )
+    ui.download_buttons(
+        over,
+        "alerts",
+        "budget-alerts",
+        view.month,
+        max(through.values()),
+        key="alerts__download_budgets",
+    )
 if view.budgets.error:
     st.error(
         view.budgets.error + "  \n" + "  \n".join(view.budgets.problems[:10]),
@@ -114,3 +135,5 @@ elif view.budgets.budgets is None:
         icon=":material/savings:",
     )
 budget_editor.editor(view.budgets, [s for s in scopes if s != "org"])
+
+ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

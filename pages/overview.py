@@ -110,7 +110,12 @@ if scope in month.scopes:
         "against its budget. The Alerts & budgets page draws it day by day.",
     )
     alert_ui.month_columns(month, scope, charts=False)
-    st.page_link("pages/alerts.py", label="Alerts & budgets", icon=":material/notifications:")
+    opened = alerts_view.open_count(month)
+    st.page_link(
+        "pages/alerts.py",
+        label=f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}",
+        icon=":material/notifications:",
+    )
 
 last, _ = metrics.latest_complete(table)
 latest = metrics.period_name(table["period"].iloc[last], granularity) if last is not None else None
