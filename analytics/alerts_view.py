@@ -128,8 +128,8 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
             pipelines,
             org,
             mapping,
-            ai_span if requests is not None else None,
-            ci_span if pipelines is not None else None,
+            _seen(ai_span, requests, "timestamp"),
+            _seen(ci_span, pipelines, "period"),
         )
         first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
         judged = (
@@ -175,6 +175,17 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
     ]
     table = lifecycle.update_budgets(table, budget_rows, now)
     return AlertsView(frame, through, month, found, table, chosen, errors, notes, stored)
+
+
+def _seen(span, frame, column):
+    """`span` cut at the last day with any row: later days are not known yet (a vendor that
+    lags), never a day of zeros. None when nothing was loaded."""
+    if frame is None:
+        return None
+    if frame.empty:
+        return span
+    last = pd.to_datetime(frame[column], utc=True).max().date()
+    return span[0], min(span[1], last)
 
 
 ALERT_ENDPOINTS = (alerting.REQUESTS, alerting.PIPELINES, alerting.CREDITS)

@@ -1,0 +1,133 @@
+"""The Alerts & budgets page in AppTest: this month's projections against the demo's budgets, a
+team over budget, a refused budgets file, the budgets editor (refusal with line numbers, save),
+and the anomalies planted in the sandbox (scenario "anomalies") listed with day, who and link."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts import budgets
+from connectors.sandbox import Sandbox, anomalies, keys, running_server
+
+from .conftest import assert_no_keys, charts, open_page, texts
+
+ALERTS = "pages/alerts.py"
+EDITOR = "alerts__budgets_0"  # the editor's key before any save
+PLATFORM_CI = 3  # the example's Platform line: below the demo's projection on purpose
+
+
+def alerts_page(monkeypatch, query=None, **settings: str):
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    at = open_page(ALERTS, query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sentences(at) -> list[str]:
+    return [e.value for e in (*at.success, *at.warning, *at.error)]
+
+
+def table_with(at, column: str):
+    for frame in at.dataframe:
+        if frame.editing_mode == "read_only" and column in frame.value.columns:
+            return frame.value
+    return None
+
+
+def test_demo_projects_each_measure_against_its_budget(monkeypatch):
+    at = alerts_page(monkeypatch)
+    assert at.title[0].value == "Alerts & budgets"
+    said = sentences(at)
+    assert len(said) == 3, said
+    assert said[0].startswith("On track: $") and "of $450 so far" in said[0]
+    assert "of 175,000 credits so far" in said[1] and "80%:" in said[1]
+    assert "of $1,750 so far" in said[2]
+    assert len(charts(at)) == 3
+    captions = " ".join(c.value for c in at.caption)
+    assert "Settled days only" in captions
+    assert any("No anomaly in the last 30 settled days" in i.value for i in at.info)
+    assert_no_keys(at)
+
+
+def test_a_team_whose_projection_passes_its_budget_is_an_alert(monkeypatch):
+    at = alerts_page(monkeypatch, query={"scope": "Platform"})
+    (over,) = [e.value for e in at.error]
+    assert over.startswith("Will pass the budget") and "48,000 credits" in over
+    assert [s for s in sentences(at) if "No budget set" in s]  # AI spend, CI spend
+    listed = table_with(at, "usual_low")
+    assert listed is not None
+    row = listed[listed["subject"] == "Platform"].iloc[0]
+    assert row["state"] == "new" and row["expected"] == 48_000
+    assert row["usual_low"] > 48_000  # even the low end passes the budget
+
+
+def test_a_refused_budgets_file_names_its_lines_and_the_projections_stay(monkeypatch, tmp_path):
+    bad = tmp_path / "budgets.csv"
+    bad.write_text("scope,measure,monthly_budget\norg,ai_spend,100\norg,ci_credits,-5\n")
+    at = alerts_page(monkeypatch, BUDGETS_FILE=str(bad))
+    shown = "\n".join(e.value for e in at.error)
+    assert "line 2" in shown and "line 3" in shown
+    assert sum("No budget set" in s for s in sentences(at)) == 3
+
+
+def test_the_editor_refuses_a_bad_row_with_its_line_and_saves_a_good_one(monkeypatch, tmp_path):
+    path = tmp_path / "budgets.csv"
+    path.write_text(budgets.EXAMPLE)
+    at = alerts_page(monkeypatch, BUDGETS_FILE=str(path))
+    rows = at.data_editor[0].value
+    assert list(rows.columns) == ["scope", "measure", "monthly_budget"]
+    at.session_state[EDITOR] = {
+        "edited_rows": {"0": {"monthly_budget": "lots"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    refused = "\n".join(e.value for e in at.error)
+    assert "The budgets are refused" in refused and "line 2" in refused
+    assert at.button(key="alerts__save").disabled
+    at.session_state[EDITOR] = {
+        "edited_rows": {"0": {"monthly_budget": "300"}},
+        "added_rows": [{"scope": "Web", "measure": "ai_spend_usd", "monthly_budget": "80"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="alerts__save").click().run()
+    assert not at.exception
+    saved = budgets.parse(path.read_text())
+    assert saved.get("org", "ai_spend_usd") == 300 and saved.get("Web", "ai_spend_usd") == 80
+    assert any("is above $300" in s for s in sentences(at)), sentences(at)  # now over
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """The sandbox with planted anomalies (seed 0) behind a real HTTP server."""
+    with running_server(Sandbox(scenario="anomalies", seed=0)) as url:
+        yield url
+
+
+def test_planted_anomalies_are_listed_with_their_day_who_and_a_link(monkeypatch, planted):
+    for vendor in ("FIREBENDER", "CODEFRESH"):
+        monkeypatch.setenv(f"{vendor}_BASE_URL", planted)
+    monkeypatch.setenv("FIREBENDER_API_KEY", keys.FIREBENDER_KEY)
+    monkeypatch.setenv("CODEFRESH_API_KEY", keys.CODEFRESH_KEY)
+    at = alerts_page(monkeypatch)
+    listed = table_with(at, "times_usual")
+    assert listed is not None
+    for label in anomalies.labels(0):
+        if label.event not in anomalies.POSITIVE:
+            continue
+        kind, subject = label.required[0]
+        what = "AI model spend" if "ai_spend" in kind else "CI credits"
+        mine = listed[
+            (listed["subject"] == subject)
+            & listed["what"].str.startswith(what)
+            & (listed["first_day"].dt.date >= label.first_day)
+        ]
+        assert len(mine) >= 1, (label, listed[["what", "subject", "first_day"]])
+        first = mine.sort_values("first_day").iloc[0]
+        assert (first["first_day"].date() - label.first_day).days <= 2
+        assert first["value"] > first["usual_high"]
+    assert listed["state"].isin(["new", "resolved"]).all()  # nothing was sent from this store
+    assert any("No alert has been sent" in c.value for c in at.caption)
+    assert keys.CODEFRESH_KEY not in texts(at)
