@@ -297,6 +297,11 @@ def _secrets(values: Mapping[str, str]) -> list[str]:
     return [values[name] for name in SECRETS if values.get(name)]
 
 
+def _open(table: pd.DataFrame) -> int:
+    table = lifecycle.typed(table)
+    return int((table["resolved_on"].isna() & (table["kind"] != "digest")).sum())
+
+
 def describe(alert: lifecycle.Alert) -> str:
     """One line for the terminal."""
     if alert.kind == "budget":
@@ -337,7 +342,7 @@ def run(
                 print(f"alerts: {note}", file=err)
             print(
                 f"Alerts: {len(outcome.new)} new, {outcome.resolved} resolved, "
-                f"{int((lifecycle.typed(outcome.table)['resolved_on'].isna()).sum())} open.",
+                f"{_open(outcome.table)} open.",
                 file=out,
             )
             for alert in outcome.new:

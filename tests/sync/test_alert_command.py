@@ -48,7 +48,7 @@ def settings(url: str, hook: str) -> dict[str, str]:
     }
 
 
-def sync_alert(store, values) -> subprocess.CompletedProcess:
+def sync_alert(store, values, *extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALERT_", "HISTORY_DIR"))}
     env.update(values)
     return subprocess.run(
@@ -67,6 +67,7 @@ def sync_alert(store, values) -> subprocess.CompletedProcess:
             "--alert",
             "--store",
             str(store),
+            *extra,
         ],
         env=env,
         capture_output=True,
@@ -98,11 +99,23 @@ def test_sync_alert_sends_each_planted_anomaly_once_and_a_second_run_nothing_new
             name = "the organisation" if subject == "org" else subject
             assert name in payload["text"]
             assert f"{label.first_day.day} Nov 2026" in payload["text"]
-        second = sync_alert(store, values)
+        second = sync_alert(store, values, "--digest")
         assert second.returncode == 0, second.stderr[-2000:]
         assert "0 new" in second.stdout
-        assert len(hook.bodies) == 1  # nothing sent again
-    for output in (first.stdout, first.stderr, second.stdout, second.stderr, hook.bodies[0].decode()):
+        assert len(hook.bodies) == 2  # no alert again: the weekly digest only
+        digest = json.loads(hook.bodies[1])["text"]
+        assert digest.startswith("AI and CI, week of 2 Nov 2026")  # the last settled week
+        assert "AI model spend: $" in digest and "November 2026 projection" in digest
+        assert "docs/build" in digest  # the shifted pipeline is still open
+        third = sync_alert(store, values, "--digest")
+        assert third.returncode == 0 and len(hook.bodies) == 2  # the week's digest went
+    for output in (
+        first.stdout,
+        first.stderr,
+        second.stdout,
+        second.stderr,
+        hook.bodies[0].decode(),
+    ):
         assert TOKEN not in output
         assert keys.FIREBENDER_KEY not in output and keys.CODEFRESH_KEY not in output
 
