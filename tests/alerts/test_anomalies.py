@@ -141,6 +141,20 @@ def test_a_level_shift_is_flagged_and_its_consecutive_days_make_one_episode():
     assert episode["expected"] == pytest.approx(200.0, rel=0.3)
 
 
+def test_an_episode_ends_when_the_day_after_is_ordinary_even_where_the_usual_is_nothing():
+    values = working_week(1.0, noise=0.2)
+    for n in range(len(values)):
+        if day(n).weekday() in (3, 4):  # this person never works on Thursdays and Fridays
+            values[n] = 0.0
+    thursday = 10 * 7 + 3
+    values[thursday] = 15.0  # an agent left running
+    values[thursday + 1] = 1.0  # an ordinary day's work: above a usual of nothing, but small
+    out = judged(series(values))
+    assert list(out.loc[out["anomalous"], "day"]) == [pd.Timestamp(day(thursday))]
+    episode = anomalies.episodes(out).iloc[0]
+    assert episode["first_day"] == episode["last_day"] == pd.Timestamp(day(thursday))
+
+
 def test_two_separate_spikes_are_two_episodes_and_series_are_kept_apart():
     values = working_week(1.0, noise=0.2)
     values[9 * 7 + 1] = 18.0
