@@ -1,11 +1,14 @@
-"""python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|scale|scale_store]
+"""python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|anomalies|scale|
+scale_store]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
 Prints the results as Markdown. A full run (no --quick, no --only) runs the first four parts and
 writes bench/results.md; the long parts run when named: `--only scale_store` (the history store
 at 36 and 2,000 developers, many minutes) writes bench/results-store.md, `--only scale` (the
 sandbox at scale) bench/results-scale.md, `--only verdict` bench/results-verdict.md, `--only
-teams` (the within-team verdict on the team scenarios, several minutes) bench/results-teams.md.
+teams` (the within-team verdict on the team scenarios, several minutes) bench/results-teams.md,
+`--only anomalies` (the anomaly detector against cursor-usage-tracker's rules on planted
+anomalies, a few minutes) bench/results-anomalies.md.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from pathlib import Path
 
 from . import (
+    anomaly_rates,
     cold_load,
     frame_build,
     machine,
@@ -25,7 +29,16 @@ from . import (
     verdict_rates,
 )
 
-PARTS = ("cold_load", "frames", "overview", "verdict", "teams", "scale", "scale_store")
+PARTS = (
+    "cold_load",
+    "frames",
+    "overview",
+    "verdict",
+    "teams",
+    "anomalies",
+    "scale",
+    "scale_store",
+)
 DEFAULT_PARTS = ("cold_load", "frames", "overview", "verdict")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
@@ -33,6 +46,7 @@ RESULTS = HERE / "results.md"
 OWN_RESULTS = {
     "verdict": HERE / "results-verdict.md",
     "teams": HERE / "results-teams.md",
+    "anomalies": HERE / "results-anomalies.md",
     "scale": HERE / "results-scale.md",
     "scale_store": HERE / "results-store.md",
 }
@@ -64,7 +78,7 @@ def parse(argv):
         type=int,
         default=None,
         help="sandbox seeds per scenario for the verdicts' rates (verdict: default 200, teams: "
-        "default 100; --quick: 10)",
+        "default 100; --quick: 10) and for the anomaly alerts (default 40; --quick: 3)",
     )
     parser.add_argument(
         "--stock-server",
@@ -158,6 +172,12 @@ def main(argv=None) -> int:
         log("4b. the within-team verdict on sandbox team scenarios")
         result = team_verdict_rates.run(seeds=args.seeds or (10 if args.quick else 100), log=log)
         text, found = report.teams_section(result)
+        sections.append(text)
+        targets += found
+    if "anomalies" in parts:
+        log("4c. anomaly alerts on planted, labelled anomalies")
+        result = anomaly_rates.run(seeds=args.seeds or (3 if args.quick else 40), log=log)
+        text, found = anomaly_rates.section(result)
         sections.append(text)
         targets += found
     if "scale" in parts:

@@ -125,3 +125,48 @@ def test_team_verdict_rates_run_and_report_every_method():
     assert "| **week: team + week FE, OLS** (app) |" in text and "team_no_link" in text
     # the app's method (weeks) is the one held to the targets
     assert [t.what.split(":")[0] for t in targets] == ["team verdict (week, app)"] * 2
+
+
+def test_anomaly_rates_run_and_report_every_method():
+    from bench import anomaly_rates
+
+    result = anomaly_rates.run(seeds=1, log=lambda _: None, workers=1)
+    assert set(result.scores) == set(anomaly_rates.METHODS)
+    ours = result.scores["ours"]
+    assert sum(planted for _, planted in ours.found.values()) == 3  # runaway, shift, org spike
+    assert ours.alerts >= ours.true >= 1
+    text, targets = anomaly_rates.section(result)
+    assert "| **ours**: same weekday" in text and "cursor-usage-tracker z-score" in text
+    assert [t.what for t in targets][:2] == [
+        "anomalies (ours): precision",
+        "anomalies (ours): recall",
+    ]
+
+
+def test_anomaly_alerts_are_scored_against_the_labels():
+    import datetime as dt
+
+    import pandas as pd
+
+    from bench import anomaly_rates
+    from connectors.sandbox import anomalies as planted
+
+    labels = planted.labels(0)
+    runaway = next(label for label in labels if label.event == "runaway")
+    holiday = next(label for label in labels if label.event == "holiday")
+
+    def alert(kind, subject, day):
+        return {"kind": kind, "subject": subject, "first_day": pd.Timestamp(day), "value": 1.0}
+
+    sent = pd.DataFrame(
+        [
+            alert("person_ai_spend_usd", runaway.subject, runaway.first_day),  # found
+            alert("org_ai_spend_usd", "org", runaway.first_day),  # allowed
+            alert("pipeline_ci_credits", "api/build", holiday.first_day),  # false, on a holiday
+            alert("person_ai_spend_usd", runaway.subject, dt.date(2026, 6, 1)),  # false
+        ]
+    )
+    score = anomaly_rates.score(sent, labels)
+    assert (score.alerts, score.true, score.on_holiday) == (4, 2, 1)
+    assert score.recall_of("runaway") == 1.0 and score.recall_of("level_shift") == 0.0
+    assert score.precision == 0.5
