@@ -134,7 +134,11 @@ def update(
     begin new ones. Days judged again change nothing they already decided. `link(kind, subject,
     day)` gives a view's URL (or None)."""
     table = typed(table)
-    judged = evaluated[evaluated["value"].notna()].sort_values(["kind", "subject", "day"])
+    # A day not judged (unknown value, or too little history for a baseline) decides nothing.
+    known = evaluated["value"].notna()
+    if "expected" in evaluated:
+        known &= evaluated["expected"].notna()
+    judged = evaluated[known].sort_values(["kind", "subject", "day"])
     if judged.empty:
         return table
     now_ts = pd.Timestamp(now)

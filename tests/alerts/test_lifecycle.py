@@ -124,3 +124,11 @@ def test_a_table_survives_a_parquet_round_trip_with_its_types(tmp_path):
     table.to_parquet(path, index=False)
     back = lifecycle.typed(pd.read_parquet(path))
     pd.testing.assert_frame_equal(back, lifecycle.typed(table))
+
+
+def test_a_day_too_new_to_have_a_baseline_does_not_resolve_an_open_episode():
+    first = lifecycle.update(None, judged([1, 40], [False, True]), NOW)
+    unjudged = judged([1, 40, 2], [False, True, False])
+    unjudged.loc[2, ["expected", "usual_low", "usual_high"]] = float("nan")
+    (alert,) = lifecycle.alerts(lifecycle.update(first, unjudged, NOW))
+    assert alert.resolved_on is None and alert.state == "new"
