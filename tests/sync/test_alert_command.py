@@ -19,6 +19,7 @@ from connectors.sandbox import Sandbox, anomalies, keys
 from connectors.sandbox.server import running_server
 from store import Store
 from sync import alerting
+from teams.privacy import pseudonym
 from tests.alerts.test_delivery import FakeClock, receiver
 
 from .conftest import PROJECT
@@ -155,3 +156,20 @@ def test_a_webhook_that_fails_keeps_the_alerts_and_the_next_run_delivers_them_on
     assert str(len(found)) in text.splitlines()[0]
     table = lifecycle.typed(Store(str(store)).alerts())
     assert table["notified_webhook"].notna().all()
+
+
+def test_with_pseudonyms_on_no_email_reaches_the_store_or_the_webhook(server, tmp_path):
+    store = tmp_path / "store"
+    with receiver((200, "ok")) as hook:
+        values = {**settings(server, hook.url), "PSEUDONYMIZE_PEOPLE": "true"}
+        values["PSEUDONYM_SALT"] = "alert-test-salt-77"
+        done = sync_alert(store, values)
+        assert done.returncode == 0, done.stderr[-2000:]
+        (body,) = hook.bodies
+    text = body.decode() + done.stdout + done.stderr
+    assert "@example.com" not in text and "%40example.com" not in text
+    table = lifecycle.typed(Store(str(store)).alerts())
+    people = table[table["kind"] == "person_ai_spend_usd"]["subject"]
+    assert len(people) and people.str.fullmatch(r"person-[0-9a-f]{10}").all()
+    runaway = next(label for label in POSITIVE if label.event == "runaway")
+    assert pseudonym(runaway.subject, "alert-test-salt-77") in set(people)
