@@ -137,6 +137,14 @@ def from_frames(
     return out
 
 
+def without_teams(frame: pd.DataFrame, teams) -> pd.DataFrame:
+    """`frame` without the series of `teams` (those too small to be shown on their own)."""
+    if not teams or frame.empty:
+        return frame
+    dropped = frame["kind"].str.startswith("team_") & frame["subject"].isin(list(teams))
+    return frame[~dropped].reset_index(drop=True)
+
+
 def empty() -> pd.DataFrame:
     return pd.DataFrame(
         {

@@ -18,6 +18,7 @@ from alerts import MEASURES, anomalies, budgets, lifecycle, series
 from connectors import ranges
 from store import StoreError
 from sync import alerting
+from teams import privacy
 from teams.mapping import to_csv
 
 from . import history, loaders, team_source
@@ -120,6 +121,13 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
         )
     teams = team_source.current(settings)
     mapping = teams.mapping if teams.active else None
+    small = privacy.small_teams(mapping, today, settings.min_group) if mapping else set()
+    if small:
+        notes.append(
+            f"To keep individuals out of view, {len(small)} team"
+            f"{'s' if len(small) > 1 else ''} with fewer than {settings.min_group} people "
+            f"{'are' if len(small) > 1 else 'is'} not shown (PRIVACY_MIN_GROUP)."
+        )
     chosen = current_budgets(settings, list(mapping.teams) if mapping else [])
 
     def build():
@@ -131,6 +139,7 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
             _seen(ai_span, requests, "timestamp"),
             _seen(ci_span, pipelines, "period"),
         )
+        frame = series.without_teams(frame, small)
         first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
         judged = (
             anomalies.evaluate(frame, first, end, through)
@@ -145,6 +154,7 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
         today,
         usd_per_credit,
         to_csv(mapping) if mapping else "",
+        settings.min_group,
         tuple(
             (v, s.fingerprint, s.base_url, loaders.store_version(s, ALERT_ENDPOINTS))
             for v, s in src.items()

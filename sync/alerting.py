@@ -24,6 +24,7 @@ from connectors.setting_names import (
     APP_URL,
     BUDGETS_FILE,
     PRICE,
+    PRIVACY_MIN_GROUP,
     PSEUDONYM_SALT,
     PSEUDONYMIZE_PEOPLE,
     TEAMS_FILE,
@@ -151,6 +152,8 @@ def linker(app_url: str | None, today: dt.date):
             params.update(dataset=PIPELINES, f_key=subject)
         elif kind.startswith("team_"):
             params["team"] = subject
+        elif kind == "budget":
+            params["scope"] = subject
         return f"{base}/{PAGES[kind]}?{urlencode(params)}"
 
     return link
@@ -194,6 +197,14 @@ def _unit(measure: str) -> str:
     return "credits" if measure == "ci_credits" else "USD"
 
 
+def _min_group(values: Mapping[str, str]) -> int:
+    try:
+        found = int(values.get(PRIVACY_MIN_GROUP) or privacy.DEFAULT_MIN_GROUP)
+    except ValueError:
+        return privacy.DEFAULT_MIN_GROUP
+    return found if found >= 1 else privacy.DEFAULT_MIN_GROUP
+
+
 def _price(values: Mapping[str, str]) -> float | None:
     try:
         price = float(values.get(PRICE) or "")
@@ -219,6 +230,14 @@ def evaluate(
     mapping = read_mapping(values, store, notes)
     hidden = salt(values) if pseudonymizing(values) else None
     frame = read_series(store, first_read, max(through.values()), mapping, hidden)
+    if mapping:
+        small = privacy.small_teams(mapping, today, _min_group(values))
+        frame = series.without_teams(frame, small)
+        if small:
+            notes.append(
+                f"{len(small)} team(s) with fewer than {_min_group(values)} people left out "
+                "(PRIVACY_MIN_GROUP)"
+            )
     table = lifecycle.typed(store.alerts())
     before = set(table["id"])
     was_open = set(table.loc[table["resolved_on"].isna(), "id"])

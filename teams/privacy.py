@@ -13,6 +13,7 @@ only inside "Other teams"; when the teams merged there are still too few, they a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -126,3 +127,16 @@ def groups(sizes: Mapping[str, float], min_group: int) -> Groups:
         if together < min_group:
             hidden = set(small)
     return Groups(label, frozenset(hidden), tuple(small), min_group)
+
+
+def small_teams(mapping, day: dt.date, min_group: int) -> set[str]:
+    """Teams with fewer than `min_group` people in `mapping` on `day`: a view of one of them
+    alone would show individuals (alerts and budgets leave them out)."""
+    people: dict[str, set[str]] = {}
+    for rule in mapping.rules:
+        if rule.kind != "person":
+            continue
+        if (rule.valid_from and rule.valid_from > day) or (rule.valid_to and rule.valid_to < day):
+            continue
+        people.setdefault(rule.team, set()).add(rule.match.lower())
+    return {team for team in mapping.teams if len(people.get(team, ())) < min_group}

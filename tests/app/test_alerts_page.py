@@ -8,6 +8,7 @@ import pytest
 
 from alerts import budgets
 from connectors.sandbox import Sandbox, anomalies, keys, running_server
+from connectors.sandbox.teams import SMALL_TEAM
 
 from .conftest import assert_no_keys, charts, open_page, texts
 
@@ -48,6 +49,9 @@ def test_demo_projects_each_measure_against_its_budget(monkeypatch):
     assert "Settled days only" in captions
     assert any("No anomaly in the last 30 settled days" in i.value for i in at.info)
     assert_no_keys(at)
+    (scope,) = at.selectbox
+    assert "Platform" in scope.options and SMALL_TEAM not in scope.options  # 3 people
+    assert "1 team with fewer than 5 people is not shown" in captions
 
 
 def test_a_team_whose_projection_passes_its_budget_is_an_alert(monkeypatch):

@@ -112,3 +112,19 @@ def test_the_salt_is_a_secret_setting_never_in_a_repr():
     assert "very-secret-salt" not in repr(found)
     with pytest.raises(ValueError):
         app_settings.set_session_value("PSEUDONYM_SALT", "typed")
+
+
+def test_small_teams_are_those_with_fewer_people_than_the_minimum_on_the_day():
+    import datetime as dt
+
+    from teams.mapping import parse
+    from teams.privacy import small_teams
+
+    mapping = parse(
+        "kind,match,team,valid_from,valid_to\n"
+        "person,a@x.io,Big,,\nperson,b@x.io,Big,,\nperson,c@x.io,Big,,2026-05-31\n"
+        "person,c@x.io,Small,2026-06-01,\npipeline,ops/*,Pipes,,\n"
+    )
+    assert small_teams(mapping, dt.date(2026, 5, 1), 3) == {"Small", "Pipes"}
+    assert small_teams(mapping, dt.date(2026, 6, 1), 3) == {"Big", "Small", "Pipes"}
+    assert small_teams(mapping, dt.date(2026, 6, 1), 1) == {"Pipes"}
