@@ -31,11 +31,17 @@ def month_columns(view: AlertsView, scope: str, charts: bool = True) -> None:
             if item["projection"] is None:
                 st.caption(status.sentence)
                 continue
-            show = st.error if status.over else st.warning if status.likely_over else st.success
-            show(
-                status.sentence,
-                icon=":material/warning:" if status.likely_over else ":material/check:",
+            badge = (
+                ":red-badge[:material/warning: Over budget]"
+                if status.over
+                else ":orange-badge[:material/warning: Likely over]"
+                if status.likely_over
+                else ":green-badge[:material/check: On track]"
+                if status.budget is not None
+                else ":gray-badge[No budget]"
             )
+            # A budget passed is news, not an error of the app: a badge, not st.error.
+            st.markdown(f"{badge} {status.sentence}")
             if charts:
                 ui.chart(
                     None,
@@ -46,3 +52,12 @@ def month_columns(view: AlertsView, scope: str, charts: bool = True) -> None:
                     MEASURES[measure],
                     item["budget"],
                 )
+
+
+def link_to_alerts(label: str) -> None:
+    """A link to the Alerts & budgets page (a page run on its own, as tests do, has no
+    navigation to link into: then the label alone)."""
+    try:
+        st.page_link("pages/alerts.py", label=label, icon=":material/notifications:")
+    except st.errors.StreamlitAPIException:
+        st.caption(label)

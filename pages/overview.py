@@ -111,11 +111,7 @@ if scope in month.scopes:
     )
     alert_ui.month_columns(month, scope, charts=False)
     opened = alerts_view.open_count(month)
-    st.page_link(
-        "pages/alerts.py",
-        label=f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}",
-        icon=":material/notifications:",
-    )
+    alert_ui.link_to_alerts(f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}")
 
 last, _ = metrics.latest_complete(table)
 latest = metrics.period_name(table["period"].iloc[last], granularity) if last is not None else None
