@@ -249,16 +249,89 @@ def _more(count: int, app_url: str | None) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": f"…and {count} more.{where}"}}
 
 
+# --- one event, many series ---------------------------------------------------------------
+
+# An organisation-wide spike also lifts the people, teams and pipelines it is made of; their
+# alerts are kept apart (each has its own lifecycle) but said once, under the organisation's.
+FOLLOWERS = {
+    "org_ai_spend_usd": ("person_ai_spend_usd", "team_ai_spend_usd"),
+    "org_ci_credits": ("pipeline_ci_credits", "team_ci_credits"),
+}
+MAX_NAMED = 8  # followers named in a grouped section; the rest are counted
+
+
+def _grouped(alerts: list[Alert]) -> list[tuple[Alert, list[Alert]]]:
+    """Each alert with the alerts said under it: an organisation anomaly takes the same-family
+    anomalies that began on its first day; everything else stands alone. Order is kept."""
+    leaders = {
+        (alert.kind, _date(alert.first_day)): alert
+        for alert in alerts
+        if alert.kind in FOLLOWERS and alert.subject == "org"
+    }
+    under: dict[str, list[Alert]] = {leader.id: [] for leader in leaders.values()}
+    taken = set()
+    for alert in alerts:
+        for kind, followers in FOLLOWERS.items():
+            leader = leaders.get((kind, _date(alert.first_day)))
+            if alert.kind in followers and leader is not None:
+                under[leader.id].append(alert)
+                taken.add(id(alert))
+    return [(alert, under.get(alert.id, [])) for alert in alerts if id(alert) not in taken]
+
+
+def _follower(alert: Alert) -> str:
+    ratio = times(alert.value, alert.expected)
+    usual = ratio or f"usually {amount(alert.expected, alert.unit)}"
+    return f"{_who(alert)} {amount(alert.value, alert.unit)} ({usual})"
+
+
+def _also(count: int) -> str:
+    return f"Also out of range from that day ({count}):"
+
+
+def _view(alert: Alert) -> str:
+    return f" View: {alert.link}" if alert.link else ""
+
+
+def _plain_lines(alert: Alert, one: _Said, followers: list[Alert]) -> list[str]:
+    """The email's lines for one group: the leader's bullet, then one sub-line per follower."""
+    lines = [f"• {one.plain}{_view(alert)}"]
+    if followers:
+        lines.append(f"  {_also(len(followers))}")
+        lines += [f"  – {_follower(f)}.{_view(f)}" for f in followers]
+    return lines
+
+
+def _markdown(one: _Said, followers: list[Alert]) -> str:
+    """The Slack section for one group: followers named (linked) after the leader, at most
+    MAX_NAMED of them, the rest counted."""
+    if not followers:
+        return one.markdown
+    named = [
+        f"<{_escape(f.link)}|{_escape(_follower(f))}>" if f.link else _escape(_follower(f))
+        for f in followers[:MAX_NAMED]
+    ]
+    rest = len(followers) - len(named)
+    return (
+        f"{one.markdown}\n{_also(len(followers))} "
+        + ", ".join(named)
+        + (f" and {rest} more." if rest else ".")
+    )
+
+
 # --- messages -----------------------------------------------------------------------------
 
 
 def alerts_message(
     alerts: Sequence[Alert], app_url: str | None = None, *, hide_emails: bool = False
 ) -> Message:
-    """The message for new alerts: one section each (the first MAX_LISTED, then a count)."""
-    alerts = list(alerts)
-    said = [_said(alert) for alert in alerts]
+    """The message for new alerts: one section each (the first MAX_LISTED, then a count), an
+    organisation anomaly's section also naming the people, teams or pipelines that rose with it
+    (see FOLLOWERS). The header and the subject count every alert."""
     count = len(alerts)
+    groups = _grouped(list(alerts))
+    alerts = [leader for leader, _ in groups]
+    said = [_said(leader) for leader in alerts]
     noun = "alert" if count == 1 else "alerts"
     if count == 1:
         subject = f"AI & CI alert: {said[0].title}"
@@ -266,16 +339,20 @@ def alerts_message(
         subject = f"AI & CI alerts: {count} new ({said[0].title}, …)"
     else:
         subject = "AI & CI alerts: nothing new"
-    shown, hidden = said[:MAX_LISTED], count - min(count, MAX_LISTED)
+    shown = said[:MAX_LISTED]
+    hidden = sum(1 + len(followers) for _, followers in groups[MAX_LISTED:])
     lines = [f"{count} {noun} from the AI and CI dashboard:" if count else "No new alerts."]
-    for alert, one in zip(alerts, shown):
-        lines.append(f"• {one.plain}" + (f" View: {alert.link}" if alert.link else ""))
+    for (alert, followers), one in zip(groups, shown):
+        lines += _plain_lines(alert, one, followers)
     if hidden:
         lines.append(f"…and {hidden} more." + (f" See them all: {app_url}" if app_url else ""))
     elif app_url:
         lines.append(f"App: {app_url}")
     blocks = [_header(f"AI and CI: {count} new {noun}" if count else "AI and CI: no new alerts")]
-    blocks += [_section(one.markdown, alert.link) for alert, one in zip(alerts, shown)]
+    blocks += [
+        _section(_markdown(one, followers), alert.link)
+        for (alert, followers), one in zip(groups, shown)
+    ]
     if hidden:
         blocks.append(_more(hidden, app_url))
     blocks.append(
@@ -315,10 +392,12 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
     rows = [r if isinstance(r, ProjectionRow) else ProjectionRow(*r) for r in digest.projections]
     month = digest.month or last
     month_title = f"{month:%B %Y} projection (from settled days)"
-    alerts = list(digest.open_alerts)
-    said = [_said(alert) for alert in alerts]
+    open_count = len(digest.open_alerts)
+    groups = _grouped(list(digest.open_alerts))
+    alerts = [leader for leader, _ in groups]
+    said = [_said(leader) for leader in alerts]
     shown = said[:MAX_LISTED]
-    hidden = len(alerts) - len(shown)
+    hidden = sum(1 + len(followers) for _, followers in groups[MAX_LISTED:])
 
     lines = [f"{title} ({span(first, last)})", "", "Totals"]
     lines += [f"• {label}: {value}" for label, value in digest.totals] or ["• no data"]
@@ -326,11 +405,9 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
         lines += ["", f"Verdict: {digest.verdict}"]
     if rows:
         lines += ["", month_title] + [f"• {_projection(row)}" for row in rows]
-    lines += ["", f"Open alerts ({len(alerts)})" if alerts else "No open alerts."]
-    lines += [
-        f"• {one.plain}" + (f" View: {alert.link}" if alert.link else "")
-        for alert, one in zip(alerts, shown)
-    ]
+    lines += ["", f"Open alerts ({open_count})" if alerts else "No open alerts."]
+    for (alert, followers), one in zip(groups, shown):
+        lines += _plain_lines(alert, one, followers)
     if hidden:
         lines.append(f"…and {hidden} more.")
     if digest.app_url:
@@ -346,14 +423,15 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
     if rows:
         listed = "\n".join(f"• {_escape(_projection(row))}" for row in rows)
         blocks.append(_section(f"*{month_title}*\n{listed}"))
-    heading = f"*Open alerts ({len(alerts)})*" if alerts else "*No open alerts.*"
+    heading = f"*Open alerts ({open_count})*" if alerts else "*No open alerts.*"
     blocks.append(_section(heading))
     room = 50 - len(blocks) - 2  # the "more" line and the context
     blocks += [
-        _section(one.markdown, alert.link) for alert, one in zip(alerts[:room], shown[:room])
+        _section(_markdown(one, followers), alert.link)
+        for (alert, followers), one in zip(groups[:room], shown[:room])
     ]
     if len(alerts) > room:
-        blocks.append(_more(len(alerts) - room, digest.app_url))
+        blocks.append(_more(sum(1 + len(f) for _, f in groups[room:]), digest.app_url))
     app = f" <{_escape(digest.app_url)}|Open the app>" if digest.app_url else ""
     blocks.append(_context(SETTLED_NOTE + app))
     message = Message(subject=title, text="\n".join(lines), blocks=blocks)

@@ -294,6 +294,68 @@ def test_no_alerts_make_a_message_that_says_nothing_is_new():
     assert message.blocks[0]["text"]["text"] == "AI and CI: no new alerts"
 
 
+def spike_day_alerts() -> list[Alert]:
+    """An org AI spike on 4 Nov, three people and a team rising with it, a pipeline's unrelated
+    shift the same day and a person's runaway the day before."""
+    day4 = dict(first_day=dt.date(2026, 11, 4), last_day=dt.date(2026, 11, 4))
+    day4["peak_day"] = day4["first_day"]
+    return [
+        anomaly("person_ai_spend_usd", "ana@example.com", id="p1", value=30.0, **day4),
+        anomaly("org_ai_spend_usd", "org", id="o1", value=71.5, link=f"{APP}/firebender", **day4),
+        anomaly("pipeline_ci_credits", "docs/build", id="c1", **day4),
+        anomaly("person_ai_spend_usd", "bo@example.com", id="p2", value=20.0, link=None, **day4),
+        anomaly("team_ai_spend_usd", "Web", id="t1", value=55.0, expected=0.0, **day4),
+        anomaly("person_ai_spend_usd", "cy@example.com", id="p3", value=99.0),  # 3 Nov
+    ]
+
+
+def test_an_org_spike_is_said_once_with_the_people_and_teams_that_rose_with_it():
+    message = alerts_message(spike_day_alerts(), APP)
+    assert message.blocks[0]["text"]["text"] == "AI and CI: 6 new alerts"  # every alert counted
+    sections = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    # the org's section, the pipeline (another family) and the day-before runaway stand alone
+    assert len(sections) == 3
+    org = next(text for text in sections if "*the organisation*" in text)
+    assert "Also out of range from that day (3):" in org
+    assert f"<{APP}/firebender?person=ana%40example.com|ana@example.com $30.00 (x0.6 usual)>" in org
+    assert "bo@example.com $20.00 (x0.4 usual)" in org  # no link, named plainly
+    assert "team Web $55.00 (usually $0.00)" in org  # no multiple of nothing
+    assert "docs/build" not in org and "cy@example.com" not in org
+    assert any("pipeline docs/build" in text for text in sections)
+    assert any("cy@example.com" in text and "Tue 3 Nov" in text for text in sections)
+
+    lines = message.text.splitlines()
+    org_line = next(i for i, line in enumerate(lines) if "for the organisation" in line)
+    assert lines[org_line].endswith(f"View: {APP}/firebender")
+    assert lines[org_line + 1] == "  Also out of range from that day (3):"
+    assert lines[org_line + 2] == (
+        f"  – ana@example.com $30.00 (x0.6 usual). View: {APP}/firebender?person=ana%40example.com"
+    )
+    assert lines[org_line + 3] == "  – bo@example.com $20.00 (x0.4 usual)."
+    assert sum(line.startswith("• ") for line in lines) == 3
+
+
+def test_without_the_org_alert_people_and_teams_stand_alone():
+    alone = [a for a in spike_day_alerts() if a.kind != "org_ai_spend_usd"]
+    message = alerts_message(alone, APP)
+    assert sum(b["type"] == "section" for b in message.blocks) == 5
+    assert "Also out of range" not in message.text
+
+
+def test_a_grouped_section_names_at_most_eight_and_counts_the_rest():
+    day4 = dict(first_day=dt.date(2026, 11, 4), last_day=dt.date(2026, 11, 4))
+    day4["peak_day"] = day4["first_day"]
+    alerts = [anomaly("org_ci_credits", "org", id="o", **day4)] + [
+        anomaly("pipeline_ci_credits", f"p{i:02d}", id=f"p{i}", **day4) for i in range(11)
+    ]
+    message = alerts_message(alerts, APP)
+    section = message.blocks[1]["text"]["text"]
+    assert "Also out of range from that day (11):" in section
+    assert "pipeline p07" in section and "pipeline p08" not in section
+    assert " and 3 more.\n<" in section  # then the org's own link
+    assert "  – pipeline p10 12,300 credits (x8.2 usual)." in message.text  # email lists all
+
+
 # --- privacy and secrets ---------------------------------------------------------------------
 
 
@@ -422,3 +484,12 @@ def test_a_digest_with_many_open_alerts_stays_within_slacks_block_limit():
     message = digest_message(week_digest(open_alerts=alerts))
     assert len(message.blocks) <= 50
     assert "Open alerts (80)" in message.text
+
+
+def test_the_digest_groups_an_open_org_spike_with_what_rose_with_it_and_counts_every_alert():
+    message = digest_message(week_digest(open_alerts=spike_day_alerts()))
+    assert "Open alerts (6)" in message.text
+    after = message.text.split("Open alerts (6)")[1]
+    assert sum(line.startswith("• ") for line in after.splitlines()) == 3
+    assert "  Also out of range from that day (3):" in after
+    assert "*Open alerts (6)*" in json.dumps(message.blocks, ensure_ascii=False)

@@ -89,6 +89,10 @@ def test_sync_alert_sends_each_planted_anomaly_once_and_a_second_run_nothing_new
         assert payload["text"] and payload["blocks"]
         table = lifecycle.typed(Store(str(store)).alerts())
         assert table[["notified_webhook"]].notna().all().all()
+        # the org spike's people and teams are said under it: fewer sections than alerts
+        sections = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+        assert len(sections) < len(table)
+        assert any("*the organisation*" in t and "Also out of range" in t for t in sections)
         for label in POSITIVE:
             kind, subject = label.required[0]
             mine = table[(table["kind"] == kind) & (table["subject"] == subject)]
