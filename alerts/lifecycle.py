@@ -2,7 +2,8 @@
 
 An anomaly is an *episode*: the consecutive settled days one series (kind, subject) spends above
 its usual range. Its id is fixed by where it began (kind, subject, first day), so evaluating the
-same days again (each run looks back over recent settled days) finds the episode it already has.
+same days again (each run looks back over recent settled days) finds the episode it already has;
+a longer look back that finds earlier days of a kept episode grows it backwards (same id).
 An open episode grows while its series stays out of range, and is resolved by the first settled
 day that is back in range. A budget alert is one per (scope, measure, month).
 
@@ -202,8 +203,25 @@ def update(
             )
             added.append(fresh)
             episodes.append(fresh)
+    added = [a for a in added if not _joined(a, rows, known)]
     merged = pd.DataFrame([*rows.values(), *added], columns=list(COLUMNS))
     return typed(merged)
+
+
+def _joined(fresh: dict, rows: dict, known: dict) -> bool:
+    """Fold a new episode into the kept one that begins the day after it ends (judging a
+    longer window than before found the kept episode's earlier days): the kept alert, which
+    may have been sent already, grows backwards instead of a second alert for one event."""
+    after = fresh["last_day"] + pd.Timedelta(days=1)
+    for index in known.get((fresh["kind"], fresh["subject"]), []):
+        kept = rows[index]
+        if kept["first_day"] == after:
+            kept["first_day"] = fresh["first_day"]
+            if fresh["value"] > kept["value"]:
+                for name in ("peak_day", "value", "expected", "usual_low", "usual_high"):
+                    kept[name] = fresh[name]
+            return True
+    return False
 
 
 def _covers(episode: dict, when: pd.Timestamp) -> bool:

@@ -132,3 +132,21 @@ def test_a_day_too_new_to_have_a_baseline_does_not_resolve_an_open_episode():
     unjudged.loc[2, ["expected", "usual_low", "usual_high"]] = float("nan")
     (alert,) = lifecycle.alerts(lifecycle.update(first, unjudged, NOW))
     assert alert.resolved_on is None and alert.state == "new"
+
+
+def test_a_longer_window_finding_an_episodes_earlier_days_grows_it_backwards_not_a_second_alert():
+    # sync's first run saw the episode from its window's first day (3 Nov), and sent it
+    seen = lifecycle.update(None, judged([40, 50, 45], [True, True, True], first="2026-11-03"), NOW)
+    sent = lifecycle.delivered(seen, list(seen["id"]), "webhook", NOW)
+    # the page judges a longer window: the same rise began on 1 Nov and peaked on 2 Nov
+    longer = judged([1, 30, 80, 40, 50, 45], [False, True, True, True, True, True], "2026-10-31")
+    grown = lifecycle.update(sent, longer, NOW)
+    (alert,) = lifecycle.alerts(grown)
+    assert alert.id == lifecycle.anomaly_id(KIND, "ada@example.com", "2026-11-03")  # kept
+    assert (alert.first_day, alert.last_day) == (dt.date(2026, 11, 1), dt.date(2026, 11, 5))
+    assert alert.peak_day == dt.date(2026, 11, 2) and alert.value == 80.0
+    assert alert.state == "notified"
+    assert lifecycle.pending(grown, "webhook").empty  # nothing to send again
+    # an earlier episode that ended before the kept one began stays its own alert
+    apart = judged([1, 30, 1, 40, 50, 45], [False, True, False, True, True, True], "2026-10-31")
+    assert len(lifecycle.update(sent, apart, NOW)) == 2
