@@ -22,6 +22,7 @@ from connectors import endpoints, ranges
 from connectors.endpoints import Dataset
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store, StoreError
+from store import files as store_files
 from store.writer import StoreBusy
 from sync.__main__ import DEFAULT_STORE
 
@@ -38,6 +39,12 @@ _lock = threading.Lock()
 _stores: dict[str, Store] = {}
 _made: list[str] = []  # temporary folders this process made (deleted at exit)
 _proven: set[str] = set()  # fingerprints of live keys a vendor answered in this process
+
+
+def new_page_run() -> None:
+    """Called first in every page run (app.py): each store folder is then listed once in the
+    run, not once per load (store/files.py)."""
+    store_files.one_listing_per_run()
 
 
 def prove(source: Source) -> None:

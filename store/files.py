@@ -10,12 +10,35 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 TEMP_SUFFIX = ".tmp"
+
+# A page run asks for the same folders many times (each load keys its cache on the store's
+# version, which lists files); within one run, a folder is listed once (`one_listing_per_run`).
+# Only runs that opt in share listings: sync and notebooks always list afresh.
+_RUN: ContextVar[object | None] = ContextVar("store_listing_run", default=None)
+_LISTED: dict[tuple[str, str, str], tuple[object, list]] = {}
+_LISTED_LOCK = threading.Lock()
+_LISTED_MAX = 1024  # (root, folder) pairs kept; all dropped past it
+
+
+def one_listing_per_run() -> None:
+    """From now on, in this thread's context (a Streamlit script run), each folder is listed
+    once: until the next call, or a write through this process to the same root. A file written
+    by another process meanwhile is seen by the next run."""
+    _RUN.set(object())
+
+
+def _forget_listings(url: str) -> None:
+    with _LISTED_LOCK:
+        for key in [k for k in _LISTED if k[0] == url]:
+            del _LISTED[key]
 
 
 @dataclass(frozen=True)
@@ -64,7 +87,37 @@ class Root:
 
     def list(self, prefix: str = "", suffix: str = ".parquet") -> list[Entry]:
         """Every file under `prefix` ending in `suffix`, sorted by path."""
+        run = _RUN.get()
+        if run is None:
+            return self._list(prefix, suffix)
+        key = (self.url, prefix, suffix)
+        with _LISTED_LOCK:
+            kept = _LISTED.get(key)
+            if kept is None or kept[0] is not run:  # a folder above, listed in this run
+                kept = next(
+                    (
+                        (run, [e for e in v[1] if _under(e.path, prefix)])
+                        for k, v in _LISTED.items()
+                        if v[0] is run
+                        and k[0] == self.url
+                        and k[2] == suffix
+                        and (k[1] == "" or prefix.startswith(k[1] + "/"))
+                    ),
+                    None,
+                )
+        if kept is not None and kept[0] is run:
+            return list(kept[1])
+        found = self._list(prefix, suffix)
+        with _LISTED_LOCK:
+            if len(_LISTED) >= _LISTED_MAX:
+                _LISTED.clear()
+            _LISTED[key] = (run, found)
+        return list(found)
+
+    def _list(self, prefix: str, suffix: str) -> list[Entry]:
         top = self.full(prefix)
+        if self.local:
+            return sorted(_walk(top, self.base, suffix), key=lambda e: e.path)
         try:
             found = self.fs.find(top, detail=True)
         except FileNotFoundError:
@@ -86,6 +139,13 @@ class Root:
 
     def write(self, path: str, data: bytes) -> None:
         """Replace `path` with `data` atomically."""
+        _forget_listings(self.url)
+        try:
+            self._write(path, data)
+        finally:
+            _forget_listings(self.url)  # also when another thread listed while it was written
+
+    def _write(self, path: str, data: bytes) -> None:
         target = self.full(path)
         if not self.local:
             self.fs.pipe_file(target, data)
@@ -125,3 +185,32 @@ class Root:
             return os.path.join(self.base, ".sync.lock")
         digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
         return os.path.join(tempfile.gettempdir(), f"ai-ci-store-{digest}.lock")
+
+
+def _under(path: str, prefix: str) -> bool:
+    """`path` is listed under `prefix` (a folder, or the file itself)."""
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def _walk(top: str, base: str, suffix: str) -> list[Entry]:
+    """`Root.list` for a local folder with os.scandir: fsspec's `find(detail=True)` took 2.5x
+    as long on the demo's 328 day partitions of model requests (14.3 against 5.6 ms)."""
+    if os.path.isfile(top):
+        stat = os.stat(top)
+        rel = os.path.relpath(top, base).replace(os.sep, "/")
+        return [Entry(rel, stat.st_size, str(stat.st_mtime))] if top.endswith(suffix) else []
+    entries, folders = [], [top]
+    while folders:
+        try:
+            listing = os.scandir(folders.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with listing:
+            for item in listing:
+                if item.is_dir():
+                    folders.append(item.path)
+                elif item.name.endswith(suffix):
+                    stat = item.stat()
+                    rel = os.path.relpath(item.path, base).replace(os.sep, "/")
+                    entries.append(Entry(rel, stat.st_size, str(stat.st_mtime)))
+    return entries
