@@ -7,6 +7,14 @@ which every page reads and shows in its header.
 
 import streamlit as st
 
+import app_imports
+
+app_imports.load()
+
+from analytics import history  # noqa: E402 - after the imports are serialised
+
+history.new_page_run()
+
 st.set_page_config(
     page_title="AI adoption vs CI credits",
     page_icon=":material/insights:",
