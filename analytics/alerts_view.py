@@ -10,26 +10,26 @@ that sync keeps, each anomaly shows its state there (notified, resolved). Nothin
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from alerts import MEASURES, anomalies, budgets, lifecycle, series
+from alerts import MEASURES, budgets, lifecycle, series
 from connectors import ranges
-from store import StoreError
+from store import ALERTS_PATH, StoreError
 from sync import alerting
 from teams import privacy
 from teams.mapping import to_csv
 
-from . import history, loaders, team_source
+from . import history, loaders, status, team_source
 from .overview import _try
-from .settings import Settings
+from .settings import PROJECT_DIR, Settings
 
 # Days loaded: the detector's 8 weeks of same-weekday baseline before the 30 days listed, and
 # the forecast's 8 weeks before the month.
 LOAD_DAYS = 120
 SHOWN_DAYS = 30  # anomalies listed: the open ones and those of the last 30 settled days
-EXAMPLE_FILE = alerting.PROJECT_DIR / "budgets.example.csv"
+EXAMPLE_FILE = PROJECT_DIR / "budgets.example.csv"
 
 
 @dataclass
@@ -51,6 +51,8 @@ class AlertsView:
     errors: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     stored: bool = False  # the store holds sync's alerts table
+    open_alerts: int = 0  # anomalies and budget alerts not resolved
+    teams: list[str] = field(default_factory=list)  # every team of the mapping (budget scopes)
 
     @property
     def scopes(self) -> list[str]:
@@ -90,35 +92,18 @@ def _write_demo_budgets(where: str) -> None:
 
 
 def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
+    """Everything the page and the overview's month row draw. A warm rerun is one cache lookup
+    (the overview reruns on every click): the loads, the detector, the forecast and the states
+    are derived once per day, store version, teams mapping, budgets and alerts table."""
     today = ranges.utc_today()
     through = alerting.settled_through(today)
     month = min(through["org_ai_spend_usd"], through["org_ci_credits"]).replace(day=1)
     start = min(today - dt.timedelta(days=LOAD_DAYS), month - dt.timedelta(days=60))
-    end = max(through.values())
-    errors: dict[str, str] = {}
     notes: list[str] = []
     src = settings.sources
     earliest = ranges.rules_for(alerting.REQUESTS).earliest
-    requests = pipelines = org = None
     ai_span = (max(start, earliest), through["org_ai_spend_usd"])
     ci_span = (start, through["org_ci_credits"])
-    if ai_span[1] >= ai_span[0]:
-        requests = _try(
-            errors,
-            "firebender",
-            lambda: loaders.requests(src["firebender"], *ai_span, ("email",)),
-        )
-    pipelines = _try(
-        errors,
-        "codefresh",
-        lambda: loaders.fetch(src["codefresh"], alerting.PIPELINES, *ci_span, "day"),
-    )
-    if pipelines is not None:
-        org = _try(
-            errors,
-            "codefresh",
-            lambda: loaders.fetch(src["codefresh"], alerting.CREDITS, *ci_span, "day"),
-        )
     teams = team_source.current(settings)
     mapping = teams.mapping if teams.active else None
     small = privacy.small_teams(mapping, today, settings.min_group) if mapping else set()
@@ -129,8 +114,35 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
             f"{'are' if len(small) > 1 else 'is'} not shown (PRIVACY_MIN_GROUP)."
         )
     chosen = current_budgets(settings, list(mapping.teams) if mapping else [])
+    hidden = [scope for scope in chosen.budgets.scopes if scope in small] if chosen.budgets else []
+    if hidden:
+        notes.append(
+            f"The budgets of {', '.join(sorted(hidden))} are not checked this month: "
+            f"{'these teams are' if len(hidden) > 1 else 'this team is'} hidden by "
+            "PRIVACY_MIN_GROUP."
+        )
+    store = history.shelf(src["codefresh"]).store
 
     def build():
+        errors: dict[str, str] = {}
+        requests = pipelines = org = None
+        if ai_span[1] >= ai_span[0]:
+            requests = _try(
+                errors,
+                "firebender",
+                lambda: loaders.requests(src["firebender"], *ai_span, ("email",)),
+            )
+        pipelines = _try(
+            errors,
+            "codefresh",
+            lambda: loaders.fetch(src["codefresh"], alerting.PIPELINES, *ci_span, "day"),
+        )
+        if pipelines is not None:
+            org = _try(
+                errors,
+                "codefresh",
+                lambda: loaders.fetch(src["codefresh"], alerting.CREDITS, *ci_span, "day"),
+            )
         frame = series.from_frames(
             requests,
             pipelines,
@@ -141,13 +153,22 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
         )
         frame = series.without_teams(frame, small)
         first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
-        judged = (
-            anomalies.evaluate(frame, first, end, through)
-            if not frame.empty
-            else pd.DataFrame(columns=["kind", "subject", "day", "value", "anomalous"])
+        state_notes: list[str] = []
+        stored_table, stored = _stored(store, state_notes)
+        table, found = alerting.assess(
+            frame,
+            stored_table,
+            through,
+            first,
+            chosen.budgets,
+            usd_per_credit,
+            dt.datetime.now(dt.UTC),
         )
-        found = alerting.project_month(frame, through, usd_per_credit) if not frame.empty else []
-        return frame, judged, found
+        built = AlertsView(frame, through, month, found, table, chosen, errors, state_notes, stored)
+        built.open_alerts = _open(table)
+        if errors:
+            raise _Partial(built)  # shown, never cached: the next rerun tries the vendor again
+        return built
 
     identity = (
         "alerts",
@@ -155,36 +176,38 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
         usd_per_credit,
         to_csv(mapping) if mapping else "",
         settings.min_group,
+        repr(chosen),
+        _alerts_stamp(store),
         tuple(
             (v, s.fingerprint, s.base_url, loaders.store_version(s, ALERT_ENDPOINTS))
             for v, s in src.items()
         ),
     )
-    frame, judged, found = build() if errors else loaders.derived("alerts", identity, build)
-    for item in found:
-        budget = chosen.budgets.get(item["scope"], item["measure"]) if chosen.budgets else None
-        item["budget"] = budget
-        item["status"] = budgets.status(
-            item["projection"], budget, unit=item["unit"], why=item.get("why")
-        )
-    stored_table, stored = _stored(settings, notes)
-    now = dt.datetime.now(dt.UTC)
-    table = stored_table
-    if "anomalous" in judged and len(judged):
-        table = lifecycle.update(stored_table, judged, now)
-    budget_rows = [
-        {
-            **item,
-            "over": bool(item["status"].over),
-            "expected": item["projection"].expected,
-            "low": item["projection"].low,
-            "high": item["projection"].high,
-        }
-        for item in found
-        if item["budget"] is not None and item["projection"] is not None
-    ]
-    table = lifecycle.update_budgets(table, budget_rows, now)
-    return AlertsView(frame, through, month, found, table, chosen, errors, notes, stored)
+    try:
+        built = loaders.derived("alerts", identity, build)
+    except _Partial as partial:
+        built = partial.view
+    else:
+        # As for any cached answer: the vendors' keys were accepted (loaders._answered).
+        for vendor in ("firebender", "codefresh"):
+            status.record_load(src[vendor])
+    return replace(built, notes=notes + built.notes, teams=list(mapping.teams) if mapping else [])
+
+
+class _Partial(Exception):
+    """A view built while a vendor failed: shown as it is, and not cached."""
+
+    def __init__(self, view: AlertsView):
+        super().__init__("partial alerts view")
+        self.view = view
+
+
+def _alerts_stamp(store) -> str:
+    """What changes when sync rewrites the alerts table (cheap: one stat, no read)."""
+    try:
+        return "|".join(f"{e.size}:{e.stamp}" for e in store.root.list(ALERTS_PATH))
+    except OSError as err:  # the table is then read (and its error shown) on every rerun
+        return f"unreadable {dt.datetime.now(dt.UTC).isoformat()} {type(err).__name__}"
 
 
 def _seen(span, frame, column):
@@ -201,9 +224,8 @@ def _seen(span, frame, column):
 ALERT_ENDPOINTS = (alerting.REQUESTS, alerting.PIPELINES, alerting.CREDITS)
 
 
-def _stored(settings: Settings, notes: list[str]) -> tuple[pd.DataFrame, bool]:
+def _stored(store, notes: list[str]) -> tuple[pd.DataFrame, bool]:
     """The alerts table `python -m sync --alert` keeps in the configured store, if any."""
-    store = history.shelf(settings.sources["codefresh"]).store
     try:
         table = store.alerts()
     except StoreError as err:
@@ -232,8 +254,8 @@ def listed(view: AlertsView, budgets_only: bool = False) -> pd.DataFrame:
     return table[list(columns)].reset_index(drop=True)
 
 
-def open_count(view: AlertsView) -> int:
-    table = lifecycle.typed(view.table)
+def _open(table: pd.DataFrame) -> int:
+    table = lifecycle.typed(table)
     return int((table["resolved_on"].isna() & (table["kind"] != "digest")).sum())
 
 

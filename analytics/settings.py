@@ -48,6 +48,7 @@ from connectors.setting_names import (
 from connectors.setting_names import PRICE as PRICE_SETTING
 from connectors.setting_names import SECRETS as SECRET_SETTINGS
 from sync.sources import parse_spaces
+from teams import privacy
 from teams.privacy import DEFAULT_MIN_GROUP
 
 ALL_SETTINGS = (
@@ -151,7 +152,6 @@ class Source:
 
 
 DEMO, LIVE, MIXED = "demo", "live", "mixed"
-FALSE_WORDS = ("0", "false", "no", "off")
 # Secrets only the operator sets (the salt, where `python -m sync --alert` delivers).
 NOT_FROM_PAGE = (PSEUDONYM_SALT, ALERT_WEBHOOK_URL, ALERT_SMTP_PASSWORD)
 
@@ -313,27 +313,10 @@ def resolve(
         found = {v: replace(s, history_dir=history_dir) for v, s in found.items()}
     teams_file, _ = lookup(TEAMS_FILE, allow_session=False)
     min_text, _ = lookup(PRIVACY_MIN_GROUP, allow_session=False)
-    min_group = DEFAULT_MIN_GROUP
-    if min_text:
-        try:
-            min_group = int(min_text)
-            if min_group < 1:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                f"{PRIVACY_MIN_GROUP} is not a whole number of at least 1; "
-                f"{DEFAULT_MIN_GROUP} is used."
-            )
-            min_group = DEFAULT_MIN_GROUP
+    min_group, problem = privacy.min_group_setting(min_text)
     pseudonymize_text, _ = lookup(PSEUDONYMIZE_PEOPLE, allow_session=False)
-    pseudonymize = (pseudonymize_text or "").lower() in ("1", "true", "yes", "on")
-    if pseudonymize_text and not pseudonymize and pseudonymize_text.lower() not in FALSE_WORDS:
-        # Privacy fails safe: a value that is neither yes nor no turns pseudonyms on.
-        problems.append(
-            f"{PSEUDONYMIZE_PEOPLE}={pseudonymize_text!r} is neither true nor false; people are "
-            "pseudonymised."
-        )
-        pseudonymize = True
+    pseudonymize, pseudonymize_problem = privacy.pseudonymize_setting(pseudonymize_text)
+    problems += [said for said in (problem, pseudonymize_problem) if said]
     salt, _ = lookup(PSEUDONYM_SALT, allow_session=False)
     budgets_file, _ = lookup(BUDGETS_FILE, allow_session=False)
     return Settings(

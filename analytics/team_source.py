@@ -17,9 +17,7 @@ from teams import files, privacy
 from teams.mapping import Mapping, MappingError, parse
 
 from . import history
-from .settings import PROJECT_DIR, Settings
-
-SALT_FILE = PROJECT_DIR / ".pseudonym-salt"
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -115,4 +113,4 @@ def _write_demo_mapping(where: str) -> None:
 
 def salt(settings: Settings) -> str:
     """The organisation's pseudonym salt (made once and kept when not configured)."""
-    return settings.salt or privacy.local_salt(SALT_FILE)
+    return privacy.salt_of(settings.salt)

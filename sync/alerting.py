@@ -35,15 +35,11 @@ from teams import files as team_files
 from teams import mapping as team_mapping
 from teams import privacy
 
-from .sources import PROJECT_DIR
-
 # Settled days judged on each run: a first run reports the last two weeks, not a year of news.
 LOOKBACK_DAYS = 14
 # Days read before the first judged one: the detector's same-weekday baseline (8 weeks) and the
 # forecast's history (8 weeks before the month), with a week to spare.
 HISTORY_DAYS = 63
-SALT_FILE = PROJECT_DIR / ".pseudonym-salt"  # the app's (analytics/team_source.py)
-FALSE_WORDS = ("", "0", "false", "no", "off")
 
 REQUESTS = "firebender.model_requests"
 PIPELINES = "codefresh.pipeline_credit_consumption"
@@ -81,12 +77,12 @@ def settled_through(today: dt.date) -> dict[str, dt.date]:
 
 
 def pseudonymizing(values: Mapping[str, str]) -> bool:
-    """The app's rule: on for a true word, off for a false word or nothing, on when unclear."""
-    return (values.get(PSEUDONYMIZE_PEOPLE) or "").strip().lower() not in FALSE_WORDS
+    """The app's rule (teams.privacy.pseudonymize_setting)."""
+    return privacy.pseudonymize_setting(values.get(PSEUDONYMIZE_PEOPLE))[0]
 
 
 def salt(values: Mapping[str, str]) -> str:
-    return values.get(PSEUDONYM_SALT) or privacy.local_salt(SALT_FILE)
+    return privacy.salt_of(values.get(PSEUDONYM_SALT))
 
 
 def read_mapping(values: Mapping[str, str], store: Store, notes: list[str]):
@@ -193,16 +189,52 @@ def project_month(frame: pd.DataFrame, through: dict[str, dt.date], price: float
     return found
 
 
+def assess(
+    frame: pd.DataFrame,
+    table: pd.DataFrame,
+    through: dict[str, dt.date],
+    first_judged: dt.date,
+    chosen: budgets.Budgets | None,
+    price: float | None,
+    now: dt.datetime,
+    link=None,
+) -> tuple[pd.DataFrame, list[dict]]:
+    """What sync and the Alerts & budgets page both do with a series frame: judge its settled
+    days from `first_judged`, grow and resolve the episodes of `table`, project the month, and
+    check each projection against its budget. The new table (nothing written) and the
+    projections, each with its `budget` and `status`."""
+    if not frame.empty:
+        judged = anomalies.evaluate(frame, first_judged, max(through.values()), through)
+        table = lifecycle.update(table, judged, now, link=link)
+    found = project_month(frame, through, price) if not frame.empty else []
+    checked = []
+    for item in found:
+        budget = chosen.get(item["scope"], item["measure"]) if chosen else None
+        item["budget"] = budget
+        item["status"] = budgets.status(
+            item["projection"], budget, unit=item["unit"], why=item.get("why")
+        )
+        projection = item["projection"]
+        if budget is not None and projection is not None:
+            checked.append(
+                {
+                    **item,
+                    "over": bool(item["status"].over),
+                    "expected": projection.expected,
+                    "low": projection.low,
+                    "high": projection.high,
+                    "link": link("budget", item["scope"], item["through"]) if link else None,
+                }
+            )
+    return lifecycle.update_budgets(table, checked, now), found
+
+
 def _unit(measure: str) -> str:
     return "credits" if measure == "ci_credits" else "USD"
 
 
 def _min_group(values: Mapping[str, str]) -> int:
-    try:
-        found = int(values.get(PRIVACY_MIN_GROUP) or privacy.DEFAULT_MIN_GROUP)
-    except ValueError:
-        return privacy.DEFAULT_MIN_GROUP
-    return found if found >= 1 else privacy.DEFAULT_MIN_GROUP
+    return privacy.min_group_setting(values.get(PRIVACY_MIN_GROUP))[0]
 
 
 def _price(values: Mapping[str, str]) -> float | None:
@@ -241,40 +273,16 @@ def evaluate(
     table = lifecycle.typed(store.alerts())
     before = set(table["id"])
     was_open = set(table.loc[table["resolved_on"].isna(), "id"])
-    link = linker(values.get(APP_URL), today)
     if frame.empty:
         notes.append("nothing to judge: the store holds no model requests or pipeline credits")
-    else:
-        judged = anomalies.evaluate(frame, first_judged, max(through.values()), through)
-        table = lifecycle.update(table, judged, now, link=link)
-    price = _price(values)
-    found = project_month(frame, through, price) if not frame.empty else []
-    budget_rows = []
     where = budgets.location(values.get(BUDGETS_FILE), store.url)
     try:
         chosen = budgets.read(where)
     except (budgets.BudgetsError, UnicodeDecodeError, OSError) as err:
         chosen = None
         notes.append(f"budgets: not used ({str(err).splitlines()[0]})")
-    for item in found:
-        budget = chosen.get(item["scope"], item["measure"]) if chosen else None
-        item["budget"] = budget
-        item["status"] = budgets.status(
-            item["projection"], budget, unit=item["unit"], why=item.get("why")
-        )
-        if budget is not None and item["projection"] is not None:
-            p = item["projection"]
-            budget_rows.append(
-                {
-                    **item,
-                    "over": bool(item["status"].over),
-                    "expected": p.expected,
-                    "low": p.low,
-                    "high": p.high,
-                    "link": link("budget", item["scope"], item["through"]) if link else None,
-                }
-            )
-    table = lifecycle.update_budgets(table, budget_rows, now)
+    link = linker(values.get(APP_URL), today)
+    table, found = assess(frame, table, through, first_judged, chosen, _price(values), now, link)
     new = [a for a in lifecycle.alerts(table) if a.id not in before]
     resolved = len(was_open & set(table.loc[table["resolved_on"].notna(), "id"]))
     return Outcome(table=table, new=new, resolved=resolved, notes=notes, projections=found)

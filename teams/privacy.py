@@ -33,6 +33,10 @@ SEPARATOR = "\x1f"
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # Columns that name a person in the vendors' frames.
 PERSON_COLUMNS = ("email", "user_email")
+# The salt kept when PSEUDONYM_SALT is not set: one file for the app and sync (git-ignored).
+SALT_FILE = Path(__file__).resolve().parents[1] / ".pseudonym-salt"
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 def pseudonym(email: str, salt: str) -> str:
@@ -69,6 +73,40 @@ def sql_pseudonym(column: str, salt_parameter: str = "$salt") -> str:
 def hide_emails(text: str, salt: str) -> str:
     """`text` with every email in it replaced by its pseudonym (log lines, messages)."""
     return EMAIL.sub(lambda found: pseudonym(found.group(0), salt), text)
+
+
+def pseudonymize_setting(text: str | None) -> tuple[bool, str | None]:
+    """PSEUDONYMIZE_PEOPLE read: on for a true word, off for a false word or nothing. Privacy
+    fails safe: any other value turns pseudonyms on, with the problem to say."""
+    word = (text or "").strip().lower()
+    if not word or word in FALSE_WORDS:
+        return False, None
+    if word in TRUE_WORDS:
+        return True, None
+    return (
+        True,
+        f"PSEUDONYMIZE_PEOPLE={text!r} is neither true nor false; people are pseudonymised.",
+    )
+
+
+def min_group_setting(text: str | None) -> tuple[int, str | None]:
+    """PRIVACY_MIN_GROUP read: a whole number of at least 1, else the default (and why)."""
+    if not (text or "").strip():
+        return DEFAULT_MIN_GROUP, None
+    try:
+        found = int(text)
+    except ValueError:
+        found = 0
+    if found >= 1:
+        return found, None
+    return DEFAULT_MIN_GROUP, (
+        f"PRIVACY_MIN_GROUP is not a whole number of at least 1; {DEFAULT_MIN_GROUP} is used."
+    )
+
+
+def salt_of(configured: str | None) -> str:
+    """The organisation's pseudonym salt: PSEUDONYM_SALT, else the one kept in SALT_FILE."""
+    return configured or local_salt(SALT_FILE)
 
 
 def local_salt(path: Path) -> str:
