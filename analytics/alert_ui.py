@@ -61,3 +61,13 @@ def link_to_alerts(label: str) -> None:
         st.page_link("pages/alerts.py", label=label, icon=":material/notifications:")
     except st.errors.StreamlitAPIException:
         st.caption(label)
+
+
+def amounts(table, labels: dict[str, str], columns) -> dict:
+    """Column settings showing USD and credits as "1,234.50" under their `labels` (the unit is
+    its own column; exports keep every digit)."""
+    return {
+        c: st.column_config.NumberColumn(labels[c], format="accounting")
+        for c in columns
+        if c in table
+    }

@@ -89,6 +89,9 @@ else:
             "last_day": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
             "peak_day": st.column_config.DateColumn("Peak day", format="YYYY-MM-DD"),
             "times_usual": st.column_config.NumberColumn("Times usual", format="x%.1f"),
+            **alert_ui.amounts(
+                listed, view_of.LISTED, ("value", "expected", "usual_low", "usual_high")
+            ),
         },
     )
     ui.download_buttons(
@@ -99,6 +102,7 @@ else:
         max(through.values()),
         key="alerts__download_anomalies",
     )
+
 
 st.subheader("Budgets", anchor=False)
 over = view_of.listed(view, budgets_only=True)
@@ -111,6 +115,9 @@ if not over.empty:
             "first_day": st.column_config.DateColumn("Month", format="YYYY-MM"),
             "last_day": st.column_config.DateColumn(
                 "Projected from days through", format="YYYY-MM-DD"
+            ),
+            **alert_ui.amounts(
+                over, view_of.BUDGET_LISTED, ("value", "usual_low", "usual_high", "expected")
             ),
         },
     )
@@ -134,6 +141,6 @@ elif view.budgets.budgets is None:
         f"{', '.join(f'`{m}`' for m in MEASURES)}.",
         icon=":material/savings:",
     )
-budget_editor.editor(view.budgets, [s for s in scopes if s != "org"])
+budget_editor.editor(view.budgets, view.teams)
 
 ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

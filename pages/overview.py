@@ -110,7 +110,7 @@ if scope in month.scopes:
         "against its budget. The Alerts & budgets page draws it day by day.",
     )
     alert_ui.month_columns(month, scope, charts=False)
-    opened = alerts_view.open_count(month)
+    opened = month.open_alerts
     alert_ui.link_to_alerts(f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}")
 
 last, _ = metrics.latest_complete(table)

@@ -4,9 +4,12 @@ and the anomalies planted in the sandbox (scenario "anomalies") listed with day,
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from alerts import budgets
+from analytics import alerts_view as view_of
 from connectors.sandbox import Sandbox, anomalies, keys, running_server
 from connectors.sandbox.teams import SMALL_TEAM
 
@@ -49,6 +52,15 @@ def table_with(at, column: str):
     return None
 
 
+def headers(at, column: str) -> dict[str, str]:
+    """column -> the header shown, for the read-only table that has `column`."""
+    for frame in at.dataframe:
+        if frame.editing_mode == "read_only" and column in frame.value.columns:
+            config = json.loads(frame.proto.columns)
+            return {c: v.get("label", c) for c, v in config.items() if c != "_index"}
+    return {}
+
+
 def test_demo_projects_each_measure_against_its_budget(monkeypatch):
     at = alerts_page(monkeypatch)
     assert at.title[0].value == "Alerts & budgets"
@@ -76,6 +88,8 @@ def test_a_team_whose_projection_passes_its_budget_is_an_alert(monkeypatch):
     listed = table_with(at, "usual_low")
     assert listed is not None
     row = listed[listed["subject"] == "Platform"].iloc[0]
+    shown = headers(at, "usual_low")
+    assert shown["value"] == "Projected month total" and shown["expected"] == "Monthly budget"
     assert row["state"] == "new" and row["expected"] == 48_000
     assert row["usual_low"] > 48_000  # even the low end passes the budget
 
@@ -87,6 +101,17 @@ def test_a_refused_budgets_file_names_its_lines_and_the_projections_stay(monkeyp
     shown = "\n".join(e.value for e in at.error)
     assert "line 2" in shown and "line 3" in shown
     assert sum("No budget set" in s for s in sentences(at)) == 3
+
+
+def test_a_budget_for_a_team_hidden_by_privacy_is_said_not_checked(monkeypatch, tmp_path):
+    path = tmp_path / "budgets.csv"
+    path.write_text(budgets.EXAMPLE + f"{SMALL_TEAM},ai_spend_usd,10\n")
+    at = alerts_page(monkeypatch, BUDGETS_FILE=str(path))
+    captions = " ".join(c.value for c in at.caption)
+    assert f"The budgets of {SMALL_TEAM} are not checked this month" in captions
+    assert not at.error, [e.value for e in at.error]
+    at = alerts_page(monkeypatch, BUDGETS_FILE=str(path), PRIVACY_MIN_GROUP="1")
+    assert "are not checked" not in " ".join(c.value for c in at.caption)
 
 
 def test_the_editor_refuses_a_bad_row_with_its_line_and_saves_a_good_one(monkeypatch, tmp_path):
@@ -147,5 +172,38 @@ def test_planted_anomalies_are_listed_with_their_day_who_and_a_link(monkeypatch,
         assert (first["first_day"].date() - label.first_day).days <= 2
         assert first["value"] > first["usual_high"]
     assert listed["state"].isin(["new", "resolved"]).all()  # nothing was sent from this store
+    shown = headers(at, "times_usual")
+    assert [shown[c] for c in ("value", "expected", "usual_low", "usual_high")] == [
+        view_of.LISTED[c] for c in ("value", "expected", "usual_low", "usual_high")
+    ]  # "Peak value", "Usual", "Usual range from", "Usual range to"
     assert any("No alert has been sent" in c.value for c in at.caption)
     assert keys.CODEFRESH_KEY not in texts(at)
+
+
+def test_alerts_sent_by_sync_show_as_notified_on_the_next_rerun(monkeypatch, planted, tmp_path):
+    """The page's view is cached; sync rewriting the alerts table must still show at once."""
+    import io
+    import os
+
+    from connectors import ranges
+    from store import Store
+    from sync import alerting
+    from tests.alerts.test_delivery import receiver
+
+    values = {"FIREBENDER_API_KEY": keys.FIREBENDER_KEY, "CODEFRESH_API_KEY": keys.CODEFRESH_KEY}
+    values |= {"FIREBENDER_BASE_URL": planted, "CODEFRESH_BASE_URL": planted}
+    at = alerts_page(monkeypatch, **values)
+    before = table_with(at, "times_usual")
+    assert len(before) and set(before["state"]) <= {"new", "resolved"}
+    with receiver((200, "ok")) as hook:
+        values["ALERT_WEBHOOK_URL"] = f"{hook.url}/hook"
+        store = Store(os.environ["HISTORY_DIR"])
+        code = alerting.run(store, values, ranges.utc_today(), io.StringIO(), io.StringIO())
+        assert code == 0 and len(hook.bodies) == 1
+    at.run()
+    after = table_with(at, "times_usual")
+    sent = after[after["state"] == "notified"]
+    assert len(sent) and sent["delivered"].notna().all()
+    # sync judges its last 14 settled days; older anomalies the page finds stay "new"
+    assert (after["state"] == "new").sum() < (before["state"] == "new").sum()
+    assert not any("No alert has been sent" in c.value for c in at.caption)
