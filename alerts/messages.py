@@ -279,6 +279,11 @@ def _grouped(alerts: list[Alert]) -> list[tuple[Alert, list[Alert]]]:
     return [(alert, under.get(alert.id, [])) for alert in alerts if id(alert) not in taken]
 
 
+def _counted(groups: list[tuple[Alert, list[Alert]]]) -> int:
+    """The alerts in `groups`: each leader and those said under it."""
+    return sum(1 + len(followers) for _, followers in groups)
+
+
 def _follower(alert: Alert) -> str:
     ratio = times(alert.value, alert.expected)
     usual = ratio or f"usually {amount(alert.expected, alert.unit)}"
@@ -340,7 +345,7 @@ def alerts_message(
     else:
         subject = "AI & CI alerts: nothing new"
     shown = said[:MAX_LISTED]
-    hidden = sum(1 + len(followers) for _, followers in groups[MAX_LISTED:])
+    hidden = _counted(groups[MAX_LISTED:])
     lines = [f"{count} {noun} from the AI and CI dashboard:" if count else "No new alerts."]
     for (alert, followers), one in zip(groups, shown):
         lines += _plain_lines(alert, one, followers)
@@ -397,7 +402,7 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
     alerts = [leader for leader, _ in groups]
     said = [_said(leader) for leader in alerts]
     shown = said[:MAX_LISTED]
-    hidden = sum(1 + len(followers) for _, followers in groups[MAX_LISTED:])
+    hidden = _counted(groups[MAX_LISTED:])
 
     lines = [f"{title} ({span(first, last)})", "", "Totals"]
     lines += [f"• {label}: {value}" for label, value in digest.totals] or ["• no data"]
@@ -431,7 +436,7 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
         for (alert, followers), one in zip(groups[:room], shown[:room])
     ]
     if len(alerts) > room:
-        blocks.append(_more(sum(1 + len(f) for _, f in groups[room:]), digest.app_url))
+        blocks.append(_more(_counted(groups[room:]), digest.app_url))
     app = f" <{_escape(digest.app_url)}|Open the app>" if digest.app_url else ""
     blocks.append(_context(SETTLED_NOTE + app))
     message = Message(subject=title, text="\n".join(lines), blocks=blocks)

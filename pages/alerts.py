@@ -104,7 +104,6 @@ else:
         key="alerts__download_anomalies",
     )
 
-
 st.subheader("Budgets", anchor=False)
 over = view_of.listed(view, budgets_only=True)
 if not over.empty:

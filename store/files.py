@@ -90,29 +90,15 @@ class Root:
         run = _RUN.get()
         if run is None:
             return self._list(prefix, suffix)
-        key = (self.url, prefix, suffix)
         with _LISTED_LOCK:
-            kept = _LISTED.get(key)
-            if kept is None or kept[0] is not run:  # a folder above, listed in this run
-                kept = next(
-                    (
-                        (run, [e for e in v[1] if _under(e.path, prefix)])
-                        for k, v in _LISTED.items()
-                        if v[0] is run
-                        and k[0] == self.url
-                        and k[2] == suffix
-                        and (k[1] == "" or prefix.startswith(k[1] + "/"))
-                    ),
-                    None,
-                )
-        if kept is not None and kept[0] is run:
-            return list(kept[1])
-        found = self._list(prefix, suffix)
-        with _LISTED_LOCK:
-            if len(_LISTED) >= _LISTED_MAX:
-                _LISTED.clear()
-            _LISTED[key] = (run, found)
-        return list(found)
+            kept = _listed_in(run, self.url, prefix, suffix)
+        if kept is None:
+            kept = self._list(prefix, suffix)
+            with _LISTED_LOCK:
+                if len(_LISTED) >= _LISTED_MAX:
+                    _LISTED.clear()
+                _LISTED[(self.url, prefix, suffix)] = (run, kept)
+        return list(kept)
 
     def _list(self, prefix: str, suffix: str) -> list[Entry]:
         top = self.full(prefix)
@@ -187,9 +173,21 @@ class Root:
         return os.path.join(tempfile.gettempdir(), f"ai-ci-store-{digest}.lock")
 
 
+def _listed_in(run: object, url: str, prefix: str, suffix: str) -> list[Entry] | None:
+    """What `run` already listed of `prefix`: its own listing, or the entries under it of a
+    folder above it listed in the run; None when the run has listed neither."""
+    kept = _LISTED.get((url, prefix, suffix))
+    if kept is not None and kept[0] is run:
+        return kept[1]
+    for (where, folder, ending), (when, entries) in _LISTED.items():
+        if when is run and where == url and ending == suffix and _under(prefix, folder):
+            return [e for e in entries if _under(e.path, prefix)]
+    return None
+
+
 def _under(path: str, prefix: str) -> bool:
-    """`path` is listed under `prefix` (a folder, or the file itself)."""
-    return path == prefix or path.startswith(prefix + "/")
+    """`path` is listed under `prefix` (a folder, or the file itself; "" is the whole store)."""
+    return prefix == "" or path == prefix or path.startswith(prefix + "/")
 
 
 def _walk(top: str, base: str, suffix: str) -> list[Entry]:

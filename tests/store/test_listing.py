@@ -127,6 +127,8 @@ def test_a_folder_below_one_listed_in_the_run_lists_what_a_fresh_listing_does(ro
 
     def check():
         root.list("")  # the whole store, listed first in the run
+        if not os.path.isfile(os.path.join(root.base, prefix)):
+            drop_in(root, f"{prefix}/late.parquet")  # unseen in this run: filtered, not listed
         return root.list(prefix)
 
     assert in_a_page_run(check) == fresh
