@@ -7,11 +7,13 @@ vendor's color. The colors are mid-tones chosen to read on both light and dark b
 
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import pandas as pd
 
 from . import labels
-from .metrics import METRICS, label
+from .metrics import METRICS, finished_periods, label
 
 VENDOR_COLORS = {
     "builder": "#8B5CF6",  # violet
@@ -483,11 +485,14 @@ def series_over_time(
     kind: str = "line",
     fmt: str = ",.0f",
     series_title: str | None = None,
+    *,
+    end: dt.date,
 ) -> alt.Chart:
     """One vendor's series over time: lines, or stacked bars/areas; a distinct shade of the
     vendor color per series. Raw series values show as their labels ("byok" -> "Own key
-    (BYOK)"); `series_title` names the series in the tooltip."""
-    frame = labels.relabel(frame, [series])
+    (BYOK)"); `series_title` names the series in the tooltip. Periods not over by `end` (the
+    range's last day) or still running today are left out (`ui.running_note` says so)."""
+    frame = labels.relabel(finished_periods(frame, granularity, end), [series])
     names = _names(frame, series)
     mark = {
         "line": alt.MarkDef(type="line", point=True, strokeWidth=2),
@@ -601,7 +606,9 @@ def two_axes(
     right_title: str,
 ) -> alt.LayerChart:
     """Two measures of one vendor on their own y axes (e.g. users and prompts, whose scales
-    differ a hundredfold): solid line left, dashed line right, in two distinct shades."""
+    differ a hundredfold): solid line left, dashed line right, in two distinct shades. The
+    frame's unfinished periods (`complete` false) are left out."""
+    frame = finished(frame)
     dark, light = spread(vendor, 2)
     base = alt.Chart(frame).encode(x=_x(granularity, frame))
     tips = [
@@ -626,8 +633,8 @@ def two_axes(
 
 
 def rates_over_time(rates: pd.DataFrame, granularity: str) -> alt.Chart:
-    """Acceptance rates (0..1) per period, one shade of Firebender orange per rate."""
-    data = rates.dropna(subset=["value"])
+    """Acceptance rates (0..1) per finished period, one shade of Firebender orange per rate."""
+    data = finished(rates).dropna(subset=["value"])
     names = list(dict.fromkeys(data["rate"])) if len(data) else []
     return (
         alt.Chart(data)

@@ -503,6 +503,29 @@ def running_period_note(table: pd.DataFrame, granularity: str) -> None:
     )
 
 
+def running_note(choice) -> None:
+    """On a vendor page: say that the range's last period is left out of the charts while it is
+    not over (still running today, or going on past the range's last day); tables show it."""
+    from .metrics import period_name, periods
+
+    if choice.granularity is None:
+        return
+    table = periods(choice.start, choice.end, choice.granularity, choice.today)
+    if table.empty or bool(table["complete"].iloc[-1]):
+        return
+    row = table.iloc[-1]
+    name = _first_upper(period_name(row["period"], choice.granularity))
+    why = (
+        "is still running"
+        if row["period_end"].date() >= choice.today
+        else f"goes on past the range's last day ({choice.end.day} {choice.end:%b %Y})"
+    )
+    st.caption(
+        f":material/schedule: {name} {why}: the charts leave it out (drawn, a part of it would "
+        "look like a drop); the tables show it so far."
+    )
+
+
 def chart_or_empty(
     view, vendors: tuple[str, ...], data: pd.DataFrame, columns: list[str], build, *args
 ) -> None:

@@ -31,6 +31,7 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 granularity = choice.granularity
+ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "builder")
 if lens is not None:
     st.caption(lens.caption())
@@ -76,6 +77,7 @@ else:
                 "builder",
                 granularity,
                 "Lines",
+                end=choice.end,
             ),
             width="stretch",
         )
@@ -121,6 +123,7 @@ with ui.vendor_errors():
             granularity,
             "Accepted lines",
             kind="bar",
+            end=choice.end,
         ),
         width="stretch",
     )
@@ -210,6 +213,7 @@ else:
                     "builder",
                     granularity,
                     "Tokens, every space",
+                    end=choice.end,
                 ),
                 width="stretch",
             )
@@ -238,6 +242,7 @@ else:
                 granularity,
                 "Tokens",
                 kind="bar",
+                end=choice.end,
             ),
             width="stretch",
         )

@@ -36,6 +36,7 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 granularity = choice.granularity
+ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "codefresh")
 if lens is not None:
     st.caption(lens.caption())
@@ -91,6 +92,7 @@ if credits is not None:
             kind="bar",
             fmt=",.1f",
             series_title=series_title,
+            end=choice.end,
         ),
         width="stretch",
     )

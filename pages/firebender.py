@@ -26,6 +26,7 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 granularity = choice.granularity
+ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "firebender")
 if lens is not None:
     st.caption(lens.caption())
@@ -73,6 +74,7 @@ if daily is not None:
             "firebender",
             granularity,
             "People",
+            end=choice.end,
         ),
         width="stretch",
     )
@@ -165,6 +167,7 @@ if requests is not None:
                 granularity,
                 "Tokens",
                 kind="bar",
+                end=choice.end,
             ),
             width="stretch",
         )
@@ -180,6 +183,7 @@ if requests is not None:
                 "USD",
                 kind="bar",
                 fmt="$,.2f",
+                end=choice.end,
             ),
             width="stretch",
         )

@@ -35,6 +35,7 @@ from .periods import (
     GRANULARITIES,
     GRANULARITY_LABELS,
     NS,
+    finished_periods,
     floor_periods,
     next_period,
     period_name,

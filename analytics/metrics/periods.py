@@ -63,6 +63,25 @@ def periods(
     return frame
 
 
+# A period's length, to find the day after it ends from its first day.
+STEPS = {
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(days=7),
+    "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+}
+
+
+def finished_periods(
+    frame: pd.DataFrame, granularity: str, end: dt.date, today: dt.date | None = None
+) -> pd.DataFrame:
+    """The rows of `frame` whose `period` is over by `end` and before today (as `periods()`
+    marks `complete`): drawn beside whole periods, a part of one reads as a drop."""
+    over_by = min(pd.Timestamp(end) + pd.Timedelta(days=1), pd.Timestamp(today or utc_today()))
+    ends = pd.Series(frame["period"], dtype=NS) + STEPS[granularity]
+    return frame.loc[(ends <= over_by).to_numpy()].reset_index(drop=True)
+
+
 def snap_start(start: dt.date, granularity: str) -> dt.date:
     """The first day of the period holding `start`: loads cover whole periods."""
     return period_floor(start, granularity)

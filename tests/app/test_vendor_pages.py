@@ -3,7 +3,11 @@ separators, and tiles that show the same numbers as the overview for the same pe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+
+import pandas as pd
+import pyarrow as pa
 
 from analytics import clients, metrics, ui
 from connectors import CodefreshClient
@@ -20,6 +24,17 @@ def tables(at) -> list[tuple[dict, object]]:
 
 def specs(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in charts(at)]
+
+
+def drawn_periods(at) -> set[str]:
+    """Every period a chart on the page draws (its Arrow datasets, as the browser gets them)."""
+    found = set()
+    for chart in charts(at):
+        for dataset in chart.proto.datasets:
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if "period" in frame:
+                found |= {f"{p:%Y-%m-%d}" for p in pd.to_datetime(frame["period"])}
+    return found
 
 
 def legend_names(spec: dict) -> list[list[str]]:
@@ -110,3 +125,29 @@ def test_builder_users_caption_names_the_range_and_tables_separate_thousands():
     [(spaces, _)] = [(c, d) for c, d in tables(at) if "space_name" in c]
     assert spaces["total_lines"]["label"] == "Generated"
     assert spaces["total_lines"]["type_config"]["format"] == "%,d"
+
+
+def test_the_running_week_is_said_and_left_out_of_the_vendor_charts():
+    at = open_page("pages/codefresh.py", query={"granularity": "week"})
+    assert_ok(at)
+    _, end = at.date_input[0].value
+    running = period_floor(end, "week")
+    name = metrics.period_name(running, "week")
+    assert any(
+        f"{name[0].upper()}{name[1:]} is still running: the charts leave it out" in c.value
+        for c in at.caption
+    ), [c.value for c in at.caption]
+    drawn = drawn_periods(at)
+    assert running.isoformat() not in drawn
+    assert (running - dt.timedelta(days=7)).isoformat() in drawn  # the last whole week is
+
+
+def test_a_range_ending_mid_week_leaves_its_last_part_week_out():
+    at = open_page(
+        "pages/firebender.py",
+        query={"granularity": "week", "start": "2026-09-07", "end": "2026-10-21"},
+    )
+    assert_ok(at)
+    assert any("goes on past the range's last day (21 Oct 2026)" in c.value for c in at.caption)
+    drawn = drawn_periods(at)
+    assert "2026-10-19" not in drawn and "2026-10-12" in drawn
