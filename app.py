@@ -7,7 +7,6 @@ which every page reads and shows in its header.
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import history
 
 history.new_page_run()

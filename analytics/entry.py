@@ -11,20 +11,33 @@ for; then the legacy run of the page stops. No rerun, so a click that started th
 
 from __future__ import annotations
 
+import logging
 import runpy
 from pathlib import Path
 
 import streamlit as st
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
+log = logging.getLogger(__name__)
+
+
+def pages_manager():
+    """Streamlit's internal class whose flag marks a legacy `pages/` run, or None when a
+    Streamlit upgrade removed it (tests/app/test_entry.py fails then, so the upgrade is noticed
+    before deep links silently lose the navigation)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return None
+    return PagesManager if hasattr(PagesManager, "uses_pages_directory") else None
 
 
 def ensure_app_entry() -> None:
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - a Streamlit without this internal: nothing to fix
+    PagesManager = pages_manager()
+    if PagesManager is None:
+        log.warning("Streamlit's PagesManager.uses_pages_directory is gone: deep links skip app.py")
         return
-    if getattr(PagesManager, "uses_pages_directory", None):
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(APP), run_name="__main__")
         st.stop()

@@ -7,30 +7,43 @@ Each method returns a typed pandas DataFrame; see README.md for columns and each
 This package never imports Streamlit, so it works the same in a notebook.
 """
 
-from .builder import BuilderClient
-from .codefresh import CodefreshClient
-from .errors import (
-    AuthError,
-    ConnectorError,
-    InvalidRangeError,
-    RateLimitError,
-    ReportPendingError,
-    RequestRejectedError,
-    ResponseFormatError,
-    ServerError,
-)
-from .firebender import FirebenderClient
+from __future__ import annotations
 
-__all__ = [
-    "BuilderClient",
-    "FirebenderClient",
-    "CodefreshClient",
-    "ConnectorError",
-    "InvalidRangeError",
-    "AuthError",
-    "RateLimitError",
-    "ReportPendingError",
-    "ServerError",
-    "ResponseFormatError",
-    "RequestRejectedError",
-]
+import importlib
+
+# Public name -> the submodule that defines it. Nothing is imported until a name is asked for
+# (PEP 562): a package that imports its submodules eagerly while they import each other hands a
+# second thread importing at the same moment a half-built module.
+_EXPORTS = {
+    "BuilderClient": "builder",
+    "FirebenderClient": "firebender",
+    "CodefreshClient": "codefresh",
+    **{
+        name: "errors"
+        for name in (
+            "ConnectorError",
+            "InvalidRangeError",
+            "AuthError",
+            "RateLimitError",
+            "ReportPendingError",
+            "ServerError",
+            "ResponseFormatError",
+            "RequestRejectedError",
+        )
+    },
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

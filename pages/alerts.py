@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from alerts import MEASURES
 from analytics import alert_ui, budget_editor, controls, ui
 from analytics import alerts_view as view_of

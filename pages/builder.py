@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import charts, clients, controls, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry

@@ -3,7 +3,6 @@ and a password field for a key that lives in this browser session only."""
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import clients, history, status, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import (
     clients,
     controls,

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import alert_ui, alerts_view, charts, controls, metrics, team_filter, ui
 from analytics import overview as overview_view
 from analytics import settings as app_settings

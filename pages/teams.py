@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import controls, team_charts, team_editor, team_source, ui
 from analytics import settings as app_settings
 from analytics import team_view as view_of

@@ -1,7 +1,7 @@
 """Cross-vendor metrics, by topic. Pure pandas: frames in, frames out, no Streamlit.
 
 - `definitions`: what each measure means (labels, units, definitions)
-- `periods`:     period labels, the period index, whole and unfinished periods
+- `calendar`:    period labels, the period index, whole and unfinished periods
 - `overview`:    the joined overview table and the derived metrics
 - `tiles`:       KPI tiles (latest whole period against the one before; range totals)
 - `coverage`:    which days each vendor has data for (outside: empty, never 0)
@@ -10,76 +10,45 @@
 - `vendors`:     the reshaping behind each vendor's page
 - `explore`:     Explore's filters
 
-Everything public is re-exported here, so callers write `metrics.overview_table(...)`.
+Everything public is re-exported here, so callers write `metrics.overview_table(...)`. Nothing
+is imported until a name is asked for (PEP 562): a package `__init__` that imports its
+submodules eagerly hands a second thread importing one of them at the same moment a half-built
+module (or a deadlock).
 """
 
-from connectors.base import period_floor
+from __future__ import annotations
 
-from . import coverage, verdict
-from .comparison import MIN_PAIRS, Correlation, correlation, lagged_pairs, max_lag, strength
-from .coverage import Span
-from .definitions import ADOPTION_MEASURES, AI_SOURCES, METRICS, Metric, definition, label
-from .explore import dimension_values, filter_frame
-from .overview import (
-    OverviewInputs,
-    builder_by_period,
-    committers_by_month,
-    credits_by_period,
-    firebender_active,
-    firebender_by_period,
-    monthly_table,
-    overview_table,
-    spend_by_period,
-)
-from .periods import (
-    GRANULARITIES,
-    GRANULARITY_LABELS,
-    NS,
-    finished_periods,
-    floor_periods,
-    next_period,
-    period_name,
-    periods,
-    range_name,
-    snap_start,
-)
-from .tiles import TOTALS, Kpi, Totals, kpis, latest_complete, range_totals
-from .vendors import (
-    BUILDER_TOKENS,
-    BUILDER_TREND,
-    MAX_SPACES_CHARTED,
-    RATES,
-    TOKEN_KINDS,
-    acceptance_rates,
-    active_users,
-    active_users_long,
-    builder_org_table,
-    builder_trend,
-    builder_users_table,
-    committers_table,
-    cost_by_period,
-    credits_by_key,
-    credits_table,
-    firebender_table,
-    keep_top,
-    leaderboard,
-    long_format,
-    overall_rates,
-    pipeline_ranking,
-    request_count,
-    request_weights,
-    requests_breakdown,
-    requests_by_person,
-    space_series,
-    space_tokens,
-    space_totals,
-    sum_by_period,
-    token_totals,
-    tokens_by_period,
-    tokens_per_space,
-    top_n,
-    top_spenders,
-)
-from .verdict import Verdict, headcount
+import importlib
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+# Searched in this order for a name asked of the package.
+_TOPICS = (
+    "definitions",
+    "calendar",
+    "overview",
+    "tiles",
+    "coverage",
+    "verdict",
+    "comparison",
+    "vendors",
+    "explore",
+)
+_ELSEWHERE = {"period_floor": "connectors.base"}
+
+
+def __getattr__(name: str):
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name in _ELSEWHERE:
+        value = getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    elif name in _TOPICS:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        for topic in _TOPICS:
+            module = importlib.import_module(f".{topic}", __name__)
+            if name in vars(module):
+                value = vars(module)[name]
+                break
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .periods import NS, next_period
+from .calendar import NS, next_period
 
 SLACK_DAYS = 3  # a gap this short at an edge of the loaded range is quiet days, not missing data
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .calendar import NS, floor_periods, periods
 from .common import _num, _ratio
 from .coverage import Span, blank_outside
 from .definitions import AI_SOURCES
-from .periods import NS, floor_periods, periods
 
 
 def _frame(index: pd.DataFrame, parts: dict[str, pd.Series]) -> pd.DataFrame:

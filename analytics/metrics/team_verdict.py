@@ -37,7 +37,7 @@ import pandas as pd
 
 from teams.mapping import UNASSIGNED
 
-from .periods import period_name
+from .calendar import period_name
 from .verdict import FEWER, LEVEL, MORE, STEP, UNCLEAR
 
 MIN_TEAMS = 2

@@ -23,10 +23,10 @@ import pandas as pd
 from teams import mapping as team_mapping
 from teams.mapping import UNASSIGNED, Mapping
 
+from .calendar import NS, floor_periods, periods
 from .common import _num
 from .coverage import Span
 from .overview import firebender_active
-from .periods import NS, floor_periods, periods
 
 MEASURES = (
     "people",

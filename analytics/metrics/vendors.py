@@ -7,10 +7,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .calendar import NS, floor_periods, periods
 from .common import _num, _ratio
 from .definitions import METRICS, label
 from .overview import builder_by_period, credits_by_period, firebender_active, firebender_by_period
-from .periods import NS, floor_periods, periods
 
 
 def long_format(table: pd.DataFrame, columns: list[str], id_column: str = "period") -> pd.DataFrame:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .periods import NS, period_name
+from .calendar import NS, period_name
 
 MORE = "Evidence of more CI credits with more AI use"
 FEWER = "Evidence of fewer CI credits with more AI use"

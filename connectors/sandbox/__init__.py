@@ -8,22 +8,37 @@ mounting `SandboxTransport(sandbox)` on a requests session, or over loopback wit
 `running_server()` / `python -m connectors.sandbox`.
 """
 
-from . import keys, scenarios
-from .adapter import SandboxTransport
-from .core import DEFAULT_HOSTS, Sandbox, SandboxResponse
-from .data import DATA_START, World
-from .faults import FaultRule
-from .server import running_server
+from __future__ import annotations
 
-__all__ = [
-    "DATA_START",
-    "DEFAULT_HOSTS",
-    "FaultRule",
-    "Sandbox",
-    "SandboxResponse",
-    "SandboxTransport",
-    "World",
-    "keys",
-    "running_server",
-    "scenarios",
-]
+import importlib
+
+# Public name -> the submodule that defines it, imported on first use (PEP 562; see
+# connectors/__init__.py for why nothing is imported eagerly). `keys` and `scenarios` are
+# submodules: `from connectors.sandbox import keys` imports them by itself.
+_EXPORTS = {
+    "DATA_START": "data",
+    "World": "data",
+    "DEFAULT_HOSTS": "core",
+    "Sandbox": "core",
+    "SandboxResponse": "core",
+    "FaultRule": "faults",
+    "SandboxTransport": "adapter",
+    "running_server": "server",
+}
+
+__all__ = [*_EXPORTS, "keys", "scenarios"]
+
+
+def __getattr__(name: str):
+    if name in ("keys", "scenarios"):
+        return importlib.import_module(f".{name}", __name__)
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS, "keys", "scenarios"])
