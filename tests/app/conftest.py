@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+import time_machine
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -34,6 +35,19 @@ ALL_KEYS = [
     keys.CODEFRESH_LIMITED_KEY,
     *(private for _, private in keys.BUILDER_SPACES.values()),
 ]
+
+
+# Every app test runs on this day, the clock ticking from its noon (UTC): what a page shows
+# depends on the day (a month's projection needs 14 settled days, anomalies are judged against
+# the weeks before), so a test that passed on the 23rd failed on the 6th. The sandbox answers
+# from the same clock. Tests of another day travel there themselves.
+FROZEN_NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_day():
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
 
 
 def today() -> dt.date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The app's clock in every browser test (the app tests' day: what a page shows depends on it).
+FROZEN_NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = [
@@ -70,8 +73,8 @@ def running_app(**settings: str):
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
+            str(Path(__file__).with_name("frozen_server.py")),
+            FROZEN_NOW.isoformat(),
             "run",
             "app.py",
             "--server.port",
@@ -141,3 +144,12 @@ def page(browser):
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def frozen_day():
+    """The tests' own clock is the server's, so the dates they expect are the page's."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield
