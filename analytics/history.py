@@ -148,7 +148,12 @@ def ensure(
         return None
     try:
         summary = sync.run(
-            store, tasks, clients.factory(source), progress=progress, wait=WAIT_FOR_SYNC_SECONDS
+            store,
+            tasks,
+            clients.factory(source),
+            progress=progress,
+            wait=WAIT_FOR_SYNC_SECONDS,
+            lock_to_write_only=True,  # a viewer waiting on a vendor never locks cron out
         )
     except StoreBusy as busy:
         return f"{busy} Showing what the store holds."

@@ -10,6 +10,8 @@ substring of the path. It skips the first `after` matching requests, then fires 
     "html"           502 with an HTML error page (text/html), as a proxy in front would send
     "slow"           answer after `seconds` (default 1.0)
     "drop"           no response at all: the connection is dropped
+    "trickle"        the answer's body sent one byte at a time, `seconds` apart (default 0.05):
+                     every socket read is quick, the whole answer takes minutes
     "truncate"       status 200 and the full Content-Length, but only half the body
     "drift_missing"  a documented field removed from every row
     "drift_extra"    an unknown field added to every row
@@ -47,11 +49,15 @@ ERROR_KINDS = ("429", "500", "502", "503", "432", "html")
 LABEL_KINDS = builder.LABEL_KINDS  # Builder's period label conventions (see above)
 ROW_KINDS = ("drift_missing", "drift_extra", "drift_strings", "drift_nulls", "empty")
 KINDS = (
-    ERROR_KINDS + ROW_KINDS + LABEL_KINDS + ("slow", "drop", "truncate", "repeat_cursor", "overlap")
+    ERROR_KINDS
+    + ROW_KINDS
+    + LABEL_KINDS
+    + ("slow", "trickle", "drop", "truncate", "repeat_cursor", "overlap")
 )
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_SLOW_SECONDS = 1.0
+DEFAULT_TRICKLE_SECONDS = 0.05  # between two bytes
 EXTRA_FIELD = "sandboxUnexpectedField"
 # drift_missing removes the first of these paths a row has (one per dataset).
 _DRIFT_MISSING = (("metrics", "linesAccepted"), ("agentPrompts",), ("costUsd",), ("value",))

@@ -4,6 +4,7 @@ The retry loop is urllib3's, run for real through the sandbox transport; only it
 so budgets expire without anyone waiting."""
 
 import datetime as dt
+import time
 
 import pandas as pd
 import pytest
@@ -222,3 +223,27 @@ def test_a_load_starts_no_request_after_its_budget(clients, sandbox, clock):
     assert sum(clock.sleeps) == 8 and len(sandbox.requests) == 4
     # The next load gets a fresh budget of its own.
     assert len(client.model_requests(D(2026, 11, 1), D(2026, 11, 7))) > 1000
+
+
+@pytest.mark.parametrize("transport", ["loopback", "in-process"])
+def test_an_answer_trickling_in_a_byte_at_a_time_stops_at_the_response_deadline(
+    http_clients, clients, transport
+):
+    """Every socket read is quick, so no read timeout fires; the response deadline does."""
+    chosen = http_clients if transport == "loopback" else clients
+    client = chosen.codefresh()
+    client.api.response_deadline = 1.0
+    chosen.sandbox.add_fault(FaultRule(kind="trickle", vendor="codefresh", seconds=0.01))
+    started = time.monotonic()
+    with pytest.raises(ServerError, match="still sending its answer after 1 s") as caught:
+        client.credit_consumption(D(2026, 5, 1), D(2026, 5, 31), "day")  # a few KB: ~1 min
+    assert time.monotonic() - started < 3
+    assert caught.value.vendor == "codefresh"
+
+
+def test_a_slowly_trickling_answer_within_the_deadline_is_read_whole(http_clients):
+    expected = ONE_WINDOW["codefresh"](http_clients)
+    http_clients.sandbox.add_fault(
+        FaultRule(kind="trickle", vendor="codefresh", seconds=0.0001, times=1)
+    )
+    pd.testing.assert_frame_equal(ONE_WINDOW["codefresh"](http_clients), expected)
