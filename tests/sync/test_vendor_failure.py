@@ -77,3 +77,23 @@ def test_the_command_line_exits_1_naming_the_failed_vendor_and_keeps_the_others_
         (dt.date(2026, 6, 20), dt.date(2026, 6, 30))
     ]
     assert store.held("firebender.daily_usage", "day") == []
+
+
+def test_a_vendor_dropping_a_documented_field_fails_loudly_and_stores_no_nulls(
+    served, tmp_path, monkeypatch
+):
+    """It used to exit 0 and store nulls that the Firebender page showed as 0 prompts."""
+    for name, value in settings(served.url).items():
+        monkeypatch.setenv(name, value)
+    served.sandbox.add_fault(FaultRule("drift_missing", vendor="firebender"))
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    status = main([*argv, "--only", "firebender.daily_usage", "--only", "codefresh"], out, err)
+
+    assert status == 1
+    (failed,) = [line for line in out.getvalue().splitlines() if "FAILED" in line]
+    assert "Firebender" in failed and "`agentPrompts` is missing" in failed
+    assert "Daily usage (/v2/organization/daily-usage-data)" in failed
+    store = Store(str(tmp_path / "h"))
+    assert store.held("firebender.daily_usage", "day") == []
+    assert store.held("codefresh.credit_consumption", "day") != []
