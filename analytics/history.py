@@ -160,6 +160,8 @@ def ensure(
     for failed in summary.failed:
         if isinstance(failed.exception, ConnectorError):
             raise failed.exception
+    if summary.quarantined:
+        return " ".join(f"A damaged history file {q}." for q in summary.quarantined)
     return None
 
 
@@ -191,6 +193,20 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         if place.store.note:
             lines.append(place.store.note)
     return lines
+
+
+def damaged_lines(settings: Settings, vendors) -> list[str]:
+    """One warning per history file the reads left out because it could not be read (its
+    path inside the store, never the server's)."""
+    stores = {
+        shelf(settings.sources[v]).store.url: shelf(settings.sources[v]).store for v in vendors
+    }
+    return [
+        f"A history file could not be read and is left out: {path}. Its days are not shown; "
+        f"the next sync moves it to quarantine/ and fetches them again."
+        for store in stores.values()
+        for path in sorted(store.damaged())
+    ]
 
 
 def where_lines(settings: Settings) -> list[str]:

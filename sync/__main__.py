@@ -12,7 +12,7 @@ Keys and base URLs: the app's settings (environment, then `.env`). The store: HI
 (default `.history/`; `s3://bucket/prefix` works too). Exit status: 0 done, 1 a vendor failed
 (the others' data is kept; the next run resumes), 2 nothing to do it with (no key, bad
 arguments, another sync running, alert delivery misconfigured), 3 the store could not be read
-or written. With --alert, 1 also when a delivery failed (it is kept and retried next run).
+or written (a damaged partition is moved to quarantine/, named, and the rest synced). With --alert, 1 also when a delivery failed (it is kept and retried next run).
 """
 
 from __future__ import annotations
@@ -181,7 +181,9 @@ def _sync(store, tasks, make_client, args, out, err) -> int:
     print(f"Done in {time.monotonic() - started:.1f} s:", file=out)
     for line in summary.lines():
         print("  " + line, file=out)
-    return 1 if summary.failed else 0
+    for damaged in summary.quarantined:
+        print(f"store: {damaged}", file=err)
+    return 3 if summary.quarantined else 1 if summary.failed else 0
 
 
 def _offered_reports(make_client, err) -> list:

@@ -52,6 +52,7 @@ class VendorResult:
             f"{w.replaced:,} replaced, {w.removed:,} removed, {self.requests:,} request(s), "
             f"{self.seconds:.1f} s"
         )
+        text += "".join(f" - DAMAGED FILE: {q}" for q in w.quarantined)
         return text + (f" - FAILED: {self.error}" if self.error else "")
 
 
@@ -62,6 +63,10 @@ class Summary:
     @property
     def failed(self) -> list[VendorResult]:
         return [v for v in self.vendors.values() if v.error]
+
+    @property
+    def quarantined(self) -> list[str]:
+        return [q for v in self.vendors.values() for q in v.written.quarantined]
 
     @property
     def requests(self) -> int:

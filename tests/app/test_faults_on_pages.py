@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from connectors.sandbox import FaultRule
+import datetime as dt
 
-from .conftest import open_page, texts
+from connectors.sandbox import FaultRule
+from sync.__main__ import main as sync_main
+
+from .conftest import assert_ok, open_page, texts, today
 
 
 def test_a_dropped_firebender_field_is_named_on_the_page_not_shown_as_zero(live):
@@ -17,3 +20,19 @@ def test_a_dropped_firebender_field_is_named_on_the_page_not_shown_as_zero(live)
     assert "$0.00" not in shown
     prompts = [m for m in at.metric if "prompt" in m.label.lower()]
     assert all(m.value not in ("0", 0) for m in prompts), [(m.label, m.value) for m in prompts]
+
+
+def test_a_damaged_history_file_is_quarantined_by_the_page_load_and_named(live, tmp_path):
+    """It used to be a traceback on Overview, Firebender, Codefresh and Alerts."""
+    since = today() - dt.timedelta(days=60)
+    assert sync_main(["--since", since.isoformat(), "--only", "firebender", "--wait", "5"]) == 0
+    root = tmp_path / "history"
+    month = (today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    damaged = f"firebender.daily_usage/granularity=day/scope=org/month={month}/data.parquet"
+    (root / damaged).write_bytes(b"PAR1 not really")
+    at = open_page("pages/firebender.py")
+    assert_ok(at)
+    shown = texts(at)
+    assert f"A damaged history file {damaged} is not a readable Parquet file" in shown
+    assert "moved to quarantine/" in shown and str(root) not in shown
+    assert list(root.glob(f"quarantine/*/{damaged}"))
