@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -194,6 +195,22 @@ def check_base_url(vendor: str, url: str) -> str:
     return url.rstrip("/")
 
 
+def check_key(vendor: str, key: str) -> None:
+    """A key is printable ASCII: a character pasted from a document (a typographic hyphen,
+    U+2010) cannot go into an HTTP header, and would fail every request with a traceback. The
+    message gives the character's position and code, never the key."""
+    for position, char in enumerate(key, start=1):
+        if not " " < char < "\x7f":
+            raise AuthError(
+                vendor,
+                f"the key has a character that is not printable ASCII at position {position} "
+                f"(U+{ord(char):04X}, {unicodedata.name(char, 'a control character').lower()}); "
+                f"keys are printable ASCII. Retype it in "
+                f"{KEY_SETTINGS[vendor]} (environment, .env, Streamlit secrets or the "
+                f"Connections page).",
+            )
+
+
 def api_message(payload) -> str | None:
     """The vendor's own error text from a JSON error body, whatever its shape."""
     if isinstance(payload, dict):
@@ -223,6 +240,8 @@ class VendorAPI:
         self.base_url = check_base_url(vendor, base_url)
         self._headers = dict(auth_headers)
         self._secrets = tuple(v.split(" ")[-1] for v in auth_headers.values())
+        for secret in self._secrets:
+            check_key(vendor, secret)
         self.session = session or new_session(vendor)
         self.not_found_is_auth = not_found_is_auth
         self.timeout = timeout

@@ -160,7 +160,14 @@ def _vendor(
             if progress:
                 progress(task, done, total, number, len(tasks))
 
-        client = make_client(task.vendor, space, window_progress)
+        try:
+            client = make_client(task.vendor, space, window_progress)
+        except ConnectorError as err:  # a key that cannot be sent: this vendor only
+            with lock:
+                if not failed.is_set():
+                    result.error, result.exception = str(err), err
+            failed.set()
+            return
         count.attach(client)
         try:
             if progress:

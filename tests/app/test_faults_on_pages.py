@@ -36,3 +36,13 @@ def test_a_damaged_history_file_is_quarantined_by_the_page_load_and_named(live, 
     assert f"A damaged history file {damaged} is not a readable Parquet file" in shown
     assert "moved to quarantine/" in shown and str(root) not in shown
     assert list(root.glob(f"quarantine/*/{damaged}"))
+
+
+def test_a_key_with_a_typographic_hyphen_is_a_message_on_the_page(live, monkeypatch):
+    monkeypatch.setenv("FIREBENDER_API_KEY", "demo\u2010firebender-key")
+    at = open_page("pages/firebender.py")
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(e.value for e in at.error)
+    assert "position 5 (U+2010" in said and "FIREBENDER_API_KEY" in said, said
+    overview = open_page()
+    assert not overview.exception, [e.value for e in overview.exception]

@@ -97,3 +97,21 @@ def test_a_vendor_dropping_a_documented_field_fails_loudly_and_stores_no_nulls(
     store = Store(str(tmp_path / "h"))
     assert store.held("firebender.daily_usage", "day") == []
     assert store.held("codefresh.credit_consumption", "day") != []
+
+
+def test_a_key_with_a_typographic_hyphen_fails_its_vendor_only_naming_the_position(
+    served, tmp_path, monkeypatch
+):
+    """It used to abort the sync for every vendor with a UnicodeEncodeError traceback."""
+    values = {**settings(served.url), KEY_SETTINGS["firebender"]: "demo\u2010firebender-key"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    status = main([*argv, "--only", "firebender", "--only", "codefresh"], out, err)
+
+    assert status == 1
+    (failed,) = [line for line in out.getvalue().splitlines() if "FAILED" in line]
+    assert failed.strip().startswith("Firebender:") and "position 5 (U+2010" in failed
+    assert "Traceback" not in err.getvalue()
+    assert Store(str(tmp_path / "h")).held("codefresh.credit_consumption", "day") != []
