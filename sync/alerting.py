@@ -394,6 +394,9 @@ def run(
     except StoreError as problem:
         print(f"store: {problem}", file=err)
         return 3
+    except privacy.SaltError as problem:
+        print(f"alerts: {problem}", file=err)
+        return 2
     for channel, count in outcome.sent.items():
         print(f"Sent {count} alert(s) by {channel}.", file=out)
     for error in outcome.errors:

@@ -46,3 +46,22 @@ def test_a_key_with_a_typographic_hyphen_is_a_message_on_the_page(live, monkeypa
     assert "position 5 (U+2010" in said and "FIREBENDER_API_KEY" in said, said
     overview = open_page()
     assert not overview.exception, [e.value for e in overview.exception]
+
+
+def test_an_empty_or_unreadable_salt_file_is_not_a_traceback(monkeypatch, tmp_path):
+    from teams import privacy
+
+    monkeypatch.setenv("PSEUDONYMIZE_PEOPLE", "true")
+    salt_file = tmp_path / "salt" / ".pseudonym-salt"
+    salt_file.parent.mkdir()
+    salt_file.write_text("")
+    monkeypatch.setattr(privacy, "SALT_FILE", salt_file)
+    assert_ok(open_page("pages/firebender.py"))
+    assert len(salt_file.read_text().strip()) == 64
+
+    salt_file.unlink()
+    salt_file.mkdir()
+    at = open_page("pages/firebender.py")
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(e.value for e in at.error)
+    assert ".pseudonym-salt cannot be read" in said and "PSEUDONYM_SALT" in said, said
