@@ -65,3 +65,36 @@ def test_an_empty_or_unreadable_salt_file_is_not_a_traceback(monkeypatch, tmp_pa
     assert not at.exception, [e.value for e in at.exception]
     said = " ".join(e.value for e in at.error)
     assert ".pseudonym-salt cannot be read" in said and "PSEUDONYM_SALT" in said, said
+
+
+HUGE = "x" * (200 * 1024)  # beyond the csv module's 128 KiB cell limit
+
+
+def test_a_teams_file_with_a_cell_over_128_kib_is_named_and_the_editor_opens(monkeypatch, tmp_path):
+    path = tmp_path / "teams.csv"
+    path.write_text(
+        "kind,match,team,valid_from,valid_to\n"
+        "person,amara.okafor@example.com,Web,,\n"
+        f"person,rina.sato@example.com,{HUGE},,\n"
+    )
+    monkeypatch.setenv("TEAMS_FILE", str(path))
+    at = open_page("pages/teams.py")
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(e.value for e in at.error)
+    assert "line 3: a cell longer than 128 KiB" in said and "quote" not in said, said[:400]
+    (editor,) = at.data_editor
+    rows = editor.value
+    assert len(rows) == 2 and rows.iloc[1]["team"].endswith("[cut: 204,800 characters]")
+
+
+def test_a_budgets_file_with_a_cell_over_128_kib_is_named_and_the_editor_opens(
+    monkeypatch, tmp_path
+):
+    path = tmp_path / "budgets.csv"
+    path.write_text(f"scope,measure,monthly_budget\norg,ai_spend_usd,100\n{HUGE},ci_credits,5\n")
+    monkeypatch.setenv("BUDGETS_FILE", str(path))
+    at = open_page("pages/alerts.py")
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(e.value for e in at.error)
+    assert "line 3: a cell longer than 128 KiB" in said, said[:400]
+    assert len(at.data_editor[0].value) == 2
