@@ -37,10 +37,15 @@ QUARANTINE = "quarantine"
 
 
 class Store:
-    def __init__(self, url: str, note: str | None = None, **storage_options):
+    def __init__(
+        self, url: str, note: str | None = None, read_only: bool = False, **storage_options
+    ):
         self.root = Root(url, **storage_options)
-        # Why this store is not the one asked for (a read-only HISTORY_DIR), for the pages.
+        # Why this store is not the one asked for (a HISTORY_DIR that cannot be used), for the
+        # pages.
         self.note = note
+        # A store others fill (cron's sync) mounted read-only: read, never synced into.
+        self.read_only = read_only
         self._footers: dict[str, tuple[str, int, list[Run]]] = {}
         self._lock = threading.Lock()
         # Partitions found unreadable (path -> why), left out of every read: the ledger then

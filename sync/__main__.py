@@ -18,6 +18,7 @@ or written (a damaged partition is moved to quarantine/, named, and the rest syn
 from __future__ import annotations
 
 import argparse
+import errno
 import datetime as dt
 import sys
 import time
@@ -84,6 +85,34 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    try:
+        return _main(argv, out, err)
+    except OSError as problem:  # vendors' network errors are ConnectorErrors: this is the store
+        print(f"store: {store_problem(problem)}", file=err)
+        return 3
+
+
+def store_problem(problem: OSError) -> str:
+    """What went wrong with HISTORY_DIR, in words that say what to do."""
+    where = f" ({problem.filename})" if problem.filename else ""
+    if problem.errno in (errno.EEXIST, errno.ENOTDIR):
+        what = "a file is where the store's folder should be: point HISTORY_DIR at a folder"
+    elif problem.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = (
+            "the store is read-only here: give this user write access, or run the sync where "
+            "the store is writable"
+        )
+    elif problem.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        what = (
+            "the disk is full (or a file size limit was reached): free space and run again; "
+            "whole partitions only were written"
+        )
+    else:
+        what = f"{problem.strerror or type(problem).__name__}: check HISTORY_DIR"
+    return f"HISTORY_DIR cannot be written{where}: {what}."
+
+
+def _main(argv, out, err) -> int:
     args = parser().parse_args(argv)
     today = dt.datetime.now(dt.UTC).date()
     until = args.until or today - dt.timedelta(days=1)
