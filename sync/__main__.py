@@ -18,8 +18,8 @@ or written (a damaged partition is moved to quarantine/, named, and the rest syn
 from __future__ import annotations
 
 import argparse
-import errno
 import datetime as dt
+import errno
 import sys
 import time
 
