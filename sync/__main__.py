@@ -84,12 +84,43 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None, out=None, err=None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
+    # Vendor text (API messages, names in alerts) reaches the terminal: no escape sequence in it
+    # may clear the screen, retitle the window or ring the bell.
+    out, err = Printable(out or sys.stdout), Printable(err or sys.stderr)
     try:
         return _main(argv, out, err)
     except OSError as problem:  # vendors' network errors are ConnectorErrors: this is the store
         print(f"store: {store_problem(problem)}", file=err)
         return 3
+
+
+# C0 controls but newline and tab, DEL, C1 controls, and the bidirectional overrides that
+# reorder what a terminal shows: each written as a visible escape (\x1b).
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in [
+        *(c for c in range(0x20) if chr(c) not in "\n\t"),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+}
+
+
+class Printable:
+    """A text stream that escapes control characters before they reach the terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text.translate(_UNPRINTABLE))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def getvalue(self) -> str:  # a StringIO given by a caller (tests)
+        return self.stream.getvalue()
 
 
 def store_problem(problem: OSError) -> str:

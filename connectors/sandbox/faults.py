@@ -94,6 +94,7 @@ class FaultRule:
     after: int = 0  # skip the first N matching requests
     retry_after: float | None = None
     seconds: float | None = None
+    message: str | None = None  # an error kind's text instead of the usual (control characters)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -180,7 +181,7 @@ def error_reply(rule: FaultRule, vendor: str | None) -> Reply:
         )
     else:
         status = int(rule.kind)
-        reply = Reply(status, error_body(vendor, status, _MESSAGES[status]))
+        reply = Reply(status, error_body(vendor, status, rule.message or _MESSAGES[status]))
     retry_after = rule.retry_after
     if rule.kind == "429" and retry_after is None:
         retry_after = DEFAULT_RETRY_AFTER

@@ -115,3 +115,20 @@ def test_a_key_with_a_typographic_hyphen_fails_its_vendor_only_naming_the_positi
     assert failed.strip().startswith("Firebender:") and "position 5 (U+2010" in failed
     assert "Traceback" not in err.getvalue()
     assert Store(str(tmp_path / "h")).held("codefresh.credit_consumption", "day") != []
+
+
+def test_control_characters_in_a_vendor_message_never_reach_the_terminal(
+    served, tmp_path, monkeypatch
+):
+    """An escape sequence in an API's error text used to clear the operator's screen."""
+    for name, value in settings(served.url).items():
+        monkeypatch.setenv(name, value)
+    served.sandbox.add_fault(
+        FaultRule("500", vendor="codefresh", message="Boom\x1b[2J\x1b]0;owned\x07 \u202egnp.exe")
+    )
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    assert main([*argv, "--only", "codefresh.credit_consumption"], out, err) == 1
+    printed = out.getvalue() + err.getvalue()
+    assert "Boom\\x1b[2J\\x1b]0;owned\\x07 \\u202egnp.exe" in printed
+    assert not any(c in printed for c in "\x1b\x07\u202e")
