@@ -340,7 +340,10 @@ def _post(message: Message, settings: DeliverySettings, session) -> Outcome:
         with session.post(
             settings.webhook_url,
             data=body,
-            headers={"Content-Type": "application/json; charset=utf-8"},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                **({"Idempotency-Key": message.key} if message.key else {}),
+            },
             timeout=WEBHOOK_TIMEOUT,
             allow_redirects=False,  # a redirected POST would become a GET
             stream=True,
@@ -552,7 +555,10 @@ def _email(message: Message, settings: DeliverySettings) -> EmailMessage:
     email["To"] = ", ".join(settings.email_to)
     email["Date"] = formatdate(usegmt=True)
     domain = parseaddr(settings.email_from or "")[1].rpartition("@")[2] or "localhost"
-    email["Message-ID"] = make_msgid("alerts", domain=domain)
+    # One Message-ID per set of alerts: mail systems drop a second copy of the same message.
+    email["Message-ID"] = (
+        f"<{message.key}@{domain}>" if message.key else make_msgid("alerts", domain=domain)
+    )
     email.set_content(message.text)
     email.add_alternative(_html(message.text), subtype="html")
     return email

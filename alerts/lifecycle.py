@@ -74,6 +74,11 @@ COLUMNS = {
     "notified_email": "datetime64[ns, UTC]",
     "attempts": "int64",
     "last_error": "string",
+    # The idempotency key of a message being sent on the channel, written to the store before
+    # it goes and cleared when its outcome is recorded: still set on the next run means a run
+    # was killed between sending and recording.
+    "sending_webhook": "string",
+    "sending_email": "string",
 }
 
 
@@ -288,6 +293,19 @@ def pending(table: pd.DataFrame, channel: str) -> pd.DataFrame:
     return table[table[f"notified_{channel}"].isna()]
 
 
+def sending(table: pd.DataFrame, ids, channel: str, key: str) -> pd.DataFrame:
+    """Record that the message `key` carrying `ids` is about to go on `channel`."""
+    table = typed(table)
+    table.loc[table["id"].isin(list(ids)), f"sending_{channel}"] = key
+    return table
+
+
+def interrupted(table: pd.DataFrame, channel: str) -> pd.DataFrame:
+    """Alerts a killed run was sending on `channel` (they may have arrived)."""
+    table = typed(table)
+    return table[table[f"notified_{channel}"].isna() & table[f"sending_{channel}"].notna()]
+
+
 def delivered(
     table: pd.DataFrame, ids, channel: str, now: dt.datetime, error: str | None = None
 ) -> pd.DataFrame:
@@ -295,6 +313,7 @@ def delivered(
     kept for the page, retried next run)."""
     table = typed(table)
     chosen = table["id"].isin(list(ids))
+    table.loc[chosen, f"sending_{channel}"] = pd.NA
     if error is None:
         table.loc[chosen, f"notified_{channel}"] = pd.Timestamp(now).tz_convert("UTC")
     else:

@@ -41,6 +41,9 @@ class Message:
     subject: str  # the email's subject
     text: str  # plain text: Slack's `text` and the email's body
     blocks: list[dict] = field(default_factory=list)  # Slack Block Kit
+    # The same for every attempt to deliver these alerts: the webhook's Idempotency-Key header
+    # and the email's Message-ID, so a receiver can drop a repeat.
+    key: str | None = None
 
     def payload(self) -> dict:
         """The JSON body for a Slack-compatible incoming webhook."""

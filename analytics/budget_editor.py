@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from alerts import MEASURES, budgets
+from teams.mapping import editable_rows
 
 from .alerts_view import Budgets
 
@@ -27,13 +28,7 @@ def _rows(location: str) -> pd.DataFrame:
         return empty
     if not text:
         return empty
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    reader = csv.reader(io.StringIO("\n".join(lines)))
-    header = [h.strip().lower() for h in next(reader, [])]
-    records = [
-        {c: dict(zip(header, (x.strip() for x in cells), strict=False)).get(c, "") for c in COLUMNS}
-        for cells in reader
-    ]
+    records = editable_rows(text, COLUMNS)
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
 
 

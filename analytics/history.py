@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import errno
+import os
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -102,14 +104,33 @@ def configured_store(history_dir: str | None) -> Store:
         store = Store(url)
         store.root.ensure()
     except (OSError, ValueError, ImportError) as err:
-        reason = type(err).__name__ if not str(err) else str(err)[:160]
-        note = (
-            f"HISTORY_DIR ({url}) cannot be written ({reason}); history is kept in a "
-            f"temporary store until the app stops."
-        )
-        store = _temporary(f"fallback-{url}", note)
+        if _readable_only(url, err):
+            store = Store(url, read_only=True)
+        else:
+            # The reason without the path: the pages show it to every viewer.
+            reason = getattr(err, "strerror", None) or type(err).__name__
+            note = (
+                f"HISTORY_DIR cannot be used ({reason}); history is kept in a temporary store "
+                f"until the app stops. Point HISTORY_DIR at a folder."
+            )
+            store = _temporary(f"fallback-{url}", note)
     with _lock:
         return _stores.setdefault(url, store)
+
+
+def _readable_only(url: str, err: Exception) -> bool:
+    """Whether HISTORY_DIR is a store this app may read but not write (mounted read-only for
+    viewers while cron's sync fills it)."""
+    if getattr(err, "errno", None) not in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return False
+    try:
+        root = Store(url).root
+        if root.local:
+            return os.path.isdir(root.base)
+        root.list("")
+    except Exception:  # noqa: BLE001 - any failure to list: not a store we can read
+        return False
+    return True
 
 
 def shelf(source: Source) -> Shelf:
@@ -138,6 +159,8 @@ def ensure(
     same code as `python -m sync`. Raises the vendor's ConnectorError. Returns a note when
     another sync held the store too long (the view then shows what is held)."""
     store = shelf(source).store
+    if store.read_only:
+        return None  # filled by the scheduled sync: this app fetches nothing
     today = today or ranges.utc_today()
     until = min(end, today)
     if until < start:
@@ -148,13 +171,20 @@ def ensure(
         return None
     try:
         summary = sync.run(
-            store, tasks, clients.factory(source), progress=progress, wait=WAIT_FOR_SYNC_SECONDS
+            store,
+            tasks,
+            clients.factory(source),
+            progress=progress,
+            wait=WAIT_FOR_SYNC_SECONDS,
+            lock_to_write_only=True,  # a viewer waiting on a vendor never locks cron out
         )
     except StoreBusy as busy:
         return f"{busy} Showing what the store holds."
     for failed in summary.failed:
         if isinstance(failed.exception, ConnectorError):
             raise failed.exception
+    if summary.quarantined:
+        return " ".join(f"A damaged history file {q}." for q in summary.quarantined)
     return None
 
 
@@ -183,9 +213,28 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         )
         holds = f"; holds {first} - {held_until}" if first else ""
         lines.append(f"{where.capitalize()} ({names}): {describe_age(last)}{holds}.")
+        if place.store.read_only:
+            when = f"at {last:%Y-%m-%d %H:%M} UTC" if last else "(not filled yet)"
+            lines.append(
+                f"Read-only store, filled by the scheduled sync {when}; this app fetches nothing."
+            )
         if place.store.note:
             lines.append(place.store.note)
     return lines
+
+
+def damaged_lines(settings: Settings, vendors) -> list[str]:
+    """One warning per history file the reads left out because it could not be read (its
+    path inside the store, never the server's)."""
+    stores = {
+        shelf(settings.sources[v]).store.url: shelf(settings.sources[v]).store for v in vendors
+    }
+    return [
+        f"A history file could not be read and is left out: {path}. Its days are not shown; "
+        f"the next sync moves it to quarantine/ and fetches them again."
+        for store in stores.values()
+        for path in sorted(store.damaged())
+    ]
 
 
 def where_lines(settings: Settings) -> list[str]:

@@ -7,14 +7,11 @@ puts each unchanged pseudonym's email back, and the download (which would carry 
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 import streamlit as st
 
 from teams import files, privacy
-from teams.mapping import COLUMNS, KINDS, from_frame, problems_in, to_csv
+from teams.mapping import COLUMNS, KINDS, editable_rows, from_frame, problems_in, to_csv
 
 from . import team_source, ui
 from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
@@ -90,15 +87,7 @@ def _rows(teams) -> pd.DataFrame:
         return empty
     if not text:
         return empty
-    lines = [
-        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    ]
-    reader = csv.reader(io.StringIO("\n".join(lines)))
-    header = [h.strip().lower() for h in next(reader, [])]
-    records = []
-    for cells in reader:
-        record = dict(zip(header, (c.strip() for c in cells), strict=False))
-        records.append({c: record.get(c, "") for c in COLUMNS})
+    records = editable_rows(text, COLUMNS)
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
 
 

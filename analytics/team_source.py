@@ -113,4 +113,10 @@ def _write_demo_mapping(where: str) -> None:
 
 def salt(settings: Settings) -> str:
     """The organisation's pseudonym salt (made once and kept when not configured)."""
-    return privacy.salt_of(settings.salt)
+    try:
+        return privacy.salt_of(settings.salt)
+    except privacy.SaltError as err:
+        import streamlit as st  # this module runs only in the app
+
+        st.error(str(err))
+        st.stop()

@@ -145,6 +145,8 @@ def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
                 + " Older days come from the history store; **Sync now** (sidebar) fetches "
                 "the recent days again."
             )
+        for line in history.damaged_lines(settings, vendors):
+            st.warning(line)
 
 
 def refresh_badges(settings: Settings) -> None:

@@ -106,13 +106,16 @@ class BuilderClient(Client):
     def org_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period: lines, events, users and prompts for the whole organization."""
         pages, plan = self._periods(self.api, ORG_METRICS, start, end, granularity)
-        frame = concat([build_frame(p, ORG_METRICS.schema) for p in pages], ORG_METRICS.schema)
+        frame = concat(
+            [build_frame(p, ORG_METRICS.schema, where=ORG_METRICS.where) for p in pages],
+            ORG_METRICS.schema,
+        )
         return self._placed(frame, plan, ORG_METRICS)
 
     def org_space_metrics(self, start, end, granularity: str = "day") -> pd.DataFrame:
         """One row per period x space, from the organization response's `spaces` list."""
         pages, plan = self._periods(self.api, ORG_SPACE_METRICS, start, end, granularity)
-        builder = FrameBuilder(ORG_SPACE_METRICS.schema)
+        builder = FrameBuilder(ORG_SPACE_METRICS.schema, where=ORG_SPACE_METRICS.where)
         for rows in pages:
             builder.add(
                 [
@@ -136,7 +139,7 @@ class BuilderClient(Client):
         path = SPACE_METRICS.path.format(space=space)
         pages, plan = self._periods(self.space_api, SPACE_METRICS, start, end, granularity, path)
         schema = SPACE_METRICS.schema
-        frame = concat([build_frame(p, schema) for p in pages], schema)
+        frame = concat([build_frame(p, schema, where=SPACE_METRICS.where) for p in pages], schema)
         return self._placed(frame, plan, SPACE_METRICS)
 
     def org_users(self, start, end) -> pd.DataFrame:
@@ -148,4 +151,6 @@ class BuilderClient(Client):
             return data_rows("builder", load.get(ORG_USERS.path, params))
 
         rows = self.fetch(plan, one)[0]
-        return drop_repeats(build_frame(rows, ORG_USERS.schema), list(ORG_USERS.natural_key))
+        return drop_repeats(
+            build_frame(rows, ORG_USERS.schema, where=ORG_USERS.where), list(ORG_USERS.natural_key)
+        )

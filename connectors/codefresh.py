@@ -12,6 +12,7 @@ from .base import Client, Progress, base_url_from_env, data_rows, drop_repeats, 
 from .errors import AuthError, InvalidRangeError, ResponseFormatError
 from .frames import build_frame, concat
 from .http import VendorAPI
+from .schemas import optional
 
 DEFAULT_BASE_URL = "https://g.codefresh.io"  # [doc]; on-premises differ
 METADATA = endpoints.get("codefresh.metadata")
@@ -70,7 +71,13 @@ class CodefreshClient(Client):
             return [] if payload is None else data_rows("codefresh", payload)
 
         schema = endpoints.CATALOGUE["codefresh.credit_consumption"].schema
-        frames = [build_frame(rows, schema, keep_extra=True) for rows in self.fetch(plan, one)]
+        # [doc] rows carry `time` only when a granularity is asked for.
+        checked = schema if granularity else optional(schema, "period")
+        where = ("codefresh", f"report {name} ({path})")
+        frames = [
+            build_frame(rows, checked, keep_extra=True, where=where)
+            for rows in self.fetch(plan, one)
+        ]
         frame = concat(frames, schema)
         if granularity is None:
             return _sum_per_key(frame, plan.start)
@@ -103,7 +110,7 @@ class CodefreshClient(Client):
             dims = [d for d in report.get("supportedTimeDimensions") or [] if isinstance(d, dict)]
             for dim in dims or [{}]:
                 rows.append({**report, **dim})
-        return build_frame(rows, METADATA.schema)
+        return build_frame(rows, METADATA.schema, where=METADATA.where)
 
 
 def _single_window(name, start, end, granularity, today) -> ranges.Plan:

@@ -59,6 +59,11 @@ class Dataset:
         return self.key.split(".", 1)[0]
 
     @property
+    def where(self) -> tuple[str, str]:
+        """(vendor, endpoint) for a message about this dataset's answers."""
+        return self.vendor, f"{self.label} ({self.path})"
+
+    @property
     def name(self) -> str:
         return self.key.split(".", 1)[1]
 

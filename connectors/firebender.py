@@ -65,7 +65,7 @@ class FirebenderClient(Client):
             body = {"startDate": day_start_ms(window.start), "endDate": day_end_ms(window.end)}
             return data_rows("firebender", load.post(DAILY_USAGE.path, body))
 
-        builder = FrameBuilder(DAILY_USAGE.schema)
+        builder = FrameBuilder(DAILY_USAGE.schema, where=DAILY_USAGE.where)
         for rows in self.fetch(plan, one):
             builder.add(rows)  # one frame for every window: no per-window frames
         keys = list(DAILY_USAGE.natural_key)
@@ -83,7 +83,7 @@ class FirebenderClient(Client):
 
     def _request_pages(self, window, load, email: str | None) -> FrameBuilder:
         """Every page of one window, converted page by page (memory stays near one page)."""
-        builder = FrameBuilder(MODEL_REQUESTS.schema)
+        builder = FrameBuilder(MODEL_REQUESTS.schema, where=MODEL_REQUESTS.where)
         body = {
             "startDate": day_start_ms(window.start),
             "endDate": day_end_ms(window.end),

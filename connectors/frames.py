@@ -2,8 +2,11 @@
 
 `FrameBuilder.add()` turns each page into compact columns at once (numpy arrays, category codes),
 so a million records never sit in memory as Python dicts; `frame()` joins the pages with one
-conversion per column. Values are read leniently: numbers that arrive as strings are parsed,
-missing fields and nulls become NA, unparseable values become NA rather than failing the load.
+conversion per column. Values are read leniently: numbers that arrive as strings are parsed and
+nulls become NA. Given `where` (the vendor and endpoint), a builder is strict about what the
+vendor's docs promise: a documented field missing from a row, or a value of another type (text
+where a number belongs), raises a ResponseFormatError naming vendor, endpoint and field, so drift
+never becomes a column of NA that a page sums to zero. Optional fields may be missing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
+from .errors import ResponseFormatError
 from .schemas import Field
 
 DAY_DTYPE = "datetime64[ns]"
@@ -146,9 +150,15 @@ def _lenient(value, kind):
 class FrameBuilder:
     """Collects pages of records for one dataset; `frame()` gives the typed DataFrame."""
 
-    def __init__(self, fields: Sequence[Field], keep_extra: bool = False):
+    def __init__(
+        self,
+        fields: Sequence[Field],
+        keep_extra: bool = False,
+        where: tuple[str, str] | None = None,
+    ):
         self.fields = tuple(fields)
         self.keep_extra = keep_extra
+        self.where = where  # (vendor, endpoint): check the documented fields
         self._get = {f.column: _getter(f.path) for f in self.fields}
         # Top-level fields are read in one C-level pass per page (itemgetter + zip); a page
         # where one is missing falls back to per-field .get().
@@ -171,21 +181,67 @@ class FrameBuilder:
         for f in self.fields:
             values = columns[f.column] if f.column in columns else self._get[f.column](records)
             part = self._parts[f.column]
+            if self.where and not f.optional and f.column not in columns:
+                self._check_present(f, values, records)
             if f.kind in ("int", "float"):
                 part.append(_numbers(values, f.kind == "int"))
+                if self.where:
+                    self._check_numbers(f, values, part[-1])
             elif f.kind == "category":
                 part.append(self._codes(f.column, values))
             elif f.kind == "day_ms":
                 part.append(_numbers(values, integer=True))
+                if self.where:
+                    self._check_numbers(f, values, part[-1])
             elif f.kind == "str":
                 part.extend(_texts(values))
             elif f.kind in ("instant", "day"):
                 part.append(_instants(values, offsets_first=f.kind == "instant"))
+                if self.where:
+                    self._check_times(f, values, part[-1])
             else:
                 part.extend(values)
         if self.keep_extra:
             self._add_extra(records)
         self.rows += len(records)
+
+    def _drift(self, f: Field, what: str) -> ResponseFormatError:
+        vendor, endpoint = self.where
+        return ResponseFormatError(
+            vendor,
+            f"{endpoint}: the documented field `{'.'.join(f.path)}` {what}. The API may have "
+            f"changed; nothing was stored from this answer. Report it, and try again later.",
+        )
+
+    def _check_present(self, f: Field, values, records: list[dict]) -> None:
+        """A documented field must be in every row (a null is a value: NA, not drift)."""
+        if None not in values:
+            return
+        for value, record in zip(values, records, strict=True):
+            if value is None and not _has_path(record, f.path):
+                raise self._drift(f, "is missing from the rows")
+
+    def _check_numbers(self, f: Field, values, parsed) -> None:
+        """A number (or numeric text) must parse: "n/a" or an object is not read as NA."""
+        array, mask = parsed
+        unread = (
+            mask if mask is not None else (np.isnan(array) if array.dtype.kind == "f" else None)
+        )
+        if unread is None or not unread.any():
+            return
+        for index in np.flatnonzero(unread):
+            value = values[index]
+            if value is not None and not (isinstance(value, float) and value != value):
+                shown = repr(value)[:40]
+                raise self._drift(f, f"holds {shown} ({type(value).__name__}), not a number")
+
+    def _check_times(self, f: Field, values, parsed: np.ndarray) -> None:
+        """A date or time must parse: a stamp in another format is not read as "no date"."""
+        unread = np.isnat(parsed)
+        for index in np.flatnonzero(unread) if unread.any() else ():
+            if values[index] is not None:
+                shown = repr(values[index])[:40]
+                raise self._drift(f, f"holds {shown}, not a date or time")
 
     def extend(self, other: FrameBuilder) -> None:
         """Append the rows another builder of the same fields collected, as they are: no frame is
@@ -298,10 +354,21 @@ def _booleans(values: list):
     return pd.array([one(v) for v in values], dtype="boolean")
 
 
+def _has_path(record, path: tuple[str, ...]) -> bool:
+    for key in path:
+        if not isinstance(record, dict) or key not in record:
+            return False
+        record = record[key]
+    return True
+
+
 def build_frame(
-    records: Iterable[dict], fields: Sequence[Field], keep_extra: bool = False
+    records: Iterable[dict],
+    fields: Sequence[Field],
+    keep_extra: bool = False,
+    where: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    builder = FrameBuilder(fields, keep_extra)
+    builder = FrameBuilder(fields, keep_extra, where)
     builder.add(list(records))
     return builder.frame()
 

@@ -6,7 +6,9 @@ budget and an injectable clock/sleep so tests never wait. The in-process sandbox
 
 Worst case for one request: the first attempt (at most the connect + read timeout), then retries
 for at most `RETRY_BUDGET_SECONDS` measured from the first failure, plus the last attempt's
-timeout. A load (one client call, all its windows and pages) starts no request after
+timeout. A response must also arrive whole within `RESPONSE_DEADLINE_SECONDS` of being sent
+(`_read`): a vendor that trickles its answer a byte at a time never trips the per-read timeout,
+so this is what bounds it (overrun by at most one socket read). A load (one client call, all its windows and pages) starts no request after
 `LOAD_BUDGET_SECONDS`, and stops at the first window that fails for good (`fetch_windows`), so it
 ends within LOAD_BUDGET_SECONDS + one request's worst case.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -22,7 +25,14 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
+from urllib3.exceptions import (
+    DecodeError,
+    MaxRetryError,
+    NameResolutionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+)
 from urllib3.util.retry import Retry
 
 from .errors import (
@@ -51,6 +61,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
+RESPONSE_DEADLINE_SECONDS = 60.0  # one response, headers to last byte, however it trickles
 RETRY_BUDGET_SECONDS = 30.0
 LOAD_BUDGET_SECONDS = 120.0  # no new request starts later than this into one load
 BACKOFF_FACTOR = 0.5
@@ -184,6 +195,22 @@ def check_base_url(vendor: str, url: str) -> str:
     return url.rstrip("/")
 
 
+def check_key(vendor: str, key: str) -> None:
+    """A key is printable ASCII: a character pasted from a document (a typographic hyphen,
+    U+2010) cannot go into an HTTP header, and would fail every request with a traceback. The
+    message gives the character's position and code, never the key."""
+    for position, char in enumerate(key, start=1):
+        if not " " < char < "\x7f":
+            raise AuthError(
+                vendor,
+                f"the key has a character that is not printable ASCII at position {position} "
+                f"(U+{ord(char):04X}, {unicodedata.name(char, 'a control character').lower()}); "
+                f"keys are printable ASCII. Retype it in "
+                f"{KEY_SETTINGS[vendor]} (environment, .env, Streamlit secrets or the "
+                f"Connections page).",
+            )
+
+
 def api_message(payload) -> str | None:
     """The vendor's own error text from a JSON error body, whatever its shape."""
     if isinstance(payload, dict):
@@ -213,11 +240,14 @@ class VendorAPI:
         self.base_url = check_base_url(vendor, base_url)
         self._headers = dict(auth_headers)
         self._secrets = tuple(v.split(" ")[-1] for v in auth_headers.values())
+        for secret in self._secrets:
+            check_key(vendor, secret)
         self.session = session or new_session(vendor)
         self.not_found_is_auth = not_found_is_auth
         self.timeout = timeout
         self.max_workers = max_workers
         self.max_response_bytes = MAX_RESPONSE_BYTES
+        self.response_deadline = RESPONSE_DEADLINE_SECONDS
         self.clock: Callable[[], float] = time.monotonic
         self.load_budget = LOAD_BUDGET_SECONDS
 
@@ -269,7 +299,7 @@ class VendorAPI:
                 timeout=self.timeout,
                 stream=True,
             ) as response:
-                content = self._read(response)
+                content = self._read(response, started)
                 status = response.status_code
                 content_type = response.headers.get("Content-Type", "")
                 request_id = next(
@@ -314,9 +344,30 @@ class VendorAPI:
             raise err
         return payload
 
-    def _read(self, response: requests.Response) -> bytes:
+    def _read(self, response: requests.Response, started: float) -> bytes:
+        """The body, refused once it has taken longer than `response_deadline` since `started`.
+        `read1` returns whatever one socket read gave, so the clock is checked between reads
+        even when the vendor sends one byte at a time (iter_content would wait for 64 KiB)."""
         chunks, size = [], 0
-        for chunk in response.iter_content(1 << 16):
+        deadline = started + self.response_deadline
+        while True:
+            if time.monotonic() > deadline:
+                raise ServerError(
+                    self.vendor,
+                    f"was still sending its answer after {self.response_deadline:.0f} s "
+                    f"({size:,} bytes so far); try again later or choose a shorter range.",
+                    status=response.status_code,
+                )
+            try:
+                chunk = response.raw.read1(1 << 16, decode_content=True)
+            except ReadTimeoutError:
+                raise requests.exceptions.Timeout() from None
+            except ProtocolError as err:
+                raise requests.exceptions.ChunkedEncodingError(err) from None
+            except DecodeError as err:
+                raise requests.exceptions.ContentDecodingError(err) from None
+            if not chunk:
+                break
             size += len(chunk)
             if size > self.max_response_bytes:
                 raise ResponseFormatError(

@@ -24,10 +24,21 @@ class Field:
     column: str
     kind: str
     path: tuple[str, ...]
+    # Whether the vendor's own docs promise the field. A promised field missing from an answer,
+    # or of another type, fails the load (frames.py) instead of becoming NA that a page sums to
+    # zero; an optional one ([3p] sources, "when available") may be missing.
+    optional: bool = False
 
 
 def _fields(*specs: tuple[str, str, str]) -> tuple[Field, ...]:
     return tuple(Field(col, kind, tuple(path.split("."))) for col, kind, path in specs)
+
+
+def optional(fields: tuple[Field, ...], *columns: str) -> tuple[Field, ...]:
+    """`fields` with `columns` (all when none is named) marked optional."""
+    return tuple(
+        Field(f.column, f.kind, f.path, optional=not columns or f.column in columns) for f in fields
+    )
 
 
 _BUILDER_LINES = (
@@ -69,17 +80,20 @@ BUILDER_SPACE_METRICS = _fields(
     ("period", "day", "period"), *_BUILDER_LINES, *_BUILDER_ACTIVITY, *_TOKENS
 )
 
-BUILDER_ORG_USERS = _fields(
-    ("user_id", "str", "userId"),
-    ("user_email", "str", "userEmail"),
-    ("last_active", "instant", "lastActive"),
-    ("design_exports", "int", "designExports"),
-    *_BUILDER_LINES,
-    ("events", "int", "metrics.events"),
-    ("user_prompts", "int", "metrics.userPrompts"),
-    ("credits_used", "float", "metrics.creditsUsed"),
-    ("prs_merged", "int", "metrics.prsMerged"),
-    *_TOKENS,
+# [3p] summary of the vendor page: nothing in it is promised.
+BUILDER_ORG_USERS = optional(
+    _fields(
+        ("user_id", "str", "userId"),
+        ("user_email", "str", "userEmail"),
+        ("last_active", "instant", "lastActive"),
+        ("design_exports", "int", "designExports"),
+        *_BUILDER_LINES,
+        ("events", "int", "metrics.events"),
+        ("user_prompts", "int", "metrics.userPrompts"),
+        ("credits_used", "float", "metrics.creditsUsed"),
+        ("prs_merged", "int", "metrics.prsMerged"),
+        *_TOKENS,
+    )
 )
 
 FIREBENDER_DAILY_USAGE = _fields(
@@ -101,19 +115,23 @@ FIREBENDER_DAILY_USAGE = _fields(
     ("autocomplete_accepted_characters_removed", "int", "autocompleteAcceptedCharactersRemoved"),
 )
 
-FIREBENDER_MODEL_REQUESTS = _fields(
-    ("request_id", "str", "requestId"),
-    ("timestamp", "instant", "timestamp"),
-    ("email", "str", "email"),
-    ("model", "category", "model"),
-    ("input_tokens", "int", "inputTokens"),
-    ("cache_read_tokens", "int", "cacheReadTokens"),
-    ("output_tokens", "int", "outputTokens"),
-    ("cache_write_tokens", "int", "cacheWriteTokens"),
-    ("total_tokens", "int", "totalTokens"),
-    ("cost_usd", "float", "costUsd"),
-    ("spend_type", "category", "spendType"),
-    ("mode", "category", "mode"),
+# [doc] `mode` is "Agent mode when available".
+FIREBENDER_MODEL_REQUESTS = optional(
+    _fields(
+        ("request_id", "str", "requestId"),
+        ("timestamp", "instant", "timestamp"),
+        ("email", "str", "email"),
+        ("model", "category", "model"),
+        ("input_tokens", "int", "inputTokens"),
+        ("cache_read_tokens", "int", "cacheReadTokens"),
+        ("output_tokens", "int", "outputTokens"),
+        ("cache_write_tokens", "int", "cacheWriteTokens"),
+        ("total_tokens", "int", "totalTokens"),
+        ("cost_usd", "float", "costUsd"),
+        ("spend_type", "category", "spendType"),
+        ("mode", "category", "mode"),
+    ),
+    "mode",
 )
 
 # Codefresh rows are {key, time, value}; any other field is kept as an extra column.
@@ -123,11 +141,19 @@ CODEFRESH_REPORT = _fields(
     ("value", "float", "value"),
 )
 
-CODEFRESH_METADATA = _fields(
-    ("report_name", "str", "reportName"),
-    ("type", "str", "type"),
-    ("description", "str", "description"),
-    ("granularity", "str", "granularity"),
-    ("min_date_range_interval", "str", "minDateRangeInterval"),
-    ("max_date_range_interval", "str", "maxDateRangeInterval"),
+# [3p] a connector's schema of a live response: only the report's name is relied on.
+CODEFRESH_METADATA = optional(
+    _fields(
+        ("report_name", "str", "reportName"),
+        ("type", "str", "type"),
+        ("description", "str", "description"),
+        ("granularity", "str", "granularity"),
+        ("min_date_range_interval", "str", "minDateRangeInterval"),
+        ("max_date_range_interval", "str", "maxDateRangeInterval"),
+    ),
+    "type",
+    "description",
+    "granularity",
+    "min_date_range_interval",
+    "max_date_range_interval",
 )

@@ -32,15 +32,25 @@ __all__ = ["Store", "StoreError", "Key", "Run", "ALERTS_PATH"]
 
 # Alerts and their state (alerts/lifecycle.py), kept by sync's alert step beside the partitions.
 ALERTS_PATH = "alerts/state.parquet"
+# Where the writer moves a partition it cannot read (never a partition path: not read again).
+QUARANTINE = "quarantine"
 
 
 class Store:
-    def __init__(self, url: str, note: str | None = None, **storage_options):
+    def __init__(
+        self, url: str, note: str | None = None, read_only: bool = False, **storage_options
+    ):
         self.root = Root(url, **storage_options)
-        # Why this store is not the one asked for (a read-only HISTORY_DIR), for the pages.
+        # Why this store is not the one asked for (a HISTORY_DIR that cannot be used), for the
+        # pages.
         self.note = note
+        # A store others fill (cron's sync) mounted read-only: read, never synced into.
+        self.read_only = read_only
         self._footers: dict[str, tuple[str, int, list[Run]]] = {}
         self._lock = threading.Lock()
+        # Partitions found unreadable (path -> why), left out of every read: the ledger then
+        # lacks their days, so the next sync fetches them again (quarantining the file).
+        self._damaged: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"Store({self.root.url!r})"
@@ -69,6 +79,7 @@ class Store:
             if Key.parse(e.path) is None
             and not e.path.split("/")[-1].startswith(".")
             and e.path != ALERTS_PATH
+            and not e.path.startswith(QUARANTINE + "/")
         ]
 
     def alerts(self) -> pd.DataFrame | None:
@@ -108,6 +119,31 @@ class Store:
             self._footers[entry.path] = (entry.stamp, entry.size, runs)
         return runs
 
+    def _readable(self, entry: Entry) -> list[Run] | None:
+        """The entry's runs, or None (remembered, for `damaged`) when it cannot be read."""
+        try:
+            runs = self._runs(entry)
+        except StoreError as err:
+            with self._lock:
+                self._damaged[entry.path] = str(err)
+            return None
+        with self._lock:
+            self._damaged.pop(entry.path, None)
+        return runs
+
+    def damaged(self) -> dict[str, str]:
+        """Partitions left out of reads so far because they could not be read (path -> why)."""
+        with self._lock:
+            return dict(self._damaged)
+
+    def quarantine(self, path: str) -> str:
+        """Move an unreadable partition to quarantine/<UTC time>/<path>; returns where."""
+        moved = f"{QUARANTINE}/{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}/{path}"
+        self.root.move(path, moved)
+        with self._lock:
+            self._damaged.pop(path, None)
+        return moved
+
     def ledger(self, dataset: str, granularity: str | None, scope: str = "org") -> list[Run]:
         """The coverage runs of one dataset, granularity and scope, over every month."""
         runs: list[Run] = []
@@ -115,7 +151,7 @@ class Store:
         folder = Key(dataset, granularity, scope, "month", "2000-01").path.rsplit("/", 2)[0]
         for key, entry in self.entries(folder):
             if key.dataset == dataset and key.granularity == granularity and key.scope == scope:
-                runs.extend(self._runs(entry))
+                runs.extend(self._readable(entry) or [])
         return sorted(runs)
 
     def held(
@@ -135,7 +171,7 @@ class Store:
             else [found for name in sorted(datasets) for found in self.entries(name)]
         )
         for key, entry in listed:
-            if key.scope != "org":
+            if key.scope != "org" or self._readable(entry) is None:
                 continue
             group = ends.setdefault((key.dataset, key.granularity), [entry, entry])
             group[0] = min(group[0], entry, key=lambda e: e.path)
@@ -172,6 +208,8 @@ class Store:
                 continue
             if (start and key.last_day < start) or (end and key.first_day > end):
                 continue
+            if self._readable(entry) is None:
+                continue  # a damaged file: the pages show the rest and say which it is
             chosen.append(self.root.uri(entry.path))
         return chosen
 

@@ -131,6 +131,18 @@ class Root:
         finally:
             _forget_listings(self.url)  # also when another thread listed while it was written
 
+    def move(self, path: str, to: str) -> None:
+        """Move a file within the store (a damaged partition to quarantine: nothing deleted)."""
+        _forget_listings(self.url)
+        try:
+            if self.local:
+                os.makedirs(os.path.dirname(self.full(to)), exist_ok=True)
+                os.replace(self.full(path), self.full(to))
+            else:
+                self.fs.mv(self.full(path), self.full(to))
+        finally:
+            _forget_listings(self.url)
+
     def _write(self, path: str, data: bytes) -> None:
         target = self.full(path)
         if not self.local:

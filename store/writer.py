@@ -13,14 +13,14 @@ import fcntl
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
-from . import ALERTS_PATH, Store
+from . import ALERTS_PATH, Store, StoreError
 from .coverage import Run, labels, replace
 from .partitions import Key, encode, labels_of, part_of
 
@@ -37,8 +37,11 @@ class Written:
     replaced: int = 0  # rows held before, written again (possibly revised)
     removed: int = 0  # rows held before that the vendor no longer sent
     partitions: int = 0
+    # Unreadable partitions moved to quarantine before being written anew: "path (why)".
+    quarantined: list[str] = field(default_factory=list)
 
     def __iadd__(self, other: Written) -> Written:
+        self.quarantined = self.quarantined + other.quarantined
         self.added += other.added
         self.replaced += other.replaced
         self.removed += other.removed
@@ -148,14 +151,23 @@ class Writer:
 
     def _write_one(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
         """One partition: `rows` (normalised, unique, in key order) replace its rows of `run`."""
-        old, runs = self.store.read_partition(key)
+        quarantined = []
+        try:
+            old, runs = self.store.read_partition(key)
+        except StoreError as damaged:
+            # Its days are not in the ledger (the store skipped it): written anew from the
+            # fetch, the rest fetched again by the next sync; the file is kept, moved aside.
+            moved = self.store.quarantine(key.path)
+            reason = str(damaged).split(" (", 1)[0]  # "<path> is not a readable Parquet file"
+            quarantined.append(f"{reason}: moved to {moved}, its days fetched again")
+            old, runs = None, []
         natural = list(dataset.natural_key)
         if old is None or not len(old):
             # A new (or empty) partition: the fetch's rows are the whole file.
             combined = rows.reset_index(drop=True)
             data = encode(combined, replace(runs, run, granularity), key)
             self.store.root.write(key.path, data)
-            return Written(added=len(rows), partitions=1)
+            return Written(added=len(rows), partitions=1, quarantined=quarantined)
         if old is not None and len(old):
             inside = (old["_label"] >= pd.Timestamp(run.first)) & (
                 old["_label"] <= pd.Timestamp(run.last)

@@ -12,13 +12,14 @@ Keys and base URLs: the app's settings (environment, then `.env`). The store: HI
 (default `.history/`; `s3://bucket/prefix` works too). Exit status: 0 done, 1 a vendor failed
 (the others' data is kept; the next run resumes), 2 nothing to do it with (no key, bad
 arguments, another sync running, alert delivery misconfigured), 3 the store could not be read
-or written. With --alert, 1 also when a delivery failed (it is kept and retried next run).
+or written (a damaged partition is moved to quarantine/, named, and the rest synced). With --alert, 1 also when a delivery failed (it is kept and retried next run).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sys
 import time
 
@@ -83,7 +84,66 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None, out=None, err=None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
+    # Vendor text (API messages, names in alerts) reaches the terminal: no escape sequence in it
+    # may clear the screen, retitle the window or ring the bell.
+    out, err = Printable(out or sys.stdout), Printable(err or sys.stderr)
+    try:
+        return _main(argv, out, err)
+    except OSError as problem:  # vendors' network errors are ConnectorErrors: this is the store
+        print(f"store: {store_problem(problem)}", file=err)
+        return 3
+
+
+# C0 controls but newline and tab, DEL, C1 controls, and the bidirectional overrides that
+# reorder what a terminal shows: each written as a visible escape (\x1b).
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in [
+        *(c for c in range(0x20) if chr(c) not in "\n\t"),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+}
+
+
+class Printable:
+    """A text stream that escapes control characters before they reach the terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text.translate(_UNPRINTABLE))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def getvalue(self) -> str:  # a StringIO given by a caller (tests)
+        return self.stream.getvalue()
+
+
+def store_problem(problem: OSError) -> str:
+    """What went wrong with HISTORY_DIR, in words that say what to do."""
+    where = f" ({problem.filename})" if problem.filename else ""
+    if problem.errno in (errno.EEXIST, errno.ENOTDIR):
+        what = "a file is where the store's folder should be: point HISTORY_DIR at a folder"
+    elif problem.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = (
+            "the store is read-only here: give this user write access, or run the sync where "
+            "the store is writable"
+        )
+    elif problem.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        what = (
+            "the disk is full (or a file size limit was reached): free space and run again; "
+            "whole partitions only were written"
+        )
+    else:
+        what = f"{problem.strerror or type(problem).__name__}: check HISTORY_DIR"
+    return f"HISTORY_DIR cannot be written{where}: {what}."
+
+
+def _main(argv, out, err) -> int:
     args = parser().parse_args(argv)
     today = dt.datetime.now(dt.UTC).date()
     until = args.until or today - dt.timedelta(days=1)
@@ -181,7 +241,9 @@ def _sync(store, tasks, make_client, args, out, err) -> int:
     print(f"Done in {time.monotonic() - started:.1f} s:", file=out)
     for line in summary.lines():
         print("  " + line, file=out)
-    return 1 if summary.failed else 0
+    for damaged in summary.quarantined:
+        print(f"store: {damaged}", file=err)
+    return 3 if summary.quarantined else 1 if summary.failed else 0
 
 
 def _offered_reports(make_client, err) -> list:

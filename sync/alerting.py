@@ -11,8 +11,10 @@ never sent the same alert again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -293,29 +295,56 @@ def send_pending(
     values: Mapping[str, str],
     now: dt.datetime,
     session=None,
+    record: Callable[[pd.DataFrame], None] | None = None,
 ) -> Outcome:
     """Deliver every alert not yet delivered on each configured channel, one message per
-    channel, and record what arrived (a failure is kept for the next run)."""
+    channel, and record what arrived (a failure is kept for the next run).
+
+    Exactly once across a kill: `record(table)` (the store's alerts table) runs before each
+    message goes (its idempotency key marked on its alerts) and after its outcome. Alerts still
+    marked on the next run were being sent when a run was killed: they may have arrived, so they
+    are not sent again (a second message would be the duplicate) but said and recorded."""
+    record = record or (lambda table: None)
     settings = deliver.DeliverySettings.from_values(values)
     hide = pseudonymizing(values)
     secrets = _secrets(values)
     for channel in settings.channels:
+        cut_off = lifecycle.interrupted(outcome.table, channel)
+        if not cut_off.empty:
+            keys = ", ".join(sorted(set(cut_off[f"sending_{channel}"])))
+            outcome.table = lifecycle.delivered(outcome.table, list(cut_off["id"]), channel, now)
+            outcome.notes.append(
+                f"{len(cut_off)} alert(s) were being sent by {channel} when a run was "
+                f"interrupted: not sent again, as they may have arrived (message {keys}); "
+                f"check the channel"
+            )
+            record(outcome.table)
         waiting = lifecycle.pending(outcome.table, channel)
         waiting = waiting[waiting["kind"] != "digest"]
         if waiting.empty:
             continue
         chosen = [a for a in lifecycle.alerts(waiting)]
+        ids = [a.id for a in chosen]
         message = messages.alerts_message(chosen, values.get(APP_URL), hide_emails=hide)
+        message = dataclasses.replace(message, key=message_key(channel, ids, now))
+        outcome.table = lifecycle.sending(outcome.table, ids, channel, message.key)
+        record(outcome.table)
         result = deliver.send(message, settings.only(channel), session=session, secrets=secrets)
         for item in result:
-            ids = [a.id for a in chosen]
             if item.ok:
                 outcome.table = lifecycle.delivered(outcome.table, ids, channel, now)
                 outcome.sent[channel] = outcome.sent.get(channel, 0) + len(ids)
             else:
                 outcome.table = lifecycle.delivered(outcome.table, ids, channel, now, item.error)
                 outcome.errors.append(f"{channel}: {item.error}")
+        record(outcome.table)
     return outcome
+
+
+def message_key(channel: str, ids, now: dt.datetime) -> str:
+    """An idempotency key for one message: its channel, alerts and first attempt."""
+    text = f"{channel}|{'|'.join(sorted(ids))}|{now.isoformat()}"
+    return "alerts-" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _secrets(values: Mapping[str, str]) -> list[str]:
@@ -365,7 +394,8 @@ def run(
         with Writer(store, wait=wait) as writer:
             outcome = evaluate(store, values, today, now, lookback)
             writer.put_alerts(outcome.table)
-            for note in outcome.notes:
+            notes_said = list(outcome.notes)
+            for note in notes_said:
                 print(f"alerts: {note}", file=err)
             print(
                 f"Alerts: {len(outcome.new)} new, {outcome.resolved} resolved, "
@@ -385,7 +415,9 @@ def run(
                     file=err,
                 )
                 return 0
-            outcome = send_pending(outcome, values, now, session=session)
+            outcome = send_pending(outcome, values, now, session=session, record=writer.put_alerts)
+            for note in outcome.notes[len(notes_said) :]:
+                print(f"alerts: {note}", file=err)
             if digest:
                 from . import digest as weekly
 
@@ -394,6 +426,9 @@ def run(
     except StoreError as problem:
         print(f"store: {problem}", file=err)
         return 3
+    except privacy.SaltError as problem:
+        print(f"alerts: {problem}", file=err)
+        return 2
     for channel, count in outcome.sent.items():
         print(f"Sent {count} alert(s) by {channel}.", file=out)
     for error in outcome.errors:

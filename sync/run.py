@@ -8,6 +8,7 @@ ledger again, so it resumes where this one stopped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -51,6 +52,7 @@ class VendorResult:
             f"{w.replaced:,} replaced, {w.removed:,} removed, {self.requests:,} request(s), "
             f"{self.seconds:.1f} s"
         )
+        text += "".join(f" - DAMAGED FILE: {q}" for q in w.quarantined)
         return text + (f" - FAILED: {self.error}" if self.error else "")
 
 
@@ -61,6 +63,10 @@ class Summary:
     @property
     def failed(self) -> list[VendorResult]:
         return [v for v in self.vendors.values() if v.error]
+
+    @property
+    def quarantined(self) -> list[str]:
+        return [q for v in self.vendors.values() for q in v.written.quarantined]
 
     @property
     def requests(self) -> int:
@@ -100,17 +106,20 @@ def run(
     wait: float = LOCK_WAIT_SECONDS,
     clock: Callable[[], dt.datetime] | None = None,
     tasks_at_once: int = 1,
+    lock_to_write_only: bool = False,
 ) -> Summary:
     """Fetch and write every task; raises StoreBusy when another sync holds the store.
     `tasks_at_once`: tasks of one vendor fetched side by side (many small ones, such as one
     request per Builder.io space, are latency-bound); `progress` is then called from worker
-    threads."""
+    threads. `lock_to_write_only`: take the store's lock for each write alone, not while
+    waiting on a vendor (the app's page loads: a slow vendor must not lock cron's sync out)."""
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
     by_vendor: dict[str, list[Task]] = {}
     for task in tasks:
         by_vendor.setdefault(task.vendor, []).append(task)
     results = {v: VendorResult(v, tasks=len(ts)) for v, ts in by_vendor.items()}
-    with Writer(store, wait=wait) as writer:
+    held = contextlib.nullcontext(_LockPerWrite(store, wait)) if lock_to_write_only else None
+    with held or Writer(store, wait=wait) as writer:
         if len(by_vendor) <= 1:
             for vendor, ts in by_vendor.items():
                 _vendor(writer, ts, make_client, results[vendor], progress, clock, tasks_at_once)
@@ -151,7 +160,14 @@ def _vendor(
             if progress:
                 progress(task, done, total, number, len(tasks))
 
-        client = make_client(task.vendor, space, window_progress)
+        try:
+            client = make_client(task.vendor, space, window_progress)
+        except ConnectorError as err:  # a key that cannot be sent: this vendor only
+            with lock:
+                if not failed.is_set():
+                    result.error, result.exception = str(err), err
+            failed.set()
+            return
         count.attach(client)
         try:
             if progress:
@@ -188,6 +204,18 @@ def _vendor(
     finally:
         result.requests = count.value
         result.seconds = time.monotonic() - started
+
+
+class _LockPerWrite:
+    """A Writer's `replace` that takes the store's lock for that one write."""
+
+    def __init__(self, store: Store, wait: float):
+        self.store, self.wait = store, wait
+        self._one_at_a_time = threading.Lock()  # this run's writes queue here, not at the file
+
+    def replace(self, *args) -> Written:
+        with self._one_at_a_time, Writer(self.store, wait=self.wait) as writer:
+            return writer.replace(*args)
 
 
 class _Counter:

@@ -175,6 +175,46 @@ def _check_text(text: str | bytes) -> tuple[list[Rule], list[Problem]]:
     return rules, problems + row_problems
 
 
+CELL_LIMIT = csv.field_size_limit()  # the csv module's (128 KiB): longer cells are refused
+SHOWN_OF_A_LONG_CELL = 200  # characters an editor shows of a cell the csv module refuses
+
+
+def _too_long(raw: str) -> str:
+    return (
+        f"a cell longer than {CELL_LIMIT // 1024} KiB ({len(raw):,} characters on this line); "
+        f"a team, a person or a pattern is a short text: shorten or remove it"
+    )
+
+
+def editable_rows(text: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV text as the editors show them, even when the file is refused: line by
+    line (blank and # lines left out), cells by the header's names; a line the csv module
+    cannot read is split at its commas and a cell too long to edit is cut, marked as cut."""
+    table = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            (cells,) = list(csv.reader([raw], skipinitialspace=True))
+        except csv.Error:
+            cells = raw.split(",")
+        table.append(
+            [
+                cell.strip()
+                if len(cell) <= SHOWN_OF_A_LONG_CELL
+                else f"{cell[:SHOWN_OF_A_LONG_CELL]}... [cut: {len(cell):,} characters]"
+                for cell in cells
+            ]
+        )
+    if not table:
+        return []
+    header = [h.lower() for h in table[0]]
+    return [
+        {c: dict(zip(header, cells, strict=False)).get(c, "") for c in columns}
+        for cells in table[1:]
+    ]
+
+
 def csv_rows(
     text: str | bytes, columns: Sequence[str], count_hint: str = ""
 ) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
@@ -210,7 +250,12 @@ def csv_rows(
             continue
         try:
             (cells,) = list(csv.reader([raw], strict=True, skipinitialspace=True))
-        except (csv.Error, ValueError):
+        except (csv.Error, ValueError) as err:
+            if "field larger than field limit" in str(err):
+                problems.append(Problem(number, _too_long(raw)))
+                if not rows:
+                    return [], problems
+                continue
             problems.append(
                 Problem(
                     number,

@@ -104,25 +104,49 @@ def min_group_setting(text: str | None) -> tuple[int, str | None]:
     )
 
 
+class SaltError(Exception):
+    """The kept salt cannot be read or made; the message says what to do (never the salt)."""
+
+
 def salt_of(configured: str | None) -> str:
     """The organisation's pseudonym salt: PSEUDONYM_SALT, else the one kept in SALT_FILE."""
     return configured or local_salt(SALT_FILE)
 
 
 def local_salt(path: Path) -> str:
-    """The salt kept in `path`, made (random, readable by its owner only) on first use."""
+    """The salt kept in `path`, made (random, readable by its owner only) on first use. An
+    empty file (a first run killed between making and writing it) gets a salt: no pseudonym
+    was ever made from it. Raises SaltError when the file cannot be read or written."""
     try:
         text = path.read_text().strip()
         if text:
             return text
+        empty = True
     except FileNotFoundError:
-        pass
+        empty = False
+    except (OSError, UnicodeDecodeError) as err:
+        raise SaltError(_cannot(path, "read", err)) from None
     salt = secrets.token_hex(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(salt + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if empty else os.O_EXCL)
+        descriptor = os.open(path, flags, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(salt + "\n")
+    except FileExistsError:  # another process made it meanwhile: use theirs
+        return local_salt(path)
+    except OSError as err:
+        raise SaltError(_cannot(path, "written", err)) from None
     return salt
+
+
+def _cannot(path: Path, done: str, err: Exception) -> str:
+    why = getattr(err, "strerror", None) or type(err).__name__
+    return (
+        f"The pseudonym salt file {path.name} cannot be {done} ({why}). Make it readable and "
+        f"writable by the user running the app and sync, or set PSEUDONYM_SALT to a long "
+        f"random text (the same for the app and sync); pseudonyms depend on it."
+    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Only urllib3's lowest step (`_make_request`, which would write to a socket) is r
 `SandboxTransport(sandbox, max_retries=...)` re-sends, honours Retry-After and gives up exactly as
 it would over the network. Faults map onto what urllib3 would see: "drop" raises ProtocolError,
 "slow" beyond the read timeout raises ReadTimeoutError (at once, without waiting), "truncate"
-gives a body shorter than its Content-Length.
+gives a body shorter than its Content-Length, "trickle" a body that gives one byte per read.
 """
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ class SandboxPool(HTTPConnectionPool):
                 raise ReadTimeoutError(self, url, f"Read timed out. (read timeout={read_timeout})")
             time.sleep(answer.delay)
         response = HTTPResponse(
-            body=io.BytesIO(answer.body),
+            body=_Trickle(answer.body, answer.trickle)
+            if answer.trickle
+            else io.BytesIO(answer.body),
             headers=answer.headers,
             status=answer.status,
             reason=reason(answer.status),
@@ -85,6 +87,20 @@ class SandboxPool(HTTPConnectionPool):
         default = {"http": 80, "https": 443}.get(self.scheme)
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port in (None, default) else f"{host}:{self.port}"
+
+
+class _Trickle(io.BytesIO):
+    """A body that gives one byte per read, `seconds` apart, as a trickling server does."""
+
+    def __init__(self, body: bytes, seconds: float):
+        super().__init__(body)
+        self.seconds = seconds
+
+    def read(self, size=-1, /):
+        time.sleep(self.seconds)
+        return super().read(1 if size else 0)
+
+    read1 = read
 
 
 class SandboxTransport(requests.adapters.HTTPAdapter):

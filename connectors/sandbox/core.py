@@ -33,6 +33,7 @@ class SandboxResponse:
     body: bytes
     delay: float = 0.0  # seconds the transport waits before answering
     drop: bool = False  # the transport closes the connection without answering
+    trickle: float = 0.0  # seconds between two bytes of the body (0: all at once)
 
     def json(self):
         return json.loads(self.body)
@@ -179,7 +180,15 @@ class Sandbox:
             for rule in rules
             if rule.kind == "slow"
         )
-        return SandboxResponse(reply.status, headers, body, delay=delay)
+        trickle = max(
+            (
+                rule.seconds if rule.seconds is not None else faults.DEFAULT_TRICKLE_SECONDS
+                for rule in rules
+                if rule.kind == "trickle"
+            ),
+            default=0.0,
+        )
+        return SandboxResponse(reply.status, headers, body, delay=delay, trickle=trickle)
 
     def _record(self, req: Request, vendor, status, kinds) -> None:
         parsed = req.json(None) if req.body else None

@@ -10,8 +10,11 @@ substring of the path. It skips the first `after` matching requests, then fires 
     "html"           502 with an HTML error page (text/html), as a proxy in front would send
     "slow"           answer after `seconds` (default 1.0)
     "drop"           no response at all: the connection is dropped
+    "trickle"        the answer's body sent one byte at a time, `seconds` apart (default 0.05):
+                     every socket read is quick, the whole answer takes minutes
     "truncate"       status 200 and the full Content-Length, but only half the body
     "drift_missing"  a documented field removed from every row
+    "drift_type"     that same field sent as text that is not a number ("n/a") in every row
     "drift_extra"    an unknown field added to every row
     "drift_strings"  every number in the rows sent as a string
     "drift_nulls"    some numeric fields in the rows sent as null
@@ -45,15 +48,20 @@ from .messages import Reply, Request
 VENDORS = ("builder", "firebender", "codefresh")
 ERROR_KINDS = ("429", "500", "502", "503", "432", "html")
 LABEL_KINDS = builder.LABEL_KINDS  # Builder's period label conventions (see above)
-ROW_KINDS = ("drift_missing", "drift_extra", "drift_strings", "drift_nulls", "empty")
+ROW_KINDS = ("drift_missing", "drift_type", "drift_extra", "drift_strings", "drift_nulls", "empty")
 KINDS = (
-    ERROR_KINDS + ROW_KINDS + LABEL_KINDS + ("slow", "drop", "truncate", "repeat_cursor", "overlap")
+    ERROR_KINDS
+    + ROW_KINDS
+    + LABEL_KINDS
+    + ("slow", "trickle", "drop", "truncate", "repeat_cursor", "overlap")
 )
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_SLOW_SECONDS = 1.0
+DEFAULT_TRICKLE_SECONDS = 0.05  # between two bytes
 EXTRA_FIELD = "sandboxUnexpectedField"
-# drift_missing removes the first of these paths a row has (one per dataset).
+WRONG_TYPE = "n/a"  # drift_type: a documented number sent as text that is not one
+# drift_missing removes (drift_type replaces) the first of these paths a row has (one per dataset).
 _DRIFT_MISSING = (("metrics", "linesAccepted"), ("agentPrompts",), ("costUsd",), ("value",))
 _NOT_NULLED = ("date",)  # drift_nulls keeps a row's identity fields
 
@@ -86,6 +94,7 @@ class FaultRule:
     after: int = 0  # skip the first N matching requests
     retry_after: float | None = None
     seconds: float | None = None
+    message: str | None = None  # an error kind's text instead of the usual (control characters)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -172,7 +181,7 @@ def error_reply(rule: FaultRule, vendor: str | None) -> Reply:
         )
     else:
         status = int(rule.kind)
-        reply = Reply(status, error_body(vendor, status, _MESSAGES[status]))
+        reply = Reply(status, error_body(vendor, status, rule.message or _MESSAGES[status]))
     retry_after = rule.retry_after
     if rule.kind == "429" and retry_after is None:
         retry_after = DEFAULT_RETRY_AFTER
@@ -207,6 +216,8 @@ def mutate(kinds, payload, req: Request) -> None:
             continue
         if "drift_missing" in kinds:
             _remove_documented_field(row)
+        if "drift_type" in kinds:
+            _remove_documented_field(row, replace_with=WRONG_TYPE)
         if "drift_extra" in kinds:
             row[EXTRA_FIELD] = "unexpected"
         if "drift_nulls" in kinds:
@@ -215,13 +226,16 @@ def mutate(kinds, payload, req: Request) -> None:
             rows[index] = row = _numbers_as_strings(row)
 
 
-def _remove_documented_field(row: dict) -> None:
+def _remove_documented_field(row: dict, replace_with=None) -> None:
     for path in _DRIFT_MISSING:
         holder = row
         for part in path[:-1]:
             holder = holder.get(part) if isinstance(holder, dict) else None
         if isinstance(holder, dict) and path[-1] in holder:
-            del holder[path[-1]]
+            if replace_with is None:
+                del holder[path[-1]]
+            else:
+                holder[path[-1]] = replace_with
             return
 
 

@@ -82,7 +82,14 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             with contextlib.suppress(OSError):
-                self.wfile.write(answer.body)
+                if answer.trickle:
+                    self.wfile.flush()
+                    for index in range(len(answer.body)):
+                        self.wfile.write(answer.body[index : index + 1])
+                        self.wfile.flush()
+                        time.sleep(answer.trickle)
+                else:
+                    self.wfile.write(answer.body)
 
     def _admin(self, body: bytes):
         sandbox, route = self.server.sandbox, (self.command, self.path.split("?")[0])

@@ -280,3 +280,24 @@ def test_a_host_that_does_not_resolve_fails_at_once(clock):
     with pytest.raises(ServerError, match="could not be reached at https://no-such-host.invalid"):
         client.metadata()
     assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda key: FirebenderClient(key),
+        lambda key: CodefreshClient(key),
+        lambda key: BuilderClient(key),
+        lambda key: BuilderClient(keys.BUILDER_ORG_KEY, "demo-space-web", space_private_key=key),
+    ],
+)
+@pytest.mark.parametrize("bad, position, code", [("\u2010", 5, "U+2010"), ("\x1b", 5, "U+001B")])
+def test_a_key_with_a_character_a_header_cannot_carry_is_named_by_position(
+    make, bad, position, code
+):
+    key = "demo" + bad + "key-0123456789"
+    with pytest.raises(ConnectorError) as raised:
+        make(key)
+    said = str(raised.value)
+    assert f"position {position} ({code}" in said and "printable ASCII" in said
+    assert key not in said and "key-0123456789" not in said

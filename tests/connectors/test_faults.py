@@ -4,10 +4,12 @@ The retry loop is urllib3's, run for real through the sandbox transport; only it
 so budgets expire without anyone waiting."""
 
 import datetime as dt
+import time
 
 import pandas as pd
 import pytest
 
+from connectors import endpoints
 from connectors.errors import (
     ConnectorError,
     RateLimitError,
@@ -15,6 +17,7 @@ from connectors.errors import (
     ResponseFormatError,
     ServerError,
 )
+from connectors.frames import build_frame
 from connectors.http import BACKOFF_JITTER, BACKOFF_MAX, RETRY_BUDGET_SECONDS
 from connectors.sandbox import FaultRule
 
@@ -129,15 +132,46 @@ def test_harmless_drift_and_overlapping_windows_give_the_same_data(
     pd.testing.assert_frame_equal(got[expected.columns], expected)
 
 
+DRIFTED = {  # the field drift_missing / drift_type change, and where it is documented
+    "builder": ("metrics.linesAccepted", "Organization metrics (/api/v1/orgs/fusion/metrics)"),
+    "firebender": ("costUsd", "Model requests (/v2/organization/model-requests)"),
+    "codefresh": ("value", "report creditConsumption (/api/analytics/reports/creditConsumption)"),
+}
+
+
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_a_missing_field_becomes_na_and_the_rest_stays(clients, sandbox, baseline, vendor):
-    expected = baseline(vendor)
-    sandbox.add_fault(fault("drift_missing", vendor))
-    got = CALLS[vendor](clients)
-    missing = [c for c in expected if got[c].isna().all() and not expected[c].isna().all()]
-    assert len(missing) == 1
-    rest = [c for c in expected if c not in missing]
-    pd.testing.assert_frame_equal(got[rest], expected[rest])
+@pytest.mark.parametrize("kind", ["drift_missing", "drift_type"])
+def test_a_documented_field_missing_or_of_another_type_is_an_error_naming_it(
+    clients, sandbox, vendor, kind
+):
+    """Not a column of NA that a page then sums to 0 (Firebender showed cost $0.00)."""
+    sandbox.add_fault(fault(kind, vendor))
+    with pytest.raises(ResponseFormatError) as caught:
+        CALLS[vendor](clients)
+    field, endpoint = DRIFTED[vendor]
+    said = str(caught.value)
+    assert caught.value.vendor == vendor and f"`{field}`" in said and endpoint in said
+    assert ("missing" if kind == "drift_missing" else "'n/a' (str), not a number") in said
+
+
+def test_an_optional_field_may_be_missing_but_a_documented_one_may_not(sandbox):
+    """Firebender documents `mode` as "when available": its absence is NA, not an error."""
+    answer = sandbox.handle(
+        "POST",
+        "https://api.firebender.com/v2/organization/model-requests",
+        {"X-API-Key": "demo-firebender-key", "Content-Type": "application/json"},
+        b'{"startDate": 1780617600000, "endDate": 1780703999999, "limit": 500}',
+    )
+    rows = [{k: v for k, v in row.items() if k != "mode"} for row in answer.json()["data"]]
+    dataset = endpoints.get("firebender.model_requests")
+    frame = build_frame(rows, dataset.schema, where=dataset.where)
+    assert len(frame) == len(rows) > 0 and frame["mode"].isna().all()
+    with pytest.raises(ResponseFormatError, match="`email` is missing"):
+        build_frame(
+            [{k: v for k, v in r.items() if k != "email"} for r in rows],
+            dataset.schema,
+            where=dataset.where,
+        )
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
@@ -222,3 +256,27 @@ def test_a_load_starts_no_request_after_its_budget(clients, sandbox, clock):
     assert sum(clock.sleeps) == 8 and len(sandbox.requests) == 4
     # The next load gets a fresh budget of its own.
     assert len(client.model_requests(D(2026, 11, 1), D(2026, 11, 7))) > 1000
+
+
+@pytest.mark.parametrize("transport", ["loopback", "in-process"])
+def test_an_answer_trickling_in_a_byte_at_a_time_stops_at_the_response_deadline(
+    http_clients, clients, transport
+):
+    """Every socket read is quick, so no read timeout fires; the response deadline does."""
+    chosen = http_clients if transport == "loopback" else clients
+    client = chosen.codefresh()
+    client.api.response_deadline = 1.0
+    chosen.sandbox.add_fault(FaultRule(kind="trickle", vendor="codefresh", seconds=0.01))
+    started = time.monotonic()
+    with pytest.raises(ServerError, match="still sending its answer after 1 s") as caught:
+        client.credit_consumption(D(2026, 5, 1), D(2026, 5, 31), "day")  # a few KB: ~1 min
+    assert time.monotonic() - started < 3
+    assert caught.value.vendor == "codefresh"
+
+
+def test_a_slowly_trickling_answer_within_the_deadline_is_read_whole(http_clients):
+    expected = ONE_WINDOW["codefresh"](http_clients)
+    http_clients.sandbox.add_fault(
+        FaultRule(kind="trickle", vendor="codefresh", seconds=0.0001, times=1)
+    )
+    pd.testing.assert_frame_equal(ONE_WINDOW["codefresh"](http_clients), expected)

@@ -209,3 +209,12 @@ def test_request_log(sandbox):
     assert sandbox.request_log()[0]["query"]["dateRange"] == ["2026-02-02", "2026-02-04"]
     sandbox.clear_requests()
     assert sandbox.requests == []
+
+
+@pytest.mark.parametrize(
+    "vendor, field", [("builder", "linesAccepted"), ("firebender", "agentPrompts")]
+)
+def test_drift_type_sends_a_documented_number_as_text_that_is_not_one(sandbox, vendor, field):
+    clean, drifted = rows_of(sandbox, CALLS[vendor], "drift_type")
+    assert len(clean) == len(drifted)
+    assert all(row.get("metrics", row)[field] == "n/a" for row in drifted)

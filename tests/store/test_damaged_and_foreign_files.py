@@ -1,5 +1,6 @@
-"""Files in HISTORY_DIR that are not what the store wrote: a damaged partition is a StoreError
-naming it (nothing deleted); a file outside the layout is ignored by reads and listed."""
+"""Files in HISTORY_DIR that are not what the store wrote: a damaged partition is left out of
+reads and named, and a sync moves it to quarantine/ (nothing deleted) and fetches its days
+again; a file outside the layout is ignored by reads and listed."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from store import Store, StoreError
+from store import Store
 from store.partitions import META_KEY
 from sync.__main__ import main
 
-from .conftest import TARGETS, files_of, sync_into
+from .conftest import SINCE, TARGETS, UNTIL, files_of, sync_into
 
 JUNE = "firebender.daily_usage/granularity=day/scope=org/month=2026-06/data.parquet"
 
@@ -48,41 +49,53 @@ DAMAGES = ["truncated", "empty", "no coverage record", "unreadable coverage reco
 
 
 @pytest.mark.parametrize("how", DAMAGES)
-def test_a_damaged_partition_is_a_store_error_naming_it_and_nothing_is_deleted(store_copy, how):
+def test_a_damaged_partition_is_skipped_named_and_the_rest_still_read(store_copy, how):
+    """Reads leave the file out and name it (before: a StoreError that broke whole pages)."""
+    clean = Store(str(store_copy)).rows("firebender.daily_usage", "day")
     damage(store_copy, how)
     before = files_of(store_copy)
     store = Store(str(store_copy))
-    with pytest.raises(StoreError) as raised:
-        store.ledger("firebender.daily_usage", "day")
-    assert JUNE in str(raised.value)
-    assert "HISTORY_DIR" in str(raised.value)  # and says what to do
-    with pytest.raises(StoreError):
-        sync_into(store)  # planning reads the ledger: the sync stops before writing
-    assert files_of(store_copy) == before
-    # other datasets stay readable
-    assert len(store.rows("codefresh.credit_consumption", "day")) > 0
+    held = store.held("firebender.daily_usage", "day")
+    assert held == [(SINCE, dt.date(2026, 5, 31))]  # June is not claimed
+    assert JUNE in store.damaged() and "HISTORY_DIR" not in JUNE
+    may = store.rows("firebender.daily_usage", "day")
+    pd.testing.assert_frame_equal(may, clean[clean["date"] < "2026-06-01"].reset_index(drop=True))
+    assert len(store.rows("codefresh.credit_consumption", "day")) > 0  # other datasets too
+    assert files_of(store_copy) == before  # reading changes nothing
 
 
-@pytest.mark.parametrize("how", ["truncated", "empty"])
-def test_reading_rows_of_an_unreadable_partition_is_a_store_error_naming_it(store_copy, how):
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_sync_quarantines_a_damaged_partition_and_fetches_its_days_again(store_copy, how):
+    clean = Store(str(store_copy)).rows("firebender.daily_usage", "day")
     damage(store_copy, how)
-    with pytest.raises(StoreError) as raised:
-        Store(str(store_copy)).rows("firebender.daily_usage", "day")
-    assert JUNE in str(raised.value)
+    damaged_bytes = (store_copy / JUNE).read_bytes()
+    store = Store(str(store_copy))
+    summary = sync_into(store)
+    (said,) = summary.quarantined
+    assert said.startswith(JUNE) and "moved to quarantine/" in said
+    assert "DAMAGED FILE" in summary.vendors["firebender"].line()
+    (moved,) = [p for p in files_of(store_copy) if p.startswith("quarantine/")]
+    assert moved.endswith(JUNE) and (store_copy / moved).read_bytes() == damaged_bytes
+    assert store.held("firebender.daily_usage", "day") == [(SINCE, UNTIL)]
+    pd.testing.assert_frame_equal(
+        Store(str(store_copy)).rows("firebender.daily_usage", "day"), clean
+    )
+    assert Store(str(store_copy)).foreign() == []  # quarantine is not a stranger's file
 
 
-def test_the_command_line_exits_3_naming_a_damaged_partition_and_deletes_nothing(
+def test_the_command_line_exits_3_naming_a_damaged_partition_after_syncing_the_rest(
     store_copy, monkeypatch
 ):
     damage(store_copy, "truncated")
-    before = files_of(store_copy)
     monkeypatch.setenv("APP_DOTENV", "")
     out, err = io.StringIO(), io.StringIO()
-    argv = ["--demo", "--store", str(store_copy), "--since", "2026-06-01", "--until", "2026-06-30"]
-    status = main([*argv, "--only", "firebender.daily_usage", "--dry-run"], out, err)
-    assert status == 3
-    assert err.getvalue().startswith("store: ") and JUNE in err.getvalue()
-    assert files_of(store_copy) == before
+    argv = ["--demo", "--store", str(store_copy), "--since", "2026-06-01", "--until", "2026-07-01"]
+    status = main([*argv, "--only", "firebender.daily_usage", "--only", "codefresh"], out, err)
+    assert status == 3, (out.getvalue(), err.getvalue())
+    assert f"store: {JUNE} is not a readable Parquet file: moved to quarantine/" in err.getvalue()
+    store = Store(str(store_copy))
+    assert store.held("codefresh.credit_consumption", "day")[-1][1] == dt.date(2026, 7, 1)
+    assert store.held("firebender.daily_usage", "day")[-1][1] == dt.date(2026, 7, 1)
 
 
 FOREIGN = {

@@ -8,8 +8,11 @@ import datetime as dt
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -50,9 +53,16 @@ def settings(url: str, hook: str) -> dict[str, str]:
 
 
 def sync_alert(store, values, *extra: str) -> subprocess.CompletedProcess:
+    command, env = sync_alert_command(store, values, *extra)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, cwd=PROJECT, timeout=240
+    )
+
+
+def sync_alert_command(store, values, *extra: str) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALERT_", "HISTORY_DIR"))}
     env.update(values)
-    return subprocess.run(
+    return (
         [
             sys.executable,
             "-m",
@@ -70,11 +80,7 @@ def sync_alert(store, values, *extra: str) -> subprocess.CompletedProcess:
             str(store),
             *extra,
         ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        timeout=240,
+        env,
     )
 
 
@@ -177,3 +183,45 @@ def test_with_pseudonyms_on_no_email_reaches_the_store_or_the_webhook(server, tm
     assert len(people) and people.str.fullmatch(r"person-[0-9a-f]{10}").all()
     runaway = next(label for label in POSITIVE if label.event == "runaway")
     assert pseudonym(runaway.subject, "alert-test-salt-77") in set(people)
+
+
+def test_a_run_killed_while_sending_never_sends_the_same_alerts_twice(server, tmp_path):
+    """It used to send the same 12 alerts again on the next run."""
+    store, received, running = tmp_path / "store", [], {}
+
+    class KillingReceiver(BaseHTTPRequestHandler):
+        """Takes the message, then kills the sender before it can record the delivery."""
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append((self.headers.get("Idempotency-Key"), body))
+            running["sync"].kill()
+            running["sync"].wait()
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    hook = ThreadingHTTPServer(("127.0.0.1", 0), KillingReceiver)
+    threading.Thread(target=hook.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{hook.server_port}"
+        command, env = sync_alert_command(store, settings(server, url))
+        running["sync"] = subprocess.Popen(
+            command, env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        assert running["sync"].wait(timeout=240) == -signal.SIGKILL
+    finally:
+        hook.shutdown()
+        hook.server_close()
+    ((key, _),) = received
+    assert key and key.startswith("alerts-")  # the receiver can tell a repeat by it
+    with receiver((200, "ok")) as working:
+        again = sync_alert(store, settings(server, working.url))
+        assert again.returncode == 0, again.stderr[-2000:]
+        assert working.bodies == []  # not a second message
+    assert "were being sent by webhook when a run was interrupted: not sent again" in again.stderr
+    assert key in again.stderr
+    table = lifecycle.typed(Store(str(store)).alerts())
+    assert table["notified_webhook"].notna().all() and table["sending_webhook"].isna().all()

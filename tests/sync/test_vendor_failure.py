@@ -77,3 +77,58 @@ def test_the_command_line_exits_1_naming_the_failed_vendor_and_keeps_the_others_
         (dt.date(2026, 6, 20), dt.date(2026, 6, 30))
     ]
     assert store.held("firebender.daily_usage", "day") == []
+
+
+def test_a_vendor_dropping_a_documented_field_fails_loudly_and_stores_no_nulls(
+    served, tmp_path, monkeypatch
+):
+    """It used to exit 0 and store nulls that the Firebender page showed as 0 prompts."""
+    for name, value in settings(served.url).items():
+        monkeypatch.setenv(name, value)
+    served.sandbox.add_fault(FaultRule("drift_missing", vendor="firebender"))
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    status = main([*argv, "--only", "firebender.daily_usage", "--only", "codefresh"], out, err)
+
+    assert status == 1
+    (failed,) = [line for line in out.getvalue().splitlines() if "FAILED" in line]
+    assert "Firebender" in failed and "`agentPrompts` is missing" in failed
+    assert "Daily usage (/v2/organization/daily-usage-data)" in failed
+    store = Store(str(tmp_path / "h"))
+    assert store.held("firebender.daily_usage", "day") == []
+    assert store.held("codefresh.credit_consumption", "day") != []
+
+
+def test_a_key_with_a_typographic_hyphen_fails_its_vendor_only_naming_the_position(
+    served, tmp_path, monkeypatch
+):
+    """It used to abort the sync for every vendor with a UnicodeEncodeError traceback."""
+    values = {**settings(served.url), KEY_SETTINGS["firebender"]: "demo\u2010firebender-key"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    status = main([*argv, "--only", "firebender", "--only", "codefresh"], out, err)
+
+    assert status == 1
+    (failed,) = [line for line in out.getvalue().splitlines() if "FAILED" in line]
+    assert failed.strip().startswith("Firebender:") and "position 5 (U+2010" in failed
+    assert "Traceback" not in err.getvalue()
+    assert Store(str(tmp_path / "h")).held("codefresh.credit_consumption", "day") != []
+
+
+def test_control_characters_in_a_vendor_message_never_reach_the_terminal(
+    served, tmp_path, monkeypatch
+):
+    """An escape sequence in an API's error text used to clear the operator's screen."""
+    for name, value in settings(served.url).items():
+        monkeypatch.setenv(name, value)
+    served.sandbox.add_fault(
+        FaultRule("500", vendor="codefresh", message="Boom\x1b[2J\x1b]0;owned\x07 \u202egnp.exe")
+    )
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--since", "2026-06-20", "--until", "2026-06-30", "--store", str(tmp_path / "h")]
+    assert main([*argv, "--only", "codefresh.credit_consumption"], out, err) == 1
+    printed = out.getvalue() + err.getvalue()
+    assert "Boom\\x1b[2J\\x1b]0;owned\\x07 \\u202egnp.exe" in printed
+    assert not any(c in printed for c in "\x1b\x07\u202e")

@@ -77,6 +77,24 @@ def test_the_local_salt_is_made_once_and_private(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+def test_an_empty_salt_file_gets_a_salt_and_keeps_it(tmp_path):
+    """A first run killed between making and writing the file (it used to crash every page)."""
+    path = tmp_path / ".pseudonym-salt"
+    path.write_text("")
+    made = privacy.local_salt(path)
+    assert len(made) == 64 and path.read_text().strip() == made == privacy.local_salt(path)
+
+
+def test_a_salt_file_that_cannot_be_read_is_a_message_saying_what_to_do(tmp_path):
+    path = tmp_path / ".pseudonym-salt"
+    path.mkdir()  # a folder where the file belongs (permissions do not stop root)
+    with pytest.raises(privacy.SaltError) as raised:
+        privacy.local_salt(path)
+    said = str(raised.value)
+    assert ".pseudonym-salt cannot be read" in said and "PSEUDONYM_SALT" in said
+    assert str(tmp_path) not in said  # the server's path is not shown to viewers
+
+
 def test_the_teams_file_is_found_beside_the_store_unless_named(tmp_path):
     assert files.location(None, str(tmp_path)) == f"{tmp_path}/teams.csv"
     assert files.location("elsewhere.csv", str(tmp_path)) == "elsewhere.csv"
