@@ -129,13 +129,14 @@ class Writer:
             groups = {part: rows for part, rows in frame.groupby(parts, sort=False)}
         held = labels(first, last, granularity)
         written = Written()
-        empty = _normalise(_empty_with_bookkeeping(dataset))
         for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
             key = Key(dataset.key, granularity, scope, by, part)
             own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
             if not own:
                 continue
-            rows = groups.get(part, empty)
+            rows = groups.get(part)
+            if rows is None:  # built only when needed: a sync commits many small windows
+                rows = _normalise(_empty_with_bookkeeping(dataset))
             run = Run(own[0], own[-1], fetched_at)
             written += self._write(key, dataset, rows, run, granularity)
         return written
