@@ -120,16 +120,14 @@ class Meter:
     """Counts the answers each task of a sync receives, and the cursor pages of each
     model-request window (the chain that must run one page after another).
 
-    `sync.run` makes a client for each window of a task and then, in the same thread, reports
-    the window's start (`progress(task, ...)`); so each client is tied to the task whose window
-    its thread reports next, and every answer on the client's session counts for that task
-    (the connector's window threads included)."""
+    `sync.run` makes a client for each window of a task, passing a `WindowProgress` that names
+    the task; so each client is tied to its task, and every answer on the client's session
+    counts for that task (the connector's window threads included)."""
 
     METADATA = -2  # Codefresh's report list, read before the plan
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._local = threading.local()
         self._clients = itertools.count()
         self.client_task: dict[int, int] = {}  # client number -> task index
         self.answers: Counter = Counter()  # client number -> answers
@@ -137,11 +135,7 @@ class Meter:
         self.index: dict[int, int] = {}  # id(task) -> task index
 
     def progress(self, task, done, total, number, tasks) -> None:
-        # Called as each window of `task` starts, in the thread that just made its client.
-        client = getattr(self._local, "client", None)
-        if client is not None:
-            with self._lock:
-                self.client_task.setdefault(client, self.index[id(task)])
+        """Nothing to do: clients are tied to their task when made (see `factory`)."""
 
     def _hook(self, client: int):
         def count(response, *args, **kwargs):
@@ -172,7 +166,11 @@ class Meter:
     def factory(self, make):
         def make_client(vendor, space, progress=None):
             client = make(vendor, space, progress)
-            self._local.client = self.attach(client)
+            number = self.attach(client)
+            task = getattr(progress, "task", None)  # sync.run's WindowProgress
+            if task is not None:
+                with self._lock:
+                    self.client_task[number] = self.index[id(task)]
             return client
 
         return make_client

@@ -55,10 +55,12 @@ def _duration(seconds: float) -> str:
 
 
 class Tracker:
-    """Counts windows per dataset as `sync.run` commits them; calls `report` with the
-    dataset's figures after each (from worker threads, one call at a time)."""
+    """Counts windows per dataset as `sync.run` commits them (from worker threads); `finish`
+    returns the dataset's figures, and calls `report` with them when given."""
 
-    def __init__(self, windows, report: Callable[[DatasetProgress], None] | None, clock=None):
+    def __init__(
+        self, windows, report: Callable[[DatasetProgress], None] | None = None, clock=None
+    ):
         self._clock = clock or time.monotonic
         self._report = report
         self._lock = threading.Lock()

@@ -11,10 +11,11 @@ refused or after `STOP_AFTER_FAILED` failed windows (it is down: the rest would 
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -125,9 +126,10 @@ def run(
     stop: threading.Event | None = None,
 ) -> Summary:
     """Fetch and commit every window of every task; raises StoreBusy when another sync holds
-    the store. `tasks_at_once`: windows of one vendor fetched side by side (`progress` and
-    `on_dataset` are then called from worker threads). `on_dataset`: a dataset's figures after
-    each of its windows. `stop`: once set, no new window starts (those running finish)."""
+    the store. `tasks_at_once`: windows of one vendor fetched side by side. `progress` and
+    `on_dataset` (a dataset's figures after each of its windows) are called on the thread
+    that called `run` when one vendor is synced (a page's), else on that vendor's thread.
+    `stop`: once set, no new window starts (those running finish)."""
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
     stop = stop or threading.Event()
     by_vendor: dict[str, list[Task]] = {}
@@ -136,8 +138,8 @@ def run(
     results = {
         v: VendorResult(v, tasks=sum(len(t.parts) for t in ts)) for v, ts in by_vendor.items()
     }
-    tracker = Tracker([w for t in tasks for w in t.parts], on_dataset)
-    step = _Step(make_client, progress, clock, tracker, stop)
+    tracker = Tracker([w for t in tasks for w in t.parts])
+    step = _Step(make_client, progress, clock, tracker, stop, on_dataset)
     with Writer(store, wait=wait) as writer:
         if len(by_vendor) <= 1:
             for vendor, ts in by_vendor.items():
@@ -152,12 +154,20 @@ def run(
     return Summary(results)
 
 
-def _wait(futures, stop: threading.Event) -> None:
-    """Each future's result; on Ctrl-C (or any error) no window not yet started starts, so the
-    pool's shutdown waits only for those running (each commits whole or not at all)."""
+def _wait(futures, stop: threading.Event, between=None) -> None:
+    """Each future's result, calling `between` as they finish; on Ctrl-C (or any error) no
+    window not yet started starts, so the pool's shutdown waits only for those running (each
+    commits whole or not at all)."""
     try:
-        for future in futures:
-            future.result()
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if between:
+                between()
+            for future in finished:
+                future.result()
+        if between:
+            between()
     except BaseException:
         stop.set()
         raise
@@ -172,6 +182,20 @@ class _Step:
     clock: Callable[[], dt.datetime]
     tracker: Tracker
     stop: threading.Event
+    on_dataset: Callable[[DatasetProgress], None] | None = None
+
+
+@dataclass(frozen=True)
+class WindowProgress:
+    """What `make_client` gets as `progress` for a window: the connector's own windows within
+    it are not reported (the window is), but who instruments clients (the benchmark) can tell
+    which task and window a client serves."""
+
+    task: Task
+    window: Task
+
+    def __call__(self, done: int, total: int) -> None:
+        pass
 
 
 def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: int) -> None:
@@ -180,20 +204,26 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
     halt = threading.Event()  # this vendor's: its key refused, or too many windows failed
     lock = threading.Lock()
     committed: dict[int, int] = {}  # task number -> windows committed
+    # Callbacks run on this thread, never a worker's: a page's progress bar can only be drawn
+    # from the script's own thread.
+    told: queue.SimpleQueue = queue.SimpleQueue()
+
+    def tell(callback, *args) -> None:
+        if callback is not None:
+            told.put((callback, args))
 
     def one(number: int, task: Task, window: Task) -> None:
         if halt.is_set() or step.stop.is_set():
             return
         space = window.scope if window.dataset.scope == "space" else None
-        client = step.make_client(window.vendor, space, None)
+        client = step.make_client(window.vendor, space, WindowProgress(task, window))
         count.attach(client)
         ok = False
         try:
             step.tracker.start(window)
-            if step.progress:
-                with lock:
-                    done = committed.get(number, 0)
-                step.progress(task, done, len(task.parts), number, len(tasks))
+            with lock:
+                done = committed.get(number, 0)
+            tell(step.progress, task, done, len(task.parts), number, len(tasks))
             frame = fetch(client, window)
             written = writer.replace(
                 window.dataset,
@@ -209,8 +239,7 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
                 result.written += written
                 result.done += 1
                 committed[number] = done = committed.get(number, 0) + 1
-            if step.progress:
-                step.progress(task, done, len(task.parts), number, len(tasks))
+            tell(step.progress, task, done, len(task.parts), number, len(tasks))
         except ConnectorError as err:
             with lock:
                 if result.error is None:
@@ -224,16 +253,25 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
                     halt.set()
         finally:
             count.detach(client)
-            step.tracker.finish(window, ok)
+            tell(step.on_dataset, step.tracker.finish(window, ok))
+
+    def run_told() -> None:
+        while True:
+            try:
+                callback, args = told.get_nowait()
+            except queue.Empty:
+                return
+            callback(*args)
 
     work = [(n, t, w) for n, t in enumerate(tasks, start=1) for w in t.parts]
     try:
         if at_once <= 1:
             for item in work:
                 one(*item)
+                run_told()
         else:
             with ThreadPoolExecutor(max_workers=at_once) as pool:
-                _wait([pool.submit(one, *item) for item in work], step.stop)
+                _wait([pool.submit(one, *item) for item in work], step.stop, run_told)
     finally:
         result.requests = count.value
         result.seconds = time.monotonic() - started
