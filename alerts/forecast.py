@@ -44,7 +44,8 @@ Conventions: `daily` has one value per day (a DatetimeIndex of days); NaN is unk
 `through` is the last settled day: days after it are never read. A settled day of the month
 with no value is a *missing day*: the model imputes it, it counts in `expected` (and the
 interval) and never in `actual`. A month complete through `through` with no missing day is
-its actual total, with a zero-width interval. Pure numpy, pandas and scipy: no Streamlit, no I/O.
+its actual total, with a zero-width interval. Pure numpy and pandas (the t quantile is
+`student_t.py`'s: scipy cost the Overview's cold start a second): no Streamlit, no I/O.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from .student_t import t_quantile
 
 MIN_HISTORY_DAYS = 14  # known settled days in the history window, each weekday at least twice
 MIN_PER_WEEKDAY = 2
@@ -232,7 +234,7 @@ def _project(
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.sum(parts, axis=0) ** 2 / np.sum([p**2 / d for p, d in zip(parts, dfs)], axis=0)
         half = np.where(
-            variance > 0, stats.t.ppf((1 + level) / 2, np.nan_to_num(df, nan=1.0)), 0.0
+            variance > 0, t_quantile((1 + level) / 2, np.nan_to_num(df, nan=1.0)), 0.0
         ) * np.sqrt(np.maximum(variance, 0.0))
     extra = np.cumsum(mean)
 

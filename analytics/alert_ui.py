@@ -54,6 +54,13 @@ def month_columns(view: AlertsView, scope: str, charts: bool = True) -> None:
                 )
 
 
+def open_label(view: AlertsView) -> str:
+    """The link's words: open alerts, and whether anomalies are among those counted."""
+    opened = view.open_alerts
+    text = f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}"
+    return text if view.judged else f"{text} (budgets; anomalies are judged on that page)"
+
+
 def link_to_alerts(label: str) -> None:
     """A link to the Alerts & budgets page (a page run on its own, as tests do, has no
     navigation to link into: then the label alone)."""

@@ -53,6 +53,9 @@ class AlertsView:
     stored: bool = False  # the store holds sync's alerts table
     open_alerts: int = 0  # anomalies and budget alerts not resolved
     teams: list[str] = field(default_factory=list)  # every team of the mapping (budget scopes)
+    # Whether `open_alerts` counts anomalies: judged here, by sync --alert (the stored table),
+    # or by the Alerts page earlier in this process. False: budget alerts only.
+    judged: bool = True
 
     @property
     def scopes(self) -> list[str]:
@@ -91,10 +94,18 @@ def _write_demo_budgets(where: str) -> None:
         budgets.save(where, EXAMPLE_FILE.read_text(encoding="utf-8"))
 
 
-def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
+# Open alerts counted by the Alerts page's views in this process, by what they were derived
+# from: the overview shows the count without running the detector itself.
+_JUDGED: dict[tuple, int] = {}
+_JUDGED_KEPT = 32
+
+
+def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -> AlertsView:
     """Everything the page and the overview's month row draw. A warm rerun is one cache lookup
     (the overview reruns on every click): the loads, the detector, the forecast and the states
-    are derived once per day, store version, teams mapping, budgets and alerts table."""
+    are derived once per day, store version, teams mapping, budgets and alerts table. Without
+    `judge` (the overview) the detector is not run: anomalies are those sync --alert stored,
+    or those the Alerts page judged from the same data in this process."""
     today = ranges.utc_today()
     through = alerting.settled_through(today)
     month = min(through["org_ai_spend_usd"], through["org_ci_credits"]).replace(day=1)
@@ -163,9 +174,11 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
             chosen.budgets,
             usd_per_credit,
             dt.datetime.now(dt.UTC),
+            judge=judge,
         )
         built = AlertsView(frame, through, month, found, table, chosen, errors, state_notes, stored)
         built.open_alerts = _open(table)
+        built.judged = judge or stored
         if errors:
             raise _Partial(built)  # shown, never cached: the next rerun tries the vendor again
         return built
@@ -184,13 +197,19 @@ def view(settings: Settings, usd_per_credit: float | None) -> AlertsView:
         ),
     )
     try:
-        built = loaders.derived("alerts", identity, build)
+        built = loaders.derived("alerts" if judge else "alerts-month", identity, build)
     except _Partial as partial:
         built = partial.view
     else:
         # As for any cached answer: the vendors' keys were accepted (loaders._answered).
         for vendor in ("firebender", "codefresh"):
             status.record_load(src[vendor])
+        if judge:
+            _JUDGED[identity] = built.open_alerts
+            while len(_JUDGED) > _JUDGED_KEPT:
+                _JUDGED.pop(next(iter(_JUDGED)))
+        elif not built.judged and identity in _JUDGED:
+            built = replace(built, open_alerts=_JUDGED[identity], judged=True)
     return replace(built, notes=notes + built.notes, teams=list(mapping.teams) if mapping else [])
 
 

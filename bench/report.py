@@ -621,14 +621,41 @@ def _mb(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f} MB"
 
 
-def _cells(sizes, fn) -> list[str]:
+def _cells(sizes, fn, failure=None, failed_as: str | None = None) -> list[str]:
+    """One cell per size: fn(size); a size whose phase failed (`failure(size)` says why) shows
+    the failure (or `failed_as`), never a figure of a partial run."""
+    from . import scale_store as ss
+
     out = []
     for size in sizes:
+        why = failure(size) if failure else None
+        if why:
+            out.append(failed_as or ss.failed(why, 160))
+            continue
         try:
             out.append(fn(size))
         except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, StopIteration):
             out.append("not measured")
     return out
+
+
+FAILED_MET = "**no** (failed)"
+
+
+def _next_failure(size) -> str | None:
+    from . import scale_store as ss
+
+    return ss.sync_failure(size, "next") or (
+        "the first sync failed" if ss.sync_failure(size) else None
+    )
+
+
+def _last_met(sizes, met, failure) -> str:
+    """The met cell of a target set at 2,000 developers (the last size): a failure is a no."""
+    last = sizes[-1]
+    if not last.developers:
+        return ""
+    return FAILED_MET if failure(last) else _yes(met(last))
 
 
 def scale_store_section(report) -> tuple[str, list[Target]]:
@@ -648,7 +675,12 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
     summary = [
         [
             "1. first full sync: requests",
-            *_cells(sizes, lambda s: f"{ss.first(s)['requests']:,}"),
+            *_cells(
+                sizes,
+                lambda s: (
+                    f"{ss.first(s)['requests']:,}" + (" (failed)" if ss.sync_failure(s) else "")
+                ),
+            ),
             "",
             "",
         ],
@@ -660,9 +692,17 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
                     f"{_seconds(ss.first(s)['wall'])} / {_seconds(ss.bound(s))} = "
                     f"**{_x(ss.first(s)['wall'] / ss.bound(s))}**"
                 ),
+                ss.sync_failure,
             ),
             f"≤ {ss.BOUND_TARGET:g}×",
-            " / ".join(_cells(sizes, lambda s: _yes(ss.first(s)["wall"] / ss.bound(s) <= 1.5))),
+            " / ".join(
+                _cells(
+                    sizes,
+                    lambda s: _yes(ss.over_bound(s) <= ss.BOUND_TARGET),
+                    ss.sync_failure,
+                    FAILED_MET,
+                )
+            ),
         ],
         [
             "2. next day's sync: requests (÷ full reload) · wall",
@@ -673,21 +713,24 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
                     f"({ss.following(s)['requests'] / ss.first(s)['requests']:.1%}) · "
                     f"{_seconds(ss.following(s)['wall'])}"
                 ),
+                _next_failure,
             ),
             "new day + unsettled tail only",
-            " / ".join(_cells(sizes, lambda s: _yes(ss.next_day_met(s)))),
+            " / ".join(
+                _cells(sizes, lambda s: _yes(ss.next_day_met(s)), _next_failure, FAILED_MET)
+            ),
         ],
         [
             "3. Overview cold (store filled, Streamlit's caches empty)",
-            *_cells(sizes, lambda s: _seconds(s.overview["cold_seconds"])),
+            *_cells(sizes, lambda s: _seconds(s.overview["cold_seconds"]), ss.overview_failure),
             f"≤ {ss.COLD_TARGET_S:g} s at 2,000",
-            _yes(ss.cold_met(sizes[-1])) if sizes[-1].developers else "",
+            _last_met(sizes, ss.cold_met, ss.overview_failure),
         ],
         [
             "3. Overview warm rerun (median)",
-            *_cells(sizes, lambda s: _seconds(ss.warm_median(s))),
+            *_cells(sizes, lambda s: _seconds(ss.warm_median(s)), ss.overview_failure),
             f"≤ {ss.WARM_TARGET_MS:g} ms at 2,000",
-            _yes(ss.warm_met(sizes[-1])) if sizes[-1].developers else "",
+            _last_met(sizes, ss.warm_met, ss.overview_failure),
         ],
         [
             "3. Overview's aggregates: rows (MB) vs raw rows behind them",
@@ -696,15 +739,18 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
                 lambda s: (
                     f"{ss.aggregate_rows(s):,} ({ss.aggregate_mb(s):,.1f} MB) vs {ss.raw_rows(s):,}"
                 ),
+                ss.overview_failure,
             ),
             f"grow ≤ {ss.AGGREGATE_GROWTH_TARGET:g}× from 36 to 2,000",
             _yes(ss.aggregate_growth_met(sizes)),
         ],
         [
             "4. Streamlit server's resident set after every page",
-            *_cells(sizes, lambda s: _mb(s.browser["after_tour_rss_mb"] or None)),
+            *_cells(
+                sizes, lambda s: _mb(s.browser["after_tour_rss_mb"] or None), ss.browser_failure
+            ),
             f"≤ {ss.RSS_TARGET_MB:g} MB at 2,000",
-            _yes(ss.rss_met(sizes[-1])) if sizes[-1].developers else "",
+            _last_met(sizes, ss.rss_met, ss.browser_failure),
         ],
         [
             f"5. {report.sessions} sessions open the Overview at once: first chart, median / worst",
@@ -713,9 +759,17 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
                 lambda s: (
                     f"{_seconds(ss.session_median(s))} / {_seconds(max(s.browser['first_chart']))}"
                 ),
+                lambda s: ss.session_failure(s, report.sessions),
             ),
-            "",
-            "",
+            "every session",
+            " / ".join(
+                _cells(
+                    sizes,
+                    lambda s: "yes" if s.browser.get("status") == "ok" else "n/a",
+                    lambda s: ss.session_failure(s, report.sessions),
+                    FAILED_MET,
+                )
+            ),
         ],
     ]
     for path, fmt in ss.EXPORTS:
@@ -785,6 +839,10 @@ def _sync_details(report, sizes) -> list[str]:
         f = s.sync["first"]
         for vendor, v in f["vendors"].items():
             bound = v["bound_rounds"] * lat
+            ratio = _x(v["wall"] / bound) if bound else "—"
+            if v.get("error"):
+                named = v.get("failures") or [v["error"]]
+                ratio = ss.failed(f"{len(named)} window(s): {'; '.join(named)}", 200)
             rows.append(
                 [
                     s.label,
@@ -794,20 +852,20 @@ def _sync_details(report, sizes) -> list[str]:
                     f"{v['partitions']:,}",
                     f"{v['bound_rounds']:,} → {_seconds(bound)}",
                     _seconds(v["wall"]),
-                    _x(v["wall"] / bound) if bound else "—",
+                    ratio,
                     f"{v['serial_rounds']:,} → {_seconds(v['serial_rounds'] * lat)}",
                 ]
             )
         rows.append(
             [
                 s.label,
-                f"**the sync** ({f.get('tasks_at_once', 1)} task(s) of a vendor at once)",
+                f"**the sync** ({f.get('tasks_at_once', 1)} window(s) of a vendor at once)",
                 f"{f['tasks']:,}",
                 f"{f['requests']:,}",
                 f"{sum(v['partitions'] for v in f['vendors'].values()):,}",
                 f"{_seconds(ss.bound(s))} (slowest vendor)",
                 f"**{_seconds(f['wall'])}**",
-                f"**{_x(f['wall'] / ss.bound(s))}**",
+                "**FAILED**" if ss.sync_failure(s) else f"**{_x(f['wall'] / ss.bound(s))}**",
                 _seconds(ss.serial(s)),
             ]
         )
@@ -857,9 +915,11 @@ def _sync_details(report, sizes) -> list[str]:
         ),
         "",
         "- bound: a task needs max(longest cursor chain, ⌈requests ÷ pool⌉) round trips; a "
-        "vendor runs up to `sync.__main__.TASKS_AT_ONCE` tasks at once, so it needs max(its "
-        "longest task, ⌈its tasks' rounds ÷ tasks at once⌉) (+1 for Codefresh's report list, "
-        "read first); the sync, its slowest vendor (vendors run side by side); × latency. "
+        "vendor runs up to `sync.__main__.TASKS_AT_ONCE` windows at once (each committed as it "
+        "arrives), so it needs max(its longest task, ⌈its tasks' rounds ÷ windows at once⌉) "
+        "(+1 for Codefresh's report list, read first); the sync, its slowest vendor (vendors "
+        "run side by side); × latency. A sync with a failed window has no ratio: its row says so and names the "
+        "windows. "
         '"tasks one after another": the sum of a vendor\'s rounds × latency, for comparison.',
         f"- CPU: {cpu}.",
         "- planning (`sync.plan` on the empty store, before the first request): "

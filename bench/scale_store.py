@@ -351,6 +351,50 @@ def run(
 # ---------------------------------------------------------------- figures from the raw results
 
 
+def sync_failure(s: SizeRun, which: str = "first") -> str | None:
+    """Why the first (or the next day's) sync did not complete, or None when it did. A sync
+    that failed has no ratio: its wall time is that of a partial store."""
+    if s.sync.get("status") == "error":
+        return str(s.sync.get("detail") or "the sync phase failed")
+    if not s.sync:
+        return None
+    run = s.sync.get(which)
+    if run is None:
+        return "not run (the first sync failed)" if which == "next" else "not run"
+    if run.get("failed"):
+        return "; ".join(run["failed"])
+    return None
+
+
+def overview_failure(s: SizeRun) -> str | None:
+    if not s.overview or s.overview.get("status") == "ok":
+        return None
+    return str(s.overview.get("detail") or s.overview.get("status") or "failed")
+
+
+def browser_failure(s: SizeRun) -> str | None:
+    """Why the tour of every page did not complete: the browser part failed, or a page did."""
+    b = s.browser
+    if not b or b.get("status") == "skipped":
+        return None
+    if b.get("status") != "ok":
+        return str(b.get("detail") or b.get("status"))
+    pages = [f"{v['name']}: {v['error']}" for v in b.get("visits", []) if v.get("error")]
+    return "; ".join(pages) or None
+
+
+def session_failure(s: SizeRun, sessions: int) -> str | None:
+    """Why not every session drew its first chart (None: each did)."""
+    b = s.browser
+    if not b or b.get("status") != "ok" or not sessions:
+        return None
+    errors = b.get("session_errors") or []
+    drawn = len(b.get("first_chart") or [])
+    if not errors and drawn >= sessions:
+        return None
+    return f"{drawn} of {sessions} drew a chart" + (f": {'; '.join(errors)}" if errors else "")
+
+
 def first(s: SizeRun) -> dict:
     return s.sync["first"]
 
@@ -440,33 +484,17 @@ def export(s: SizeRun, path: str, fmt: str) -> dict:
 
 def targets(report: ScaleStoreReport) -> list:
     """The report's targets, for the table of targets (report.Target)."""
-    from .report import Target, _at_most, _x
+    from .report import Target, _at_most
 
     out = []
     for s in report.sizes:
-        if s.sync.get("first"):
-            ratio = over_bound(s)
-            out.append(
-                Target(
-                    f"store {s.label}: first full sync wall ÷ critical path",
-                    f"{_x(ratio)} ({first(s)['wall']:.1f} s ÷ {bound(s):.1f} s)",
-                    f"≤ {BOUND_TARGET:g}×",
-                    _at_most(ratio, BOUND_TARGET),
-                    ratio <= BOUND_TARGET,
-                )
-            )
-            share = following(s)["requests"] / first(s)["requests"]
-            out.append(
-                Target(
-                    f"store {s.label}: next day's sync fetches the new day and the tail only",
-                    f"{following(s)['requests']:,} requests ({share:.1%} of a full reload)",
-                    "new day + tail",
-                    "",
-                    next_day_met(s),
-                )
-            )
         big = s.developers is not None and s.developers >= 2000
-        if s.overview.get("status") == "ok":
+        out.extend(_sync_targets(s))
+        broken = overview_failure(s)
+        if broken:
+            for what in ("Overview cold (store filled, caches empty)", "Overview warm rerun"):
+                out.append(Target(f"store {s.label}: {what}", failed(broken), "", "", False))
+        elif s.overview.get("status") == "ok":
             out.append(
                 Target(
                     f"store {s.label}: Overview cold (store filled, caches empty)",
@@ -485,7 +513,11 @@ def targets(report: ScaleStoreReport) -> list:
                     warm_met(s) if big else None,
                 )
             )
-        if s.browser.get("status") == "ok":
+        broken = browser_failure(s)
+        if broken:
+            what = f"store {s.label}: Streamlit server resident set after every page"
+            out.append(Target(what, failed(broken), f"≤ {RSS_TARGET_MB:g} MB", "", False))
+        elif s.browser.get("status") == "ok":
             rss = s.browser["after_tour_rss_mb"]
             out.append(
                 Target(
@@ -496,6 +528,10 @@ def targets(report: ScaleStoreReport) -> list:
                     rss_met(s) if big else None,
                 )
             )
+        broken = session_failure(s, report.sessions)
+        if broken:
+            what = f"store {s.label}: every browser session draws its first chart"
+            out.append(Target(what, failed(broken), "every session", "", False))
     found = growth(report.sizes)
     if found is not None:
         out.append(
@@ -508,6 +544,43 @@ def targets(report: ScaleStoreReport) -> list:
             )
         )
     return out
+
+
+def failed(why: str, limit: int = 300) -> str:
+    """A failure as a table cell: never a figure."""
+    why = " ".join(why.split())
+    return f"FAILED: {why[:limit]}" + ("…" if len(why) > limit else "")
+
+
+def _sync_targets(s: SizeRun) -> list:
+    from .report import Target, _at_most, _x
+
+    if not s.sync:
+        return []
+    what = f"store {s.label}: first full sync wall ÷ critical path"
+    broken = sync_failure(s, "first")
+    if broken:
+        out = [Target(what, failed(broken), f"≤ {BOUND_TARGET:g}×", "", False)]
+    else:
+        ratio = over_bound(s)
+        out = [
+            Target(
+                what,
+                f"{_x(ratio)} ({first(s)['wall']:.1f} s ÷ {bound(s):.1f} s)",
+                f"≤ {BOUND_TARGET:g}×",
+                _at_most(ratio, BOUND_TARGET),
+                ratio <= BOUND_TARGET,
+            )
+        ]
+    what = f"store {s.label}: next day's sync fetches the new day and the tail only"
+    broken = sync_failure(s, "next") or (
+        "the first sync failed, so a full reload is unknown" if sync_failure(s) else None
+    )
+    if broken:
+        return [*out, Target(what, failed(broken), "new day + tail", "", False)]
+    share = following(s)["requests"] / first(s)["requests"]
+    measured = f"{following(s)['requests']:,} requests ({share:.1%} of a full reload)"
+    return [*out, Target(what, measured, "new day + tail", "", next_day_met(s))]
 
 
 def to_json(report: ScaleStoreReport) -> str:

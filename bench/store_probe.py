@@ -120,16 +120,14 @@ class Meter:
     """Counts the answers each task of a sync receives, and the cursor pages of each
     model-request window (the chain that must run one page after another).
 
-    `sync.run` makes a client for each task and then, in the same thread, reports the task's
-    start (`progress(task, 0, ...)`); so each client is tied to the task whose start its thread
-    reports next, and every answer on the client's session counts for that task (the
-    connector's window threads included)."""
+    `sync.run` makes a client for each window of a task, passing a `WindowProgress` that names
+    the task; so each client is tied to its task, and every answer on the client's session
+    counts for that task (the connector's window threads included)."""
 
     METADATA = -2  # Codefresh's report list, read before the plan
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._local = threading.local()
         self._clients = itertools.count()
         self.client_task: dict[int, int] = {}  # client number -> task index
         self.answers: Counter = Counter()  # client number -> answers
@@ -137,11 +135,7 @@ class Meter:
         self.index: dict[int, int] = {}  # id(task) -> task index
 
     def progress(self, task, done, total, number, tasks) -> None:
-        if done == 0:
-            client = getattr(self._local, "client", None)
-            if client is not None:
-                with self._lock:
-                    self.client_task[client] = self.index[id(task)]
+        """Nothing to do: clients are tied to their task when made (see `factory`)."""
 
     def _hook(self, client: int):
         def count(response, *args, **kwargs):
@@ -172,7 +166,11 @@ class Meter:
     def factory(self, make):
         def make_client(vendor, space, progress=None):
             client = make(vendor, space, progress)
-            self._local.client = self.attach(client)
+            number = self.attach(client)
+            task = getattr(progress, "task", None)  # sync.run's WindowProgress
+            if task is not None:
+                with self._lock:
+                    self.client_task[number] = self.index[id(task)]
             return client
 
         return make_client
@@ -270,6 +268,7 @@ def _one_sync(store, values: dict, since, until, now, pool: int, server_url, ser
             + first_round,
             "serial_rounds": sum(rounds) + first_round,  # one task after another
             "error": result.error,
+            "failures": result.failures[:20] if hasattr(result, "failures") else [],
             "added": result.written.added,
             "replaced": result.written.replaced,
             "removed": result.written.removed,
@@ -294,7 +293,7 @@ def _one_sync(store, values: dict, since, until, now, pool: int, server_url, ser
         "peak_rss_mb": (status_kib("VmHWM") or 0) / 1024,
         "vendors": vendors,
         "per_task": per_task,
-        "failed": [v.error for v in summary.failed],
+        "failed": [f"{v.name}: {v.error}" for v in summary.failed],
     }
 
 

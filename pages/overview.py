@@ -100,7 +100,7 @@ st.subheader(
 ui.totals_tiles(view.totals)
 
 # ------------------------------------------------------------------ this month
-month = alerts_view.view(settings, price)
+month = alerts_view.view(settings, price, judge=False)  # the detector runs on the Alerts page
 scope = lens.name if lens is not None else "org"
 if scope in month.scopes:
     st.subheader(
@@ -110,8 +110,7 @@ if scope in month.scopes:
         "against its budget. The Alerts & budgets page draws it day by day.",
     )
     alert_ui.month_columns(month, scope, charts=False)
-    opened = month.open_alerts
-    alert_ui.link_to_alerts(f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}")
+    alert_ui.link_to_alerts(alert_ui.open_label(month))
 
 last, _ = metrics.latest_complete(table)
 latest = metrics.period_name(table["period"].iloc[last], granularity) if last is not None else None

@@ -25,6 +25,7 @@ import time
 
 from connectors import endpoints
 from connectors.errors import VENDOR_NAMES, ConnectorError
+from connectors.http import MAX_WORKERS
 from connectors.setting_names import HISTORY_DIR, KEY_SETTINGS
 from store import Store, StoreError
 from store.writer import LOCK_WAIT_SECONDS, StoreBusy
@@ -33,9 +34,11 @@ from . import DEFAULT_HISTORY_DAYS, alerting, plan, run, targets
 from .sources import client_factory, demo_credentials, live_credentials, read_settings
 
 DEFAULT_STORE = ".history"
-# Tasks of one vendor fetched side by side (each task's windows run in the connector's pool of
-# 10 too): one small request per Builder.io space is latency-bound [guess: vendors allow it].
-TASKS_AT_ONCE = 4
+# Windows of one vendor fetched side by side, each committed as it arrives: as many as the
+# connector's own pool sends for one call [guess: vendors allow it].
+TASKS_AT_ONCE = MAX_WORKERS
+# Progress lines per dataset at most this often (and when it finishes).
+PROGRESS_EVERY_SECONDS = 10.0
 
 
 def _day(text: str) -> dt.date:
@@ -228,6 +231,7 @@ def _sync(store, tasks, make_client, args, out, err) -> int:
             progress=_printer(err),
             wait=args.wait,
             tasks_at_once=TASKS_AT_ONCE,
+            on_dataset=_dataset_printer(err),
         )
     except StoreBusy as busy:
         print(str(busy), file=err)
@@ -236,7 +240,11 @@ def _sync(store, tasks, make_client, args, out, err) -> int:
         print(f"store: {problem}", file=err)
         return 3
     except KeyboardInterrupt:
-        print("\ninterrupted: whole partitions only were written; run again to complete.", file=err)
+        print(
+            "\ninterrupted: every window committed is kept (whole partitions only); run again "
+            "to fetch the rest.",
+            file=err,
+        )
         return 130
     print(f"Done in {time.monotonic() - started:.1f} s:", file=out)
     for line in summary.lines():
@@ -256,15 +264,28 @@ def _offered_reports(make_client, err) -> list:
 
 
 def _printer(err):
-    last = {}
+    """A line when a task starts (its first window)."""
+    started = set()
 
     def progress(task, done, total, number, tasks):
         key = (task.dataset.key, task.granularity, task.scope, task.start)
-        if done == 0:
+        if key not in started:
+            started.add(key)
             print(f"[{task.vendor} {number}/{tasks}] {task.describe()}", file=err)
-        elif total > 1 and done != last.get(key) and (done == total or done % 10 == 0):
-            print(f"    window {done} of {total}", file=err)
-        last[key] = done
+
+    return progress
+
+
+def _dataset_printer(err, every: float = PROGRESS_EVERY_SECONDS, clock=time.monotonic):
+    """Days done of days to do per dataset, its rate and the time left: every `every`
+    seconds per dataset, and when it finishes."""
+    last: dict[str, float] = {}
+
+    def progress(figures):
+        now = clock()
+        if figures.finished or now - last.get(figures.dataset, -every) >= every:
+            last[figures.dataset] = now
+            print("    " + figures.line(), file=err)
 
     return progress
 

@@ -200,12 +200,14 @@ def assess(
     price: float | None,
     now: dt.datetime,
     link=None,
+    judge: bool = True,
 ) -> tuple[pd.DataFrame, list[dict]]:
     """What sync and the Alerts & budgets page both do with a series frame: judge its settled
     days from `first_judged`, grow and resolve the episodes of `table`, project the month, and
     check each projection against its budget. The new table (nothing written) and the
-    projections, each with its `budget` and `status`."""
-    if not frame.empty:
+    projections, each with its `budget` and `status`. Without `judge` (the overview's month
+    row) the anomalies of `table` are left as they are: detection is not run."""
+    if judge and not frame.empty:
         judged = anomalies.evaluate(frame, first_judged, max(through.values()), through)
         table = lifecycle.update(table, judged, now, link=link)
     found = project_month(frame, through, price) if not frame.empty else []

@@ -1,45 +1,55 @@
-"""Carry out a plan: fetch each task through the connectors and replace its partitions.
+"""Carry out a plan: fetch each task's windows through the connectors and commit each window's
+partitions as it arrives.
 
-Vendors run side by side (one thread each; within a vendor, tasks one after another and each
-task's windows in the connector's bounded pool). A vendor that fails stops its own remaining
-tasks; what it already wrote stays, and the other vendors go on. The next run plans from the
-ledger again, so it resumes where this one stopped.
+Vendors run side by side (one thread each); within a vendor, up to `at_once` windows side by
+side, each its own client call (so the connector's time budget bounds one window) and its own
+atomic write. A window that fails is named and left for the next run, which plans from the
+ledger again and so asks only for what was not committed; a vendor stops early when its key is
+refused or after `STOP_AFTER_FAILED` failed windows (it is down: the rest would fail too).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from connectors.errors import VENDOR_NAMES, ConnectorError
+from connectors.errors import VENDOR_NAMES, AuthError, ConnectorError
+from connectors.http import MAX_WORKERS
 from store import Store
 from store.writer import LOCK_WAIT_SECONDS, Writer, Written
 
 from .plan import Task
+from .progress import DatasetProgress, Tracker
 
 # (vendor, Builder space public key or None, progress(done, total)) -> a connector client
 ClientFactory = Callable[[str, str | None, Callable[[int, int], None] | None], object]
-# progress(task, windows done, windows in the task, task number, tasks of its vendor)
+# progress(task, windows committed, windows in the task, task number, tasks of its vendor),
+# called as each window starts and as it is committed
 Progress = Callable[[Task, int, int, int, int], None]
+# [guess] A vendor whose windows fail this often is down: the rest wait for the next run.
+STOP_AFTER_FAILED = 3
 
 
 @dataclass
 class VendorResult:
     vendor: str
-    tasks: int = 0
-    done: int = 0
+    tasks: int = 0  # windows to commit
+    done: int = 0  # windows committed
     written: Written = field(default_factory=Written)
     requests: int = 0
     seconds: float = 0.0
-    error: str | None = None
+    error: str | None = None  # the first failure's message
     exception: Exception | None = field(default=None, repr=False)  # for callers that re-raise
+    failures: list[str] = field(default_factory=list)  # "window: why", each failed window
+    stopped: str | None = None  # why windows were left untried (the next run fetches them)
 
     @property
     def name(self) -> str:
@@ -48,12 +58,20 @@ class VendorResult:
     def line(self) -> str:
         w = self.written
         text = (
-            f"{self.name}: {self.done}/{self.tasks} task(s), {w.added:,} row(s) added, "
+            f"{self.name}: {self.done}/{self.tasks} window(s), {w.added:,} row(s) added, "
             f"{w.replaced:,} replaced, {w.removed:,} removed, {self.requests:,} request(s), "
             f"{self.seconds:.1f} s"
         )
         text += "".join(f" - DAMAGED FILE: {q}" for q in w.quarantined)
         return text + (f" - FAILED: {self.error}" if self.error else "")
+
+    def failure_lines(self) -> list[str]:
+        """Each failed window by name, and what was left untried; the next run retries them."""
+        lines = [f"failed: {failure}" for failure in self.failures]
+        if self.stopped:
+            untried = self.tasks - self.done - len(self.failures)
+            lines.append(f"{untried} window(s) not tried: {self.stopped}")
+        return lines
 
 
 @dataclass
@@ -80,7 +98,11 @@ class Summary:
         return total
 
     def lines(self) -> list[str]:
-        return [v.line() for v in self.vendors.values()]
+        out = []
+        for v in self.vendors.values():
+            out.append(v.line())
+            out.extend("  " + line for line in v.failure_lines())
+        return out
 
 
 def fetch(client, task: Task) -> pd.DataFrame:
@@ -105,105 +127,174 @@ def run(
     progress: Progress | None = None,
     wait: float = LOCK_WAIT_SECONDS,
     clock: Callable[[], dt.datetime] | None = None,
-    tasks_at_once: int = 1,
+    tasks_at_once: int = MAX_WORKERS,
+    on_dataset: Callable[[DatasetProgress], None] | None = None,
+    stop: threading.Event | None = None,
     lock_to_write_only: bool = False,
 ) -> Summary:
-    """Fetch and write every task; raises StoreBusy when another sync holds the store.
-    `tasks_at_once`: tasks of one vendor fetched side by side (many small ones, such as one
-    request per Builder.io space, are latency-bound); `progress` is then called from worker
-    threads. `lock_to_write_only`: take the store's lock for each write alone, not while
-    waiting on a vendor (the app's page loads: a slow vendor must not lock cron's sync out)."""
+    """Fetch and commit every window of every task; raises StoreBusy when another sync holds
+    the store. `tasks_at_once`: windows of one vendor fetched side by side. `progress` and
+    `on_dataset` (a dataset's figures after each of its windows) are called on the thread
+    that called `run` when one vendor is synced (a page's), else on that vendor's thread.
+    `stop`: once set, no new window starts (those running finish). `lock_to_write_only`: take
+    the store's lock for each write alone, not while waiting on a vendor (the app's page
+    loads: a slow vendor must not lock cron's sync out)."""
     clock = clock or (lambda: dt.datetime.now(dt.UTC))
+    stop = stop or threading.Event()
     by_vendor: dict[str, list[Task]] = {}
     for task in tasks:
         by_vendor.setdefault(task.vendor, []).append(task)
-    results = {v: VendorResult(v, tasks=len(ts)) for v, ts in by_vendor.items()}
+    results = {
+        v: VendorResult(v, tasks=sum(len(t.parts) for t in ts)) for v, ts in by_vendor.items()
+    }
+    tracker = Tracker([w for t in tasks for w in t.parts])
+    step = _Step(make_client, progress, clock, tracker, stop, on_dataset)
     held = contextlib.nullcontext(_LockPerWrite(store, wait)) if lock_to_write_only else None
     with held or Writer(store, wait=wait) as writer:
         if len(by_vendor) <= 1:
             for vendor, ts in by_vendor.items():
-                _vendor(writer, ts, make_client, results[vendor], progress, clock, tasks_at_once)
+                _vendor(writer, ts, results[vendor], step, tasks_at_once)
         else:
             with ThreadPoolExecutor(max_workers=len(by_vendor)) as pool:
                 futures = [
-                    pool.submit(
-                        _vendor,
-                        writer,
-                        ts,
-                        make_client,
-                        results[v],
-                        progress,
-                        clock,
-                        tasks_at_once,
-                    )
+                    pool.submit(_vendor, writer, ts, results[v], step, tasks_at_once)
                     for v, ts in by_vendor.items()
                 ]
-                for future in futures:
-                    future.result()
+                _wait(futures, stop)
     return Summary(results)
 
 
-def _vendor(
-    writer: Writer, tasks, make_client, result: VendorResult, progress, clock, at_once: int = 1
-) -> None:
+def _wait(futures, stop: threading.Event, between=None) -> None:
+    """Each future's result, calling `between` as they finish; on Ctrl-C (or any error) no
+    window not yet started starts, so the pool's shutdown waits only for those running (each
+    commits whole or not at all)."""
+    try:
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if between:
+                between()
+            for future in finished:
+                future.result()
+        if between:
+            between()
+    except BaseException:
+        stop.set()
+        raise
+
+
+@dataclass
+class _Step:
+    """What every window of a run shares."""
+
+    make_client: ClientFactory
+    progress: Progress | None
+    clock: Callable[[], dt.datetime]
+    tracker: Tracker
+    stop: threading.Event
+    on_dataset: Callable[[DatasetProgress], None] | None = None
+
+
+@dataclass(frozen=True)
+class WindowProgress:
+    """What `make_client` gets as `progress` for a window: the connector's own windows within
+    it are not reported (the window is), but who instruments clients (the benchmark) can tell
+    which task and window a client serves."""
+
+    task: Task
+    window: Task
+
+    def __call__(self, done: int, total: int) -> None:
+        pass
+
+
+def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: int) -> None:
     started = time.monotonic()
     count = _Counter()
-    failed = threading.Event()  # the first failure stops the tasks not yet started
+    halt = threading.Event()  # this vendor's: its key refused, or too many windows failed
     lock = threading.Lock()
+    committed: dict[int, int] = {}  # task number -> windows committed
+    # Callbacks run on this thread, never a worker's: a page's progress bar can only be drawn
+    # from the script's own thread.
+    told: queue.SimpleQueue = queue.SimpleQueue()
 
-    def one(number: int, task: Task) -> None:
-        if failed.is_set():
+    def tell(callback, *args) -> None:
+        if callback is not None:
+            told.put((callback, args))
+
+    def one(number: int, task: Task, window: Task) -> None:
+        if halt.is_set() or step.stop.is_set():
             return
-        space = task.scope if task.dataset.scope == "space" else None
-
-        def window_progress(done, total):
-            if progress:
-                progress(task, done, total, number, len(tasks))
-
+        space = window.scope if window.dataset.scope == "space" else None
         try:
-            client = make_client(task.vendor, space, window_progress)
+            client = step.make_client(window.vendor, space, WindowProgress(task, window))
         except ConnectorError as err:  # a key that cannot be sent: this vendor only
             with lock:
-                if not failed.is_set():
+                if result.error is None:
                     result.error, result.exception = str(err), err
-            failed.set()
+                result.stopped = result.stopped or "its key cannot be sent"
+            halt.set()
             return
         count.attach(client)
+        ok = False
         try:
-            if progress:
-                progress(task, 0, task.requests, number, len(tasks))
-            frame = fetch(client, task)
+            step.tracker.start(window)
+            with lock:
+                done = committed.get(number, 0)
+            tell(step.progress, task, done, len(task.parts), number, len(tasks))
+            frame = fetch(client, window)
             written = writer.replace(
-                task.dataset,
-                task.granularity,
-                task.scope,
-                task.first,
-                task.last,
+                window.dataset,
+                window.granularity,
+                window.scope,
+                window.first,
+                window.last,
                 frame,
-                clock(),
+                step.clock(),
             )
+            ok = True
             with lock:
                 result.written += written
                 result.done += 1
+                committed[number] = done = committed.get(number, 0) + 1
+            tell(step.progress, task, done, len(task.parts), number, len(tasks))
         except ConnectorError as err:
             with lock:
-                if not failed.is_set():
+                if result.error is None:
                     result.error, result.exception = str(err), err
-            failed.set()
+                result.failures.append(f"{window.name()}: {err}")
+                if isinstance(err, AuthError):
+                    result.stopped = "the key was refused"
+                elif len(result.failures) >= STOP_AFTER_FAILED:
+                    result.stopped = f"{len(result.failures)} windows failed"
+                if result.stopped:
+                    halt.set()
         finally:
             count.detach(client)
+            tell(step.on_dataset, step.tracker.finish(window, ok))
 
+    def run_told() -> None:
+        while True:
+            try:
+                callback, args = told.get_nowait()
+            except queue.Empty:
+                return
+            callback(*args)
+
+    work = [(n, t, w) for n, t in enumerate(tasks, start=1) for w in t.parts]
     try:
         if at_once <= 1:
-            for number, task in enumerate(tasks, start=1):
-                one(number, task)
+            for item in work:
+                one(*item)
+                run_told()
         else:
             with ThreadPoolExecutor(max_workers=at_once) as pool:
-                for future in [pool.submit(one, n, t) for n, t in enumerate(tasks, start=1)]:
-                    future.result()
+                _wait([pool.submit(one, *item) for item in work], step.stop, run_told)
     finally:
         result.requests = count.value
         result.seconds = time.monotonic() - started
+        if step.stop.is_set() and result.done + len(result.failures) < result.tasks:
+            result.stopped = result.stopped or "the sync was stopped"
 
 
 class _LockPerWrite:

@@ -24,6 +24,7 @@ from .conftest import (
     cli_env,
     make_client_factory,
     no_temp_files,
+    request_ranges,
     serve,
     start_cli,
     wait_for,
@@ -50,7 +51,14 @@ def test_a_sync_killed_with_sigkill_midway_and_run_again_leaves_what_one_clean_r
         clean = start_cli(served.url, clean_root, *RANGE)
         victim = start_cli(served.url, killed_root, *RANGE)
         try:
-            wait_for(lambda: partitions(killed_root) >= 15, 60, "partitions to be written")
+            wait_for(
+                lambda: (
+                    partitions(killed_root) >= 15
+                    and partitions(killed_root / "firebender.model_requests") >= 3
+                ),
+                60,
+                "partitions to be written",
+            )
         finally:
             os.kill(victim.pid, signal.SIGKILL)
             victim.wait(timeout=30)
@@ -65,9 +73,18 @@ def test_a_sync_killed_with_sigkill_midway_and_run_again_leaves_what_one_clean_r
         folder = next(killed_root.rglob("data.parquet")).parent
         (folder / f".tmpk1ll3d{TEMP_SUFFIX}").write_bytes(b"half a parquet file")
 
+        # Model requests are committed a day at a time: the rerun asks for none of those held.
+        kept = {
+            first + dt.timedelta(days=i)
+            for first, last in store.held("firebender.model_requests", None)
+            for i in range((last - first).days + 1)
+        }
+        served.sandbox.clear_requests()
         served.latency = 0
         status, out, err = finish(start_cli(served.url, killed_root, *RANGE))
         assert status == 0, err
+        asked = {first for path, _, first, _ in request_ranges(served.log()) if "model" in path}
+        assert kept and asked and not asked & kept
     assert_same_store(store, reference, chosen)
     assert partitions(killed_root) == partitions(clean_root)
     assert no_temp_files(killed_root) == []

@@ -9,6 +9,7 @@ from connectors.sandbox import FaultRule, keys
 from connectors.setting_names import KEY_SETTINGS
 from store import Store
 from sync.__main__ import main
+from sync.run import STOP_AFTER_FAILED
 
 from .conftest import assert_same_store, describe, expected_span, settings, sync_once
 
@@ -27,13 +28,21 @@ def test_codefresh_failing_after_its_first_report_is_named_and_the_other_vendors
     served.sandbox.add_fault(
         FaultRule("503", vendor="codefresh", path_contains="/reports/", after=task.requests)
     )
-    tasks, summary = sync_once(store, served.url, chosen)
+    # One window at a time, so that the first report's windows are the ones that succeed.
+    tasks, summary = sync_once(store, served.url, chosen, tasks_at_once=1)
 
     assert [v.vendor for v in summary.failed] == ["codefresh"]
     codefresh = summary.vendors["codefresh"]
-    assert codefresh.done == 1 < codefresh.tasks
+    assert codefresh.done == len(task.parts) < codefresh.tasks
     assert "503" in codefresh.error or "unavailable" in codefresh.error.lower()
     assert "FAILED" in codefresh.line() and "Codefresh" in codefresh.line()
+    # Each failed window is named; a vendor that is down is not asked for the rest this run.
+    assert len(codefresh.failures) == STOP_AFTER_FAILED
+    codefresh_tasks = [t for t in tasks if t.vendor == "codefresh"]
+    failed_task = next(t for t in codefresh_tasks if t.dataset.key != task.dataset.key)
+    assert codefresh.failures[0].startswith(failed_task.parts[0].name() + ": ")
+    untried = codefresh.tasks - codefresh.done - STOP_AFTER_FAILED
+    assert f"{untried} window(s) not tried" in "\n".join(summary.lines())
     for vendor in ("builder", "firebender"):
         result = summary.vendors[vendor]
         assert result.error is None and result.done == result.tasks > 0
