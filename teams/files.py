@@ -40,6 +40,25 @@ def read_bytes(url: str) -> bytes | None:
         return None
 
 
+def version(url: str) -> tuple | None:
+    """What changes whenever the file does (size, modification time; an object store's ETag),
+    read without reading the file; None when there is no such file."""
+    if _remote(url):
+        import fsspec
+
+        fs, path = fsspec.core.url_to_fs(url)
+        try:
+            info = fs.info(path)
+        except FileNotFoundError:
+            return None
+        return tuple(str(info.get(k)) for k in ("size", "ETag", "LastModified", "mtime"))
+    try:
+        stat = Path(url.removeprefix("file://")).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
 def read_text(url: str) -> str | None:
     """The file's text; None when there is no such file."""
     raw = read_bytes(url)
