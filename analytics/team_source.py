@@ -84,7 +84,7 @@ def _read(settings: Settings, where: str) -> Teams:
             Mapping(),
             where,
             True,
-            f"The teams file {where} is not UTF-8 text; the app works without teams until it "
+            f"The teams file {files.shown(where)} is not UTF-8 text; the app works without teams until it "
             "is fixed.",
             from_setting,
         )
@@ -93,19 +93,19 @@ def _read(settings: Settings, where: str) -> Teams:
             Mapping(),
             where,
             False,
-            f"The teams file {where} cannot be read ({type(err).__name__}); the app works "
+            f"The teams file {files.shown(where)} cannot be read ({type(err).__name__}); the app works "
             "without teams.",
             from_setting,
         )
     if text is None:
         missing = (
-            f"TEAMS_FILE names {where}, which does not exist; the app works without teams."
+            f"TEAMS_FILE names {files.shown(where)}, which does not exist; the app works without teams."
             if from_setting
             else None
         )
         return Teams(Mapping(), where, False, missing, from_setting)
     try:
-        mapping = parse(text, where)
+        mapping = parse(text, files.shown(where))
         if settings.pseudonymize:
             mapping = pseudonymized(mapping, salt(settings))
         return Teams(mapping, where, True, None, from_setting)

@@ -19,6 +19,13 @@ def location(teams_file: str | None, store_url: str, file_name: str = FILE_NAME)
     return store_url.rstrip("/") + "/" + file_name
 
 
+def shown(url: str) -> str:
+    """`url` as a message may show it to any viewer: the file's name, not the server's folders
+    (nor a bucket's name), e.g. "teams.csv" or "s3://.../teams.csv"."""
+    name = url.rstrip("/").rsplit("/", 1)[-1].rsplit(os.sep, 1)[-1]
+    return f"{url.split('://', 1)[0]}://.../{name}" if _remote(url) else name
+
+
 def _remote(url: str) -> bool:
     return "://" in url and not url.startswith("file://")
 
