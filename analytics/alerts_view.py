@@ -19,6 +19,7 @@ from connectors import ranges
 from store import ALERTS_PATH, StoreError
 from sync import alerting
 from teams import privacy
+from teams.files import shown
 from teams.mapping import to_csv
 
 from . import history, loaders, status, team_source
@@ -81,11 +82,13 @@ def current_budgets(settings: Settings, teams: list[str]) -> Budgets:
     try:
         found = budgets.read(where, teams=teams or None)
     except budgets.BudgetsError as err:
-        return Budgets(None, where, str(err).splitlines()[0], list(err.problems))
+        said = str(err).splitlines()[0].replace(where, shown(where))
+        return Budgets(None, where, said, list(err.problems))
     except UnicodeDecodeError:
-        return Budgets(None, where, f"The budgets file {where} is not UTF-8 text.")
+        return Budgets(None, where, f"The budgets file {shown(where)} is not UTF-8 text.")
     except OSError as err:
-        return Budgets(None, where, f"The budgets file {where} could not be read ({err}).")
+        why = getattr(err, "strerror", None) or type(err).__name__
+        return Budgets(None, where, f"The budgets file {shown(where)} could not be read ({why}).")
     return Budgets(found, where)
 
 

@@ -27,6 +27,7 @@ from store import Store, StoreError
 from store import files as store_files
 from store.writer import StoreBusy
 from sync.__main__ import DEFAULT_STORE
+from teams import files as team_files
 
 from . import clients
 from .settings import PROJECT_DIR, SESSION, Settings, Source
@@ -252,7 +253,9 @@ def where_lines(settings: Settings) -> list[str]:
     lines = []
     for place, names in groups.values():
         note = f" {place.store.note}" if place.store.note else ""
-        lines.append(f"{', '.join(names)}: {kinds[place.kind]}, `{place.store.url}`.{note}")
+        # The folder's name only: the server's paths are not for every viewer to read.
+        shown = f", `{team_files.shown(place.store.url)}`" if place.kind == "configured" else ""
+        lines.append(f"{', '.join(names)}: {kinds[place.kind]}{shown}.{note}")
     return lines
 
 

@@ -1,5 +1,6 @@
-"""The app's teams mapping and privacy settings: which file, read and checked on every run (it is
-small, and a change must show without a sync or a restart), saved from the Teams page.
+"""The app's teams mapping and privacy settings: which file, read and checked once per version
+of the file (a change shows on the next run, without a sync or a restart; a million-row file is
+not parsed again on every run), saved from the Teams page.
 
 - TEAMS_FILE names the file; without it, `teams.csv` beside the store (HISTORY_DIR) when there
   is one. On demo data (no TEAMS_FILE) the sandbox's demo mapping is written beside the demo's
@@ -11,6 +12,8 @@ small, and a change must show without a sync or a restart), saved from the Teams
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, replace
 
 from teams import files, privacy
@@ -42,11 +45,38 @@ def location(settings: Settings) -> str:
     return files.location(None, history.shelf(vendor).store.url)
 
 
+# (where, the file's version, pseudonymised, the salt's digest) -> Teams: the last few read.
+_READ: dict[tuple, Teams] = {}
+_READ_LOCK = threading.Lock()
+_KEPT = 4
+
+
 def current(settings: Settings) -> Teams:
+    """The teams of this run: parsed (and pseudonymised) again only when the file changed."""
     where = location(settings)
-    from_setting = bool(settings.teams_file)
-    if settings.demo and not from_setting:
+    if settings.demo and not settings.teams_file:
         _write_demo_mapping(where)
+    try:
+        version = files.version(where)
+    except OSError:
+        version = None  # read() below says what is wrong
+    if version is None:
+        return _read(settings, where)
+    salted = hashlib.sha256(salt(settings).encode()).hexdigest() if settings.pseudonymize else ""
+    key = (where, version, bool(settings.teams_file), salted)
+    with _READ_LOCK:
+        found = _READ.get(key)
+    if found is None:
+        found = _read(settings, where)
+        with _READ_LOCK:
+            _READ[key] = found
+            while len(_READ) > _KEPT:
+                del _READ[next(iter(_READ))]
+    return found
+
+
+def _read(settings: Settings, where: str) -> Teams:
+    from_setting = bool(settings.teams_file)
     try:
         text = files.read_text(where)
     except UnicodeDecodeError:
@@ -54,7 +84,7 @@ def current(settings: Settings) -> Teams:
             Mapping(),
             where,
             True,
-            f"The teams file {where} is not UTF-8 text; the app works without teams until it "
+            f"The teams file {files.shown(where)} is not UTF-8 text; the app works without teams until it "
             "is fixed.",
             from_setting,
         )
@@ -63,19 +93,19 @@ def current(settings: Settings) -> Teams:
             Mapping(),
             where,
             False,
-            f"The teams file {where} cannot be read ({type(err).__name__}); the app works "
+            f"The teams file {files.shown(where)} cannot be read ({type(err).__name__}); the app works "
             "without teams.",
             from_setting,
         )
     if text is None:
         missing = (
-            f"TEAMS_FILE names {where}, which does not exist; the app works without teams."
+            f"TEAMS_FILE names {files.shown(where)}, which does not exist; the app works without teams."
             if from_setting
             else None
         )
         return Teams(Mapping(), where, False, missing, from_setting)
     try:
-        mapping = parse(text, where)
+        mapping = parse(text, files.shown(where))
         if settings.pseudonymize:
             mapping = pseudonymized(mapping, salt(settings))
         return Teams(mapping, where, True, None, from_setting)

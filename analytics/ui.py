@@ -145,8 +145,9 @@ def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
                 + " Older days come from the history store; **Sync now** (sidebar) fetches "
                 "the recent days again."
             )
-        for line in history.damaged_lines(settings, vendors):
-            st.warning(line)
+        damaged = "  \n".join(history.damaged_lines(settings, vendors))
+        # Always an element here: a redraw must replace the warning once the file is fixed.
+        st.warning(damaged) if damaged else st.empty()
 
 
 def refresh_badges(settings: Settings) -> None:

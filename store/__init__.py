@@ -124,8 +124,9 @@ class Store:
         try:
             runs = self._runs(entry)
         except StoreError as err:
-            with self._lock:
-                self._damaged[entry.path] = str(err)
+            if self.root.exists(entry.path):  # not a listing from before a move or a rewrite
+                with self._lock:
+                    self._damaged[entry.path] = str(err)
             return None
         with self._lock:
             self._damaged.pop(entry.path, None)

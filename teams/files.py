@@ -19,6 +19,13 @@ def location(teams_file: str | None, store_url: str, file_name: str = FILE_NAME)
     return store_url.rstrip("/") + "/" + file_name
 
 
+def shown(url: str) -> str:
+    """`url` as a message may show it to any viewer: the file's name, not the server's folders
+    (nor a bucket's name), e.g. "teams.csv" or "s3://.../teams.csv"."""
+    name = url.rstrip("/").rsplit("/", 1)[-1].rsplit(os.sep, 1)[-1]
+    return f"{url.split('://', 1)[0]}://.../{name}" if _remote(url) else name
+
+
 def _remote(url: str) -> bool:
     return "://" in url and not url.startswith("file://")
 
@@ -38,6 +45,25 @@ def read_bytes(url: str) -> bytes | None:
         return Path(url.removeprefix("file://")).read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         return None
+
+
+def version(url: str) -> tuple | None:
+    """What changes whenever the file does (size, modification time; an object store's ETag),
+    read without reading the file; None when there is no such file."""
+    if _remote(url):
+        import fsspec
+
+        fs, path = fsspec.core.url_to_fs(url)
+        try:
+            info = fs.info(path)
+        except FileNotFoundError:
+            return None
+        return tuple(str(info.get(k)) for k in ("size", "ETag", "LastModified", "mtime"))
+    try:
+        stat = Path(url.removeprefix("file://")).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def read_text(url: str) -> str | None:

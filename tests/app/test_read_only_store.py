@@ -52,6 +52,9 @@ def test_a_read_only_store_is_read_and_nothing_is_fetched(live, monkeypatch, rea
     since = today() - dt.timedelta(days=60)
     assert sync_main(["--since", since.isoformat(), "--only", "firebender", "--wait", "5"]) == 0
     shutil.copy(APP.parent / "teams.example.csv", source / "teams.csv")
+    month = (today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    damaged = f"firebender.daily_usage/granularity=day/scope=org/month={month}/data.parquet"
+    (source / damaged).write_bytes(b"PAR1 not really")  # a damage this app cannot repair
     monkeypatch.setenv("HISTORY_DIR", str(make()))
     live.clear_requests()
 
@@ -62,6 +65,8 @@ def test_a_read_only_store_is_read_and_nothing_is_fetched(live, monkeypatch, rea
     assert "this app fetches nothing" in shown and "temporary store" not in shown
     assert charts(at)
     assert live.request_log() == []  # the vendor was not asked
+    (warned,) = [w.value for w in at.warning if "could not be read" in w.value]
+    assert f"is left out: {damaged}. Its days are not shown" in warned
     teams = open_page("pages/teams.py")
     assert_ok(teams)
     assert not any(i.value.startswith("No teams yet") for i in teams.info)
