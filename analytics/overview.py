@@ -86,6 +86,14 @@ class Overview:
             return None
         return "; ".join(parts) + ". Periods outside a vendor's data are left empty, never zero."
 
+    def failures(self) -> str | None:
+        """Why a total or tile with a failed vendor's part is unknown, in one sentence."""
+        if not self.errors:
+            return None
+        return "; ".join(
+            f"{VENDOR_NAMES[v]} did not answer ({short_reason(m)})" for v, m in self.errors.items()
+        )
+
     def why_empty(self, vendors: tuple[str, ...]) -> str | None:
         """Why a chart of these vendors' measures has nothing to draw, or None."""
         for vendor in vendors:
@@ -225,6 +233,9 @@ def overview(
             lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
         )
     inputs.spans = _spans(inputs, before, load_from, end, granularity)
+    inputs.failed = frozenset(
+        v for v in ("builder", "firebender") if v in errors and getattr(inputs, v) is None
+    )
     if lens is not None:
         _team_inputs(inputs, lens, load_from, end, notes)
 

@@ -31,10 +31,7 @@ DEMO_CAPTION = (
     f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
     "Set API keys on the Connections page to see your own."
 )
-LIVE_TEXT = "Live data"
-DEMO_VENDOR_TEXT = "{name}: demo data"  # mixed mode: a vendor without a key
-LIVE_VENDOR_TEXT = "{name}: live"  # mixed mode: a vendor with a key
-REFUSED_VENDOR_TEXT = "{name}: key refused"  # any mode: the vendor refused the key
+VENDOR_TEXT = "{name}: {state}"  # one badge per vendor once any vendor has a key
 DEMO_VENDORS_CAPTION = (
     "**{names} {verb} demo data: no key set** - synthetic numbers from the built-in sandbox. "
     "Set {their} key on the Connections page to see your own."
@@ -46,48 +43,44 @@ def _names(sources: list[Source]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _vendor_help(source: Source, state: str) -> str:
+    from . import status
+
+    if state == status.DEMO:
+        return (
+            f"No key set: synthetic data from the built-in sandbox. To connect it, "
+            f"{source.how_to_connect}."
+        )
+    outcome = status.lookup(source)
+    if state == status.NOT_TESTED:
+        return (
+            f"Key from {source.origin}; {source.name} has not answered a request with it in this "
+            "session yet. Test it on the Connections page."
+        )
+    return f"{outcome.message}\n\nSee the Connections page."
+
+
 def mode_badge(settings: Settings) -> None:
-    """Where the data comes from: "Demo data" (no key at all), "Live data" (every vendor has a
-    key), or one badge per vendor in mixed mode. A vendor whose key was refused says so."""
+    """One state per vendor, as the Connections page has it (analytics.status): "Demo data"
+    when no vendor has a key, else one badge per vendor (demo data, not tested, live, refused,
+    unreachable)."""
     from . import status
 
     if settings.demo:
         st.badge(DEMO_TEXT, icon=":material/science:", color="orange", help=DEMO_HELP)
         return
-    if settings.mode == "live":
+    # Always one badge per vendor: the end of the run redraws them in place (refresh_badges),
+    # and a redraw with fewer badges would leave the first draw's last ones on screen.
+    states = {v: status.state(s) for v, s in settings.sources.items()}
+    for vendor, source in settings.sources.items():
+        state = states[vendor]
+        icon, color = status.LOOKS[state]
         st.badge(
-            LIVE_TEXT,
-            icon=":material/cloud_done:",
-            color="blue",
-            help="Every vendor has a key: "
-            + ", ".join(f"{s.name} (from {s.origin})" for s in settings.sources.values()),
+            VENDOR_TEXT.format(name=source.name, state=state.lower()),
+            icon=icon,
+            color=color,
+            help=_vendor_help(source, state),
         )
-    for source in settings.sources.values():
-        outcome = status.lookup(source)
-        if outcome is not None and not outcome.accepted:
-            st.badge(
-                REFUSED_VENDOR_TEXT.format(name=source.name),
-                icon=":material/block:",
-                color="red",
-                help=f"{outcome.message}\n\nSee the Connections page.",
-            )
-        elif settings.mode != "mixed":
-            continue
-        elif source.demo:
-            st.badge(
-                DEMO_VENDOR_TEXT.format(name=source.name),
-                icon=":material/science:",
-                color="orange",
-                help=f"No key set: synthetic data from the built-in sandbox. To connect it, "
-                f"{source.how_to_connect}.",
-            )
-        else:
-            st.badge(
-                LIVE_VENDOR_TEXT.format(name=source.name),
-                icon=":material/cloud_done:",
-                color="blue",
-                help=f"Live data from {source.name}, key from {source.origin}.",
-            )
 
 
 def chart(identity: tuple | None, build: Callable[..., alt.Chart], *args) -> None:
@@ -114,6 +107,9 @@ def header(
 ) -> None:
     """The page's title, where its data come from, and how fresh the history behind it is
     (`vendors`: the vendors the page reads)."""
+    from . import status
+
+    status.new_run()
     st.title(title, anchor=False)
     slot = st.empty()
     st.session_state[BADGES] = (slot, caption, tuple(vendors))
@@ -213,7 +209,11 @@ NEUTRAL = (
 
 
 def kpi_tiles(
-    kpis: list[Kpi], granularity: str, per_row: int = 4, inverse: tuple[str, ...] = ()
+    kpis: list[Kpi],
+    granularity: str,
+    per_row: int = 4,
+    inverse: tuple[str, ...] = (),
+    failures: str | None = None,
 ) -> None:
     """Metric tiles: value in the latest finished period, delta against the period before
     (the same weekday a week before, for days), each named as people name periods."""
@@ -233,7 +233,8 @@ def kpi_tiles(
                 if kpi.previous_period is not None
                 else "no earlier period"
             )
-            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.", before)
+            unknown = f"\n\nUnknown: {failures}." if kpi.value is None and failures else ""
+            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}", before)
 
 
 def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str) -> None:
@@ -252,8 +253,9 @@ def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: st
     )
 
 
-def totals_tiles(totals, per_row: int = 4) -> None:
-    """The range's totals against the range before, in tiles (`metrics.Totals`)."""
+def totals_tiles(totals, per_row: int = 4, failures: str | None = None) -> None:
+    """The range's totals against the range before, in tiles (`metrics.Totals`); `failures`:
+    why a vendor's part is missing in this run (a tile without a value says so)."""
     from .metrics import range_name
 
     if totals is None or totals.start is None:
@@ -275,6 +277,8 @@ def totals_tiles(totals, per_row: int = 4) -> None:
             unknown = (
                 ""
                 if kpi.value is not None
+                else f"\n\nUnknown: {failures}."
+                if failures
                 else "\n\nUnknown: a vendor has no data for part of this range."
             )
             _tile(

@@ -98,7 +98,7 @@ st.subheader(
     help="The finished periods of the chosen range against as many periods just before them. "
     "A total that a vendor cannot fully cover shows '-', never a smaller number.",
 )
-ui.totals_tiles(view.totals)
+ui.totals_tiles(view.totals, failures=view.failures())
 
 # ------------------------------------------------------------------ this month
 month = alerts_view.view(settings, price)
@@ -139,6 +139,7 @@ ui.kpi_tiles(
         granularity,
     ),
     granularity,
+    failures=view.failures(),
 )
 ui.running_period_note(table, granularity)
 

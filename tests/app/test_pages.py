@@ -41,7 +41,8 @@ def test_live_mode(live, page):
     assert_ok(at)
     assert at.title[0].value == TITLES[page]
     shown = texts(at)
-    assert "Live data" in shown and "Demo data" not in shown
+    assert "Demo data" not in shown and "demo data" not in shown
+    assert ": unreachable" not in shown and ": refused" not in shown
     assert len(charts(at)) >= CHARTS[page]
     assert_no_keys(at)
     assert any(r["vendor"] for r in live.request_log()) or page == "pages/connections.py"
