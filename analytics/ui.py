@@ -483,16 +483,30 @@ def _overview_explanation() -> str:
     )
 
 
-def running_period_note(table: pd.DataFrame, granularity: str) -> None:
+def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | None = None) -> None:
     """Say what the unfinished last period holds so far: it is not drawn (it would look like
-    a drop) and no tile or answer uses it."""
+    a drop) and no tile or answer uses it. `settled`: column -> (amount, last settled day) of
+    the same period on the same screen (the month's projection), told apart in the sentence
+    so the screen has one "so far" per measure."""
     from .metrics import period_name
 
     if table.empty or bool(table["complete"].iloc[-1]):
         return
     row = table.iloc[-1]
+    settled = settled or {}
+
+    def part(c: str, unit: str, name: str) -> str:
+        text = f"{_format(float(row[c]), unit)} {name}"
+        amount, day = settled.get(c, (None, None))
+        if amount is not None and pd.Timestamp(day.replace(day=1)) == row["period"]:
+            text += (
+                f" ({_format(amount, unit)} of them on the settled days to {day:%-d %b}, which "
+                "the projection uses; later days may still be revised)"
+            )
+        return text
+
     parts = [
-        f"{_format(float(row[c]), unit)} {name}"
+        part(c, unit, name)
         for c, unit, name in (
             ("ci_credits", "credits", "CI credits"),
             ("ai_active_developers", "count", "AI-active developers"),

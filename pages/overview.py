@@ -103,6 +103,12 @@ ui.totals_tiles(view.totals, failures=view.failures())
 # ------------------------------------------------------------------ this month
 month = alerts_view.view(settings, price)
 scope = lens.name if lens is not None else "org"
+settled = {}  # the running month's settled part, when the tiles' running period is that month
+if scope in month.scopes and granularity == "month":
+    for column, measure in (("ci_credits", "ci_credits"), ("model_spend_usd", "ai_spend_usd")):
+        item = month.projection(scope, measure)
+        if item is not None:
+            settled[column] = (item["status"].actual, item["through"])
 if scope in month.scopes:
     st.subheader(
         f"{month.month:%B} so far, and where it will land",
@@ -141,7 +147,7 @@ ui.kpi_tiles(
     granularity,
     failures=view.failures(),
 )
-ui.running_period_note(table, granularity)
+ui.running_period_note(table, granularity, settled)
 
 # ------------------------------------------------------------------ the main chart
 st.subheader(
