@@ -205,6 +205,8 @@ NEUTRAL = (
     "model_spend_usd",
     "credits_per_ai_developer",
     "credits_per_accepted_line",
+    "ai_spend_per_ai_developer",
+    "ai_spend_per_1k_lines",
 )  # more is neither good nor bad: gray deltas
 
 
@@ -238,15 +240,20 @@ def kpi_tiles(
 
 
 def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str) -> None:
+    # A change that rounds to 0% is no change: no arrow, no colour.
+    flat = kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0 and kpi.unit != "share"
     column.metric(
         kpi.label,
         _format(kpi.value, kpi.unit),
         _format_delta(kpi),
-        delta_color="inverse"
+        delta_color="off"
+        if flat
+        else "inverse"
         if kpi.column in inverse
         else "off"
         if kpi.column in NEUTRAL
         else "normal",
+        delta_arrow="off" if flat else "auto",
         help=help_text,
         border=True,
         delta_description=before if kpi.delta is not None else None,

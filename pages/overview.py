@@ -165,6 +165,31 @@ ui.chart_or_empty(
     granularity,
 )
 
+# ------------------------------------------------------------------ paying off, in money
+st.subheader(
+    "What AI costs and what it changed",
+    anchor=False,
+    help="Measured spend against measured use, and the answer's own estimate in CI money; "
+    "no return is computed from assumed hours saved.",
+)
+if view.totals and view.totals.start:
+    costs = metrics.paying_off.cost_tiles(view.history, view.totals.start, granularity)
+    ui.totals_tiles(
+        metrics.Totals(**{**view.totals.__dict__, "tiles": costs}),
+        per_row=2,
+        failures=view.failures(),
+    )
+money = metrics.paying_off.verdict_money(view.answer, view.monthly, price)
+if money is not None:
+    st.markdown(f"**The answer in CI money:** {money.sentence()}")
+elif metrics.paying_off.estimate(view.answer) is not None:
+    st.caption("Set a price per CI credit (sidebar) to turn the answer into money.")
+else:
+    st.caption(
+        "The answer found no evidence of a link, so there is no CI money to put on AI use: "
+        "only what AI costs, above."
+    )
+
 left, right = st.columns(2)
 with left:
     st.subheader(

@@ -115,3 +115,19 @@ def test_the_running_month_has_one_so_far_per_measure_settled_and_running_told_a
     # the month card's figure is the settled part the note names, not a second story
     card = [m.value for m in at.markdown if "so far" in m.value and "-badge[" in m.value]
     assert card, [m.value[:60] for m in at.markdown]
+
+
+def test_what_ai_costs_is_answered_in_money_against_the_range_before():
+    at = run_overview({})
+    assert "What AI costs and what it changed" in [s.value for s in at.subheader]
+    tiles = {m.label: m for m in at.metric}
+    for label in ("AI spend per AI-active developer", "AI spend per 1,000 accepted AI lines"):
+        assert tiles[label].value.startswith("$"), tiles[label].value
+        assert "vs " in tiles[label].proto.help
+    said = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    evidence = answer(at).startswith(":material/") and "Evidence of" in answer(at)
+    if evidence:
+        assert "**The answer in CI money:** ≈ " in said and "/month, 95%:" in said
+    else:
+        assert "no CI money to put on AI use" in said
+    assert "hours saved" not in said.replace("no return is computed from assumed hours saved", "")

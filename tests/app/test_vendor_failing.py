@@ -18,7 +18,13 @@ NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh": "Code
 # The totals tiles that hold a part of each vendor (the default AI source is Firebender).
 NEEDS = {
     "builder": ["Accepted AI lines"],
-    "firebender": ["Accepted AI lines", "AI model spend", "AI-active developers (per week"],
+    "firebender": [
+        "Accepted AI lines",
+        "AI model spend",
+        "AI-active developers (per week",
+        "AI spend per AI-active developer",
+        "AI spend per 1,000 accepted AI lines",
+    ],
     "codefresh": ["CI credits", "CI spend"],
 }
 # Columns of the joined table each vendor feeds.
