@@ -364,8 +364,9 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
 
 def scatter(
     pairs: pd.DataFrame, x_column: str, y_column: str, lag: int, granularity: str
-) -> alt.LayerChart:
-    """One point per period: x in the period, y `lag` periods later, with a least-squares line."""
+) -> alt.Chart:
+    """One point per period: x in the period, y `lag` periods later. No fitted line: two levels
+    that both grow line up whatever the cause, and a line would read as a finding."""
     x_title, y_title = label(x_column), label(y_column)
     if lag:
         y_title += f" ({lag} {granularity}{'s' if lag > 1 else ''} later)"
@@ -399,10 +400,7 @@ def scatter(
             alt.Tooltip("y_value:Q", title=y_title, format=_fmt(y_column)),
         ]
     )
-    fit = base.transform_regression("x_value", "y_value").mark_line(
-        color=OTHER_COLOR, strokeDash=[4, 4]
-    )
-    return alt.layer(points, fit).properties(height=HEIGHT)
+    return points.properties(height=HEIGHT)
 
 
 def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:

@@ -106,6 +106,26 @@ class Overview:
         return None
 
 
+def relation(org, team, name: str) -> str:
+    """One line on how the organisation's answer and a team's relate."""
+    from .metrics import verdict
+
+    same = org is not None and team is not None and org.opening == team.opening
+    if same and org.opening != verdict.UNCLEAR:
+        how = f"Both point the same way: {name}'s own weeks agree with the organisation's."
+    elif same:
+        how = f"Neither the organisation's weeks nor {name}'s show a clear link."
+    else:
+        how = (
+            f"They differ: {name} is one part of the organisation, with fewer people and "
+            "noisier weeks, so its answer can differ from the whole without contradicting it."
+        )
+    return (
+        f"{how} The organisation's answer relates all AI use to all CI credits per active "
+        f"committer; {name}'s, its people's AI use to its pipelines' credits per team member."
+    )
+
+
 def short_reason(message: str) -> str:
     """The gist of a connector error for a one-line mention ("the key was refused"): the
     message names the vendor and status first, then says what happened, then what to do."""

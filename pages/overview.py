@@ -25,8 +25,6 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 lens = team_filter.pick(settings, choice.start, choice.end, "overview")
-if lens is not None:
-    st.caption(lens.caption())
 
 with st.sidebar:
     st.divider()
@@ -63,25 +61,37 @@ with st.sidebar:
     )
 
 view = overview_view.overview(choice, settings, ai_source, price, lag, lens)
+# With a team: the organisation's answer beside the team's, so neither is read alone.
+org = overview_view.overview(choice, settings, ai_source, price, lag) if lens else None
 granularity = view.granularity
 table = view.table
 for message in view.errors.values():  # one per vendor; the message names the vendor
     st.error(message, icon=":material/error:")
-for notes in view.notes.values():
-    for note in notes:
-        st.caption(note)
-if view.coverage_text():
-    st.caption(view.coverage_text())
 
 # ------------------------------------------------------------------ the answer
 st.subheader("The answer", anchor=False)
+if org is not None:
+    st.markdown("**The organisation**")
+    ui.verdict_box(org.answer)
+    st.markdown(f"**Within {lens.name}**")
 ui.verdict_box(view.answer)
+if org is not None:
+    st.caption(overview_view.relation(org.answer, view.answer, lens.name))
+about = [note for notes in view.notes.values() for note in notes]
 if lens is not None:
-    st.caption(
+    about = [
+        lens.caption(),
         f"For a team, people in the team stand in for active committers: the committers in the "
         f"answer and the tiles are {lens.name}'s people per month (from the teams mapping), "
-        f"the CI credits those of {lens.name}'s pipelines."
-    )
+        f"the CI credits those of {lens.name}'s pipelines.",
+        *about,
+    ]
+if view.coverage_text():
+    about.append(view.coverage_text())
+if about:
+    with st.expander("About these numbers", icon=":material/info:"):
+        for line in about:
+            st.caption(line)
 
 # ------------------------------------------------------------------ totals and tiles
 if view.totals and view.totals.start:
@@ -99,6 +109,22 @@ st.subheader(
     "A total that a vendor cannot fully cover shows '-', never a smaller number.",
 )
 ui.totals_tiles(view.totals, failures=view.failures())
+
+# ------------------------------------------------------------------ the main chart
+st.subheader(
+    "AI-active developers and CI credits",
+    anchor=False,
+    help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
+)
+ui.chart_or_empty(
+    view,
+    ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
+    table,
+    ["ai_active_developers", "ci_credits"],
+    charts.adoption_vs_credits,
+    table,
+    granularity,
+)
 
 # ------------------------------------------------------------------ this month
 month = alerts_view.view(settings, price)
@@ -149,22 +175,6 @@ ui.kpi_tiles(
 )
 ui.running_period_note(table, granularity, settled)
 
-# ------------------------------------------------------------------ the main chart
-st.subheader(
-    "AI-active developers and CI credits",
-    anchor=False,
-    help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
-)
-ui.chart_or_empty(
-    view,
-    ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
-    table,
-    ["ai_active_developers", "ci_credits"],
-    charts.adoption_vs_credits,
-    table,
-    granularity,
-)
-
 # ------------------------------------------------------------------ paying off, in money
 st.subheader(
     "What AI costs and what it changed",
@@ -190,15 +200,29 @@ else:
         "only what AI costs, above."
     )
 
-left, right = st.columns(2)
-with left:
-    st.subheader(
-        "Levels, for a picture",
-        anchor=False,
-        help="Each point is one finished period: the adoption measure in that period against "
-        "CI credits `lag` periods later. Pearson's r of levels shows how closely the points "
-        "follow a line; two measures that both grow with headcount and time show a high r "
-        "whatever the cause, so this is not evidence. The answer above is.",
+st.subheader(
+    "Spend: AI models vs CI",
+    anchor=False,
+    help=f"{metrics.definition('model_spend_usd')}\n\n{metrics.definition('ci_spend_usd')}",
+)
+if price is None:
+    st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
+ui.chart_or_empty(
+    view,
+    ("firebender", "codefresh"),
+    table,
+    ["model_spend_usd", "ci_spend_usd"],
+    charts.spend_comparison,
+    table,
+    granularity,
+)
+
+with st.expander("Levels, for a picture: why they are not evidence"):
+    st.caption(
+        "Each point is one finished period: the adoption measure in that period against CI "
+        "credits `lag` periods later. Two measures that both grow with headcount and time line "
+        "up whatever the cause, so how closely the points follow a line says nothing about AI's "
+        "effect. The answer above removes headcount and the shared trend first."
     )
     x_measure = controls.mirrored_select(
         "Adoption measure",
@@ -212,31 +236,9 @@ with left:
     if result.r is None:
         st.info(view.why_empty(("codefresh",)) or result.note)
     else:
-        st.caption(
-            f"Pearson r of the levels = {result.r:+.2f} over {result.n} finished "
-            f"{granularity}s ({metrics.strength(result.r)}): association of two levels, not "
-            "evidence."
-        )
         ui.chart(
             view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, granularity
         )
-with right:
-    st.subheader(
-        "Spend: AI models vs CI",
-        anchor=False,
-        help=f"{metrics.definition('model_spend_usd')}\n\n{metrics.definition('ci_spend_usd')}",
-    )
-    if price is None:
-        st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
-    ui.chart_or_empty(
-        view,
-        ("firebender", "codefresh"),
-        table,
-        ["model_spend_usd", "ci_spend_usd"],
-        charts.spend_comparison,
-        table,
-        granularity,
-    )
 
 st.subheader(
     "AI activity by vendor",

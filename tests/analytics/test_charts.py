@@ -106,11 +106,12 @@ def test_spend_comparison_uses_usd(table):
     assert rows(spec) == 2 * len(table)
 
 
-def test_scatter_has_a_fit_line_and_period_tooltips(table):
+def test_scatter_has_no_fit_line_and_period_tooltips(table):
     result = metrics.correlation(table, "ai_active_developers", "ci_credits", lag=1)
     spec = charts.scatter(result.pairs, "ai_active_developers", "ci_credits", 1, "week").to_dict()
     units = layers(spec)
-    assert any("regression" in t for unit in units for t in unit.get("transform", []))
+    assert not any("regression" in t for unit in units for t in unit.get("transform", []))
+    assert [u["mark"]["type"] for u in units] == ["circle"]
     assert "1 week later" in units[0]["encoding"]["y"]["title"]
     tips = {t["field"] for t in units[0]["encoding"]["tooltip"]}
     assert {"period", "y_period", "x_value", "y_value"} <= tips
