@@ -58,6 +58,8 @@ NUMBER_FORMAT = {
     "ratio": ",.2f",
 }
 HEIGHT = 300
+# An SI axis formats every tick with the largest tick's prefix ("0k"): zero is written "0".
+ZERO_LABEL = "datum.value == 0 ? '0' : datum.label"
 
 
 def color_of(vendor: str) -> str:
@@ -267,7 +269,7 @@ def adoption_vs_credits(
         y=alt.Y(
             "ci_credits:Q",
             title=label("ci_credits"),
-            axis=alt.Axis(titleColor=ci_color, format="~s", orient="right"),
+            axis=alt.Axis(titleColor=ci_color, format="~s", labelExpr=ZERO_LABEL, orient="right"),
         )
     )
     ci_points = base.mark_square(color=ci_color, size=45, filled=True).encode(
@@ -305,7 +307,7 @@ def vendor_measures(
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
         .encode(
             x=_x(granularity, long),
-            y=alt.Y("value:Q", title=title, axis=alt.Axis(format="~s")),
+            y=alt.Y("value:Q", title=title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -345,7 +347,7 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
         .encode(
             x=_x(granularity, long),
-            y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s")),
+            y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s", labelExpr=ZERO_LABEL)),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -377,13 +379,13 @@ def scatter(
             "x_value:Q",
             title=x_title,
             scale=alt.Scale(zero=False, nice=True),
-            axis=alt.Axis(format="~s", tickMinStep=1),
+            axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL, tickMinStep=1),
         ),
         y=alt.Y(
             "y_value:Q",
             title=y_title,
             scale=alt.Scale(zero=False, nice=True),
-            axis=alt.Axis(format="~s"),
+            axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL),
         ),
     )
     points = base.mark_circle(
@@ -500,7 +502,7 @@ def series_over_time(
     y = alt.Y(
         f"{value}:Q",
         title=y_title,
-        axis=alt.Axis(format="~s" if "%" not in fmt else "%"),
+        axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL if "%" not in fmt else "%"),
         stack="zero" if kind in ("bar", "area") else None,
     )
     return (
@@ -550,7 +552,7 @@ def single_series(
     )
     encoding = dict(
         x=_band_x(granularity, frame=data) if kind == "bar" else _x(granularity, data),
-        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s")),
+        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
         tooltip=[
             _period_tip(),
             alt.Tooltip(f"{value}:Q", title=y_title, format=fmt),
@@ -586,7 +588,7 @@ def ranking(
         alt.Chart(data)
         .mark_bar(color=color_of(vendor))
         .encode(
-            x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="~s")),
+            x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
             y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             tooltip=tips,
         )
@@ -623,7 +625,7 @@ def two_axes(
         y=alt.Y(
             f"{right}:Q",
             title=right_title,
-            axis=alt.Axis(titleColor=light, orient="right", format="~s"),
+            axis=alt.Axis(titleColor=light, orient="right", format="~s", labelExpr=ZERO_LABEL),
         ),
         tooltip=tips,
     )

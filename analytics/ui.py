@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -114,19 +115,25 @@ def header(
     slot = st.empty()
     st.session_state[BADGES] = (slot, caption, tuple(vendors))
     _badges(slot, settings, caption, tuple(vendors))
-    if settings.demo:
-        st.caption(DEMO_CAPTION)
-    elif settings.mode == "mixed":
-        demo = settings.demo_sources
-        st.caption(
-            DEMO_VENDORS_CAPTION.format(
-                names=_names(demo),
-                verb="shows" if len(demo) == 1 else "show",
-                their="its" if len(demo) == 1 else "their",
-            )
-        )
     for problem in settings.problems:
         st.warning(problem)
+
+
+def _mode_text(settings: Settings, vendors) -> str | None:
+    """Which vendors show demo data, in a sentence (the Connections page, which reads no
+    vendor, says "below" instead of sending you to itself)."""
+    if settings.demo:
+        text = DEMO_CAPTION
+    elif settings.mode == "mixed":
+        demo = settings.demo_sources
+        text = DEMO_VENDORS_CAPTION.format(
+            names=_names(demo),
+            verb="shows" if len(demo) == 1 else "show",
+            their="its" if len(demo) == 1 else "their",
+        )
+    else:
+        return None
+    return text if vendors else text.replace("on the Connections page", "below")
 
 
 def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
@@ -135,12 +142,11 @@ def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
             mode_badge(settings)
             if caption:
                 st.caption(caption)
-        if vendors:
-            st.caption(
-                "  \n".join(history.freshness_lines(settings, vendors))
-                + " Older days come from the history store; **Sync now** (sidebar) fetches "
-                "the recent days again."
-            )
+        # One caption under the badges: the demo sentence and the history's freshness (Sync
+        # now's own help says what it fetches again).
+        lines = [_mode_text(settings, vendors), *history.freshness_lines(settings, vendors)]
+        if any(lines):
+            st.caption("  \n".join(line for line in lines if line))
 
 
 def refresh_badges(settings: Settings) -> None:
@@ -239,7 +245,7 @@ def kpi_tiles(
             _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}", before)
 
 
-def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str) -> None:
+def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str | None) -> None:
     # A change that rounds to 0% is no change: no arrow, no colour.
     flat = kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0 and kpi.unit != "share"
     column.metric(
@@ -260,9 +266,13 @@ def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: st
     )
 
 
-def totals_tiles(totals, per_row: int = 4, failures: str | None = None) -> None:
+def totals_tiles(
+    totals, per_row: int = 4, failures: str | None = None, columns: tuple[str, ...] = ()
+) -> None:
     """The range's totals against the range before, in tiles (`metrics.Totals`); `failures`:
-    why a vendor's part is missing in this run (a tile without a value says so)."""
+    why a vendor's part is missing in this run (a tile without a value says so); `columns`:
+    only these tiles, in this order (all when empty). The heading names both ranges, so a
+    tile's delta carries no description (it was cut off)."""
     from .metrics import range_name
 
     if totals is None or totals.start is None:
@@ -273,6 +283,9 @@ def totals_tiles(totals, per_row: int = 4, failures: str | None = None) -> None:
         if totals.previous_start
         else "no earlier range loaded"
     )
+    if columns:
+        by_column = {kpi.column: kpi for kpi in totals.tiles}
+        totals = replace(totals, tiles=[by_column[c] for c in columns if c in by_column])
     if all(kpi.value is None for kpi in totals.tiles):
         st.caption(
             "No total is known: a vendor has no data for part of this range (see where each "
@@ -293,7 +306,7 @@ def totals_tiles(totals, per_row: int = 4, failures: str | None = None) -> None:
                 kpi,
                 (),
                 f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{unknown}",
-                before,
+                None,
             )
 
 

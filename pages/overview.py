@@ -93,6 +93,16 @@ if about:
         for line in about:
             st.caption(line)
 
+if table.empty or not table["complete"].astype(bool).any():
+    # "Last 7 days" by week: nothing finished to total or draw; say so once, not per chart.
+    st.info(
+        f"No whole {granularity} in this range has ended yet, so there is nothing to total or "
+        f"draw. Pick a longer range, or a shorter granularity.",
+        icon=":material/date_range:",
+    )
+    ui.refresh_badges(settings)
+    st.stop()
+
 # ------------------------------------------------------------------ totals and tiles
 if view.totals and view.totals.start:
     range_title = f"{metrics.range_name(view.totals.start, view.totals.end)} vs " + (
@@ -102,29 +112,37 @@ if view.totals and view.totals.start:
     )
 else:
     range_title = "This range"
-st.subheader(
-    f"Totals: {range_title}",
-    anchor=False,
-    help="The finished periods of the chosen range against as many periods just before them. "
-    "A total that a vendor cannot fully cover shows '-', never a smaller number.",
-)
-ui.totals_tiles(view.totals, failures=view.failures())
-
+# Totals beside the main chart: the answer, the totals and a chart above the fold (1440x900).
+totals_column, chart_column = st.columns([5, 7])
+with totals_column:
+    st.subheader(
+        f"Totals: {range_title}",
+        anchor=False,
+        help="The finished periods of the chosen range against as many periods just before them. "
+        "A total that a vendor cannot fully cover shows '-', never a smaller number.",
+    )
+    ui.totals_tiles(
+        view.totals,
+        per_row=2,
+        failures=view.failures(),
+        columns=("ai_active_developers", "ai_accepted_lines", "model_spend_usd", "ci_credits"),
+    )
 # ------------------------------------------------------------------ the main chart
-st.subheader(
-    "AI-active developers and CI credits",
-    anchor=False,
-    help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
-)
-ui.chart_or_empty(
-    view,
-    ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
-    table,
-    ["ai_active_developers", "ci_credits"],
-    charts.adoption_vs_credits,
-    table,
-    granularity,
-)
+with chart_column:
+    st.subheader(
+        "AI-active developers and CI credits",
+        anchor=False,
+        help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
+    )
+    ui.chart_or_empty(
+        view,
+        ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
+        table,
+        ["ai_active_developers", "ci_credits"],
+        charts.adoption_vs_credits,
+        table,
+        granularity,
+    )
 
 # ------------------------------------------------------------------ this month
 month = alerts_view.view(settings, price)
@@ -185,9 +203,16 @@ st.subheader(
 if view.totals and view.totals.start:
     costs = metrics.paying_off.cost_tiles(view.history, view.totals.start, granularity)
     ui.totals_tiles(
-        metrics.Totals(**{**view.totals.__dict__, "tiles": costs}),
-        per_row=2,
+        metrics.Totals(**{**view.totals.__dict__, "tiles": costs + view.totals.tiles}),
+        per_row=5,
         failures=view.failures(),
+        columns=(
+            "ai_spend_per_ai_developer",
+            "ai_spend_per_1k_lines",
+            "ai_spend_per_developer",
+            "ci_spend_usd",
+            "ci_spend_per_developer",
+        ),
     )
 money = metrics.paying_off.verdict_money(view.answer, view.monthly, price)
 if money is not None:

@@ -379,3 +379,15 @@ def test_vendor_series_leave_out_a_period_not_over_by_the_range_end_or_today():
     table = frame.assign(complete=[True, True, True, False])
     two = charts.two_axes(table, "credits", "credits", "codefresh", "week", "A", "B").to_dict()
     assert "2026-11-23" not in str(two["datasets"])
+
+
+def test_si_axes_write_zero_as_0_not_0k(table):
+    spec = charts.adoption_vs_credits(table, "week").to_dict()
+    axes = [
+        u["encoding"][c]["axis"]
+        for u in layers(spec)
+        for c in ("x", "y")
+        if "axis" in u.get("encoding", {}).get(c, {})
+    ]
+    si = [a for a in axes if a.get("format") == "~s"]
+    assert si and all(a["labelExpr"] == charts.ZERO_LABEL for a in si)

@@ -62,3 +62,14 @@ def test_the_levels_are_a_picture_in_an_expander_without_a_strength_label():
     assert "not evidence" in levels.label
     text = " ".join(c.value for c in at.caption)
     assert "very strong" not in text and "Pearson r" not in text
+
+
+def test_a_range_without_a_whole_period_says_so_once_instead_of_empty_charts():
+    query = {"start": (today() - dt.timedelta(days=6)).isoformat(), "granularity": "week"}
+    at = open_page(query=query)
+    assert not at.exception
+    said = [i.value for i in at.info]
+    if today().weekday() != 6:  # a Monday-to-Sunday week inside the last 7 days only on Sundays
+        assert any("No whole week in this range has ended yet" in s for s in said), said
+        assert not at.get("vega_lite_chart")
+        assert "Totals: This range" not in [s.value for s in at.subheader]

@@ -8,7 +8,7 @@ from .conftest import PAGES, assert_no_keys, assert_ok, charts, open_page, texts
 
 # page -> charts it draws with every vendor answering
 CHARTS = {
-    "pages/overview.py": 5,
+    "pages/overview.py": 4,  # the levels scatter (an expander) is empty when a measure is flat
     "pages/builder.py": 4,
     "pages/firebender.py": 6,
     "pages/codefresh.py": 3,

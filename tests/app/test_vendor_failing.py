@@ -21,7 +21,7 @@ NEEDS = {
     "firebender": [
         "Accepted AI lines",
         "AI model spend",
-        "AI-active developers (per week",
+        "AI-active devs (avg)",
         "AI spend per AI-active developer",
         "AI spend per 1,000 accepted AI lines",
     ],
