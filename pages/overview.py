@@ -70,13 +70,17 @@ for message in view.errors.values():  # one per vendor; the message names the ve
 
 # ------------------------------------------------------------------ the answer
 st.subheader("The answer", anchor=False)
-if org is not None:
-    st.markdown("**The organisation**")
-    ui.verdict_box(org.answer)
-    st.markdown(f"**Within {lens.name}**")
-ui.verdict_box(view.answer)
-if org is not None:
+if org is not None:  # side by side: both answers, then the totals and chart, above the fold
+    whole, part = st.columns(2)
+    with whole:
+        st.markdown("**The organisation**")
+        ui.verdict_box(org.answer)
+    with part:
+        st.markdown(f"**Within {lens.name}**")
+        ui.verdict_box(view.answer)
     st.caption(overview_view.relation(org.answer, view.answer, lens.name))
+else:
+    ui.verdict_box(view.answer)
 about = [note for notes in view.notes.values() for note in notes]
 if lens is not None:
     about = [
