@@ -181,14 +181,8 @@ def _format(value: float | None, unit: str) -> str:
         return f"{value:,.2f}"
     if unit == "average":
         return f"{value:,.1f}"
-    if unit == "credits":
-        return (
-            f"{value:,.2f}"
-            if abs(value) < 10
-            else f"{value:,.1f}"
-            if abs(value) < 100
-            else f"{value:,.0f}"
-        )
+    if unit == "credits":  # whole credits from 10 on: "22", not "22.0"
+        return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
     return f"{value:,.0f}"
 
 
@@ -242,10 +236,11 @@ def kpi_tiles(
                 else "no earlier period"
             )
             unknown = f"\n\nUnknown: {failures}." if kpi.value is None and failures else ""
-            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}", before)
+            # The period compared with is in the help: beside the delta it was cut off.
+            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}")
 
 
-def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str | None) -> None:
+def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str) -> None:
     # A change that rounds to 0% is no change: no arrow, no colour.
     flat = kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0 and kpi.unit != "share"
     column.metric(
@@ -262,7 +257,6 @@ def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: st
         delta_arrow="off" if flat else "auto",
         help=help_text,
         border=True,
-        delta_description=before if kpi.delta is not None else None,
     )
 
 
@@ -306,7 +300,6 @@ def totals_tiles(
                 kpi,
                 (),
                 f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{unknown}",
-                None,
             )
 
 

@@ -208,7 +208,7 @@ if view.totals and view.totals.start:
     costs = metrics.paying_off.cost_tiles(view.history, view.totals.start, granularity)
     ui.totals_tiles(
         metrics.Totals(**{**view.totals.__dict__, "tiles": costs + view.totals.tiles}),
-        per_row=5,
+        per_row=3,
         failures=view.failures(),
         columns=(
             "ai_spend_per_ai_developer",
