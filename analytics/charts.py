@@ -36,7 +36,7 @@ SHADES = {
     "derived": ["#1E40AF", "#1D4ED8", "#2563EB", "#3B82F6", "#60A5FA", "#93C5FD", "#BFDBFE"],
 }
 # A chart with more series than one vendor has shades: the rest take these (no vendor's hue).
-EXTRA_COLORS = ["#EAB308", "#EC4899", "#84CC16", "#EF4444", "#A16207", "#6366F1", "#64748B"]
+EXTRA_COLORS = ["#EC4899", "#84CC16", "#EAB308", "#64748B", "#EF4444", "#A16207", "#6366F1"]
 # The period axis: day and week labels gain the year when the periods shown span years; a day
 # axis longer than LONG_DAY_AXIS days is labelled by month.
 AXIS_FORMAT = {"day": "%-d %b", "week": "%-d %b", "month": "%b %Y", "quarter": "Q%q %Y"}
@@ -67,23 +67,20 @@ def color_of(vendor: str) -> str:
 
 
 def spread(vendor: str, n: int) -> list[str]:
-    """n clearly different shades of the vendor's color: as far apart on the dark-to-light ramp
-    as n allows (the two extremes only from six on, they read poorly on one background), in an
-    order where neighbours (adjacent stacked bars, legend entries) are at least two steps
-    apart. Beyond the ramp, EXTRA_COLORS."""
+    """n clearly different colors for one vendor's series: up to three shades of its color (dark,
+    light, the color itself: neighbours two steps apart on the ramp); from four on, shades of one
+    hue read as one (five purples), so the vendor's color and then EXTRA_COLORS' other hues."""
     ramp = SHADES.get(vendor, [OTHER_COLOR])
     if n <= 0:
         return []
-    if len(ramp) < 7:
+    if n > 3 and len(ramp) == 7:
+        picked = [ramp[3]]
+    elif len(ramp) < 7:
         picked = list(ramp[:n])
     elif n == 1:
         picked = [ramp[3]]
-    else:
-        low, high = (1, 5) if n <= 5 else (0, 6)
-        count = min(n, high - low + 1)
-        positions = [round(low + i * (high - low) / (count - 1)) for i in range(count)]
-        ordered = positions[0::2] + positions[1::2]  # dark, mid, light, then the ones between
-        picked = [ramp[p] for p in ordered]
+    else:  # two or three: dark and light, then the color itself between them
+        picked = [ramp[1], ramp[5], ramp[3]][:n]
     return (
         picked
         + EXTRA_COLORS[: max(0, n - len(picked))]

@@ -391,3 +391,10 @@ def test_si_axes_write_zero_as_0_not_0k(table):
     ]
     si = [a for a in axes if a.get("format") == "~s"]
     assert si and all(a["labelExpr"] == charts.ZERO_LABEL for a in si)
+
+
+@pytest.mark.parametrize("vendor", ["builder", "firebender", "codefresh"])
+def test_four_or_more_series_are_told_apart_by_hue_not_shades_of_one(vendor):
+    colors = charts.spread(vendor, 5)
+    assert colors[0] == charts.VENDOR_COLORS[vendor]
+    assert sum(c in charts.SHADES[vendor] for c in colors) == 1  # five purples were unreadable
