@@ -16,20 +16,24 @@ import pandas as pd
 from . import verdict as verdict_module
 from .tiles import Kpi
 
-# column -> (label, numerator, denominator, scale, definition)
+# column -> (label, numerator, denominator, how the denominator is taken, scale, definition).
+# Per developer is over the whole range, as the totals' "AI spend per developer" (per active
+# committer) is: the range's spend over the average {period}'s AI-active people.
 COSTS = {
     "ai_spend_per_ai_developer": (
         "AI spend per AI-active developer",
         "model_spend_usd",
         "firebender_active_users",
+        "mean",
         1.0,
-        "Firebender model spend / Firebender's AI-active people, per {period} (summed over the "
-        "range's finished {period}s, divided by the sum of each {period}'s people).",
+        "Firebender model spend in the range / Firebender's AI-active people (the average of "
+        "the range's finished {period}s).",
     ),
     "ai_spend_per_1k_lines": (
         "AI spend per 1,000 accepted AI lines",
         "model_spend_usd",
         "firebender_accepted_lines",
+        "sum",
         1000.0,
         "Firebender model spend / Firebender's accepted lines (agent and inline) x 1,000, over "
         "the range's finished {period}s.",
@@ -45,14 +49,14 @@ def cost_tiles(history: pd.DataFrame, start, granularity: str) -> list[Kpi]:
         (rows["period"] >= pd.Timestamp(start)).to_numpy() & rows["complete"].to_numpy()
     )
     out = []
-    for column, (name, top, bottom, scale, text) in COSTS.items():
+    for column, (name, top, bottom, how, scale, text) in COSTS.items():
         value = previous = None
         if len(inside):
             first, last = int(inside[0]), int(inside[-1])
             count = last - first + 1
-            value = _ratio(rows, top, bottom, first, last, scale)
+            value = _ratio(rows, top, bottom, how, first, last, scale)
             if first - count >= 0:
-                previous = _ratio(rows, top, bottom, first - count, first - 1, scale)
+                previous = _ratio(rows, top, bottom, how, first - count, first - 1, scale)
         out.append(
             Kpi(
                 column,
@@ -68,15 +72,16 @@ def cost_tiles(history: pd.DataFrame, start, granularity: str) -> list[Kpi]:
     return out
 
 
-def _ratio(rows: pd.DataFrame, top: str, bottom: str, lo: int, hi: int, scale: float):
+def _ratio(rows: pd.DataFrame, top: str, bottom: str, how: str, lo: int, hi: int, scale: float):
     part = rows.iloc[lo : hi + 1]
     if top not in part or bottom not in part:
         return None
     a = pd.to_numeric(part[top], errors="coerce")
     b = pd.to_numeric(part[bottom], errors="coerce")
-    if a.isna().any() or b.isna().any() or b.sum() <= 0:
+    below = float(b.mean() if how == "mean" else b.sum())
+    if a.isna().any() or b.isna().any() or below <= 0:
         return None
-    return float(a.sum() / b.sum() * scale)
+    return float(a.sum() / below * scale)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ def history() -> pd.DataFrame:
 
 def test_costs_per_developer_and_per_thousand_lines_against_the_range_before():
     per_dev, per_lines = paying_off.cost_tiles(history(), D(2026, 3, 2), "week")
-    assert per_dev.value == pytest.approx(15.0) and per_dev.previous == pytest.approx(10.0)
+    # the range's spend over its average week's people: 1,200 / 20 against 400 / 10
+    assert per_dev.value == pytest.approx(60.0) and per_dev.previous == pytest.approx(40.0)
     assert per_lines.value == pytest.approx(60.0) and per_lines.previous == pytest.approx(100.0)
     assert per_dev.unit == per_lines.unit == "usd"
 
@@ -35,7 +36,7 @@ def test_a_cost_with_an_unknown_period_is_unknown_not_smaller():
     table.loc[5, "model_spend_usd"] = np.nan  # Firebender failed for a week
     per_dev, per_lines = paying_off.cost_tiles(table, D(2026, 3, 2), "week")
     assert per_dev.value is None and per_lines.value is None
-    assert per_dev.previous == pytest.approx(10.0)
+    assert per_dev.previous == pytest.approx(40.0)
 
 
 def months(credits: list[float]) -> pd.DataFrame:
