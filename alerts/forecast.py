@@ -36,6 +36,11 @@ over 1,368 sandbox months (org and five teams, AI spend and CI credits, April 20
 2026, six cut-off days each; 0.81 without it, 0.71 with flat means and no trend, which miss the
 demo's growth). A flat same-weekday mean was tried and rejected for that reason.
 
+Coverage by how far into the month the forecast is made (`python -m bench.forecast_coverage`,
+bench/results-forecast.md): COVERAGE_BY_DAY holds the pooled shares for days 1-7, 8-14 and 15
+on. A stretch below MIN_COVERAGE shows no projection (`withheld` says so, and from when one is
+shown): an interval that holds the total less often than that is not the 80% it says.
+
 A trend needs four weeks of history (MIN_TREND_DAYS); with fewer the means are flat. With fewer
 than MIN_HISTORY_DAYS known days, or a weekday seen fewer than twice, there is no projection
 (`project` returns None and `why_not` says why).
@@ -64,6 +69,11 @@ MIN_PER_WEEKDAY = 2
 MIN_TREND_DAYS = 28  # known days for a trend; with fewer, flat weekday means
 HISTORY_DAYS = 56
 LEVEL = 0.8
+
+MIN_COVERAGE = 0.70
+# Share of 80% intervals that held the month's total, by the month's last settled day
+# (bench/results-forecast.md, pooled over simulated months and the sandbox's series).
+COVERAGE_BY_DAY = {(1, 7): 0.81, (8, 14): 0.80, (15, 31): 0.76}
 
 _WEEKEND = (5, 6)  # Saturday, Sunday
 _GROUPS = ((0, 1, 2, 3, 4), _WEEKEND)
@@ -126,6 +136,31 @@ def why_not(
 ) -> str | None:
     """Why `project` gives None for these arguments, in a sentence; None when it does not."""
     return _project(daily, month, through, LEVEL, history_days)[1]
+
+
+def withheld(
+    month: date, through: date, coverage: dict[tuple[int, int], float] | None = None
+) -> str | None:
+    """Why a projection of `month` made with days up to `through` is not shown (its stretch of
+    the month measured below MIN_COVERAGE), and from which day one is; None when it is shown."""
+    coverage = COVERAGE_BY_DAY if coverage is None else coverage
+    first = month.replace(day=1)
+    day = max((through - first).days + 1, 1)
+    stretches = sorted(coverage)
+    here = next((s for s in stretches if s[0] <= day <= s[1]), stretches[-1])
+    if coverage[here] >= MIN_COVERAGE:
+        return None
+    later = [s for s in stretches if s[0] > day and coverage[s] >= MIN_COVERAGE]
+    size = calendar.monthrange(first.year, first.month)[1]
+    if later and later[0][0] <= size:
+        shown = f"from {first.replace(day=later[0][0]):%-d %B}"
+    else:
+        shown = "from next month"
+    return (
+        f"made on days {here[0]}–{min(here[1], size)} of a month, the 80% interval held the "
+        f"month's total only {coverage[here]:.0%} of the time in the backtest; one is shown "
+        f"{shown}"
+    )
 
 
 # ------------------------------------------------------------------ the work

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .charts import color_of
+from .charts import ZERO_LABEL, color_of
 
 UNIT_FORMAT = {"USD": "$,.0f", "credits": ",.0f"}
 PROJECTION_COLOR = "#64748B"
@@ -29,7 +29,7 @@ def month_burn(path: pd.DataFrame, vendor: str, unit: str, title: str, budget=No
         .mark_area(opacity=0.18, color=PROJECTION_COLOR)
         .encode(
             x=x,
-            y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format="~s")),
+            y=alt.Y("low:Q", title=y_title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
             y2="high:Q",
             tooltip=[
                 alt.Tooltip("day:T", title="Day", format="%Y-%m-%d"),

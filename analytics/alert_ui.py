@@ -31,17 +31,8 @@ def month_columns(view: AlertsView, scope: str, charts: bool = True) -> None:
             if item["projection"] is None:
                 st.caption(status.sentence)
                 continue
-            badge = (
-                ":red-badge[:material/warning: Over budget]"
-                if status.over
-                else ":orange-badge[:material/warning: Likely over]"
-                if status.likely_over
-                else ":green-badge[:material/check: On track]"
-                if status.budget is not None
-                else ":gray-badge[No budget]"
-            )
             # A budget passed is news, not an error of the app: a badge, not st.error.
-            st.markdown(f"{badge} {status.sentence}")
+            st.markdown(f"{badge(status)} {status.sentence}")
             if charts:
                 ui.chart(
                     None,
@@ -59,6 +50,18 @@ def open_label(view: AlertsView) -> str:
     opened = view.open_alerts
     text = f"Alerts & budgets: {opened} open alert{'s' if opened != 1 else ''}"
     return text if view.judged else f"{text} (budgets; anomalies are judged on that page)"
+
+
+def badge(status) -> str:
+    """ "Over budget" only once the actual spend has passed the budget; a projection past it is
+    "Projected over" (the sentence beside it gives the interval), never shown as a fact."""
+    if status.budget is None:
+        return ":gray-badge[No budget]"
+    if status.actual is not None and status.actual > status.budget:
+        return ":red-badge[:material/warning: Over budget]"
+    if status.over or status.likely_over:
+        return ":orange-badge[:material/trending_up: Projected over]"
+    return ":green-badge[:material/check: On track]"
 
 
 def link_to_alerts(label: str) -> None:

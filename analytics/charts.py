@@ -36,7 +36,7 @@ SHADES = {
     "derived": ["#1E40AF", "#1D4ED8", "#2563EB", "#3B82F6", "#60A5FA", "#93C5FD", "#BFDBFE"],
 }
 # A chart with more series than one vendor has shades: the rest take these (no vendor's hue).
-EXTRA_COLORS = ["#EAB308", "#EC4899", "#84CC16", "#EF4444", "#A16207", "#6366F1", "#64748B"]
+EXTRA_COLORS = ["#EC4899", "#84CC16", "#EAB308", "#64748B", "#EF4444", "#A16207", "#6366F1"]
 # The period axis: day and week labels gain the year when the periods shown span years; a day
 # axis longer than LONG_DAY_AXIS days is labelled by month.
 AXIS_FORMAT = {"day": "%-d %b", "week": "%-d %b", "month": "%b %Y", "quarter": "Q%q %Y"}
@@ -58,6 +58,8 @@ NUMBER_FORMAT = {
     "ratio": ",.2f",
 }
 HEIGHT = 300
+# An SI axis formats every tick with the largest tick's prefix ("0k"): zero is written "0".
+ZERO_LABEL = "datum.value == 0 ? '0' : datum.label"
 
 
 def color_of(vendor: str) -> str:
@@ -65,23 +67,20 @@ def color_of(vendor: str) -> str:
 
 
 def spread(vendor: str, n: int) -> list[str]:
-    """n clearly different shades of the vendor's color: as far apart on the dark-to-light ramp
-    as n allows (the two extremes only from six on, they read poorly on one background), in an
-    order where neighbours (adjacent stacked bars, legend entries) are at least two steps
-    apart. Beyond the ramp, EXTRA_COLORS."""
+    """n clearly different colors for one vendor's series: up to three shades of its color (dark,
+    light, the color itself: neighbours two steps apart on the ramp); from four on, shades of one
+    hue read as one (five purples), so the vendor's color and then EXTRA_COLORS' other hues."""
     ramp = SHADES.get(vendor, [OTHER_COLOR])
     if n <= 0:
         return []
-    if len(ramp) < 7:
+    if n > 3 and len(ramp) == 7:
+        picked = [ramp[3]]
+    elif len(ramp) < 7:
         picked = list(ramp[:n])
     elif n == 1:
         picked = [ramp[3]]
-    else:
-        low, high = (1, 5) if n <= 5 else (0, 6)
-        count = min(n, high - low + 1)
-        positions = [round(low + i * (high - low) / (count - 1)) for i in range(count)]
-        ordered = positions[0::2] + positions[1::2]  # dark, mid, light, then the ones between
-        picked = [ramp[p] for p in ordered]
+    else:  # two or three: dark and light, then the color itself between them
+        picked = [ramp[1], ramp[5], ramp[3]][:n]
     return (
         picked
         + EXTRA_COLORS[: max(0, n - len(picked))]
@@ -267,7 +266,7 @@ def adoption_vs_credits(
         y=alt.Y(
             "ci_credits:Q",
             title=label("ci_credits"),
-            axis=alt.Axis(titleColor=ci_color, format="~s", orient="right"),
+            axis=alt.Axis(titleColor=ci_color, format="~s", labelExpr=ZERO_LABEL, orient="right"),
         )
     )
     ci_points = base.mark_square(color=ci_color, size=45, filled=True).encode(
@@ -305,7 +304,7 @@ def vendor_measures(
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
         .encode(
             x=_x(granularity, long),
-            y=alt.Y("value:Q", title=title, axis=alt.Axis(format="~s")),
+            y=alt.Y("value:Q", title=title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -345,7 +344,7 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
         .encode(
             x=_x(granularity, long),
-            y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s")),
+            y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s", labelExpr=ZERO_LABEL)),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -364,8 +363,9 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
 
 def scatter(
     pairs: pd.DataFrame, x_column: str, y_column: str, lag: int, granularity: str
-) -> alt.LayerChart:
-    """One point per period: x in the period, y `lag` periods later, with a least-squares line."""
+) -> alt.Chart:
+    """One point per period: x in the period, y `lag` periods later. No fitted line: two levels
+    that both grow line up whatever the cause, and a line would read as a finding."""
     x_title, y_title = label(x_column), label(y_column)
     if lag:
         y_title += f" ({lag} {granularity}{'s' if lag > 1 else ''} later)"
@@ -376,13 +376,13 @@ def scatter(
             "x_value:Q",
             title=x_title,
             scale=alt.Scale(zero=False, nice=True),
-            axis=alt.Axis(format="~s", tickMinStep=1),
+            axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL, tickMinStep=1),
         ),
         y=alt.Y(
             "y_value:Q",
             title=y_title,
             scale=alt.Scale(zero=False, nice=True),
-            axis=alt.Axis(format="~s"),
+            axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL),
         ),
     )
     points = base.mark_circle(
@@ -399,10 +399,7 @@ def scatter(
             alt.Tooltip("y_value:Q", title=y_title, format=_fmt(y_column)),
         ]
     )
-    fit = base.transform_regression("x_value", "y_value").mark_line(
-        color=OTHER_COLOR, strokeDash=[4, 4]
-    )
-    return alt.layer(points, fit).properties(height=HEIGHT)
+    return points.properties(height=HEIGHT)
 
 
 def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
@@ -502,7 +499,7 @@ def series_over_time(
     y = alt.Y(
         f"{value}:Q",
         title=y_title,
-        axis=alt.Axis(format="~s" if "%" not in fmt else "%"),
+        axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL if "%" not in fmt else "%"),
         stack="zero" if kind in ("bar", "area") else None,
     )
     return (
@@ -552,7 +549,7 @@ def single_series(
     )
     encoding = dict(
         x=_band_x(granularity, frame=data) if kind == "bar" else _x(granularity, data),
-        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s")),
+        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
         tooltip=[
             _period_tip(),
             alt.Tooltip(f"{value}:Q", title=y_title, format=fmt),
@@ -588,7 +585,7 @@ def ranking(
         alt.Chart(data)
         .mark_bar(color=color_of(vendor))
         .encode(
-            x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="~s")),
+            x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL)),
             y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             tooltip=tips,
         )
@@ -625,7 +622,7 @@ def two_axes(
         y=alt.Y(
             f"{right}:Q",
             title=right_title,
-            axis=alt.Axis(titleColor=light, orient="right", format="~s"),
+            axis=alt.Axis(titleColor=light, orient="right", format="~s", labelExpr=ZERO_LABEL),
         ),
         tooltip=tips,
     )

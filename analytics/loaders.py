@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from connectors import endpoints, ranges
-from connectors.errors import VENDOR_NAMES, AuthError, ConnectorError
+from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store
 from teams import privacy
 
@@ -146,8 +146,8 @@ def fetch(
     space: str | None = None,
 ) -> pd.DataFrame:
     """A dataset for a view. Raises the connector's errors (InvalidRangeError before any
-    request when the range breaks the endpoint's rules). Tells `status` whether the vendor
-    accepted the key: an answer or an AuthError; other failures say nothing about the key.
+    request when the range breaks the endpoint's rules). Tells `status` what the vendor did
+    with the key: answered, refused it (AuthError) or could not be reached (any other failure).
     Model requests are asked for with `requests` instead."""
     granularity = granularity_of(endpoint, granularity)
     dataset = endpoints.get(endpoint)
@@ -201,11 +201,11 @@ def people_salt() -> str | None:
 
 
 def _answered(source: Source, call: Callable):
-    """`call()`, telling `status` whether the vendor accepted the key: an answer (a cached
-    one too) or an AuthError; other failures say nothing about the key."""
+    """`call()`, telling `status` what became of the key: an answer (a cached one too), a
+    refusal (AuthError) or a failure (any other ConnectorError: not "live" in this run)."""
     try:
         result = call()
-    except AuthError as err:
+    except ConnectorError as err:
         status.record_load(source, err)
         raise
     status.record_load(source)

@@ -86,6 +86,14 @@ class Overview:
             return None
         return "; ".join(parts) + ". Periods outside a vendor's data are left empty, never zero."
 
+    def failures(self) -> str | None:
+        """Why a total or tile with a failed vendor's part is unknown, in one sentence."""
+        if not self.errors:
+            return None
+        return "; ".join(
+            f"{VENDOR_NAMES[v]} did not answer ({short_reason(m)})" for v, m in self.errors.items()
+        )
+
     def why_empty(self, vendors: tuple[str, ...]) -> str | None:
         """Why a chart of these vendors' measures has nothing to draw, or None."""
         for vendor in vendors:
@@ -96,6 +104,26 @@ class Overview:
             if SPAN_VENDOR[source] in vendors and known.empty:
                 return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
         return None
+
+
+def relation(org, team, name: str) -> str:
+    """One line on how the organisation's answer and a team's relate."""
+    from .metrics import verdict
+
+    same = org is not None and team is not None and org.opening == team.opening
+    if same and org.opening != verdict.UNCLEAR:
+        how = f"Both point the same way: {name}'s own weeks agree with the organisation's."
+    elif same:
+        how = f"Neither the organisation's weeks nor {name}'s show a clear link."
+    else:
+        how = (
+            f"They differ: {name} is one part of the organisation, with fewer people and "
+            "noisier weeks, so its answer can differ from the whole without contradicting it."
+        )
+    return (
+        f"{how} The organisation's answer relates all AI use to all CI credits per active "
+        f"committer; {name}'s, its people's AI use to its pipelines' credits per team member."
+    )
 
 
 def short_reason(message: str) -> str:
@@ -225,6 +253,9 @@ def overview(
             lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
         )
     inputs.spans = _spans(inputs, before, load_from, end, granularity)
+    inputs.failed = frozenset(
+        v for v in ("builder", "firebender") if v in errors and getattr(inputs, v) is None
+    )
     if lens is not None:
         _team_inputs(inputs, lens, load_from, end, notes)
 

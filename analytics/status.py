@@ -1,15 +1,23 @@
-"""Has the vendor accepted this key? What this browser session has seen, per key.
+"""What this browser session knows about each vendor's key: one state per vendor, the same on
+every page (the header's badges, the Connections card).
 
-A live vendor is "Connected" only once the vendor answered a request made with its key (a "Test
-connection" click, or any load in this session, a cached one included), and "Refused" once the
-vendor refused it (a failed test, or a load that raised `AuthError`), with the vendor's reason.
-Until then it is "Not tested": having a key proves nothing.
+- "Demo data": no key; the built-in sandbox answers.
+- "Not tested": a key, but the vendor has not answered a request made with it yet. Having a key
+  proves nothing.
+- "Live": the vendor answered a request with this key (a "Test connection" click, or any load in
+  this session, a cached one included).
+- "Refused": the vendor refused the key (a failed test, or a load that raised `AuthError`), with
+  the vendor's reason.
+- "Unreachable": the last request failed without a verdict on the key (the host did not resolve,
+  the connection failed, the vendor kept failing), with the error.
 
 Outcomes live in session state, one per (vendor, key fingerprint, base URL); the key itself is
 never stored. A new key has a new fingerprint, so an earlier key's verdict is not shown for it.
-Which outcome wins: a test always replaces what was known; a refused load replaces an acceptance;
-a load that succeeds does not clear a refusal (one endpoint answering does not mean the key may
-read the others: a test decides again).
+Which outcome wins: a test always replaces what was known; a refused load replaces anything; a
+failed load replaces anything but a refusal; a load that succeeds does not clear a refusal (one
+endpoint answering does not mean the key may read the others: a test decides again), nor a
+failure learnt in the same page run (a vendor whose load failed in this run is not "live"
+because another, cached load answered).
 """
 
 from __future__ import annotations
@@ -18,21 +26,35 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from connectors.errors import AuthError, InvalidRangeError
+
 from .settings import Source
 
 STATE_KEY = "_vendor_status"
+RUN_KEY = "_vendor_status_run"
 
 DEMO = "Demo data"
 NOT_TESTED = "Not tested"
-CONNECTED = "Connected"
+CONNECTED = "Live"
 REFUSED = "Refused"
+UNREACHABLE = "Unreachable"
+# state -> (icon, badge colour): the header and the Connections card draw a state alike.
+LOOKS = {
+    DEMO: (":material/science:", "orange"),
+    NOT_TESTED: (":material/help:", "gray"),
+    CONNECTED: (":material/cloud_done:", "blue"),
+    REFUSED: (":material/block:", "red"),
+    UNREACHABLE: (":material/cloud_off:", "red"),
+}
 
 
 @dataclass(frozen=True)
 class Outcome:
     accepted: bool
-    message: str  # for a person: the test's verdict, or the vendor's reason for refusing
+    message: str  # for a person: the test's verdict, the vendor's reason, or the error
     by_test: bool  # a "Test connection" click (else: a load)
+    reached: bool = True  # False: the request failed without a verdict on the key
+    run: int = 0  # the page run it was learnt in
 
 
 def identity(source: Source) -> str:
@@ -44,26 +66,45 @@ def _store() -> dict[str, Outcome]:
     return st.session_state.setdefault(STATE_KEY, {})
 
 
-def record(source: Source, accepted: bool, message: str, by_test: bool = False) -> None:
+def new_run() -> None:
+    """A page run begins (the header calls it): failures learnt before it no longer pin a
+    vendor to "Unreachable" once it answers again."""
+    st.session_state[RUN_KEY] = st.session_state.get(RUN_KEY, 0) + 1
+
+
+def _run() -> int:
+    return st.session_state.get(RUN_KEY, 0)
+
+
+def record(
+    source: Source, accepted: bool, message: str, by_test: bool = False, reached: bool = True
+) -> None:
     """Keep what the vendor said about this source's key. Demo sources have nothing to keep."""
     if source.demo:
         return
     store = _store()
     key = identity(source)
     before = store.get(key)
-    if accepted and not by_test and before is not None:
-        return  # already accepted, or refused: a load's success changes neither
-    outcome = Outcome(accepted, message, by_test)
+    outcome = Outcome(accepted, message, by_test, reached, _run())
+    if not by_test and before is not None:
+        refused_before = before.reached and not before.accepted
+        if accepted and (before.accepted or refused_before or before.run == outcome.run):
+            return  # already live, refused, or failed in this run: a load's answer changes none
+        if not reached and refused_before:
+            return  # a refusal says more than a failure
     if before != outcome:
         store[key] = outcome
 
 
-def record_load(source: Source, refusal: Exception | None = None) -> None:
-    """A load with this source's key answered (`refusal` None) or was refused (an AuthError)."""
-    if refusal is None:
+def record_load(source: Source, error: Exception | None = None) -> None:
+    """A load with this source's key answered (`error` None), was refused (an AuthError) or
+    failed (any other ConnectorError; a range refused before sending says nothing)."""
+    if error is None:
         record(source, True, f"{source.name} answered a load with this key in this session.")
-    else:
-        record(source, False, str(refusal))
+    elif isinstance(error, AuthError):
+        record(source, False, str(error))
+    elif not isinstance(error, InvalidRangeError):
+        record(source, False, str(error), reached=False)
 
 
 def lookup(source: Source) -> Outcome | None:
@@ -74,10 +115,18 @@ def lookup(source: Source) -> Outcome | None:
 
 
 def state(source: Source) -> str:
-    """DEMO, NOT_TESTED, CONNECTED or REFUSED."""
+    """DEMO, NOT_TESTED, CONNECTED, REFUSED or UNREACHABLE."""
     if source.demo:
         return DEMO
     outcome = lookup(source)
     if outcome is None:
         return NOT_TESTED
-    return CONNECTED if outcome.accepted else REFUSED
+    if outcome.accepted:
+        return CONNECTED
+    return REFUSED if outcome.reached else UNREACHABLE
+
+
+def failed(source: Source) -> str | None:
+    """Why this source's data cannot be trusted in this session (refused or unreachable)."""
+    outcome = lookup(source)
+    return outcome.message if outcome is not None and not outcome.accepted else None

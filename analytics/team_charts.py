@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .charts import AXIS_FORMAT, NUMBER_FORMAT, PERIOD_TITLE, color_of
+from .charts import AXIS_FORMAT, NUMBER_FORMAT, PERIOD_TITLE, ZERO_LABEL, color_of
 from .metrics.teams import LABELS
 
 UNITS = {
@@ -50,7 +50,13 @@ def small_multiples(table: pd.DataFrame, measure: str, granularity: str) -> alt.
             title=None,
             axis=alt.Axis(format=AXIS_FORMAT[granularity], labelAngle=0, tickCount=4),
         ),
-        y=alt.Y(f"{measure}:Q", title=title, axis=alt.Axis(format="~s" if fmt != ".1%" else "%")),
+        y=alt.Y(
+            f"{measure}:Q",
+            title=title,
+            axis=alt.Axis(format="%")
+            if fmt == ".1%"
+            else alt.Axis(format="~s", labelExpr=ZERO_LABEL),  # "0", not "0k"
+        ),
         tooltip=[
             alt.Tooltip("team:N", title="Team"),
             alt.Tooltip("period:T", title=PERIOD_TITLE[granularity], format="%Y-%m-%d"),

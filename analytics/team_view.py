@@ -165,8 +165,10 @@ def _derive(
     # The answer compares team-weeks: a month's AI-active share mostly says who has adopted, and
     # on the sandbox's team scenarios monthly tables claim evidence without a link in 30% of
     # seeds, weekly ones in 5% (bench/results-teams.md).
+    # The chosen range's weeks, as the overview's answer has them (not the weeks of the whole
+    # first month, which start before the range).
     weekly_raw = team_metrics.team_table(
-        rows, mapping, metrics.snap_start(load_from, "week"), end, "week", usd_per_credit, today
+        rows, mapping, metrics.snap_start(start, "week"), end, "week", usd_per_credit, today
     )
     sizes = team_metrics.team_sizes(monthly_raw)
     sizes.pop(UNASSIGNED, None)  # nobody knows its people: it is never merged with a team

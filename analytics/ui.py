@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -31,10 +32,7 @@ DEMO_CAPTION = (
     f"**{DEMO_TEXT}** - synthetic numbers from the built-in sandbox. "
     "Set API keys on the Connections page to see your own."
 )
-LIVE_TEXT = "Live data"
-DEMO_VENDOR_TEXT = "{name}: demo data"  # mixed mode: a vendor without a key
-LIVE_VENDOR_TEXT = "{name}: live"  # mixed mode: a vendor with a key
-REFUSED_VENDOR_TEXT = "{name}: key refused"  # any mode: the vendor refused the key
+VENDOR_TEXT = "{name}: {state}"  # one badge per vendor once any vendor has a key
 DEMO_VENDORS_CAPTION = (
     "**{names} {verb} demo data: no key set** - synthetic numbers from the built-in sandbox. "
     "Set {their} key on the Connections page to see your own."
@@ -46,48 +44,44 @@ def _names(sources: list[Source]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _vendor_help(source: Source, state: str) -> str:
+    from . import status
+
+    if state == status.DEMO:
+        return (
+            f"No key set: synthetic data from the built-in sandbox. To connect it, "
+            f"{source.how_to_connect}."
+        )
+    outcome = status.lookup(source)
+    if state == status.NOT_TESTED:
+        return (
+            f"Key from {source.origin}; {source.name} has not answered a request with it in this "
+            "session yet. Test it on the Connections page."
+        )
+    return f"{outcome.message}\n\nSee the Connections page."
+
+
 def mode_badge(settings: Settings) -> None:
-    """Where the data comes from: "Demo data" (no key at all), "Live data" (every vendor has a
-    key), or one badge per vendor in mixed mode. A vendor whose key was refused says so."""
+    """One state per vendor, as the Connections page has it (analytics.status): "Demo data"
+    when no vendor has a key, else one badge per vendor (demo data, not tested, live, refused,
+    unreachable)."""
     from . import status
 
     if settings.demo:
         st.badge(DEMO_TEXT, icon=":material/science:", color="orange", help=DEMO_HELP)
         return
-    if settings.mode == "live":
+    # Always one badge per vendor: the end of the run redraws them in place (refresh_badges),
+    # and a redraw with fewer badges would leave the first draw's last ones on screen.
+    states = {v: status.state(s) for v, s in settings.sources.items()}
+    for vendor, source in settings.sources.items():
+        state = states[vendor]
+        icon, color = status.LOOKS[state]
         st.badge(
-            LIVE_TEXT,
-            icon=":material/cloud_done:",
-            color="blue",
-            help="Every vendor has a key: "
-            + ", ".join(f"{s.name} (from {s.origin})" for s in settings.sources.values()),
+            VENDOR_TEXT.format(name=source.name, state=state.lower()),
+            icon=icon,
+            color=color,
+            help=_vendor_help(source, state),
         )
-    for source in settings.sources.values():
-        outcome = status.lookup(source)
-        if outcome is not None and not outcome.accepted:
-            st.badge(
-                REFUSED_VENDOR_TEXT.format(name=source.name),
-                icon=":material/block:",
-                color="red",
-                help=f"{outcome.message}\n\nSee the Connections page.",
-            )
-        elif settings.mode != "mixed":
-            continue
-        elif source.demo:
-            st.badge(
-                DEMO_VENDOR_TEXT.format(name=source.name),
-                icon=":material/science:",
-                color="orange",
-                help=f"No key set: synthetic data from the built-in sandbox. To connect it, "
-                f"{source.how_to_connect}.",
-            )
-        else:
-            st.badge(
-                LIVE_VENDOR_TEXT.format(name=source.name),
-                icon=":material/cloud_done:",
-                color="blue",
-                help=f"Live data from {source.name}, key from {source.origin}.",
-            )
 
 
 def chart(identity: tuple | None, build: Callable[..., alt.Chart], *args) -> None:
@@ -114,23 +108,32 @@ def header(
 ) -> None:
     """The page's title, where its data come from, and how fresh the history behind it is
     (`vendors`: the vendors the page reads)."""
+    from . import status
+
+    status.new_run()
     st.title(title, anchor=False)
     slot = st.empty()
     st.session_state[BADGES] = (slot, caption, tuple(vendors))
     _badges(slot, settings, caption, tuple(vendors))
-    if settings.demo:
-        st.caption(DEMO_CAPTION)
-    elif settings.mode == "mixed":
-        demo = settings.demo_sources
-        st.caption(
-            DEMO_VENDORS_CAPTION.format(
-                names=_names(demo),
-                verb="shows" if len(demo) == 1 else "show",
-                their="its" if len(demo) == 1 else "their",
-            )
-        )
     for problem in settings.problems:
         st.warning(problem)
+
+
+def _mode_text(settings: Settings, vendors) -> str | None:
+    """Which vendors show demo data, in a sentence (the Connections page, which reads no
+    vendor, says "below" instead of sending you to itself)."""
+    if settings.demo:
+        text = DEMO_CAPTION
+    elif settings.mode == "mixed":
+        demo = settings.demo_sources
+        text = DEMO_VENDORS_CAPTION.format(
+            names=_names(demo),
+            verb="shows" if len(demo) == 1 else "show",
+            their="its" if len(demo) == 1 else "their",
+        )
+    else:
+        return None
+    return text if vendors else text.replace("on the Connections page", "below")
 
 
 def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
@@ -139,12 +142,11 @@ def _badges(slot, settings: Settings, caption: str | None, vendors) -> None:
             mode_badge(settings)
             if caption:
                 st.caption(caption)
-        if vendors:
-            st.caption(
-                "  \n".join(history.freshness_lines(settings, vendors))
-                + " Older days come from the history store; **Sync now** (sidebar) fetches "
-                "the recent days again."
-            )
+        # One caption under the badges: the demo sentence and the history's freshness (Sync
+        # now's own help says what it fetches again).
+        lines = [_mode_text(settings, vendors), *history.freshness_lines(settings, vendors)]
+        if any(lines):
+            st.caption("  \n".join(line for line in lines if line))
         damaged = "  \n".join(history.damaged_lines(settings, vendors))
         # Always an element here: a redraw must replace the warning once the file is fixed.
         st.warning(damaged) if damaged else st.empty()
@@ -182,14 +184,8 @@ def _format(value: float | None, unit: str) -> str:
         return f"{value:,.2f}"
     if unit == "average":
         return f"{value:,.1f}"
-    if unit == "credits":
-        return (
-            f"{value:,.2f}"
-            if abs(value) < 10
-            else f"{value:,.1f}"
-            if abs(value) < 100
-            else f"{value:,.0f}"
-        )
+    if unit == "credits":  # whole credits from 10 on: "22", not "22.0"
+        return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
     return f"{value:,.0f}"
 
 
@@ -212,11 +208,17 @@ NEUTRAL = (
     "model_spend_usd",
     "credits_per_ai_developer",
     "credits_per_accepted_line",
+    "ai_spend_per_ai_developer",
+    "ai_spend_per_1k_lines",
 )  # more is neither good nor bad: gray deltas
 
 
 def kpi_tiles(
-    kpis: list[Kpi], granularity: str, per_row: int = 4, inverse: tuple[str, ...] = ()
+    kpis: list[Kpi],
+    granularity: str,
+    per_row: int = 4,
+    inverse: tuple[str, ...] = (),
+    failures: str | None = None,
 ) -> None:
     """Metric tiles: value in the latest finished period, delta against the period before
     (the same weekday a week before, for days), each named as people name periods."""
@@ -236,27 +238,38 @@ def kpi_tiles(
                 if kpi.previous_period is not None
                 else "no earlier period"
             )
-            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.", before)
+            unknown = f"\n\nUnknown: {failures}." if kpi.value is None and failures else ""
+            # The period compared with is in the help: beside the delta it was cut off.
+            _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}")
 
 
-def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str, before: str) -> None:
+def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str) -> None:
+    # A change that rounds to 0% is no change: no arrow, no colour.
+    flat = kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0 and kpi.unit != "share"
     column.metric(
         kpi.label,
         _format(kpi.value, kpi.unit),
         _format_delta(kpi),
-        delta_color="inverse"
+        delta_color="off"
+        if flat
+        else "inverse"
         if kpi.column in inverse
         else "off"
         if kpi.column in NEUTRAL
         else "normal",
+        delta_arrow="off" if flat else "auto",
         help=help_text,
         border=True,
-        delta_description=before if kpi.delta is not None else None,
     )
 
 
-def totals_tiles(totals, per_row: int = 4) -> None:
-    """The range's totals against the range before, in tiles (`metrics.Totals`)."""
+def totals_tiles(
+    totals, per_row: int = 4, failures: str | None = None, columns: tuple[str, ...] = ()
+) -> None:
+    """The range's totals against the range before, in tiles (`metrics.Totals`); `failures`:
+    why a vendor's part is missing in this run (a tile without a value says so); `columns`:
+    only these tiles, in this order (all when empty). The heading names both ranges, so a
+    tile's delta carries no description (it was cut off)."""
     from .metrics import range_name
 
     if totals is None or totals.start is None:
@@ -267,6 +280,9 @@ def totals_tiles(totals, per_row: int = 4) -> None:
         if totals.previous_start
         else "no earlier range loaded"
     )
+    if columns:
+        by_column = {kpi.column: kpi for kpi in totals.tiles}
+        totals = replace(totals, tiles=[by_column[c] for c in columns if c in by_column])
     if all(kpi.value is None for kpi in totals.tiles):
         st.caption(
             "No total is known: a vendor has no data for part of this range (see where each "
@@ -278,6 +294,8 @@ def totals_tiles(totals, per_row: int = 4) -> None:
             unknown = (
                 ""
                 if kpi.value is not None
+                else f"\n\nUnknown: {failures}."
+                if failures
                 else "\n\nUnknown: a vendor has no data for part of this range."
             )
             _tile(
@@ -285,7 +303,6 @@ def totals_tiles(totals, per_row: int = 4) -> None:
                 kpi,
                 (),
                 f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{unknown}",
-                before,
             )
 
 
@@ -482,16 +499,30 @@ def _overview_explanation() -> str:
     )
 
 
-def running_period_note(table: pd.DataFrame, granularity: str) -> None:
+def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | None = None) -> None:
     """Say what the unfinished last period holds so far: it is not drawn (it would look like
-    a drop) and no tile or answer uses it."""
+    a drop) and no tile or answer uses it. `settled`: column -> (amount, last settled day) of
+    the same period on the same screen (the month's projection), told apart in the sentence
+    so the screen has one "so far" per measure."""
     from .metrics import period_name
 
     if table.empty or bool(table["complete"].iloc[-1]):
         return
     row = table.iloc[-1]
+    settled = settled or {}
+
+    def part(c: str, unit: str, name: str) -> str:
+        text = f"{_format(float(row[c]), unit)} {name}"
+        amount, day = settled.get(c, (None, None))
+        if amount is not None and pd.Timestamp(day.replace(day=1)) == row["period"]:
+            text += (
+                f" ({_format(amount, unit)} of them on the settled days to {day:%-d %b}, which "
+                "the projection uses; later days may still be revised)"
+            )
+        return text
+
     parts = [
-        f"{_format(float(row[c]), unit)} {name}"
+        part(c, unit, name)
         for c, unit, name in (
             ("ci_credits", "credits", "CI credits"),
             ("ai_active_developers", "count", "AI-active developers"),

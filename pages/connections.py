@@ -29,12 +29,6 @@ st.caption(
 # the vendor accepted the key lives in analytics.status, per key fingerprint.
 VERDICTS = "_connection_verdicts"
 verdicts = st.session_state.setdefault(VERDICTS, {})
-BADGES = {
-    status.DEMO: (":material/science:", "orange"),
-    status.NOT_TESTED: (":material/help:", "gray"),
-    status.CONNECTED: (":material/check_circle:", "green"),
-    status.REFUSED: (":material/block:", "red"),
-}
 
 
 def remember(vendor: str, fields: dict) -> None:
@@ -58,7 +52,7 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
         st.subheader(source.name, anchor=False)
         state = status.state(source)
         with st.container(horizontal=True, vertical_alignment="center"):
-            icon, color = BADGES[state]
+            icon, color = status.LOOKS[state]
             st.badge(state, icon=icon, color=color)
             if source.origin:
                 st.caption(f"Key from: **{source.origin}**")
@@ -111,8 +105,13 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
             with st.spinner(f"Asking {source.name}..."):
                 verdict = clients.test_connection(source)
             verdicts[vendor] = (tested, verdict)
-            if verdict.ok or verdict.refused:  # anything else says nothing about the key
-                status.record(source, verdict.ok, verdict.message, by_test=True)
+            status.record(
+                source,
+                verdict.ok,
+                verdict.message,
+                by_test=True,
+                reached=verdict.ok or verdict.refused,
+            )
             st.rerun()  # every badge (this one, the header's) drawn again with what was learnt
         verdict = verdicts[vendor][1] if verdicts.get(vendor, (None,))[0] == tested else None
         if verdict is not None:
@@ -125,7 +124,7 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
             if outcome.accepted:
                 st.caption(outcome.message)
             else:
-                st.error(f"Refused: {outcome.message}", icon=":material/block:")
+                st.error(f"{state}: {outcome.message}", icon=status.LOOKS[state][0])
         elif state == status.NOT_TESTED and verdict is None:
             st.caption(
                 "Not tested yet: the key is set, but the vendor has not answered a request with "

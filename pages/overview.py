@@ -24,8 +24,6 @@ choice = controls.range_controls(
 if choice is None:
     st.stop()
 lens = team_filter.pick(settings, choice.start, choice.end, "overview")
-if lens is not None:
-    st.caption(lens.caption())
 
 with st.sidebar:
     st.divider()
@@ -62,25 +60,51 @@ with st.sidebar:
     )
 
 view = overview_view.overview(choice, settings, ai_source, price, lag, lens)
+# With a team: the organisation's answer beside the team's, so neither is read alone.
+org = overview_view.overview(choice, settings, ai_source, price, lag) if lens else None
 granularity = view.granularity
 table = view.table
 for message in view.errors.values():  # one per vendor; the message names the vendor
     st.error(message, icon=":material/error:")
-for notes in view.notes.values():
-    for note in notes:
-        st.caption(note)
-if view.coverage_text():
-    st.caption(view.coverage_text())
 
 # ------------------------------------------------------------------ the answer
 st.subheader("The answer", anchor=False)
-ui.verdict_box(view.answer)
+if org is not None:  # side by side: both answers, then the totals and chart, above the fold
+    whole, part = st.columns(2)
+    with whole:
+        st.markdown("**The organisation**")
+        ui.verdict_box(org.answer)
+    with part:
+        st.markdown(f"**Within {lens.name}**")
+        ui.verdict_box(view.answer)
+    st.caption(overview_view.relation(org.answer, view.answer, lens.name))
+else:
+    ui.verdict_box(view.answer)
+about = [note for notes in view.notes.values() for note in notes]
 if lens is not None:
-    st.caption(
+    about = [
+        lens.caption(),
         f"For a team, people in the team stand in for active committers: the committers in the "
         f"answer and the tiles are {lens.name}'s people per month (from the teams mapping), "
-        f"the CI credits those of {lens.name}'s pipelines."
+        f"the CI credits those of {lens.name}'s pipelines.",
+        *about,
+    ]
+if view.coverage_text():
+    about.append(view.coverage_text())
+if about:
+    with st.expander("About these numbers", icon=":material/info:"):
+        for line in about:
+            st.caption(line)
+
+if table.empty or not table["complete"].astype(bool).any():
+    # "Last 7 days" by week: nothing finished to total or draw; say so once, not per chart.
+    st.info(
+        f"No whole {granularity} in this range has ended yet, so there is nothing to total or "
+        f"draw. Pick a longer range, or a shorter granularity.",
+        icon=":material/date_range:",
     )
+    ui.refresh_badges(settings)
+    st.stop()
 
 # ------------------------------------------------------------------ totals and tiles
 if view.totals and view.totals.start:
@@ -91,17 +115,47 @@ if view.totals and view.totals.start:
     )
 else:
     range_title = "This range"
-st.subheader(
-    f"Totals: {range_title}",
-    anchor=False,
-    help="The finished periods of the chosen range against as many periods just before them. "
-    "A total that a vendor cannot fully cover shows '-', never a smaller number.",
-)
-ui.totals_tiles(view.totals)
+# Totals beside the main chart: the answer, the totals and a chart above the fold (1440x900).
+totals_column, chart_column = st.columns([5, 7])
+with totals_column:
+    st.subheader(
+        f"Totals: {range_title}",
+        anchor=False,
+        help="The finished periods of the chosen range against as many periods just before them. "
+        "A total that a vendor cannot fully cover shows '-', never a smaller number.",
+    )
+    ui.totals_tiles(
+        view.totals,
+        per_row=2,
+        failures=view.failures(),
+        columns=("ai_active_developers", "ai_accepted_lines", "model_spend_usd", "ci_credits"),
+    )
+# ------------------------------------------------------------------ the main chart
+with chart_column:
+    st.subheader(
+        "AI-active developers and CI credits",
+        anchor=False,
+        help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
+    )
+    ui.chart_or_empty(
+        view,
+        ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
+        table,
+        ["ai_active_developers", "ci_credits"],
+        charts.adoption_vs_credits,
+        table,
+        granularity,
+    )
 
 # ------------------------------------------------------------------ this month
 month = alerts_view.view(settings, price, judge=False)  # the detector runs on the Alerts page
 scope = lens.name if lens is not None else "org"
+settled = {}  # the running month's settled part, when the tiles' running period is that month
+if scope in month.scopes and granularity == "month":
+    for column, measure in (("ci_credits", "ci_credits"), ("model_spend_usd", "ai_spend_usd")):
+        item = month.projection(scope, measure)
+        if item is not None:
+            settled[column] = (item["status"].actual, item["through"])
 if scope in month.scopes:
     st.subheader(
         f"{month.month:%B} so far, and where it will land",
@@ -137,34 +191,65 @@ ui.kpi_tiles(
         granularity,
     ),
     granularity,
+    failures=view.failures(),
 )
-ui.running_period_note(table, granularity)
+ui.running_period_note(table, granularity, settled)
 
-# ------------------------------------------------------------------ the main chart
+# ------------------------------------------------------------------ paying off, in money
 st.subheader(
-    "AI-active developers and CI credits",
+    "What AI costs and what it changed",
     anchor=False,
-    help=f"{metrics.definition('ai_active_developers')}\n\n{metrics.definition('ci_credits')}",
+    help="Measured spend against measured use, and the answer's own estimate in CI money; "
+    "no return is computed from assumed hours saved.",
 )
+if view.totals and view.totals.start:
+    costs = metrics.paying_off.cost_tiles(view.history, view.totals.start, granularity)
+    ui.totals_tiles(
+        metrics.Totals(**{**view.totals.__dict__, "tiles": costs + view.totals.tiles}),
+        per_row=3,
+        failures=view.failures(),
+        columns=(
+            "ai_spend_per_ai_developer",
+            "ai_spend_per_1k_lines",
+            "ai_spend_per_developer",
+            "ci_spend_usd",
+            "ci_spend_per_developer",
+        ),
+    )
+money = metrics.paying_off.verdict_money(view.answer, view.monthly, price)
+if money is not None:
+    st.markdown(f"**The answer in CI money:** {money.sentence()}")
+elif metrics.paying_off.estimate(view.answer) is not None:
+    st.caption("Set a price per CI credit (sidebar) to turn the answer into money.")
+else:
+    st.caption(
+        "The answer found no evidence of a link, so there is no CI money to put on AI use: "
+        "only what AI costs, above."
+    )
+
+st.subheader(
+    "Spend: AI models vs CI",
+    anchor=False,
+    help=f"{metrics.definition('model_spend_usd')}\n\n{metrics.definition('ci_spend_usd')}",
+)
+if price is None:
+    st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
 ui.chart_or_empty(
     view,
-    ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
+    ("firebender", "codefresh"),
     table,
-    ["ai_active_developers", "ci_credits"],
-    charts.adoption_vs_credits,
+    ["model_spend_usd", "ci_spend_usd"],
+    charts.spend_comparison,
     table,
     granularity,
 )
 
-left, right = st.columns(2)
-with left:
-    st.subheader(
-        "Levels, for a picture",
-        anchor=False,
-        help="Each point is one finished period: the adoption measure in that period against "
-        "CI credits `lag` periods later. Pearson's r of levels shows how closely the points "
-        "follow a line; two measures that both grow with headcount and time show a high r "
-        "whatever the cause, so this is not evidence. The answer above is.",
+with st.expander("Levels, for a picture: why they are not evidence"):
+    st.caption(
+        "Each point is one finished period: the adoption measure in that period against CI "
+        "credits `lag` periods later. Two measures that both grow with headcount and time line "
+        "up whatever the cause, so how closely the points follow a line says nothing about AI's "
+        "effect. The answer above removes headcount and the shared trend first."
     )
     x_measure = controls.mirrored_select(
         "Adoption measure",
@@ -178,31 +263,9 @@ with left:
     if result.r is None:
         st.info(view.why_empty(("codefresh",)) or result.note)
     else:
-        st.caption(
-            f"Pearson r of the levels = {result.r:+.2f} over {result.n} finished "
-            f"{granularity}s ({metrics.strength(result.r)}): association of two levels, not "
-            "evidence."
-        )
         ui.chart(
             view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, granularity
         )
-with right:
-    st.subheader(
-        "Spend: AI models vs CI",
-        anchor=False,
-        help=f"{metrics.definition('model_spend_usd')}\n\n{metrics.definition('ci_spend_usd')}",
-    )
-    if price is None:
-        st.info("Set a price per CI credit in the sidebar to compare spend in USD.")
-    ui.chart_or_empty(
-        view,
-        ("firebender", "codefresh"),
-        table,
-        ["model_spend_usd", "ci_spend_usd"],
-        charts.spend_comparison,
-        table,
-        granularity,
-    )
 
 st.subheader(
     "AI activity by vendor",

@@ -19,11 +19,10 @@ choice = controls.range_controls(
     "teams",
     view_of.TEAM_ENDPOINTS,
     view_of.TEAM_GRANULARITIES,
-    default_granularity="month",
+    default_granularity="week",  # the overview's defaults: a page opened directly agrees
     granularity_help="Every measure is summed (or counted) per team and period. The heat map and "
     "the within-team answer compare months and weeks whatever is picked here.",
     fingerprints=settings.fingerprints,
-    default_days=365,  # a year of weeks and months for the heat map and the answer
 )
 if choice is None:
     st.stop()

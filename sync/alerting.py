@@ -157,9 +157,12 @@ def linker(app_url: str | None, today: dt.date):
     return link
 
 
-def project_month(frame: pd.DataFrame, through: dict[str, dt.date], price: float | None):
+def project_month(
+    frame: pd.DataFrame, through: dict[str, dt.date], price: float | None, coverage=None
+):
     """Month-end projections of the current month for the organisation and each team: a list
-    of dicts (scope, measure, month, through, projection or None, why)."""
+    of dicts (scope, measure, month, through, actual so far, projection or None, why).
+    `coverage`: the forecast's measured coverage by day of the month (forecast.withheld)."""
     last_ai, last_ci = through["org_ai_spend_usd"], through["org_ci_credits"]
     month = min(last_ai, last_ci).replace(day=1)
     found = []
@@ -175,20 +178,33 @@ def project_month(frame: pd.DataFrame, through: dict[str, dt.date], price: float
                 continue
             projection = forecast.project(daily, month, last)
             why = None if projection else forecast.why_not(daily, month, last)
+            if projection is not None and not projection.complete:
+                # A stretch of the month where the interval is measured to miss too often.
+                why = forecast.withheld(month, last, coverage)
+                projection = None if why else projection
             item = {"scope": scope, "measure": measure, "month": month, "through": last}
+            item["actual"] = _so_far(daily, month, last)  # said even without a projection
             found.append({**item, "projection": projection, "unit": _unit(measure), "why": why})
             if measure == "ci_credits" and price is not None:
-                scaled = forecast.project(daily * price, month, last)
+                scaled = forecast.project(daily * price, month, last) if projection else None
                 found.append(
                     {
                         **item,
                         "measure": "ci_spend_usd",
                         "projection": scaled,
+                        "actual": None if item["actual"] is None else item["actual"] * price,
                         "unit": "USD",
                         "why": why,
                     }
                 )
     return found
+
+
+def _so_far(daily: pd.Series, month: dt.date, through: dt.date) -> float | None:
+    """The month's settled days with data, summed (None: none has data)."""
+    index = pd.DatetimeIndex(daily.index)
+    days = daily[(index >= pd.Timestamp(month)) & (index <= pd.Timestamp(through))].dropna()
+    return float(days.sum()) if len(days) else None
 
 
 def assess(
@@ -216,7 +232,7 @@ def assess(
         budget = chosen.get(item["scope"], item["measure"]) if chosen else None
         item["budget"] = budget
         item["status"] = budgets.status(
-            item["projection"], budget, unit=item["unit"], why=item.get("why")
+            item["projection"], budget, item.get("actual"), unit=item["unit"], why=item.get("why")
         )
         projection = item["projection"]
         if budget is not None and projection is not None:

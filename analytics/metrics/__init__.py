@@ -9,6 +9,7 @@
 - `comparison`:  lagged pairs and the levels correlation (a picture)
 - `vendors`:     the reshaping behind each vendor's page
 - `explore`:     Explore's filters
+- `paying_off`:  what AI costs per developer and per line, and an answer in money
 
 Everything public is re-exported here, so callers write `metrics.overview_table(...)`. Nothing
 is imported until a name is asked for (PEP 562): a package `__init__` that imports its
@@ -31,6 +32,7 @@ _TOPICS = (
     "comparison",
     "vendors",
     "explore",
+    "paying_off",
 )
 _ELSEWHERE = {"period_floor": "connectors.base"}
 

@@ -155,6 +155,8 @@ class OverviewInputs:
     # Which days each source has data for ("builder", "firebender", "requests", "codefresh"):
     # periods outside are NA, never 0.
     spans: dict[str, Span] = field(default_factory=dict)
+    # Vendors whose load failed (not merely left out): a sum with their part is unknown.
+    failed: frozenset[str] = frozenset()
 
 
 VENDOR_COLUMNS = {
@@ -172,8 +174,9 @@ VENDOR_COLUMNS = {
 
 
 def _both(a: pd.Series, b: pd.Series, a_loaded: bool, b_loaded: bool) -> pd.Series:
-    """a + b where both are known; where a vendor is not loaded at all, the other alone. A sum
-    with an unknown part is unknown, not a smaller number."""
+    """a + b where both are known; where a vendor is left out on purpose (not connected, or
+    not split by team), the other alone. A vendor that failed counts as loaded: its part is NA,
+    so the sum is unknown, not a smaller number."""
     if a_loaded and b_loaded:
         return a + b
     return a if a_loaded else b
@@ -204,7 +207,8 @@ def overview_table(
     for source, columns in VENDOR_COLUMNS.items():
         table = blank_outside(table, columns, inputs.spans.get(source))
     builder_users, firebender_users = table["builder_users"], table["firebender_active_users"]
-    has_builder, has_firebender = inputs.builder is not None, inputs.firebender is not None
+    has_builder = inputs.builder is not None or "builder" in inputs.failed
+    has_firebender = inputs.firebender is not None or "firebender" in inputs.failed
     if ai_source == "firebender":
         table["ai_active_developers"] = firebender_users
     elif ai_source == "builder":

@@ -109,7 +109,7 @@ TOTALS = {
         "usd",
         "CI spend in the range / active committers (Codefresh; the months' average).",
     ),
-    "ai_active_developers": ("AI-active developers", "mean", "count", None),
+    "ai_active_developers": ("AI-active devs", "mean", "count", None),  # "(avg)" follows
     "ai_accepted_lines": ("Accepted AI lines", "sum", "count", None),
 }
 
@@ -150,7 +150,8 @@ def range_totals(
     tiles = []
     for column, (name, how, unit, text) in TOTALS.items():
         if how == "mean":
-            name = f"{name} (per {granularity}, average)"
+            name = f"{name} (avg)"  # short: a tile's label is one line; its help says per what
+            text = f"{definition(column)} The average per {granularity} of the range."
         value = total(column, first, last)
         previous = total(column, *before) if before else None
         tiles.append(

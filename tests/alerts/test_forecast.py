@@ -278,3 +278,50 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="history_days"):
         project(daily, D(2026, 11, 1), D(2026, 11, 12), history_days=7)
     assert forecast.HISTORY_DAYS == 56
+
+
+# ------------------------------------------------------------------ coverage by day of month
+
+LOW_EARLY = {(1, 7): 0.55, (8, 14): 0.78, (15, 31): 0.8}
+
+
+def test_a_stretch_measured_below_70_percent_shows_no_projection_and_says_from_when():
+    why = forecast.withheld(D(2026, 12, 1), D(2026, 12, 4), LOW_EARLY)
+    assert why is not None
+    assert "days 1–7" in why and "55%" in why and "from 8 December" in why
+    assert forecast.withheld(D(2026, 12, 1), D(2026, 12, 8), LOW_EARLY) is None
+    assert forecast.withheld(D(2026, 12, 1), D(2026, 12, 20), LOW_EARLY) is None
+
+
+def test_a_late_stretch_below_70_percent_waits_for_next_month():
+    late = {(1, 7): 0.8, (8, 14): 0.8, (15, 31): 0.6}
+    why = forecast.withheld(D(2026, 2, 1), D(2026, 2, 20), late)
+    assert "days 15–28" in why and "from next month" in why
+
+
+def test_the_measured_coverage_shows_every_stretch():
+    # bench/results-forecast.md: pooled 0.81, 0.80, 0.76; none below MIN_COVERAGE today
+    assert all(v >= forecast.MIN_COVERAGE for v in forecast.COVERAGE_BY_DAY.values())
+    assert forecast.withheld(D(2026, 12, 1), D(2026, 12, 2)) is None
+
+
+def test_sync_withholds_a_projection_its_stretch_cannot_back_and_keeps_the_month_so_far():
+    from sync import alerting
+
+    daily = series(D(2026, 9, 1), D(2026, 12, 4))
+    frame = pd.concat(
+        pd.DataFrame({"kind": kind, "subject": "org", "day": daily.index, "value": daily.values})
+        for kind in ("org_ai_spend_usd", "org_ci_credits")
+    )
+    through = {"org_ai_spend_usd": D(2026, 12, 4), "org_ci_credits": D(2026, 12, 4)}
+    found = alerting.project_month(frame, through, 0.01, LOW_EARLY)
+    assert {f["measure"] for f in found} == {"ai_spend_usd", "ci_credits", "ci_spend_usd"}
+    for item in found:
+        assert item["projection"] is None and "from 8 December" in item["why"]
+    so_far = float(daily[daily.index >= "2026-12-01"].sum())
+    ci = next(f for f in found if f["measure"] == "ci_credits")
+    assert ci["actual"] == pytest.approx(so_far)
+    spend = next(f for f in found if f["measure"] == "ci_spend_usd")
+    assert spend["actual"] == pytest.approx(so_far * 0.01)
+    shown = alerting.project_month(frame, through, 0.01)
+    assert all(f["projection"] is not None for f in shown)

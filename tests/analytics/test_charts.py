@@ -106,11 +106,12 @@ def test_spend_comparison_uses_usd(table):
     assert rows(spec) == 2 * len(table)
 
 
-def test_scatter_has_a_fit_line_and_period_tooltips(table):
+def test_scatter_has_no_fit_line_and_period_tooltips(table):
     result = metrics.correlation(table, "ai_active_developers", "ci_credits", lag=1)
     spec = charts.scatter(result.pairs, "ai_active_developers", "ci_credits", 1, "week").to_dict()
     units = layers(spec)
-    assert any("regression" in t for unit in units for t in unit.get("transform", []))
+    assert not any("regression" in t for unit in units for t in unit.get("transform", []))
+    assert [u["mark"]["type"] for u in units] == ["circle"]
     assert "1 week later" in units[0]["encoding"]["y"]["title"]
     tips = {t["field"] for t in units[0]["encoding"]["tooltip"]}
     assert {"period", "y_period", "x_value", "y_value"} <= tips
@@ -378,3 +379,22 @@ def test_vendor_series_leave_out_a_period_not_over_by_the_range_end_or_today():
     table = frame.assign(complete=[True, True, True, False])
     two = charts.two_axes(table, "credits", "credits", "codefresh", "week", "A", "B").to_dict()
     assert "2026-11-23" not in str(two["datasets"])
+
+
+def test_si_axes_write_zero_as_0_not_0k(table):
+    spec = charts.adoption_vs_credits(table, "week").to_dict()
+    axes = [
+        u["encoding"][c]["axis"]
+        for u in layers(spec)
+        for c in ("x", "y")
+        if "axis" in u.get("encoding", {}).get(c, {})
+    ]
+    si = [a for a in axes if a.get("format") == "~s"]
+    assert si and all(a["labelExpr"] == charts.ZERO_LABEL for a in si)
+
+
+@pytest.mark.parametrize("vendor", ["builder", "firebender", "codefresh"])
+def test_four_or_more_series_are_told_apart_by_hue_not_shades_of_one(vendor):
+    colors = charts.spread(vendor, 5)
+    assert colors[0] == charts.VENDOR_COLORS[vendor]
+    assert sum(c in charts.SHADES[vendor] for c in colors) == 1  # five purples were unreadable

@@ -28,7 +28,7 @@ def alerts_page(monkeypatch, query=None, **settings: str):
     return at
 
 
-BADGES = ("On track", "Likely over", "Over budget", "No budget")
+BADGES = ("On track", "Projected over", "Over budget", "No budget")
 
 
 def sentences(at) -> list[str]:
@@ -83,7 +83,9 @@ def test_a_team_whose_projection_passes_its_budget_is_an_alert(monkeypatch):
     at = alerts_page(monkeypatch, query={"scope": "Platform"})
     assert not at.error
     (over,) = [s for s in sentences(at) if s.startswith("Will pass the budget")]
-    assert "48,000 credits" in over and ":red-badge" in badges(at)
+    assert "48,000 credits" in over and "80%:" in over
+    # a projection, not a fact: "Projected over" until the actual spend passes the budget
+    assert ":orange-badge" in badges(at) and ":red-badge" not in badges(at)
     assert [s for s in sentences(at) if "No budget set" in s]  # AI spend, CI spend
     listed = table_with(at, "usual_low")
     assert listed is not None

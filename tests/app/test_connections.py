@@ -48,8 +48,8 @@ def test_a_key_typed_here_lives_in_this_session_only(server, monkeypatch):
     assert at.text_input(key="key_input_codefresh").value == ""  # not sent back
     shown = texts(at)
     assert "Key from: **this browser session**" in shown
-    # mixed mode: Codefresh is live, the vendors without a key stay on demo data
-    assert ":blue-badge[:material/cloud_done: Codefresh: live]" in shown
+    # mixed mode: Codefresh has a key (not tested yet), the others stay on demo data
+    assert ":gray-badge[:material/help: Codefresh: not tested]" in shown
     assert ":orange-badge[:material/science: Builder.io: demo data]" in shown
     assert "Builder.io is not connected" not in shown
     assert_no_keys(at)
@@ -57,16 +57,16 @@ def test_a_key_typed_here_lives_in_this_session_only(server, monkeypatch):
     sandbox.clear_requests()
     at.switch_page("pages/codefresh.py").run()
     assert_ok(at)
-    assert "Codefresh: live" in texts(at)
+    assert ":blue-badge[:material/cloud_done: Codefresh: live]" in texts(at)
     assert {r["vendor"] for r in sandbox.request_log()} == {"codefresh"}
     assert_no_keys(at)
     # another browser session does not see it
     other = open_page("pages/connections.py")
-    assert "Demo data" in texts(other) and "Codefresh: live" not in texts(other)
+    assert "Demo data" in texts(other) and "-badge[:material/help: Codefresh" not in texts(other)
     # forgetting it returns to demo mode
     at.switch_page("pages/connections.py").run()
     click(at, "forget_codefresh")
-    assert "Demo data" in texts(at) and "Codefresh: live" not in texts(at)
+    assert "Demo data" in texts(at) and "-badge[:material/cloud_done: Codefresh" not in texts(at)
 
 
 def test_keys_from_streamlit_secrets(monkeypatch, live):

@@ -103,3 +103,31 @@ def test_a_refused_vendor_gives_one_error_and_one_empty_state_per_chart(server, 
     assert "No clear evidence either way" in text and "no Codefresh data" in text
     shown = " ".join(m.value for m in at.metric)
     assert "nan" not in shown.lower()
+
+
+def test_the_running_month_has_one_so_far_per_measure_settled_and_running_told_apart():
+    at = run_overview({"granularity": "month"})
+    notes = [c.value for c in at.caption if "is still running" in c.value]
+    assert len(notes) == 1
+    note = notes[0]
+    if today().day > 3:  # the month's first settled days exist (credits settle in days)
+        assert "of them on the settled days to" in note and "later days may still" in note
+    # the month card's figure is the settled part the note names, not a second story
+    card = [m.value for m in at.markdown if "so far" in m.value and "-badge[" in m.value]
+    assert card, [m.value[:60] for m in at.markdown]
+
+
+def test_what_ai_costs_is_answered_in_money_against_the_range_before():
+    at = run_overview({})
+    assert "What AI costs and what it changed" in [s.value for s in at.subheader]
+    tiles = {m.label: m for m in at.metric}
+    for label in ("AI spend per AI-active developer", "AI spend per 1,000 accepted AI lines"):
+        assert tiles[label].value.startswith("$"), tiles[label].value
+        assert "vs " in tiles[label].proto.help
+    said = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    evidence = answer(at).startswith(":material/") and "Evidence of" in answer(at)
+    if evidence:
+        assert "**The answer in CI money:** ≈ " in said and "/month, 95%:" in said
+    else:
+        assert "no CI money to put on AI use" in said
+    assert "hours saved" not in said.replace("no return is computed from assumed hours saved", "")

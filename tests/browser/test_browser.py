@@ -57,7 +57,7 @@ def test_a_deep_link_first_after_start_opens_the_same_view(page, app_url):
 def test_overview_chart_then_a_range_change(page, app_url):
     page.goto(app_url)
     page.wait_for_selector(CHART)
-    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 5', timeout=60_000)
+    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 4', timeout=60_000)
     assert page.get_by_text("Demo data", exact=True).first.is_visible()
     assert "13 weeks" in joined_label(page) or "14 weeks" in joined_label(page)
     snap(page, "browser-overview.png")
@@ -134,7 +134,7 @@ def test_dark_theme_screenshot(browser, app_url):
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(app_url)
-    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 5')
+    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 4')
     wait_idle(page)
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "browser-overview-dark.png"))

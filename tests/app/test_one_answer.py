@@ -1,0 +1,75 @@
+"""One answer per question: the Overview and Teams start from the same range and periods, count
+the same finished weeks for the same link, and a team on the Overview is shown beside the
+organisation with one line on how the two relate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .conftest import assert_ok, open_page, today
+from .test_overview_answer import OPENING
+
+WEEKS = re.compile(r"over (\d+) (?:finished )?weeks|from (\d+) finished weeks")
+
+STARTS = re.compile(r"^:material/\w+: \*\*(Evidence of|No clear evidence|Not enough data)")
+
+
+def answers(at) -> list[str]:
+    return [m.value for m in at.markdown if OPENING.match(m.value)]
+
+
+def test_overview_and_teams_opened_directly_start_from_the_same_range_and_periods():
+    overview = open_page()
+    teams = open_page("pages/teams.py")
+    assert_ok(overview)
+    assert_ok(teams)
+    assert overview.session_state["overview__granularity"] == "week"
+    assert teams.session_state["teams__granularity"] == "week"
+    assert tuple(overview.session_state["overview__range"]) == tuple(
+        teams.session_state["teams__range"]
+    )
+
+
+def test_the_same_link_counts_the_same_finished_weeks_on_both_pages():
+    start = today() - dt.timedelta(days=12 * 7 + 3)  # not a Monday: snapped alike
+    query = {"start": start.isoformat(), "end": today().isoformat(), "granularity": "week"}
+    overview = open_page(query=query)
+    teams = open_page("pages/teams.py", query=query)
+    (org,) = answers(overview)
+    (within,) = [m.value for m in teams.markdown if STARTS.match(m.value)]
+    counted = [WEEKS.search(text) for text in (org, within)]
+    assert all(counted), (org, within)
+    assert len({next(g for g in m.groups() if g) for m in counted}) == 1, (org, within)
+
+
+def test_a_team_on_the_overview_is_shown_beside_the_organisation():
+    at = open_page(query={"team": "Web"})
+    assert_ok(at)
+    shown = [m.value for m in at.markdown]
+    assert "**The organisation**" in shown and "**Within Web**" in shown
+    assert len(answers(at)) == 2
+    relation = [c.value for c in at.caption if "The organisation's answer relates" in c.value]
+    assert relation and "Web's" in relation[0]
+    # the caveats are in one expander, not above the answer
+    (about,) = [e for e in at.expander if e.label == "About these numbers"]
+    assert any("Team: **Web**" in c.value for c in about.caption)
+
+
+def test_the_levels_are_a_picture_in_an_expander_without_a_strength_label():
+    at = open_page()
+    (levels,) = [e for e in at.expander if e.label.startswith("Levels, for a picture")]
+    assert "not evidence" in levels.label
+    text = " ".join(c.value for c in at.caption)
+    assert "very strong" not in text and "Pearson r" not in text
+
+
+def test_a_range_without_a_whole_period_says_so_once_instead_of_empty_charts():
+    query = {"start": (today() - dt.timedelta(days=6)).isoformat(), "granularity": "week"}
+    at = open_page(query=query)
+    assert not at.exception
+    said = [i.value for i in at.info]
+    if today().weekday() != 6:  # a Monday-to-Sunday week inside the last 7 days only on Sundays
+        assert any("No whole week in this range has ended yet" in s for s in said), said
+        assert not at.get("vega_lite_chart")
+        assert "Totals: This range" not in [s.value for s in at.subheader]

@@ -1,0 +1,36 @@
+"""Tiles: a change that rounds to 0% has no arrow and no colour; credits from 10 on are whole."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _tiles():
+    import pandas as pd
+
+    from analytics import ui
+    from analytics.metrics import Kpi
+
+    week = pd.Timestamp("2026-11-23")
+    before = pd.Timestamp("2026-11-16")
+    ui.kpi_tiles(
+        [
+            Kpi("ai_active_developers", "AI-active developers", 20, 20, week, before, "", "count"),
+            Kpi("builder_prompts", "Builder.io prompts", 1_001.0, 1_000.0, week, before, "", "n"),
+            Kpi("builder_users", "Builder.io users", 12, 10, week, before, "", "count"),
+            Kpi("ci_credits", "CI credits", 36_925.0, 36_903.0, week, before, "", "credits"),
+        ],
+        "week",
+    )
+
+
+def test_a_change_that_rounds_to_zero_has_no_arrow_and_credits_have_no_decimals():
+    at = AppTest.from_function(_tiles).run()
+    assert not at.exception
+    by_label = {m.label: m.proto for m in at.metric}
+    for label in ("AI-active developers", "Builder.io prompts", "CI credits"):
+        shown = str(by_label[label])
+        assert "direction: NONE" in shown and "color: GRAY" in shown, label
+    assert "direction: NONE" not in str(by_label["Builder.io users"])  # +20%: an arrow
+    assert by_label["CI credits"].body == "36,925" and by_label["CI credits"].delta == "+22 (+0%)"
+    assert "vs week of 16 Nov 2026" in by_label["CI credits"].help  # in the help, not cut off
