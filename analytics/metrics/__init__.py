@@ -15,7 +15,7 @@ Everything public is re-exported here, so callers write `metrics.overview_table(
 
 from connectors.base import period_floor
 
-from . import coverage, verdict
+from . import answer_weeks, coverage, verdict
 from .comparison import MIN_PAIRS, Correlation, correlation, lagged_pairs, max_lag, strength
 from .coverage import Span
 from .definitions import ADOPTION_MEASURES, AI_SOURCES, METRICS, Metric, definition, label

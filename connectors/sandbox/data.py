@@ -106,6 +106,7 @@ CACHE_DAYS = {
     "codefresh_day": 1024,
 }
 ENGAGED_WEEKS = 512
+AR_WEEKS = 80  # weeks of shocks an AR(1) CI week sums (rho 0.8: the 80th weighs 2e-8)
 CACHE_BYTES = 128 * 2**20
 MIN_CACHE_DAYS = 16  # a few concurrent 90-day walks, each a day or two at a time
 # Bytes a cached day of a sized world holds per developer (tracemalloc, 2,000 developers, a week
@@ -624,23 +625,24 @@ class World:
         return math.exp(random.Random(f"{self.prefix}ci-week:{iso_week(day)}").gauss(0, sigma))
 
     def _ci_week_ar(self, monday: date) -> float:
-        """The log CI factor of the week starting `monday` when CI weeks persist: AR(1) from a
-        stationary start a year before DATA_START, innovations seeded per ISO week, its spread
+        """The log CI factor of the week starting `monday` when CI weeks persist: AR(1), the
+        sum of the last AR_WEEKS weeks' shocks (seeded per ISO week) weighted rho^age, so any
+        week is computed alone (the connectors fetch windows in threads); its spread is
         CI_WEEK_SIGMA whatever rho."""
-        if monday in self._ci_weeks:
-            return self._ci_weeks[monday]
-        rho, sigma = self.scenario.ci_rho, self.scenario.ci_week_sigma
-        first = DATA_START - timedelta(days=DATA_START.weekday() + 364)
-        if monday <= first:
-            return random.Random(f"{self.prefix}ci-week:{iso_week(monday)}").gauss(0, sigma)
-        cursor = max((d for d in self._ci_weeks if d < monday), default=first)
-        value = self._ci_weeks[cursor] if cursor in self._ci_weeks else self._ci_week_ar(first)
-        while cursor < monday:
-            cursor += timedelta(days=7)
-            shock = random.Random(f"{self.prefix}ci-week:{iso_week(cursor)}").gauss(0, sigma)
-            value = rho * value + math.sqrt(1 - rho**2) * shock
-            self._ci_weeks[cursor] = value
-        return value
+        found = self._ci_weeks.get(monday)
+        if found is None:
+            rho, sigma = self.scenario.ci_rho, self.scenario.ci_week_sigma
+            scale = math.sqrt(1 - rho**2)
+            found = sum(
+                rho**age
+                * scale
+                * random.Random(
+                    f"{self.prefix}ci-week:{iso_week(monday - timedelta(weeks=age))}"
+                ).gauss(0, sigma)
+                for age in range(AR_WEEKS)
+            )
+            self._ci_weeks[monday] = found  # the same value whichever thread gets here first
+        return found
 
     def ci_step(self, day: date) -> float:
         """The step in CI load from the scenario's CI_STEP day on (1.0 elsewhere)."""

@@ -97,7 +97,7 @@ def test_bad_choices_in_the_link_fall_back_quietly():
     assert_ok(at)
     assert at.selectbox(key="overview__lag").value == 0
     assert at.selectbox(key="overview__x").value == "ai_active_developers"
-    assert at.selectbox(key="overview__ai").value == "firebender"
+    assert at.selectbox(key="overview__ai").value == "both"  # every connected tool
 
 
 def test_half_a_range_waits_for_the_end_date_and_keeps_the_other_choices(demo_sandbox):
