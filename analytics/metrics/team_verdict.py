@@ -94,7 +94,8 @@ def team_verdict(
             wait = ""
             if len(points):
                 ready = points["period"].max() + pd.DateOffset(**{f"{unit}s": MIN_PERIODS - months})
-                wait = f" - ready after the {unit} of {period_name(ready, unit)}"
+                the = "the " if unit == "week" else ""  # "the week of 5 Jan", "October 2026"
+                wait = f" - ready after {the}{period_name(ready, unit)}"
             needs.append(
                 f"{MIN_PERIODS} finished {unit}s of both measures are needed, {months} so far"
                 + wait
