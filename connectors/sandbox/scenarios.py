@@ -94,7 +94,7 @@ TEAM_COMMITTERS_PER_MEMBER = 0.5
 # in the quarter adoption is steepest. CI_RHO: week-to-week persistence of the busy and quiet CI
 # weeks (the weekly factor's spread stays CI_WEEK_SIGMA). LAG_DAYS: the days before whose mean
 # AI share acts on a day's CI load. BUILDER_EFFECT: the coefficient of the day's Builder.io share
-# (about +5.5% per 10 points of it, at its typical share of 0.25). TEAM_TREND_RANGE: each team's
+# (about +6.3% per 10 points of it, at its typical share of 0.25). TEAM_TREND_RANGE: each team's
 # own CI drift a year, U(low, high) per team and seed.
 CI_STEP = (date(2026, 1, 12), 1.30)
 CI_RHO = 0.8
