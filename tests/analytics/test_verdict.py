@@ -201,7 +201,8 @@ def test_sandbox_no_effect_seeds_find_no_evidence(scenario, seed):
 
 
 @pytest.mark.parametrize("scenario", ["effect", "holidays_effect", "builder_effect"])
-@pytest.mark.parametrize("seed", [1, 3])
-def test_sandbox_planted_effect_is_found(scenario, seed):
-    opening, effect, low, high = verdict_rates.one_seed(scenario, seed)["both"]
-    assert opening == MORE and 0 < low < effect < high < 20
+def test_sandbox_planted_effect_is_found_in_most_seeds(scenario):
+    # found in 70-90% of seeds (bench/results-verdict.md): three of five here
+    found = [verdict_rates.one_seed(scenario, seed)["both"] for seed in range(1, 6)]
+    assert sum(opening == MORE for opening, *_ in found) >= 3, found
+    assert all(0 < effect < 20 for _, effect, *_ in found), found
