@@ -79,7 +79,7 @@ def truth(scenario: str) -> float:
     """The planted % change per +10 points of the share the scenario's effect acts through."""
     from connectors.sandbox import scenarios
 
-    if scenarios.get(scenario).by_team:
+    if scenarios.get(scenario).by_team and scenarios.true_effect(scenario):
         return float("nan")  # planted per team, not the organisation's share
     return scenarios.effect_per_10_points(scenario) * 100
 
