@@ -20,6 +20,7 @@ from teams import mapping as team_mapping
 
 from . import loaders, metrics
 from .controls import CHOSEN, Choice, remember_starts
+from .metrics import answer_weeks
 from .metrics import teams as team_metrics
 from .settings import Settings
 from .team_filter import NOT_SPLIT, Lens
@@ -176,11 +177,13 @@ def overview(
     first_month = metrics.snap_start(start, "month")
     before = previous_start(start, end, granularity)
     load_from = metrics.snap_start(before, "month")
+    # The answer reads the last year of weeks whatever the range: the daily loads reach back
+    # to its window, and the tables get their own part of the rows (_since).
+    wide_from = min(load_from, answer_weeks.window(end)[0])
     errors: dict[str, str] = {}
     notes: dict[str, list[str]] = {}
     src = settings.sources
     inputs = metrics.OverviewInputs()
-    weekly_builder = None  # Builder counts users per period itself: weeks need their own load
 
     if lens is not None:
         notes.setdefault("builder", []).append(
@@ -198,22 +201,17 @@ def overview(
             "builder",
             lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
         )
-    if granularity == "day" and ai_source != "firebender" and inputs.builder is not None:
-        weekly_builder = _try(
+    answer_builder = None
+    if lens is None and ai_source != "firebender":
+        answer_builder = _try(
             errors,
             "builder",
-            lambda: loaders.fetch(
-                src["builder"],
-                "builder.org_metrics",
-                metrics.snap_start(start, "week"),
-                end,
-                "week",
-            ),
+            lambda: loaders.fetch(src["builder"], "builder.org_metrics", wide_from, end, "day"),
         )
     inputs.firebender = _try(
         errors,
         "firebender",
-        lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", load_from, end),
+        lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", wide_from, end),
     )
     by = ("email",) if lens is not None else ()
     earliest = ranges.rules_for("firebender.model_requests").earliest
@@ -241,7 +239,7 @@ def overview(
         lambda: loaders.fetch(
             src["codefresh"],
             TEAM_CREDITS if lens is not None else "codefresh.credit_consumption",
-            load_from,
+            wide_from,
             end,
             "day",
         ),
@@ -250,21 +248,23 @@ def overview(
         inputs.committers = _try(
             errors,
             "codefresh",
-            lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", load_from, end),
+            lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", wide_from, end),
         )
-    inputs.spans = _spans(inputs, before, load_from, end, granularity)
     inputs.failed = frozenset(
         v for v in ("builder", "firebender") if v in errors and getattr(inputs, v) is None
     )
     if lens is not None:
-        _team_inputs(inputs, lens, load_from, end, notes)
+        _team_inputs(inputs, lens, wide_from, end, notes)
+    answer_inputs = answer_weeks.AnswerInputs(
+        inputs.firebender, answer_builder, inputs.credits, inputs.committers
+    )
+    _since(inputs, load_from)
+    inputs.spans = _spans(inputs, before, load_from, end, granularity)
 
     def build():
         days = Days(start, first_month, before, load_from, end)
         absent = _absent(ai_source, errors)
-        return _derive(
-            inputs, weekly_builder, days, granularity, ai_source, usd_per_credit, lag, absent
-        )
+        return _derive(inputs, answer_inputs, days, granularity, ai_source, usd_per_credit, absent)
 
     identity = (
         None
@@ -416,9 +416,21 @@ def _absent(ai_source: str, errors: dict) -> dict[str, str]:
     return absent
 
 
-def _derive(
-    inputs, weekly_builder, days: Days, granularity, ai_source, usd_per_credit, lag, absent
-):
+def _since(inputs: metrics.OverviewInputs, load_from: dt.date) -> None:
+    """The tables' part of the daily rows loaded for the answer: from `load_from` on, as the
+    tables and their coverage always read them."""
+    first = pd.Timestamp(load_from)
+    if inputs.firebender is not None:
+        day = pd.to_datetime(inputs.firebender["date"]).dt.tz_localize(None)
+        inputs.firebender = inputs.firebender[day >= first].reset_index(drop=True)
+    for name in ("credits", "committers"):
+        rows = getattr(inputs, name)
+        if rows is not None:
+            kept = rows[pd.to_datetime(rows["period"]) >= first].reset_index(drop=True)
+            setattr(inputs, name, kept)
+
+
+def _derive(inputs, answers, days: Days, granularity, ai_source, usd_per_credit, absent):
     """The pure part of the overview: tables, totals, verdict."""
     start, end = days.start, days.end
     history = metrics.overview_table(
@@ -428,12 +440,6 @@ def _derive(
     table = history[history["period"] >= pd.Timestamp(start)].reset_index(drop=True)
     monthly = months[months["period"] >= pd.Timestamp(days.first_month)].reset_index(drop=True)
     totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)
-    compared, at = table, granularity
-    if granularity == "day":  # the weekday pattern would swamp everything: compare weeks
-        weekly = metrics.OverviewInputs(**{**inputs.__dict__, "builder": weekly_builder})
-        at = "week"
-        compared = metrics.overview_table(
-            weekly, metrics.snap_start(start, "week"), end, "week", ai_source, usd_per_credit
-        )
-    answer = metrics.verdict.verdict(compared, months, at, lag, absent)
+    # The answer reads its own weeks (answer_weeks), whatever the range and granularity.
+    answer = metrics.verdict.answer(answers, end, ai_source, absent)
     return table, monthly, history, totals, answer

@@ -22,15 +22,19 @@ EDITOR_VERSION = "_teams_editor_version"  # bumped after a save: the editor relo
 EXPLANATION = (
     "Per team and finished week: `log(CI credits per person)` is fitted on the team's "
     "AI-active share, with a **fixed effect per team** (each team's own level: heavy pipelines "
-    "are not 'more AI') and **one per week** (whatever the whole organisation shared that "
-    "week: drift, holidays, prices), and `log(people)` (ordinary least squares, statsmodels). "
-    "What is left is each team's own change in AI use against its own change in credits. The "
-    "effect is stated per 10 points of share with a 95% interval; 'Evidence' only when the "
-    f"interval excludes no change. At least {MIN_TEAMS} teams over {MIN_MONTHS} weeks are "
-    "needed; Unassigned and groups hidden for privacy are left out. Weeks, not months: a "
-    "month's AI-active share mostly says who has adopted, and on the sandbox's team scenarios "
-    "(known truth) monthly tables claimed evidence without a link in 30% of seeds, weekly ones "
-    "in 5%, finding a planted effect in 97% (README, Benchmark)."
+    "are not 'more AI'), **one per week** (whatever the whole organisation shared that week: "
+    "drift, holidays, prices), **each team's own straight-line trend** (a team whose CI grows "
+    "for its own reasons while it adopts is not 'more AI') and `log(people)` (ordinary least "
+    "squares with Driscoll-Kraay errors, statsmodels). What is left is each team's own change "
+    "in AI use against its own change in credits. The effect is stated per 10 points of share "
+    "with a 95% interval; 'Evidence' only when the interval excludes no change. It is an "
+    "association, not proof of cause. At least "
+    f"{MIN_TEAMS} teams over {MIN_MONTHS} weeks are needed; below that it says what is missing. "
+    "Unassigned and groups hidden for privacy are left out. **What it cannot see**: people are "
+    "counted from the teams mapping, so someone who joined mid-range is counted from the start "
+    "unless the mapping gives their `valid_from` day; an effect that arrives weeks later is "
+    "mostly missed. The benchmark measures how often it says 'Evidence' without a link and how "
+    "often it finds a planted effect (README, The answer, and how far to trust it)."
 )
 TABLE_COLUMNS = {
     "team": "Team",

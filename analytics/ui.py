@@ -467,9 +467,11 @@ def verdict_box(answer, explanation: str | None = None) -> None:
 
     if answer is None:
         return
-    icon = {v.MORE: ":material/trending_up:", v.FEWER: ":material/trending_down:"}.get(
-        answer.opening, ":material/help:"
-    )
+    icon = {
+        v.MORE: ":material/trending_up:",
+        v.FEWER: ":material/trending_down:",
+        v.NOT_YET: ":material/hourglass_empty:",
+    }.get(answer.opening, ":material/help:")
     rest = answer.sentence[len(answer.opening) :]
     with st.container(border=True):
         st.markdown(f"{icon} **{answer.opening}**{rest}")
@@ -478,24 +480,40 @@ def verdict_box(answer, explanation: str | None = None) -> None:
 
 
 def _overview_explanation() -> str:
+    from .metrics import answer_weeks as w
     from .metrics import verdict as v
 
     return (
-        "Both measures are taken **per active committer** (Codefresh counts committers "
-        "per calendar month), so a growing team is not mistaken for an effect. A smooth "
-        "trend (quadratic in time) is part of the model, so growth that AI use and "
-        "credits merely share is the trend's, not AI's: what is left is AI use that "
-        "does not follow the trend (busier and quieter AI weeks).\n\n"
-        "`log(CI credits per committer)` is fitted on the share of committers using AI "
-        "on an average day, the trend and `log(committers)` (ordinary least squares, "
-        "statsmodels) over finished periods only; the effect is stated per 10 points "
-        "of share with a 95% interval. "
-        f"'Evidence' only when the interval excludes no change. At least "
-        f"{v.MIN_PERIODS} finished periods are needed. Day granularity is compared "
-        "by week: days carry the weekday pattern.\n\n"
-        "On the sandbox's scenarios (known truth) the benchmark measures how often "
-        "this says 'evidence' when there is no link, and how often it finds a planted "
-        "effect (README, Benchmark)."
+        f"The answer reads the **last {w.MAX_WEEKS} finished weeks** before the range's end, "
+        "whatever the chart shows, so opening the page on another range does not change what it "
+        "compares. Both measures are taken **per active committer** (Codefresh counts "
+        "committers per calendar month; a week takes those of its days), so a growing team is "
+        "not mistaken for an effect. AI use is the chosen source's AI-active people on an "
+        "average weekday (Firebender, Builder.io, or both added up: someone using both counts "
+        "twice).\n\n"
+        "**Calendar**: a week with a weekday off (its CI credits below "
+        f"{w.DAY_OFF:.0%} of the weekdays' median within ±{w.DAY_OFF_WINDOW} days: a holiday, "
+        "most people away) is left out: people away lower AI use and CI together.\n\n"
+        "**Trend**: a smooth trend (quadratic in time) is part of the model, so growth, a drift "
+        "or a step in CI load that AI use merely shares is the trend's, not AI's: what is left "
+        "is AI use that does not follow the trend (busier and quieter AI weeks).\n\n"
+        "`log(CI credits per committer)` is fitted on the AI-active share, the trend and "
+        "`log(committers)` (ordinary least squares, statsmodels; the wider of the classical and "
+        "the Newey-West interval); the effect is stated per 10 points of share with a 95% "
+        "interval, and 'Evidence' only when the interval excludes no change. The smallest change the weeks could show is 2.8 "
+        "standard errors; more weeks shrink it as 1/√weeks.\n\n"
+        "**What it cannot see**: it compares AI use and CI credits of the **same week** (fixed "
+        "in advance; the lag picker changes the scatter only, so trying lags cannot turn 'No "
+        "clear evidence' into 'Evidence'): an effect that arrives weeks later is mostly missed, "
+        "and a week with only some people away (a summer fortnight) is not left out. "
+        "It is an association after allowing for headcount, a shared trend and the calendar, "
+        "not proof that AI use causes the change. "
+        f"At least {v.MIN_WEEKS} usable weeks are needed; below that it says when there will "
+        "be enough.\n\n"
+        "On the sandbox's scenarios (known truth: holidays, a CI step, persistent busy weeks, "
+        "late and Builder.io-only effects) the benchmark measures how often this says "
+        "'Evidence' when there is no link, and how often it finds a planted effect (README, "
+        "The answer, and how far to trust it)."
     )
 
 

@@ -2,11 +2,12 @@
 scale_store]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
-Prints the results as Markdown. A full run (no --quick, no --only) runs the first four parts and
-writes bench/results.md; the long parts run when named: `--only scale_store` (the history store
-at 36 and 2,000 developers, many minutes) writes bench/results-store.md, `--only scale` (the
-sandbox at scale) bench/results-scale.md, `--only verdict` bench/results-verdict.md, `--only
-teams` (the within-team verdict on the team scenarios, several minutes) bench/results-teams.md,
+Prints the results as Markdown. A full run (no --quick, no --only) runs the first three parts
+and writes bench/results.md; the long parts run when named: `--only scale_store` (the history
+store at 36 and 2,000 developers, many minutes) writes bench/results-store.md, `--only scale`
+(the sandbox at scale) bench/results-scale.md, `--only verdict` (the overview's answer on every
+sandbox scenario, about a second a seed and scenario) bench/results-verdict.md, `--only teams`
+(the within-team answer, about 3 s a seed and scenario) bench/results-teams.md,
 `--only anomalies` (the anomaly detector against cursor-usage-tracker's rules on planted
 anomalies, a few minutes) bench/results-anomalies.md.
 """
@@ -39,7 +40,7 @@ PARTS = (
     "scale",
     "scale_store",
 )
-DEFAULT_PARTS = ("cold_load", "frames", "overview", "verdict")  # the long ones run when named
+DEFAULT_PARTS = ("cold_load", "frames", "overview")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
 # A part run alone (not --quick) writes its own file.
@@ -77,7 +78,7 @@ def parse(argv):
         "--seeds",
         type=int,
         default=None,
-        help="sandbox seeds per scenario for the verdicts' rates (verdict: default 200, teams: "
+        help="sandbox seeds per scenario for the answers' rates (verdict: default 200, teams: "
         "default 100; --quick: 10) and for the anomaly alerts (default 40; --quick: 3)",
     )
     parser.add_argument(

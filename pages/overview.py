@@ -32,9 +32,10 @@ with st.sidebar:
         list(metrics.AI_SOURCES),
         key="overview__ai",
         param="ai",
-        default="firebender",
+        default="both",
         format_func=metrics.AI_SOURCES.get,
-        help=metrics.definition("ai_active_developers"),
+        help=metrics.definition("ai_active_developers")
+        + " The answer counts AI use from the same source, and names it.",
     )
     price = controls.mirrored_number(
         "CI price (USD per credit)",
@@ -55,8 +56,9 @@ with st.sidebar:
         key="overview__lag",
         param="lag",
         default=0,
-        help="CI may follow AI use with a delay: compare each period's AI use with the credits "
-        "of a later period. The answer names the lag it used.",
+        help="CI may follow AI use with a delay: the scatter below compares each period's AI "
+        "use with the credits of a later period. The answer does not use it: it compares the "
+        "same week, fixed in advance, so trying lags cannot turn no evidence into evidence.",
     )
 
 view = overview_view.overview(choice, settings, ai_source, price, lag, lens)

@@ -60,16 +60,17 @@ def _inputs(store: Store, start: dt.date, end: dt.date) -> metrics.OverviewInput
 
 
 def verdict(store: Store, end: dt.date, price: float | None) -> str | None:
-    """The overview's answer over the last year of finished weeks ending by `end`."""
-    start = metrics.snap_start(end - dt.timedelta(days=364), "month")
+    """The overview's answer over the last year of finished weeks ending by `end` (AI use from
+    Firebender: the store alone holds no Builder.io day rows here)."""
+    del price  # the answer compares credits, not their price
+    start = metrics.answer_weeks.window(end)[0]
     inputs = _inputs(store, start, end)
     if inputs.credits is None or inputs.credits.empty or inputs.firebender.empty:
         return None
-    weekly = metrics.overview_table(
-        inputs, metrics.snap_start(start, "week"), end, "week", "firebender", price
+    found = metrics.answer_weeks.AnswerInputs(
+        inputs.firebender, None, inputs.credits, inputs.committers
     )
-    months = metrics.monthly_table(inputs, start, end, "firebender", price)
-    return metrics.verdict.verdict(weekly, months, "week", 0, {}).sentence
+    return metrics.verdict.answer(found, end, "firebender").sentence
 
 
 def totals(frame: pd.DataFrame, first: dt.date, last: dt.date, price: float | None) -> list:

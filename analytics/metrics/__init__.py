@@ -6,6 +6,7 @@
 - `tiles`:       KPI tiles (latest whole period against the one before; range totals)
 - `coverage`:    which days each vendor has data for (outside: empty, never 0)
 - `verdict`:     the overview's answer, with its uncertainty
+- `answer_weeks`: the weeks the answer reads (last 52 finished, days off left out)
 - `comparison`:  lagged pairs and the levels correlation (a picture)
 - `vendors`:     the reshaping behind each vendor's page
 - `explore`:     Explore's filters
@@ -33,6 +34,7 @@ _TOPICS = (
     "vendors",
     "explore",
     "paying_off",
+    "answer_weeks",
 )
 _ELSEWHERE = {"period_floor": "connectors.base"}
 

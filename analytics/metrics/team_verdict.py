@@ -1,31 +1,29 @@
-"""The within-team verdict: teams that adopted more AI - more or fewer CI credits per person?
+"""The within-team answer: teams that adopted more AI - more or fewer CI credits per person?
 
 Organisation totals can only compare busier and quieter AI weeks against a trend. Teams give a
 better comparison: teams adopt at different times, so a team's own change in AI use can be set
-against its own change in credits, while every month's organisation-wide events (a shared drift
-in CI load, a holiday month, a price change) are removed by comparing teams within each month.
+against its own change in credits, while every week's organisation-wide events (a shared drift
+in CI load, a holiday week, a price change) are removed by comparing teams within each week.
 
-The model, OLS over finished months m and teams t with people in the mapping:
+The model, statsmodels OLS over finished weeks w and teams t with people in the mapping:
 
-    log(CI credits per person)[t, m] = b * (AI-active share)[t, m]
-                                       + team[t] + month[m] + c * log(people)[t, m] + error
+    log(CI credits per person)[t, w] = b * (AI-active share)[t, w]
+                                       + team[t] + week[w] + trend[t] * time[w]
+                                       + c * log(people)[t, w] + error
 
-`team[t]` (team fixed effects) absorbs each team's own level (a team with heavy pipelines is not
-"more AI"), `month[m]` every change the organisation shares. log(people) controls for the shared
-denominator, as in the organisation's verdict. `b` is stated as the % change in credits per
-person for a 10-point rise in a team's AI-active share, with a t-based 95% interval; its calibration
-(how often "evidence" is claimed when there is no link) is measured on the sandbox's
-`team_no_link` scenario over many seeds (bench/team_verdict_rates.py).
+`team[t]` absorbs each team's own level (a team with heavy pipelines is not "more AI"),
+`week[w]` every change the organisation shares (holidays included), `trend[t]` each team's own
+straight-line drift in CI load (a team whose pipelines grow for its own reasons while it adopts
+is not "more AI"), log(people) the shared denominator. Errors are Driscoll-Kraay (statsmodels'
+"hac-groupsum" over weeks), robust to shocks that hit several teams in a week and persist.
+`b` is stated as the % change in credits per person for a 10-point rise in a team's AI-active
+share, with a 95% interval: an association after allowing for each team's level and trend,
+headcount and the calendar, not proof of cause. Its calibration is measured on the sandbox's
+team scenarios over many seeds (bench/team_verdict_rates.py).
 
-The same model runs over team-weeks (`granularity="week"`, week fixed effects), and weeks are
-what the caller should ask: on the sandbox's team scenarios (100 seeds each, the same seeds for
-both, bench/results-teams.md) the monthly table says "evidence" on 30% of `team_no_link` seeds and
-finds 43% of `team_effect`'s, the weekly one 5% and 97% (mean effect +5.6%, planted +5.5%). A
-month's AI-active share counts anyone who used AI on any day of it, so it mostly says who has
-adopted, and moves with a team's growth (joiners, whom a mapping without join dates counts from
-the start) as its credits per person do; weeks keep each team's busy and quiet AI weeks.
-
-Unassigned is left out (nobody knows its people), and so are groups hidden for privacy.
+The weekly table must start on the range's first day, not the Monday before it: a week whose
+first days were not loaded is not a finished week (team_view.py). Unassigned is left out
+(nobody knows its people), and so are groups hidden for privacy.
 """
 
 from __future__ import annotations
@@ -38,16 +36,18 @@ import pandas as pd
 from teams.mapping import UNASSIGNED
 
 from .calendar import period_name
-from .verdict import FEWER, LEVEL, MORE, STEP, UNCLEAR
+from .verdict import FEWER, LEVEL, MORE, NOT_YET, STEP, UNCLEAR
 
 MIN_TEAMS = 2
-MIN_MONTHS = 3
+MIN_PERIODS = 12  # weeks: each team's own trend needs a few months to be told from its AI use
+MIN_MONTHS = MIN_PERIODS  # the name the Teams page's explanation reads
 MIN_DEGREES = 6  # residual degrees of freedom: fewer and the interval means little
+TREND_LAGS = 3  # periods a shared shock may persist (Driscoll-Kraay errors)
 
 
 @dataclass(frozen=True)
 class TeamVerdict:
-    opening: str  # MORE, FEWER or UNCLEAR (the overview's phrases)
+    opening: str  # MORE, FEWER, UNCLEAR or NOT_YET (the overview's phrases)
     sentence: str
     teams: int = 0
     months: int = 0
@@ -55,6 +55,8 @@ class TeamVerdict:
     effect: float | None = None  # % change in credits per person per +10 points of AI share
     low: float | None = None
     high: float | None = None
+    first: pd.Timestamp | None = None  # first and last period used
+    last: pd.Timestamp | None = None
 
 
 def panel(table: pd.DataFrame) -> pd.DataFrame:
@@ -71,23 +73,36 @@ def panel(table: pd.DataFrame) -> pd.DataFrame:
 def team_verdict(
     table: pd.DataFrame, missing: dict[str, str] | None = None, granularity: str = "month"
 ) -> TeamVerdict:
-    """The verdict from a team table (teams.team_table at `granularity`, week or month, after the
+    """The answer from a team table (teams.team_table at `granularity`, week or month, after the
     privacy merge). `missing`: vendor name -> why its data is absent."""
     if granularity not in ("week", "month"):
         raise ValueError("the team verdict compares weeks or months")
     unit = granularity
     if missing:
-        why = "; ".join(f"no {name} data ({reason})" for name, reason in missing.items())
-        return TeamVerdict(UNCLEAR, f"{UNCLEAR} within teams: {why}.")
+        why = "; ".join(f"{name} did not answer: {reason}" for name, reason in missing.items())
+        return TeamVerdict(NOT_YET, f"{NOT_YET} within teams: {why}. The answer needs its data.")
     points = panel(table)
     teams, months = points["team"].nunique(), points["period"].nunique()
-    if teams < MIN_TEAMS or months < MIN_MONTHS:
+    if teams < MIN_TEAMS or months < MIN_PERIODS:
+        needs = []
+        if teams < MIN_TEAMS:
+            needs.append(
+                f"{MIN_TEAMS} teams with people, pipelines and AI use are needed, {teams} so far "
+                "(map more people and pipelines to teams)"
+            )
+        if months < MIN_PERIODS:
+            wait = ""
+            if len(points):
+                ready = points["period"].max() + pd.DateOffset(**{f"{unit}s": MIN_PERIODS - months})
+                the = "the " if unit == "week" else ""  # "the week of 5 Jan", "October 2026"
+                wait = f" - ready after {the}{period_name(ready, unit)}"
+            needs.append(
+                f"{MIN_PERIODS} finished {unit}s of both measures are needed, {months} so far"
+                + wait
+            )
         return TeamVerdict(
-            UNCLEAR,
-            f"{UNCLEAR} within teams: {teams} team{'s' if teams != 1 else ''} with "
-            f"{months} finished {unit}{'s' if months != 1 else ''} of both measures (at least "
-            f"{MIN_TEAMS} teams over {MIN_MONTHS} {unit}s are needed); pick a longer range or "
-            "map more people and pipelines to teams.",
+            NOT_YET,
+            f"{NOT_YET} within teams: {'; '.join(needs)}.",
             teams,
             months,
             len(points),
@@ -95,10 +110,10 @@ def team_verdict(
     fit = _fit(points)
     if fit is None:
         return TeamVerdict(
-            UNCLEAR,
-            f"{UNCLEAR} within teams: {len(points)} team-{unit}s are too few to compare "
+            NOT_YET,
+            f"{NOT_YET} within teams: {len(points)} team-{unit}s are too few to compare "
             f"{teams} teams' own changes over {months} {unit}s (or no team's AI share "
-            "changed); pick a longer range.",
+            "changed); a longer range will do.",
             teams,
             months,
             len(points),
@@ -108,12 +123,19 @@ def team_verdict(
     first, last = points["period"].min(), points["period"].max()
     basis = (
         f"from {teams} teams over {months} finished {unit}s ({period_name(first, unit)} to "
-        f"{period_name(last, unit)}), each team compared with its own level and every "
-        f"{unit} with the organisation's"
+        f"{period_name(last, unit)}), each team compared with its own level and trend and every "
+        f"{unit} with the organisation's. An association, not proof of cause"
     )
     interval = f"95% interval {low_pct:+.1f}% to {high_pct:+.1f}%"
     details = dict(
-        teams=teams, months=months, n=len(points), effect=effect, low=low_pct, high=high_pct
+        teams=teams,
+        months=months,
+        n=len(points),
+        effect=effect,
+        low=low_pct,
+        high=high_pct,
+        first=first,
+        last=last,
     )
     if low > 0 or high < 0:
         opening = MORE if slope > 0 else FEWER
@@ -136,10 +158,14 @@ def _percent(log_slope: float) -> float:
 
 
 def _fit(points: pd.DataFrame) -> tuple[float, float, float] | None:
-    """(slope, low, high) of log credits per person on AI share, with team and month effects;
-    None when the data leave too few degrees of freedom or no variation within teams."""
+    """(slope, low, high) of log credits per person on AI share, with team and period effects,
+    each team's own linear trend and log(people), Driscoll-Kraay errors (robust to a shock all
+    teams share in a period, and to its persisting for TREND_LAGS periods); None when the data
+    leave too few degrees of freedom or no variation within teams."""
     import statsmodels.api as sm
+    from scipy import stats
 
+    points = points.sort_values(["period", "team"]).reset_index(drop=True)
     teams = pd.get_dummies(points["team"], prefix="team", drop_first=True, dtype="float64")
     months = pd.get_dummies(
         points["period"].astype(str), prefix="month", drop_first=True, dtype="float64"
@@ -148,21 +174,27 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float] | None:
     within = share - points.groupby("team")["ai_share"].transform("mean").to_numpy("float64")
     if np.ptp(within) < 1e-9:
         return None
-    columns = [pd.Series(share, name="ai_share"), teams, months]
-    heads = np.log(points["people"].to_numpy("float64"))
-    x = pd.concat(columns, axis=1)
-    x["log_people"] = heads
+    time = (points["period"] - points["period"].min()).dt.days.to_numpy("float64") / 365.25
+    trends = teams.mul(time, axis=0).add_prefix("trend_")
+    x = pd.concat([pd.Series(share, name="ai_share"), teams, months, trends], axis=1)
+    x["log_people"] = np.log(points["people"].to_numpy("float64"))
     x = sm.add_constant(x, has_constant="add")
     # Drop columns that add nothing (a team whose people never changed: log_people then
     # equals a combination of the team effects).
-    rank = np.linalg.matrix_rank(x.to_numpy())
-    if rank < x.shape[1]:
+    if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
         x = x.drop(columns="log_people")
         if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
             return None
     if len(points) - x.shape[1] < MIN_DEGREES:
         return None
     y = np.log(points["credits_per_person"].to_numpy("float64"))
-    fit = sm.OLS(y, x.to_numpy()).fit()
-    low, high = fit.conf_int(alpha=1 - LEVEL)[1]
-    return float(fit.params[1]), float(low), float(high)
+    period = pd.factorize(points["period"], sort=True)[0]
+    lags = min(TREND_LAGS, max(0, period.max() - 1))
+    fit = sm.OLS(y, x.to_numpy()).fit(
+        cov_type="hac-groupsum", cov_kwds={"time": period, "maxlags": lags}
+    )
+    # t with (periods - 1) degrees of freedom: the errors are summed per period, so there are
+    # as many independent pieces as periods (statsmodels gives no t for this covariance).
+    slope, se = float(fit.params[1]), float(fit.bse[1])
+    q = float(stats.t.ppf(0.5 + LEVEL / 2, period.max()))
+    return slope, slope - q * se, slope + q * se

@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
-from . import anomalies, columns, keys, roster, scenarios, teams
+from . import anomalies, calendar, columns, keys, roster, scenarios, teams
 from .dates import day_ms, iso_ms
 from .records import (
     ADOPTION_CEILING,
@@ -106,6 +106,7 @@ CACHE_DAYS = {
     "codefresh_day": 1024,
 }
 ENGAGED_WEEKS = 512
+AR_WEEKS = 80  # weeks of shocks an AR(1) CI week sums (rho 0.8: the 80th weighs 2e-8)
 CACHE_BYTES = 128 * 2**20
 MIN_CACHE_DAYS = 16  # a few concurrent 90-day walks, each a day or two at a time
 # Bytes a cached day of a sized world holds per developer (tracemalloc, 2,000 developers, a week
@@ -199,7 +200,7 @@ class World:
             ):
                 raise ValueError(f"The sandbox's {name} must be a positive integer, not {value!r}")
         self.scenario = scenarios.get(scenario)
-        if (self.scenario.by_team or self.scenario.planted) and developers is not None:
+        if self.scenario.demo_roster_only and developers is not None:
             raise ValueError(
                 f"The sandbox scenario {scenario!r} runs on the demo's roster and its teams: "
                 f"developers={developers} is not supported"
@@ -226,7 +227,9 @@ class World:
         self.pipeline_class = {pipe.name: pipe.resource_class for pipe in self.pipelines}
         self.team_adoption_offsets: dict[str, int] = {}
         self.team_norms: dict[str, float] = {}
+        self.team_trends: dict[str, float] = {}  # a team's own CI drift a year
         self.pipeline_team: dict[str, str] = {}
+        self._ci_weeks: dict[date, float] = {}  # AR(1) CI weeks: log factor by Monday
         if self.scenario.by_team:
             self._draw_teams()
         # The "anomalies" scenario's labelled events (anomalies.Plan), None in every other one.
@@ -306,6 +309,12 @@ class World:
             name: per_member * len(team.members) for name, team in teams.TEAMS.items()
         }
         self.pipeline_team = {pipe.name: teams.pipeline_team(pipe.name) for pipe in self.pipelines}
+        if self.scenario.team_trends is not None:
+            low, high = self.scenario.team_trends
+            self.team_trends = {
+                name: random.Random(f"{self.prefix}team-trend:{name}").uniform(low, high)
+                for name in teams.TEAMS
+            }
         assert teams.UNASSIGNED not in self.pipeline_team.values()  # the demo's all have a team
 
     def __repr__(self) -> str:
@@ -389,6 +398,8 @@ class World:
         if self.weekly_engagement and dev.email not in self.engaged(iso_week(day)):
             return False
         working = day.weekday() < 5 and not (planted is not None and planted.holiday(day))
+        if working and self.scenario.holidays:
+            working = not self.away(dev.email, day)
         odds = weekday_odds if working else 0.06
         return random.Random(f"{self.prefix}{tool}-active:{day}:{dev.email}").random() < odds
 
@@ -397,6 +408,31 @@ class World:
         active = {row["email"] for row in self.firebender_usage(day)}
         active |= {item.email for item in self.builder_activity(day)}
         return len(active) / max(1, self.headcount(day))
+
+    def away(self, email: str, day: date) -> bool:
+        """Whether `email` is off on `day` in a calendar scenario: a holiday, or drawn among the
+        share away that day (calendar.py). Never in the other scenarios."""
+        if not self.scenario.holidays:
+            return False
+        if calendar.holiday(day):
+            return True
+        share = calendar.away_share(day)
+        return bool(share) and random.Random(f"{self.prefix}away:{day}:{email}").random() < share
+
+    def builder_share(self, day: date) -> float:
+        """Share of the staff who used Builder.io on `day`."""
+        active = {item.email for item in self.builder_activity(day)}
+        return len(active) / max(1, self.headcount(day))
+
+    def effect_share(self, day: date) -> float:
+        """The AI share that acts on `day`'s CI load: the day's (any tool), Builder.io's only in
+        "builder_effect", the mean of the days LAG_DAYS before in "lagged_effect"."""
+        share = self.builder_share if self.scenario.effect_tool == "builder" else self.ai_share
+        lag = self.scenario.lag_days
+        if lag is None:
+            return share(day)
+        days = [day - timedelta(days=k) for k in range(lag[0], lag[1] + 1)]
+        return sum(share(d) for d in days) / len(days)
 
     # ------------------------------------------------------------ teams
 
@@ -435,7 +471,9 @@ class World:
         load = committers / self.team_norms[team]
         if self.ai_effect:
             load *= 1 + self.ai_effect * self.team_ai_share(team, day)
-        return load * self.ci_drift(day) * self.ci_week_factor(day)
+        if self.team_trends:
+            load *= 1 + self.team_trends[team] * (day - DATA_START).days / 365.25
+        return load * self.ci_drift(day) * self.ci_week_factor(day) * self.ci_step(day)
 
     # ------------------------------------------------------------ Firebender
 
@@ -582,7 +620,34 @@ class World:
         sigma = self.scenario.ci_week_sigma
         if not sigma:
             return 1.0
+        if self.scenario.ci_rho:
+            return math.exp(self._ci_week_ar(day - timedelta(days=day.weekday())))
         return math.exp(random.Random(f"{self.prefix}ci-week:{iso_week(day)}").gauss(0, sigma))
+
+    def _ci_week_ar(self, monday: date) -> float:
+        """The log CI factor of the week starting `monday` when CI weeks persist: AR(1), the
+        sum of the last AR_WEEKS weeks' shocks (seeded per ISO week) weighted rho^age, so any
+        week is computed alone (the connectors fetch windows in threads); its spread is
+        CI_WEEK_SIGMA whatever rho."""
+        found = self._ci_weeks.get(monday)
+        if found is None:
+            rho, sigma = self.scenario.ci_rho, self.scenario.ci_week_sigma
+            scale = math.sqrt(1 - rho**2)
+            found = sum(
+                rho**age
+                * scale
+                * random.Random(
+                    f"{self.prefix}ci-week:{iso_week(monday - timedelta(weeks=age))}"
+                ).gauss(0, sigma)
+                for age in range(AR_WEEKS)
+            )
+            self._ci_weeks[monday] = found  # the same value whichever thread gets here first
+        return found
+
+    def ci_step(self, day: date) -> float:
+        """The step in CI load from the scenario's CI_STEP day on (1.0 elsewhere)."""
+        step = self.scenario.ci_step
+        return step[1] if step is not None and day >= step[0] else 1.0
 
     def _codefresh_day(self, day: date) -> CodefreshDay:
         """Commits, builds and credits on `day`: builds follow commits, the scenario's drift and
@@ -595,7 +660,7 @@ class World:
             dev.email
             for dev in self.staff_on(day)
             if random.Random(f"{self.prefix}commits:{day}:{dev.email}").random()
-            < dev.commit_rate * (1 if weekday else 0.06)
+            < dev.commit_rate * (1 if weekday and not self.away(dev.email, day) else 0.06)
         )
         if self.scenario.by_team:
             counts = Counter(self.team_of(email, day) for email in committers)
@@ -604,8 +669,8 @@ class World:
         else:
             load = len(committers) / 18
             if self.ai_effect:
-                load *= 1 + self.ai_effect * self.ai_share(day)
-            load *= self.ci_drift(day) * self.ci_week_factor(day)
+                load *= 1 + self.ai_effect * self.effect_share(day)
+            load *= self.ci_drift(day) * self.ci_week_factor(day) * self.ci_step(day)
             loads = [load] * len(self.pipelines)
         builds, credits = {}, {}
         for pipe, load in zip(self.pipelines, loads, strict=True):

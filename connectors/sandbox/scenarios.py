@@ -32,11 +32,26 @@ One scenario proves an anomaly detector, on the demo's roster:
   planted, labelled events per seed (anomalies.py): a runaway agent, a pipeline's level shift,
   an organisation-wide spike, and two that are not anomalies, a slow steady rise and holidays.
   `anomalies.labels(seed)` says where each must, may and must not show.
+
+The calendar scenarios (calendar.py holds their dates; the demo's roster only) put a real
+organisation's year in front of the verdicts, each with its truth:
+
+- "holidays" / "holidays_effect": "no_link" / "effect" plus public holidays (nobody works, AI use
+  and commits as on a weekend) and low-activity weeks (a share of people away), so a week with
+  people away lowers AI use and CI together.
+- "ci_step": "no_link" plus a +30% step in CI load (a new pipeline) in the quarter AI rolls out.
+- "ci_autocorrelated": "no_link" with busy and quiet CI weeks that persist (AR(1), rho 0.8).
+- "lagged_effect": "effect" acting 2-4 weeks late: a day's CI load x (1 + EFFECT x the mean AI
+  share of the days 14 to 28 before).
+- "builder_effect": CI load x (1 + BUILDER_EFFECT x the day's Builder.io-active share) only.
+- "team_trends" / "team_trends_effect": "team_no_link" / "team_effect" plus each team's own
+  linear CI trend (TEAM_TREND_RANGE a year, drawn per team and seed) and the holidays.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 # The demo's CI load factor per unit of the day's AI share: 1 + 1.5 * share (kept as it was, so
 # the demo's numbers do not move).
@@ -75,6 +90,18 @@ TEAM_ADOPTION_OFFSETS = (-120, -60, 0, 60, 120)
 # team's CI load is its committers that day / (this x its members).
 TEAM_COMMITTERS_PER_MEMBER = 0.5
 
+# The calendar scenarios. CI_STEP: (first day, factor) of a step in CI load not tied to AI use,
+# in the quarter adoption is steepest. CI_RHO: week-to-week persistence of the busy and quiet CI
+# weeks (the weekly factor's spread stays CI_WEEK_SIGMA). LAG_DAYS: the days before whose mean
+# AI share acts on a day's CI load. BUILDER_EFFECT: the coefficient of the day's Builder.io share
+# (about +6.3% per 10 points of it, at its typical share of 0.25). TEAM_TREND_RANGE: each team's
+# own CI drift a year, U(low, high) per team and seed.
+CI_STEP = (date(2026, 1, 12), 1.30)
+CI_RHO = 0.8
+LAG_DAYS = (14, 28)
+BUILDER_EFFECT = 0.75
+TEAM_TREND_RANGE = (-0.25, 0.45)
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -91,6 +118,29 @@ class Scenario:
     team_adoption_offsets: tuple[int, ...] = ()  # days, shuffled over the teams per seed
     # Planted, labelled anomalies (anomalies.py; the demo's roster only): World.planted.
     planted: bool = False
+    # The calendar scenarios (demo roster only): holidays and low-activity weeks (calendar.py);
+    # a step in CI load (day, factor); AR(1) persistence of the CI weeks; the effect acting on
+    # the mean AI share of the days LAG_DAYS before; the effect's share ("any" tool or
+    # "builder" only); each team's own CI trend (U(range) a year).
+    holidays: bool = False
+    ci_step: tuple[date, float] | None = None
+    ci_rho: float = 0.0
+    lag_days: tuple[int, int] | None = None
+    effect_tool: str = "any"
+    team_trends: tuple[float, float] | None = None
+
+    @property
+    def demo_roster_only(self) -> bool:
+        """Whether the story needs the demo's per-person generators (not a sized world's)."""
+        return (
+            self.by_team
+            or self.planted
+            or self.holidays
+            or self.ci_step is not None
+            or bool(self.ci_rho)
+            or self.lag_days is not None
+            or self.effect_tool != "any"
+        )
 
 
 SCENARIOS = {
@@ -151,6 +201,75 @@ SCENARIOS = {
         planted=True,
     ),
 }
+_BASE = dict(
+    drift_per_year=DRIFT_PER_YEAR, ci_week_sigma=CI_WEEK_SIGMA, engagement=ENGAGEMENT_RANGE
+)
+_TEAMS = dict(_BASE, by_team=True, team_adoption_offsets=TEAM_ADOPTION_OFFSETS)
+_CALENDAR = (
+    Scenario(
+        "holidays",
+        ai_effect=0.0,
+        description="no_link plus holidays and low-activity weeks (people away: AI use and CI "
+        "dip together)",
+        holidays=True,
+        **_BASE,
+    ),
+    Scenario(
+        "holidays_effect",
+        ai_effect=EFFECT,
+        description="effect plus holidays and low-activity weeks",
+        holidays=True,
+        **_BASE,
+    ),
+    Scenario(
+        "ci_step",
+        ai_effect=0.0,
+        description=f"no_link plus CI load x {CI_STEP[1]} from {CI_STEP[0]} (a new pipeline "
+        "in the rollout quarter)",
+        ci_step=CI_STEP,
+        **_BASE,
+    ),
+    Scenario(
+        "ci_autocorrelated",
+        ai_effect=0.0,
+        description=f"no_link with busy/quiet CI weeks that persist (AR(1), rho {CI_RHO})",
+        ci_rho=CI_RHO,
+        **_BASE,
+    ),
+    Scenario(
+        "lagged_effect",
+        ai_effect=EFFECT,
+        description=f"effect acting {LAG_DAYS[0] // 7}-{LAG_DAYS[1] // 7} weeks late: CI load x "
+        f"(1 + {EFFECT} x the mean AI share of the days {LAG_DAYS[0]}-{LAG_DAYS[1]} before)",
+        lag_days=LAG_DAYS,
+        **_BASE,
+    ),
+    Scenario(
+        "builder_effect",
+        ai_effect=BUILDER_EFFECT,
+        description=f"no_link plus CI load x (1 + {BUILDER_EFFECT} x the day's Builder.io-active "
+        "share); Firebender use has no effect",
+        effect_tool="builder",
+        **_BASE,
+    ),
+    Scenario(
+        "team_trends",
+        ai_effect=0.0,
+        description="team_no_link plus each team's own CI trend and holidays",
+        holidays=True,
+        team_trends=TEAM_TREND_RANGE,
+        **_TEAMS,
+    ),
+    Scenario(
+        "team_trends_effect",
+        ai_effect=TEAM_EFFECT,
+        description="team_effect plus each team's own CI trend and holidays",
+        holidays=True,
+        team_trends=TEAM_TREND_RANGE,
+        **_TEAMS,
+    ),
+)
+SCENARIOS.update({s.name: s for s in _CALENDAR})
 NAMES = tuple(SCENARIOS)
 
 
@@ -172,8 +291,11 @@ def true_effect(name: str) -> float:
     return get(name).ai_effect
 
 
-def effect_per_10_points(name: str, share: float = 0.4) -> float:
+def effect_per_10_points(name: str, share: float | None = None) -> float:
     """The relative change in credits per committer (0.055 = +5.5%) when the day's AI share (a
-    team's, in the team scenarios) rises by 10 points from `share`, all else equal."""
+    team's, in the team scenarios; Builder.io's in "builder_effect") rises by 10 points from
+    `share` (default 0.4; Builder.io's 0.25), all else equal."""
     effect = true_effect(name)
+    if share is None:
+        share = 0.25 if get(name).effect_tool == "builder" else 0.4
     return (1 + effect * (share + 0.1)) / (1 + effect * share) - 1

@@ -58,7 +58,7 @@ def test_a_link_reproduces_the_view():
         "start": "2026-01-05",
         "end": "2026-03-29",
         "granularity": "week",
-        "ai": "both",
+        "ai": "builder",
         "x": "ai_accepted_lines",
         "lag": "1",
         "usd_per_credit": "0.02",
@@ -67,7 +67,7 @@ def test_a_link_reproduces_the_view():
     assert_ok(at)
     assert at.date_input[0].value == (dt.date(2026, 1, 5), dt.date(2026, 3, 29))
     assert at.segmented_control(key="overview__granularity").value == "week"
-    assert at.selectbox(key="overview__ai").value == "both"
+    assert at.selectbox(key="overview__ai").value == "builder"
     assert at.selectbox(key="overview__x").value == "ai_accepted_lines"
     assert at.selectbox(key="overview__lag").value == 1
     assert at.number_input(key="overview__price").value == 0.02
@@ -97,7 +97,7 @@ def test_bad_choices_in_the_link_fall_back_quietly():
     assert_ok(at)
     assert at.selectbox(key="overview__lag").value == 0
     assert at.selectbox(key="overview__x").value == "ai_active_developers"
-    assert at.selectbox(key="overview__ai").value == "firebender"
+    assert at.selectbox(key="overview__ai").value == "both"  # every connected tool
 
 
 def test_half_a_range_waits_for_the_end_date_and_keeps_the_other_choices(demo_sandbox):

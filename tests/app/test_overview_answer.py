@@ -15,7 +15,7 @@ from .conftest import APP, TIMEOUT, today
 
 OPENING = re.compile(
     r"^:material/\w+: \*\*(Evidence of more CI credits with more AI use|Evidence of fewer CI "
-    r"credits with more AI use|No clear evidence either way)\*\*:"
+    r"credits with more AI use|No clear evidence either way|Not enough data to answer yet)\*\*:"
 )
 
 
@@ -36,17 +36,27 @@ def answer(at: AppTest) -> str:
     return found[0]
 
 
-def test_default_and_twelve_month_views_answer_the_same_kind_of_sentence():
+def test_the_answer_reads_the_last_year_of_weeks_whatever_the_range():
     default = answer(run_overview({}))
     year = answer(
         run_overview(
             {"start": (today() - dt.timedelta(days=364)).isoformat(), "end": today().isoformat()}
         )
     )
-    for text in (default, year):
-        assert (
-            "95% interval" in text and "finished weeks" in text and "per active committer" in text
-        )
+    months = answer(run_overview({"granularity": "month"}))
+    assert default == year == months  # the same weeks, whatever the chart shows
+    assert "95% interval" in default and "of the last 52 finished weeks" in default
+    assert "whatever the chart's range" in default and "per committer" in default
+    assert "not proof that one causes the other" in default
+
+
+def test_the_chosen_ai_source_is_the_one_the_answer_names_and_reads():
+    by_source = {s: answer(run_overview({"ai": s})) for s in ("firebender", "builder", "both")}
+    assert "using AI (Firebender)" in by_source["firebender"]
+    assert "using AI (Builder.io)" in by_source["builder"]
+    assert "using AI (Firebender and Builder.io)" in by_source["both"]
+    numbers = {s: re.findall(r"[+-]\d+\.\d%", text) for s, text in by_source.items()}
+    assert numbers["firebender"] != numbers["builder"] != numbers["both"], numbers
 
 
 def test_a_range_before_the_data_is_empty_there_not_zero():
@@ -100,7 +110,8 @@ def test_a_refused_vendor_gives_one_error_and_one_empty_state_per_chart(server, 
     partial = [c.value for c in at.caption if c.value.startswith("No Codefresh data")]
     assert len(empty) >= 1 and len(empty) + len(partial) >= 4
     text = answer(at)
-    assert "No clear evidence either way" in text and "no Codefresh data" in text
+    assert text.startswith(":material/hourglass_empty: **Not enough data to answer yet**: ")
+    assert "Codefresh did not answer" in text
     shown = " ".join(m.value for m in at.metric)
     assert "nan" not in shown.lower()
 

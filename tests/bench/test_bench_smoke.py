@@ -101,30 +101,40 @@ def test_overview_probe_runs_or_says_why():
     assert "warm rerun" in text
 
 
-def test_verdict_rates_run_and_report_both_targets():
+def test_verdict_rates_run_and_report_every_scenario_for_both_sources():
     from bench import report, verdict_rates
 
-    results = verdict_rates.run(seeds=2, log=lambda _: None, workers=1)
-    assert [r.scenario for r in results] == ["no_link", "effect"]
-    assert all(len(r.openings[("week", "trend")]) == 2 for r in results)
+    picked = ("no_link", "effect", "team_effect")
+    results = verdict_rates.run(seeds=1, log=lambda _: None, scenarios=picked)
+    assert [r.scenario for r in results] == list(picked)
+    assert all(len(r.openings["both"]) == len(r.openings["firebender"]) == 1 for r in results)
     text, targets = report.verdict_section(results)
-    assert "no_link" in text and "| week | **trend** (app)" in text
-    assert [t.what.split(":")[0] for t in targets] == ["verdict", "verdict"]
+    assert "### AI use from every connected tool (app default)" in text
+    assert "| `no_link` | +0.0% |" in text and "| `team_effect` | — |" in text
+    # no_link held to the false-evidence target, effect to detection, team_effect reported only
+    assert [t.what for t in targets] == [
+        "overview: no_link: says evidence",
+        "overview: effect: finds the planted effect",
+    ]
 
 
 def test_team_verdict_rates_run_and_report_every_method():
     from bench import report, team_verdict_rates
 
-    results = team_verdict_rates.run(seeds=1, log=lambda _: None, workers=1)
-    assert [r.scenario for r in results] == ["team_no_link", "team_effect"]
+    results = team_verdict_rates.run(
+        seeds=1, log=lambda _: None, scenarios=("team_no_link", "team_effect")
+    )
     for r in results:
         assert set(r.openings) == set(team_verdict_rates.METHODS)
         assert all(len(found) == 1 for found in r.openings.values())
-        assert r.shapes == [{"month": (4, 12), "week": (4, 51)}]
+        assert r.shapes == [(4, 51)]
     text, targets = report.teams_section(results)
-    assert "| **week: team + week FE, OLS** (app) |" in text and "team_no_link" in text
-    # the app's method (weeks) is the one held to the targets
-    assert [t.what.split(":")[0] for t in targets] == ["team verdict (week, app)"] * 2
+    assert "### team + week FE, each team's trend, Driscoll-Kraay (app)" in text
+    # the app's method is the one held to the targets
+    assert [t.what for t in targets] == [
+        "teams: team_no_link: says evidence",
+        "teams: team_effect: finds the planted effect",
+    ]
 
 
 def test_anomaly_rates_run_and_report_every_method():

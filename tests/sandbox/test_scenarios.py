@@ -331,3 +331,97 @@ def test_the_server_says_which_scenario_it_serves():
         "pipelines": 30,
         "trueEffect": 0.7,
     }
+
+
+# ---------------------------------------------------------------- the calendar scenarios
+
+CALENDAR = (
+    "holidays",
+    "holidays_effect",
+    "ci_step",
+    "ci_autocorrelated",
+    "lagged_effect",
+    "builder_effect",
+    "team_trends",
+    "team_trends_effect",
+)
+
+
+def test_the_calendar_scenarios_state_their_truth_and_need_the_demo_roster():
+    for name in CALENDAR:
+        assert name in scenarios.NAMES
+        with pytest.raises(ValueError, match="demo's roster"):
+            World(name, 1, developers=50)
+    assert scenarios.true_effect("holidays") == scenarios.true_effect("ci_step") == 0.0
+    assert scenarios.true_effect("lagged_effect") == scenarios.EFFECT
+    assert 0.06 <= scenarios.effect_per_10_points("builder_effect") <= 0.065
+    assert 0.05 <= scenarios.effect_per_10_points("holidays_effect") <= 0.06
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_on_a_holiday_nobody_commits_or_uses_ai_and_on_an_ordinary_day_they_do(seed):
+    world = World("holidays", seed)
+    for holiday, ordinary in (
+        (date(2025, 12, 29), date(2025, 12, 10)),
+        (date(2026, 4, 3), date(2026, 4, 8)),
+    ):
+        assert len(world.codefresh_day(holiday).committers) <= 3
+        assert len(world.codefresh_day(ordinary).committers) >= 10
+        assert len(world.firebender_usage(holiday)) < len(world.firebender_usage(ordinary))
+        # the same day in a scenario without holidays is an ordinary weekday
+        assert len(World("no_link", seed).codefresh_day(holiday).committers) >= 10
+    assert len(world.firebender_usage(date(2026, 4, 3))) <= 3
+
+
+def test_a_low_activity_day_has_some_people_away():
+    world = World("holidays", 3)
+    summer = date(2026, 7, 29)
+    away = [dev.email for dev in world.staff_on(summer) if world.away(dev.email, summer)]
+    assert 0.2 * world.headcount(summer) <= len(away) <= 0.6 * world.headcount(summer)
+    assert not World("no_link", 3).away(away[0], summer)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_ci_step_multiplies_ci_load_from_its_day(seed):
+    world = World("ci_step", seed)
+    day, factor = scenarios.CI_STEP
+    assert world.ci_step(day - timedelta(days=1)) == 1.0 and world.ci_step(day) == factor
+
+
+def test_persistent_ci_weeks_are_autocorrelated_with_the_same_spread():
+    factors = []
+    for seed in (1, 2, 3):
+        world = World("ci_autocorrelated", seed)
+        mondays = [date(2025, 1, 6) + timedelta(weeks=k) for k in range(80)]
+        factors.append(np.log([world.ci_week_factor(m) for m in mondays]))
+    lag1 = np.mean([np.corrcoef(f[:-1], f[1:])[0, 1] for f in factors])
+    assert 0.55 < lag1 < 0.95
+    assert 0.03 < np.std(np.concatenate(factors)) < 0.1
+    plain = np.log([World("no_link", 1).ci_week_factor(m) for m in mondays])
+    assert abs(np.corrcoef(plain[:-1], plain[1:])[0, 1]) < 0.35
+
+
+def test_the_lagged_effect_acts_on_the_ai_share_of_weeks_before():
+    world = World("lagged_effect", 1)
+    day = date(2026, 3, 11)
+    before = [day - timedelta(days=k) for k in range(14, 29)]
+    assert world.effect_share(day) == pytest.approx(
+        sum(world.ai_share(d) for d in before) / len(before)
+    )
+
+
+def test_the_builder_effect_acts_on_builder_use_only():
+    world = World("builder_effect", 1)
+    day = date(2026, 3, 11)
+    builders = {item.email for item in world.builder_activity(day)}
+    assert world.effect_share(day) == pytest.approx(len(builders) / world.headcount(day))
+    assert world.effect_share(day) < world.ai_share(day)
+
+
+def test_each_team_has_its_own_ci_trend_per_seed():
+    one, two = World("team_trends", 1), World("team_trends", 2)
+    low, high = scenarios.TEAM_TREND_RANGE
+    assert set(one.team_trends) == set(one.team_norms)
+    assert all(low <= rate <= high for rate in one.team_trends.values())
+    assert one.team_trends != two.team_trends
+    assert World("team_no_link", 1).team_trends == {}
