@@ -150,9 +150,12 @@ def _writer(
 ):
 
     def make() -> bytes:
-        path = queries.export_file(
-            store, spec, None, choice.start, choice.end, fmt, selections, salt, team
-        )
+        try:
+            path = queries.export_file(
+                store, spec, None, choice.start, choice.end, fmt, selections, salt, team
+            )
+        except Exception as err:  # said in the file, not a silent failed download
+            return export.failure_file(fmt, err, 0)
         if path is None:
             return b""
         try:

@@ -323,8 +323,13 @@ def download_buttons(
 
 
 def _writer(frame: pd.DataFrame, fmt: str):
+    # Made when clicked, in a thread where Streamlit cannot draw: a failure is said in the file
+    # itself (export.failure_file), never a silent empty or broken download.
     def make() -> bytes:
-        return export.to_bytes(frame, fmt)
+        try:
+            return export.to_bytes(frame, fmt)
+        except Exception as err:
+            return export.failure_file(fmt, err, len(frame))
 
     return make
 
