@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from alerts import MEASURES, budgets
+from safe import text as safe_text
 
 from .alerts_view import Budgets
 
@@ -94,7 +95,7 @@ def editor(found: Budgets, teams: list[str]) -> None:
             disabled=bool(problems),
         )
     if problems:
-        shown = problems[:10]
+        shown = [safe_text.markdown(p, 300) for p in problems[:10]]  # cells quoted: literal
         more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
         st.error(
             "The budgets are refused (nothing saved):  \n" + "  \n".join(shown) + more,

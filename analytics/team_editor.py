@@ -13,6 +13,7 @@ import io
 import pandas as pd
 import streamlit as st
 
+from safe import text as safe_text
 from teams import files, privacy
 from teams.mapping import COLUMNS, KINDS, from_frame, problems_in, to_csv
 
@@ -169,7 +170,7 @@ def editor(teams, settings: Settings) -> None:
             else "The mapping as a CSV, for your repository.",
         )
     if problems:
-        shown = [str(p) for p in problems[:10]]
+        shown = [safe_text.markdown(p, 300) for p in problems[:10]]  # cells quoted: literal
         more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
         st.error(
             "The mapping is refused (nothing saved):  \n" + "  \n".join(shown) + more,
