@@ -8,7 +8,7 @@ which every page reads and shows in its header.
 import streamlit as st
 
 import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
-from analytics import history
+from analytics import access, history, settings
 
 history.new_page_run()
 
@@ -18,6 +18,8 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+# Sign-in (when required) before any page: the run stops here for someone not allowed in.
+access.gate(live=not settings.current().demo)
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),

@@ -12,6 +12,7 @@ import streamlit as st
 from alerts import MEASURES, budgets
 from safe import text as safe_text
 
+from . import access
 from .alerts_view import Budgets
 
 COLUMNS = ("scope", "measure", "monthly_budget")
@@ -49,6 +50,10 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def editor(found: Budgets, teams: list[str]) -> None:
+    if not access.allowed("edit the budgets"):
+        st.dataframe(_rows(found.location), hide_index=True)  # budgets name no one: shown
+        st.info(access.refusal("edit the budgets"), icon=":material/lock:")
+        return
     st.caption(f"Read from and saved to `{found.location}` (BUDGETS_FILE).")
     version = st.session_state.get(EDITOR_VERSION, 0)
     edited = st.data_editor(
@@ -103,7 +108,7 @@ def editor(found: Budgets, teams: list[str]) -> None:
         )
     elif check and parsed is not None:
         st.success(f"The budgets are valid: {len(parsed.rows)} rows.", icon=":material/check:")
-    if save and not problems:
+    if save and not problems and access.allowed("save the budgets"):
         try:
             budgets.save(found.location, text)
         except OSError as err:

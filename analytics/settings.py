@@ -30,8 +30,11 @@ from pathlib import Path
 
 from connectors.errors import VENDOR_NAMES
 from connectors.setting_names import (
+    ADMIN_EMAILS,
     ALERT_SMTP_PASSWORD,
     ALERT_WEBHOOK_URL,
+    ALLOWED_EMAIL_DOMAINS,
+    AUTH_REQUIRED,
     BASE_URL_SETTINGS,
     BUDGETS_FILE,
     HISTORY_DIR,
@@ -64,6 +67,9 @@ ALL_SETTINGS = (
     PSEUDONYMIZE_PEOPLE,
     PSEUDONYM_SALT,
     BUDGETS_FILE,
+    AUTH_REQUIRED,
+    ALLOWED_EMAIL_DOMAINS,
+    ADMIN_EMAILS,
 )
 
 SESSION = "this browser session"
@@ -336,9 +342,14 @@ def resolve(
 def current() -> Settings:
     """The settings for this run of this browser session."""
     secret_values, problem = read_secrets()
-    return resolve(
+    found = resolve(
         session_values(), os.environ, read_dotenv(), secret_values, (problem,) if problem else ()
     )
+    from . import access  # imports this module
+
+    if access.in_script_run() and not access.allowed("see people"):
+        found = replace(found, pseudonymize=True)  # viewers see pseudonyms, never e-mails
+    return found
 
 
 def set_session_value(name: str, value: str | None) -> None:

@@ -17,7 +17,7 @@ from safe import text as safe_text
 from teams import files, privacy
 from teams.mapping import COLUMNS, KINDS, from_frame, problems_in, to_csv
 
-from . import team_source, ui
+from . import access, team_source, ui
 from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
 from .settings import Settings
 
@@ -59,7 +59,7 @@ def verdict_box(answer) -> None:
 def moves_table(view) -> None:
     """People in several teams within the range, and the AI days counted for each."""
     moved = view.moved
-    if moved is None or moved.empty:
+    if moved is None or moved.empty or not access.allowed("see people"):
         return
     label, hidden = view.groups.label, view.groups.hidden
     shown = moved[~moved["team"].isin(hidden)].copy()
@@ -104,6 +104,10 @@ def _rows(teams) -> pd.DataFrame:
 
 
 def editor(teams, settings: Settings) -> None:
+    if not access.allowed("edit the teams mapping"):
+        # Not drawn at all: the mapping names people, and a viewer cannot save it.
+        st.info(access.refusal("see and edit the teams mapping"), icon=":material/lock:")
+        return
     st.subheader(
         "The teams mapping",
         anchor=False,
@@ -182,7 +186,7 @@ def editor(teams, settings: Settings) -> None:
             f"The mapping is valid: {len(mapping.rules)} rows, {len(mapping.teams)} teams.",
             icon=":material/check:",
         )
-    if save and not problems:
+    if save and not problems and access.allowed("save the teams mapping"):
         try:
             team_source.save(teams, to_csv(restored))
         except OSError as err:

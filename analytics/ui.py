@@ -13,7 +13,7 @@ import streamlit as st
 
 from connectors.errors import VENDOR_NAMES, ConnectorError
 
-from . import export, history, labels, loaders
+from . import access, export, history, labels, loaders
 from .metrics import Kpi
 from .settings import Settings, Source
 
@@ -295,6 +295,9 @@ def download_buttons(
     key: str,
 ) -> None:
     """One button per format; the bytes are made when the button is clicked."""
+    if not access.may_export(frame):
+        st.caption(access.refusal("download per-person rows"))
+        return
     with st.container(horizontal=True):
         for fmt, spec in export.FORMATS.items():
             name = export.file_name(vendor, dataset, start, end, spec.ext)

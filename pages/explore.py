@@ -4,6 +4,7 @@ import streamlit as st
 
 import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
 from analytics import (
+    access,
     clients,
     controls,
     datasets,
@@ -24,7 +25,7 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 settings = app_settings.current()
 ui.header("Explore & export", settings)
 
-catalogue = datasets.offered(loaders.offered_reports(settings["codefresh"]))
+catalogue = access.without_people(datasets.offered(loaders.offered_reports(settings["codefresh"])))
 with st.sidebar:
     key = controls.mirrored_select(
         "Dataset",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
-from analytics import charts, controls, labels, loaders, metrics, team_filter, ui
+from analytics import access, charts, controls, labels, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -189,7 +189,7 @@ if requests is not None:
         )
 
 # ------------------------------------------------------------------ leaderboard
-if daily is not None:
+if daily is not None and access.people_view("People"):
     st.subheader(
         "People",
         anchor=False,
