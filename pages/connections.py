@@ -7,6 +7,7 @@ import app_imports  # noqa: F401 - first: the app's modules are imported by one 
 from analytics import clients, history, status, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
+from safe import text as safe_text
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -65,7 +66,7 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
                 st.caption(f"Key from: **{source.origin}**")
             if source.base_url:
                 st.caption(
-                    f"Base URL: `{source.base_url}` (from {source.base_url_origin})"
+                    f"Base URL: `{safe_text.url(source.base_url)}` (from {source.base_url_origin})"
                     + ("; used once a key is set" if source.demo else "")
                 )
             elif not source.demo:

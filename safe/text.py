@@ -77,3 +77,22 @@ def csv_cell(value):
     if not isinstance(text, str):
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def url(value) -> str:
+    """A URL as it may be shown or logged: a user name and password in it (a proxy's, say) as
+    `***`, the query string's values as `***` (tokens travel there), as plain text."""
+    from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+    text = plain(value, None)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "(a URL that cannot be read)"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rpartition("@")[2]
+    query = parts.query
+    if query:
+        query = "&".join(f"{k}=***" for k, _ in parse_qsl(query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))

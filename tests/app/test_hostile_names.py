@@ -9,7 +9,7 @@ import pytest
 
 from safe import text as safe_text
 
-from .conftest import assert_ok, open_page
+from .conftest import assert_ok, open_page, texts
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "teams.example.csv"
 HOSTILE = "[Web](https://evil.example) <b>x</b> :red[y] $x$ www.evil.example ops@evil.example"
@@ -43,3 +43,12 @@ def test_a_planted_team_name_is_literal_text(hostile_mapping, page):
     for text in naming:
         assert HOSTILE not in text, text  # never the raw name inside Markdown
         assert safe_text.markdown(HOSTILE, None) in text, text
+
+
+def test_a_password_in_a_base_url_is_not_shown_on_connections(monkeypatch):
+    monkeypatch.setenv("FIREBENDER_BASE_URL", "https://proxyuser:Pr0xyPassw0rd@proxy.example/fb")
+    at = open_page("pages/connections.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Pr0xyPassw0rd" not in shown and "proxyuser" not in shown
+    assert "https://***@proxy.example/fb" in shown
