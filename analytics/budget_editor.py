@@ -11,6 +11,7 @@ import streamlit as st
 
 from alerts import MEASURES, budgets
 from safe import text as safe_text
+from teams import files
 
 from . import access
 from .alerts_view import Budgets
@@ -37,6 +38,13 @@ def _rows(location: str) -> pd.DataFrame:
         for cells in reader
     ]
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
+
+
+def _text(location: str) -> str | None:
+    try:
+        return budgets.read_text(location)
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -76,8 +84,13 @@ def editor(found: Budgets, teams: list[str]) -> None:
     )
     text = _csv(edited)
     problems: list[str] = []
+    parsed = None
+    oversize = files.too_big(len(edited), text)
     try:
-        parsed = budgets.parse(text, teams=teams or None)
+        if oversize:
+            problems = [oversize]
+        else:
+            parsed = budgets.parse(text, teams=teams or None)
     except budgets.BudgetsError as err:
         parsed, problems = None, list(err.problems)
     with st.container(horizontal=True):
@@ -110,7 +123,7 @@ def editor(found: Budgets, teams: list[str]) -> None:
         st.success(f"The budgets are valid: {len(parsed.rows)} rows.", icon=":material/check:")
     if save and not problems and access.allowed("save the budgets"):
         try:
-            budgets.save(found.location, text)
+            budgets.save(found.location, files.with_comments(_text(found.location), text))
         except OSError as err:
             st.error(
                 f"The budgets could not be saved to {found.location} ({type(err).__name__}); "

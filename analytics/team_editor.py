@@ -15,7 +15,7 @@ import streamlit as st
 
 from safe import text as safe_text
 from teams import files, privacy
-from teams.mapping import COLUMNS, KINDS, from_frame, problems_in, to_csv
+from teams.mapping import COLUMNS, KINDS, Problem, from_frame, problems_in, to_csv
 
 from . import access, team_source, ui
 from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
@@ -103,6 +103,27 @@ def _rows(teams) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
 
 
+def _text(teams) -> str | None:
+    try:
+        return files.read_text(teams.location)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _unrevealing(problems: list, pseudonyms: bool) -> list:
+    """With pseudonyms on, a refusal of a person's row does not say which other row it meets
+    (its line, team or dates): typing a guessed e-mail would otherwise point at the row whose
+    pseudonym it is."""
+    if not pseudonyms:
+        return problems
+    return [
+        Problem(p.line, "this person already has a row whose dates overlap these")
+        if p.message.startswith("person ") and " is already in team " in p.message
+        else p
+        for p in problems
+    ]
+
+
 def editor(teams, settings: Settings) -> None:
     if not access.allowed("edit the teams mapping"):
         # Not drawn at all: the mapping names people, and a viewer cannot save it.
@@ -149,7 +170,8 @@ def editor(teams, settings: Settings) -> None:
     if back:
         people = restored["kind"].astype(str).str.lower() == "person"
         restored.loc[people, "match"] = restored.loc[people, "match"].map(lambda m: back.get(m, m))
-    problems = problems_in(restored)
+    oversize = files.too_big(len(restored), to_csv(restored))
+    problems = [oversize] if oversize else _unrevealing(problems_in(restored), bool(back))
     with st.container(horizontal=True):
         check = st.button("Check", icon=":material/rule:", key="teams__check")
         save = st.button(
@@ -188,7 +210,7 @@ def editor(teams, settings: Settings) -> None:
         )
     if save and not problems and access.allowed("save the teams mapping"):
         try:
-            team_source.save(teams, to_csv(restored))
+            team_source.save(teams, files.with_comments(_text(teams), to_csv(restored)))
         except OSError as err:
             st.error(
                 f"The mapping could not be saved to {teams.location} ({type(err).__name__}); "

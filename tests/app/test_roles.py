@@ -183,3 +183,65 @@ def test_the_local_user_of_a_loopback_server_is_an_admin():
 def test_the_config_binds_to_localhost():
     config_toml = (Path(APP).parent / ".streamlit" / "config.toml").read_text()
     assert re.search(r'^address\s*=\s*"localhost"', config_toml, re.M)
+
+
+# ---------------------------------------------------------------- what an admin's save keeps
+
+
+@pytest.fixture
+def commented_teams(tmp_path, monkeypatch):
+    from connectors.sandbox.teams import demo_teams_csv
+
+    path = tmp_path / "teams.csv"
+    path.write_text("# Owned by the platform team; reviewed monthly\n" + demo_teams_csv())
+    monkeypatch.setenv("TEAMS_FILE", str(path))
+    return path
+
+
+def _edit(at, key: str, **changes) -> None:
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **changes}
+
+
+def test_saving_the_mapping_keeps_its_comment_lines(commented_teams):
+    at = run("pages/teams.py")
+    _edit(at, "teams__editor_0", edited_rows={1: {"team": "Web"}})
+    at.run()
+    at.button(key="teams__save").click().run()
+    saved = commented_teams.read_text()
+    assert "# Owned by the platform team; reviewed monthly" in saved
+    assert "# Teams of the sandbox's demo organisation" in saved
+
+
+def test_an_oversized_edit_is_refused_before_it_is_checked(commented_teams):
+    from teams import files
+
+    before = commented_teams.read_text()
+    at = run("pages/teams.py")
+    rows = [
+        {"kind": "pipeline", "match": f"p{i}/*", "team": "Web", "valid_from": "", "valid_to": ""}
+        for i in range(files.MAX_EDITED_ROWS + 1)
+    ]
+    _edit(at, "teams__editor_0", added_rows=rows)
+    at.run()
+    assert "at most 5,000 can be saved" in at.error[0].value.replace("\\", "")
+    assert at.button(key="teams__save").disabled
+    assert commented_teams.read_text() == before
+
+
+def test_with_pseudonyms_a_guessed_email_is_refused_without_pointing_at_its_row(
+    commented_teams, monkeypatch
+):
+    monkeypatch.setenv("PSEUDONYMIZE_PEOPLE", "true")
+    at = run("pages/teams.py")
+    guess = {
+        "kind": "person",
+        "match": "ben.carter@example.com",  # in the demo mapping, shown as a pseudonym
+        "team": "Web",
+        "valid_from": "",
+        "valid_to": "",
+    }
+    _edit(at, "teams__editor_0", added_rows=[guess])
+    at.run()
+    refused = at.error[0].value.replace("\\", "")
+    assert "already has a row" in refused
+    assert "Mobile" not in refused and re.search(r"\(line \d+\)", refused) is None
