@@ -13,7 +13,7 @@ from alerts import MEASURES, budgets
 from safe import text as safe_text
 from teams import files
 
-from . import access
+from . import access, audit_log
 from .alerts_view import Budgets
 
 COLUMNS = ("scope", "measure", "monthly_budget")
@@ -131,6 +131,7 @@ def editor(found: Budgets, teams: list[str]) -> None:
                 icon=":material/error:",
             )
             return
+        audit_log.note("save budgets", len(edited), found.location)
         st.session_state[EDITOR_VERSION] = version + 1
         st.toast("Budgets saved; alerts use them from the next sync.", icon=":material/check:")
         st.rerun()

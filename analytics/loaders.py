@@ -27,7 +27,7 @@ from connectors.errors import VENDOR_NAMES, AuthError, ConnectorError
 from store import Store
 from teams import privacy
 
-from . import access, clients, history, queries, status, team_source
+from . import access, audit_log, clients, history, queries, status, team_source
 from . import settings as app_settings
 from .settings import Source
 
@@ -132,6 +132,7 @@ def sync_now() -> None:
         st.toast(access.refusal("press Sync now"), icon=":material/lock:")
         return
     st.session_state[SYNC_NOW_STATE] = True
+    audit_log.note("sync now", None)
 
 
 def sync_now_done() -> None:

@@ -17,7 +17,7 @@ from safe import text as safe_text
 from teams import files, privacy
 from teams.mapping import COLUMNS, KINDS, Problem, from_frame, problems_in, to_csv
 
-from . import access, team_source, ui
+from . import access, audit_log, team_source, ui
 from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
 from .settings import Settings
 
@@ -103,6 +103,14 @@ def _rows(teams) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
 
 
+def _recorded(text: str, record, rows: int):
+    def make() -> str:
+        record(rows)
+        return text
+
+    return make
+
+
 def _text(teams) -> str | None:
     try:
         return files.read_text(teams.location)
@@ -184,7 +192,9 @@ def editor(teams, settings: Settings) -> None:
         st.download_button(
             "Download teams.csv",
             # With pseudonyms on, even a disabled button's data is served to the browser.
-            data="" if problems or settings.pseudonymize else to_csv(restored),
+            data=""
+            if problems or settings.pseudonymize
+            else _recorded(to_csv(restored), audit_log.recorder("export teams.csv"), len(restored)),
             file_name="teams.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -218,6 +228,7 @@ def editor(teams, settings: Settings) -> None:
                 icon=":material/error:",
             )
             return
+        audit_log.note("save teams mapping", len(restored), teams.location)
         st.session_state[EDITOR_VERSION] = version + 1
         st.toast("Teams mapping saved; every page now uses it.", icon=":material/check:")
         st.rerun()

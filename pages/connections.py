@@ -4,7 +4,7 @@ and a password field for a key that lives in this browser session only."""
 import streamlit as st
 
 import app_imports  # noqa: F401 - first: the app's modules are imported by one run at a time
-from analytics import clients, history, status, ui
+from analytics import audit_log, clients, history, status, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 from safe import text as safe_text
@@ -164,3 +164,5 @@ st.subheader(
 )
 for line in history.where_lines(settings):
     st.caption(line)
+
+audit_log.show()  # admins: who exported or changed what

@@ -32,6 +32,7 @@ __all__ = ["Store", "StoreError", "Key", "Run", "ALERTS_PATH"]
 
 # Alerts and their state (alerts/lifecycle.py), kept by sync's alert step beside the partitions.
 ALERTS_PATH = "alerts/state.parquet"
+AUDIT_DIR = "audit"  # the audit log's events (sync/audit.py)
 
 
 class Store:
@@ -69,6 +70,7 @@ class Store:
             if Key.parse(e.path) is None
             and not e.path.split("/")[-1].startswith(".")
             and e.path != ALERTS_PATH
+            and not e.path.startswith(AUDIT_DIR + "/")
         ]
 
     def alerts(self) -> pd.DataFrame | None:

@@ -245,3 +245,25 @@ def test_with_pseudonyms_a_guessed_email_is_refused_without_pointing_at_its_row(
     refused = at.error[0].value.replace("\\", "")
     assert "already has a row" in refused
     assert "Mobile" not in refused and re.search(r"\(line \d+\)", refused) is None
+
+
+# ---------------------------------------------------------------- the audit log
+
+
+def test_exports_and_saves_are_in_the_audit_log_with_who_and_rows(sign_in, downloads):
+    at = run("pages/explore.py", signed_in(ADMIN))
+    [(name, make)] = [(n, f) for n, f in downloads.items() if n.endswith(".csv")][:1]
+    make()
+    at = run("pages/teams.py", signed_in(ADMIN))
+    _edit(at, "teams__editor_0", edited_rows={1: {"team": "Web"}})
+    at.run()
+    at.button(key="teams__save").click().run()
+    at = run("pages/connections.py", signed_in(ADMIN))
+    [log] = [d.value for d in at.dataframe if "what" in d.value.columns]
+    assert {"export csv", "save teams mapping"} <= set(log["what"])
+    assert set(log["who"]) == {ADMIN}
+    exported = log[log["what"] == "export csv"].iloc[0]
+    assert exported["detail"] == name and exported["rows"] > 0
+    # a viewer does not see it
+    at = run("pages/connections.py", signed_in(VIEWER))
+    assert not [d for d in at.dataframe if "what" in d.value.columns]
