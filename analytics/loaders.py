@@ -272,9 +272,36 @@ def _synced(source: Source, dataset, start, end, granularity, space) -> Store:
     return history.shelf(source).store
 
 
+# A viewer's view is served from what the store holds: a viewer's range fetches nothing before
+# the store's first held day, or before this many days ago when the store holds less (what the
+# pages' default ranges need on a new deployment). Admins (and `python -m sync`) backfill.
+VIEWER_FETCH_DAYS = 120
+
+
+def viewer_floor(source: Source, dataset, granularity, scope: str) -> dt.date:
+    """The first day a viewer's load may fetch: the store's first held day, or the first of
+    the month VIEWER_FETCH_DAYS ago, whichever is earlier."""
+    recent = ranges.utc_today() - dt.timedelta(days=VIEWER_FETCH_DAYS)
+    floor = recent.replace(day=1)
+    store = history.shelf(source).store
+    held = store.held(dataset.key, dataset.stored_as(granularity), scope)
+    return min([floor, *(first for first, _ in held)])
+
+
 def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
     """Sync what the view lacks, with a progress bar while windows are fetched."""
     scope = space or "org"
+    if source.live and not access.allowed("fetch older history"):
+        floor = viewer_floor(source, dataset, granularity, scope)
+        if start < floor:
+            st.caption(
+                f"{describe(dataset.key)} before {floor} is shown from what the history store "
+                "holds (nothing is fetched for a viewer there); an admin or `python -m sync "
+                "--since` fetches older days."
+            )
+            start = floor
+        if start > end:
+            return
     progress, close = _progress_bar(f"Syncing {describe(dataset.key)}")
     # A live key the vendor has not yet answered in this process fetches the recent days
     # whatever their age: the answer proves the key before the shared history is shown with it.

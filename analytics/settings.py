@@ -279,13 +279,26 @@ def resolve(
 
     found = {}
     for vendor in VENDORS:
-        key, origin = lookup(KEY_SETTINGS[vendor])
+        # A key typed in this session never combines with the deployment's: once any of a
+        # vendor's keys comes from the session, all of them do (a typed Builder space key alone
+        # is not read with the organisation's private key, nor written to the shared store).
+        typed = [KEY_SETTINGS[vendor]] + (
+            [SPACE_PUBLIC_KEY, SPACE_PRIVATE_KEY] if vendor == "builder" else []
+        )
+        own = any(session.get(name) for name in typed)
+
+        def key_lookup(name: str, own: bool = own) -> tuple[str | None, str | None]:
+            if own:
+                return (session[name].strip(), SESSION) if session.get(name) else (None, None)
+            return lookup(name)
+
+        key, origin = key_lookup(KEY_SETTINGS[vendor])
         base_url, base_origin = lookup(BASE_URL_SETTINGS[vendor], allow_session=False)
         extra = {}
         if vendor == "builder":
-            public, _ = lookup(SPACE_PUBLIC_KEY)
-            private, private_origin = lookup(SPACE_PRIVATE_KEY)
-            listed, listed_origin = lookup(SPACES, allow_session=False)
+            public, _ = key_lookup(SPACE_PUBLIC_KEY)
+            private, private_origin = key_lookup(SPACE_PRIVATE_KEY)
+            listed, listed_origin = (None, None) if own else lookup(SPACES, allow_session=False)
             spaces = parse_spaces(listed)
             extra = dict(
                 space_public_key=public,

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import loaders
 
-from .conftest import APP, TIMEOUT, texts
+from .conftest import APP, TIMEOUT, texts, today
 
 ADMIN = "boss@example.com"
 VIEWER = "viewer@example.com"
@@ -212,9 +212,10 @@ def test_saving_the_mapping_keeps_its_comment_lines(commented_teams):
     assert "# Teams of the sandbox's demo organisation" in saved
 
 
-def test_an_oversized_edit_is_refused_before_it_is_checked(commented_teams):
+def test_an_oversized_edit_is_refused_before_it_is_checked(commented_teams, monkeypatch):
     from teams import files
 
+    monkeypatch.setattr(files, "MAX_EDITED_ROWS", 60)  # the cap itself, smaller: a fast test
     before = commented_teams.read_text()
     at = run("pages/teams.py")
     rows = [
@@ -223,7 +224,7 @@ def test_an_oversized_edit_is_refused_before_it_is_checked(commented_teams):
     ]
     _edit(at, "teams__editor_0", added_rows=rows)
     at.run()
-    assert "at most 5,000 can be saved" in at.error[0].value.replace("\\", "")
+    assert "at most 60 can be saved" in at.error[0].value.replace("\\", "")
     assert at.button(key="teams__save").disabled
     assert commented_teams.read_text() == before
 
@@ -267,3 +268,34 @@ def test_exports_and_saves_are_in_the_audit_log_with_who_and_rows(sign_in, downl
     # a viewer does not see it
     at = run("pages/connections.py", signed_in(VIEWER))
     assert not [d for d in at.dataframe if "what" in d.value.columns]
+
+
+# ---------------------------------------------------------------- viewers do not grow the store
+
+
+def _days_asked(sandbox) -> list[str]:
+    return sorted(
+        day
+        for record in sandbox.requests
+        for day in re.findall(r"\d{4}-\d{2}-\d{2}", f"{record.query} {record.json}")
+    )
+
+
+def test_a_viewers_old_range_is_served_from_the_store_not_fetched(sign_in, live):
+    import datetime as dt
+
+    from analytics.loaders import VIEWER_FETCH_DAYS
+
+    end = today()
+    floor = (end - dt.timedelta(days=VIEWER_FETCH_DAYS)).replace(day=1).isoformat()
+    query = {"start": "2024-01-01", "end": end.isoformat()}
+    live.clear_requests()
+    at = run("pages/codefresh.py", signed_in(VIEWER), query=query)
+    assert not at.exception
+    asked = _days_asked(live)
+    assert asked and asked[0] >= floor, asked[:3]
+    assert any("nothing is fetched for a viewer" in c.value for c in at.caption)
+    # the same link opened by an admin does fetch the older days (the check above can fail)
+    live.clear_requests()
+    run("pages/codefresh.py", signed_in(ADMIN), query=query)
+    assert _days_asked(live)[0] < floor
