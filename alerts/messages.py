@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from safe.text import plain
+from safe.text import WORD_JOINER, plain
 from safe.text import slack as _slack
 from teams.privacy import EMAIL
 
@@ -38,6 +38,8 @@ MIN_SECRET_LENGTH = 4  # shorter "secrets" would redact ordinary words
 MAX_LISTED = 40
 HEADER_LIMIT = 150  # Slack's limit for a header block's text
 SECTION_LIMIT = 3000  # Slack's limit for a section's text
+# An email address as safe.text writes it for Slack (a word joiner after the @, against autolinks).
+EMAIL_JOINED = re.compile(EMAIL.pattern.replace("@", "@" + WORD_JOINER))
 # An email address written into a URL (?person=a%40b.org).
 EMAIL_IN_URL = re.compile(r"[A-Za-z0-9._%+'-]+%40[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 SETTLED_NOTE = "Days are UTC calendar days the vendors no longer revise."
@@ -464,8 +466,9 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
 
 
 def _no_controls(text: str) -> str:
-    """The last guard: no control or invisible character anywhere in a message."""
-    return plain(text, None, lines=True)
+    """The last guard: no control or invisible character anywhere in a message (but the word
+    joiners safe.text.slack puts inside URLs and addresses so that Slack does not link them)."""
+    return WORD_JOINER.join(plain(part, None, lines=True) for part in text.split(WORD_JOINER))
 
 
 def _links(alerts: Iterable[Alert], app_url: str | None) -> tuple[str, ...]:
@@ -498,7 +501,9 @@ def _map_message(message: Message, change: Callable[[str], str]) -> Message:
 
 
 def hide_email_addresses(text: str) -> str:
-    """`text` with every email address (plain, or URL-encoded in a link) as "[person]"."""
+    """`text` with every email address (plain, with safe.text's word joiner after its @, or
+    URL-encoded in a link) as "[person]"."""
+    text = EMAIL_JOINED.sub(PERSON, text)
     return EMAIL_IN_URL.sub(PERSON, EMAIL.sub(PERSON, text))
 
 

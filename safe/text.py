@@ -4,9 +4,11 @@
   line breaks and tabs turned into spaces, and very long text cut with "…". Every other
   function starts from it.
 - `markdown`: for Streamlit's Markdown (st.markdown, captions, widget labels, tooltips): every
-  ASCII punctuation mark backslash-escaped (CommonMark's own escape), so no link, autolink
-  (`www.`, `https://`, `a@b.org`), HTML, emphasis, `:color[...]`, LaTeX `$` or heading survives.
-- `slack`: for Slack mrkdwn: `&`, `<`, `>` as entities (Slack's only escapes) and the formatting
+  ASCII punctuation mark backslash-escaped (CommonMark's own escape), so no link, HTML,
+  emphasis, `:color[...]`, LaTeX `$` or heading survives, and an invisible word joiner inside
+  `https://`, `www.` and `a@b.org`, which GitHub-flavoured Markdown links whatever the escapes.
+- `slack`: for Slack mrkdwn: URLs and e-mail addresses broken as in `markdown` (Slack links them
+  too), `&`, `<`, `>` as entities (Slack's only escapes) and the formatting
   marks `*`, `_`, `~` and backticks, which Slack cannot escape, swapped for look-alikes where
   they could open or close formatting (an underscore inside a word, as in data_platform, stays).
 - `cell`: for CSV and Excel cells (OWASP's CSV injection guidance): a text starting with `=`,
@@ -28,6 +30,11 @@ CONTROLS = re.compile(
 )
 BREAKS = re.compile(r"[\t\n\r]+")
 MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+# GitHub-flavoured Markdown turns `https://…`, `www.…` and `a@b.org` into links even when every
+# mark is escaped (it reads the text after the escapes): an invisible word joiner inside each
+# (`https:⁠//`, `www⁠.`, `a@⁠b.org`) is what breaks the pattern; the text reads the same.
+AUTOLINK = re.compile(r"(?i)[a-z][a-z0-9+.-]*:/|www\.|@.")
+WORD_JOINER = "\u2060"
 # A Slack formatting mark that touches something other than a letter or digit on one side can
 # open or close bold, italic, strike or code.
 SLACK_MARK = re.compile(r"(?<![A-Za-z0-9])[*_~]|[*_~](?![A-Za-z0-9])|`")
@@ -50,12 +57,21 @@ def plain(value, limit: int | None = LIMIT, *, lines: bool = False) -> str:
 
 def markdown(value, limit: int | None = LIMIT) -> str:
     """`value` as literal text inside Streamlit Markdown: nothing in it is markup."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", plain(value, limit))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", _unlinked(plain(value, limit)))
+
+
+def _unlinked(text: str) -> str:
+    return AUTOLINK.sub(lambda found: found.group(0)[:-1] + WORD_JOINER + found.group(0)[-1], text)
 
 
 def slack(value, limit: int | None = LIMIT) -> str:
     """`value` as literal text inside Slack mrkdwn."""
-    text = plain(value, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = (
+        _unlinked(plain(value, limit))
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
     return SLACK_MARK.sub(lambda found: SLACK_LOOKALIKE[found.group(0)], text)
 
 

@@ -119,3 +119,14 @@ def test_a_very_long_name_is_cut_in_the_message():
     assert len(message.text) < 2_000
     assert all(len(text) <= 3_000 for text in _slack_texts(message))
     assert "…" in message.text
+
+
+def test_a_url_or_address_in_a_name_is_not_linked_by_slack_and_emails_stay_hidden():
+    from safe.text import WORD_JOINER
+
+    message = alerts_message([pipeline_alert("deploy https://evil.example ops@evil.example")], APP)
+    text = message.blocks[1]["text"]["text"]
+    assert "https://evil" not in text and f"https:{WORD_JOINER}//evil" in text
+    assert "ops@evil" not in text
+    hidden = alerts_message([pipeline_alert("owner ana@example.com")], APP, hide_emails=True)
+    assert "ana" not in json.dumps(hidden.payload()) and "[person]" in json.dumps(hidden.payload())
