@@ -299,3 +299,29 @@ def test_a_viewers_old_range_is_served_from_the_store_not_fetched(sign_in, live)
     live.clear_requests()
     run("pages/codefresh.py", signed_in(ADMIN), query=query)
     assert _days_asked(live)[0] < floor
+
+
+def test_a_viewer_after_an_admin_in_the_same_process_gets_no_cached_email(sign_in):
+    """The caches are shared by every session of a server: an admin's warm cache (e-mails)
+    must not serve a viewer."""
+    for page in ("pages/firebender.py", "pages/teams.py", "pages/explore.py", "pages/overview.py"):
+        admin = run(page, signed_in(ADMIN))
+        assert not admin.exception, page
+        viewer = run(page, signed_in(VIEWER))
+        assert not viewer.exception, page
+        assert emails_shown(viewer) == set(), page
+    assert emails_shown(run("pages/firebender.py", signed_in(ADMIN)))  # the admin's still there
+
+
+def test_saving_budgets_keeps_their_comment_lines(tmp_path, monkeypatch):
+    path = tmp_path / "budgets.csv"
+    path.write_text((Path(APP).parent / "budgets.example.csv").read_text())
+    monkeypatch.setenv("BUDGETS_FILE", str(path))
+    at = run("pages/alerts.py")
+    _edit(at, "alerts__budgets_0", edited_rows={0: {"monthly_budget": "500"}})
+    at.run()
+    at.button(key="alerts__save").click().run()
+    saved = path.read_text()
+    assert "org,ai_spend_usd,500" in saved
+    assert saved.startswith("# Monthly budgets: USD for ai_spend_usd")
+    assert "# scope is org or a team of the teams mapping." in saved
