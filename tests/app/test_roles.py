@@ -325,3 +325,24 @@ def test_saving_budgets_keeps_their_comment_lines(tmp_path, monkeypatch):
     assert "org,ai_spend_usd,500" in saved
     assert saved.startswith("# Monthly budgets: USD for ai_spend_usd")
     assert "# scope is org or a team of the teams mapping." in saved
+
+
+def test_sync_now_fetches_once_per_ten_minutes_per_vendor_whoever_presses(live, sign_in):
+    from analytics import loaders as app_loaders
+
+    app_loaders._sync_now_last.clear()
+    first = run("pages/codefresh.py", signed_in(ADMIN))
+    live.clear_requests()
+    first.button(key="codefresh__refresh").click().run()
+    assert not first.exception
+    fetched = [r for r in live.requests if r.vendor == "codefresh"]
+    assert fetched  # the tail was fetched again
+    # another admin's session, a minute later: the press is answered from that sync
+    second = run("pages/codefresh.py", {**signed_in(ADMIN), "email": ADMIN})
+    live.clear_requests()
+    second.button(key="codefresh__refresh").click().run()
+    assert [r for r in live.requests if r.vendor == "codefresh"] == []
+    assert any("synced now less than 10 minutes ago" in c.value for c in second.caption)
+    log = run("pages/connections.py", signed_in(ADMIN))
+    [events] = [d.value for d in log.dataframe if "what" in d.value.columns]
+    assert (events["what"] == "sync now").sum() == 2  # both presses are audited
