@@ -7,7 +7,7 @@ which every page reads and shows in its header.
 
 import streamlit as st
 
-from analytics import history
+from analytics import access, history, settings
 
 history.new_page_run()
 
@@ -19,6 +19,8 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+# Sign-in (when required) before any page: the run stops here for someone not allowed in.
+access.gate(live=not settings.current().demo)
 
 # The first screen holds the answer, the totals and a chart at 1440x900: less empty space on top.
 st.html("<style>[data-testid=stMainBlockContainer]{padding-top:2.5rem}</style>")

@@ -560,20 +560,23 @@ def _email(message: Message, settings: DeliverySettings) -> EmailMessage:
         f"<{message.key}@{domain}>" if message.key else make_msgid("alerts", domain=domain)
     )
     email.set_content(message.text)
-    email.add_alternative(_html(message.text), subtype="html")
+    email.add_alternative(_html(message.text, message.links), subtype="html")
     return email
 
 
 LINK = re.compile(r"https?://[^\s<>\"]+")
 
 
-def _html(text: str) -> str:
-    """The plain text as simple HTML: paragraphs, line breaks and clickable links."""
+def _html(text: str, links: tuple[str, ...] = ()) -> str:
+    """The plain text as simple HTML: paragraphs, line breaks, and the app's own URLs (`links`)
+    as clickable links; any other URL (one that came in with a vendor's data) stays text."""
 
     def line(raw: str) -> str:
         out, at = [], 0
         for found in LINK.finditer(raw):
             url = found.group(0).rstrip(".,;)")
+            if url not in links:
+                continue
             end = found.start() + len(url)
             out.append(html.escape(raw[at : found.start()]))
             out.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')

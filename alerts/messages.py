@@ -9,6 +9,11 @@ sends, replaces any secret value with "[redacted]".
 
 Numbers are written for people: "$1,234.50", "12,300 credits", "x8.2 usual"; days are UTC
 calendar days, e.g. "Tue 3 Nov 2026".
+
+Names from outside (people, teams, pipelines, the verdict) reach Slack through `safe.text.slack`
+(no link, mention or formatting mark survives) and the text without control characters; the
+email's HTML makes links only of the app's own URLs (`Message.links`), never of a URL that came
+in with vendor data.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from safe.text import WORD_JOINER, plain
+from safe.text import slack as _slack
 from teams.privacy import EMAIL
 
 from . import MEASURES, SERIES_KINDS
@@ -31,6 +38,8 @@ MIN_SECRET_LENGTH = 4  # shorter "secrets" would redact ordinary words
 MAX_LISTED = 40
 HEADER_LIMIT = 150  # Slack's limit for a header block's text
 SECTION_LIMIT = 3000  # Slack's limit for a section's text
+# An email address as safe.text writes it for Slack (a word joiner after the @, against autolinks).
+EMAIL_JOINED = re.compile(EMAIL.pattern.replace("@", "@" + WORD_JOINER))
 # An email address written into a URL (?person=a%40b.org).
 EMAIL_IN_URL = re.compile(r"[A-Za-z0-9._%+'-]+%40[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 SETTLED_NOTE = "Days are UTC calendar days the vendors no longer revise."
@@ -44,6 +53,7 @@ class Message:
     # The same for every attempt to deliver these alerts: the webhook's Idempotency-Key header
     # and the email's Message-ID, so a receiver can drop a repeat.
     key: str | None = None
+    links: tuple[str, ...] = ()  # the app's own URLs in `text`: the only ones made links
 
     def payload(self) -> dict:
         """The JSON body for a Slack-compatible incoming webhook."""
@@ -142,7 +152,7 @@ def measure_name(measure: str | None) -> str:
 
 
 def scope_name(scope: str) -> str:
-    return "the organisation" if scope == "org" else f"team {scope}"
+    return "the organisation" if scope == "org" else f"team {plain(scope)}"
 
 
 def _who(alert: Alert) -> str:
@@ -150,8 +160,8 @@ def _who(alert: Alert) -> str:
     if role == "organisation" or alert.subject == "org":
         return "the organisation"
     if role in ("pipeline", "team"):
-        return f"{role} {alert.subject}"
-    return alert.subject
+        return f"{role} {plain(alert.subject)}"
+    return plain(alert.subject)
 
 
 # --- one alert ----------------------------------------------------------------------------
@@ -187,7 +197,7 @@ def _anomaly(alert: Alert) -> _Said:
     headline = f"{value}" + (f", {ratio}" if ratio else ", above its usual range")
     plain = f"{what} for {who} on {day(peak)}: {headline} ({usual}){tail}."
     markdown = (
-        f"*{_escape(what)}* for *{_escape(who)}* on *{day(peak)}*: *{value}*"
+        f"*{_slack(what)}* for *{_slack(who)}* on *{day(peak)}*: *{value}*"
         + (f", {ratio}" if ratio else ", above its usual range")
         + f"\n{usual[0].upper()}{usual[1:]}{tail}."
     )
@@ -215,7 +225,7 @@ def _budget(alert: Alert) -> _Said:
         f"(80% interval {interval}), over its monthly budget of {budget}; {low_end}. {settled}"
     ).strip()
     markdown = (
-        f"*Budget: {_escape(what)}* for *{_escape(who)}* is projected to end {month} at "
+        f"*Budget: {_slack(what)}* for *{_slack(who)}* is projected to end {month} at "
         f"*{projected}* (80% interval {interval}), over its monthly budget of *{budget}*.\n"
         f"{low_end[0].upper()}{low_end[1:]}. {settled}"
     ).strip()
@@ -316,7 +326,7 @@ def _markdown(one: _Said, followers: list[Alert]) -> str:
     if not followers:
         return one.markdown
     named = [
-        f"<{_escape(f.link)}|{_escape(_follower(f))}>" if f.link else _escape(_follower(f))
+        f"<{_escape(f.link)}|{_slack(_follower(f))}>" if f.link else _slack(_follower(f))
         for f in followers[:MAX_NAMED]
     ]
     rest = len(followers) - len(named)
@@ -366,7 +376,10 @@ def alerts_message(
     blocks.append(
         _context(SETTLED_NOTE + (f" <{_escape(app_url)}|Open the app>" if app_url else ""))
     )
-    message = Message(subject=subject, text="\n".join(lines), blocks=blocks)
+    message = Message(
+        subject=subject, text="\n".join(lines), blocks=blocks, links=_links(alerts, app_url)
+    )
+    message = _map_message(message, _no_controls)
     return without_emails(message) if hide_emails else message
 
 
@@ -421,15 +434,15 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
     if digest.app_url:
         lines += ["", f"App: {digest.app_url}"]
 
-    totals = "\n".join(f"• {_escape(label)}: *{_escape(value)}*" for label, value in digest.totals)
+    totals = "\n".join(f"• {_slack(label)}: *{_slack(value)}*" for label, value in digest.totals)
     blocks = [
         _header(title),
         _section(f"*Totals, {span(first, last)}*\n{totals or 'no data'}"),
     ]
     if digest.verdict:
-        blocks.append(_section(f"*Verdict*\n{_escape(digest.verdict)}"))
+        blocks.append(_section(f"*Verdict*\n{_slack(digest.verdict, SECTION_LIMIT)}"))
     if rows:
-        listed = "\n".join(f"• {_escape(_projection(row))}" for row in rows)
+        listed = "\n".join(f"• {_slack(_projection(row), None)}" for row in rows)
         blocks.append(_section(f"*{month_title}*\n{listed}"))
     heading = f"*Open alerts ({open_count})*" if alerts else "*No open alerts.*"
     blocks.append(_section(heading))
@@ -442,11 +455,27 @@ def digest_message(digest: Digest, *, hide_emails: bool = False) -> Message:
         blocks.append(_more(_counted(groups[room:]), digest.app_url))
     app = f" <{_escape(digest.app_url)}|Open the app>" if digest.app_url else ""
     blocks.append(_context(SETTLED_NOTE + app))
-    message = Message(subject=title, text="\n".join(lines), blocks=blocks)
+    message = Message(
+        subject=title,
+        text="\n".join(lines),
+        blocks=blocks,
+        links=_links(digest.open_alerts, digest.app_url),
+    )
+    message = _map_message(message, _no_controls)
     return without_emails(message) if hide_emails else message
 
 
 # --- guards -------------------------------------------------------------------------------
+
+
+def _no_controls(text: str) -> str:
+    """The last guard: no control or invisible character anywhere in a message (but the word
+    joiners safe.text.slack puts inside URLs and addresses so that Slack does not link them)."""
+    return WORD_JOINER.join(plain(part, None, lines=True) for part in text.split(WORD_JOINER))
+
+
+def _links(alerts: Iterable[Alert], app_url: str | None) -> tuple[str, ...]:
+    return tuple(x for x in [app_url, *(a.link for a in alerts)] if x)
 
 
 def _escape(text: str) -> str:
@@ -470,11 +499,14 @@ def _map_message(message: Message, change: Callable[[str], str]) -> Message:
         subject=change(message.subject),
         text=change(message.text),
         blocks=_map_strings(message.blocks, change),
+        links=tuple(change(link) for link in message.links),
     )
 
 
 def hide_email_addresses(text: str) -> str:
-    """`text` with every email address (plain, or URL-encoded in a link) as "[person]"."""
+    """`text` with every email address (plain, with safe.text's word joiner after its @, or
+    URL-encoded in a link) as "[person]"."""
+    text = EMAIL_JOINED.sub(PERSON, text)
     return EMAIL_IN_URL.sub(PERSON, EMAIL.sub(PERSON, text))
 
 

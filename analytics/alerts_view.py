@@ -16,6 +16,7 @@ import pandas as pd
 
 from alerts import MEASURES, budgets, lifecycle, series
 from connectors import ranges
+from safe import text as safe_text
 from store import ALERTS_PATH, StoreError
 from sync import alerting
 from teams import privacy
@@ -131,7 +132,8 @@ def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -
     hidden = [scope for scope in chosen.budgets.scopes if scope in small] if chosen.budgets else []
     if hidden:
         notes.append(
-            f"The budgets of {', '.join(sorted(hidden))} are not checked this month: "
+            f"The budgets of {', '.join(safe_text.markdown(h) for h in sorted(hidden))} are not "
+            "checked this month: "
             f"{'these teams are' if len(hidden) > 1 else 'this team is'} hidden by "
             "PRIVACY_MIN_GROUP."
         )

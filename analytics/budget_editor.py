@@ -10,8 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from alerts import MEASURES, budgets
+from safe import text as safe_text
+from teams import files
 from teams.mapping import editable_rows
 
+from . import access, audit_log
 from .alerts_view import Budgets
 
 COLUMNS = ("scope", "measure", "monthly_budget")
@@ -32,6 +35,13 @@ def _rows(location: str) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
 
 
+def _text(location: str) -> str | None:
+    try:
+        return budgets.read_text(location)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _csv(frame: pd.DataFrame) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -43,6 +53,10 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def editor(found: Budgets, teams: list[str]) -> None:
+    if not access.allowed("edit the budgets"):
+        st.dataframe(_rows(found.location), hide_index=True)  # budgets name no one: shown
+        st.info(access.refusal("edit the budgets"), icon=":material/lock:")
+        return
     st.caption(f"Read from and saved to `{found.location}` (BUDGETS_FILE).")
     version = st.session_state.get(EDITOR_VERSION, 0)
     edited = st.data_editor(
@@ -65,8 +79,13 @@ def editor(found: Budgets, teams: list[str]) -> None:
     )
     text = _csv(edited)
     problems: list[str] = []
+    parsed = None
+    oversize = files.too_big(len(edited), text)
     try:
-        parsed = budgets.parse(text, teams=teams or None)
+        if oversize:
+            problems = [oversize]
+        else:
+            parsed = budgets.parse(text, teams=teams or None)
     except budgets.BudgetsError as err:
         parsed, problems = None, list(err.problems)
     with st.container(horizontal=True):
@@ -89,7 +108,7 @@ def editor(found: Budgets, teams: list[str]) -> None:
             disabled=bool(problems),
         )
     if problems:
-        shown = problems[:10]
+        shown = [safe_text.markdown(p, 300) for p in problems[:10]]  # cells quoted: literal
         more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
         st.error(
             "The budgets are refused (nothing saved):  \n" + "  \n".join(shown) + more,
@@ -97,9 +116,9 @@ def editor(found: Budgets, teams: list[str]) -> None:
         )
     elif check and parsed is not None:
         st.success(f"The budgets are valid: {len(parsed.rows)} rows.", icon=":material/check:")
-    if save and not problems:
+    if save and not problems and access.allowed("save the budgets"):
         try:
-            budgets.save(found.location, text)
+            budgets.save(found.location, files.with_comments(_text(found.location), text))
         except OSError as err:
             st.error(
                 f"The budgets could not be saved to {found.location} ({type(err).__name__}); "
@@ -107,6 +126,7 @@ def editor(found: Budgets, teams: list[str]) -> None:
                 icon=":material/error:",
             )
             return
+        audit_log.note("save budgets", len(edited), found.location)
         st.session_state[EDITOR_VERSION] = version + 1
         st.toast("Budgets saved; alerts use them from the next sync.", icon=":material/check:")
         st.rerun()

@@ -20,7 +20,7 @@ import streamlit as st
 from connectors import ranges
 from connectors.base import period_floor
 
-from . import history, loaders
+from . import access, history, loaders
 
 ORDER = ("day", "week", "month", "quarter", None)
 GRANULARITY_LABELS = {
@@ -372,6 +372,7 @@ def range_controls(
             key=f"{page}__refresh",
             on_click=loaders.sync_now,
             icon=":material/sync:",
+            disabled=not access.allowed("sync now"),  # a courtesy: sync_now checks again
             help="Fetch the recent days the vendors may still revise again now (otherwise "
             f"they are fetched again after {history.TAIL_FRESH_FOR.seconds // 60} minutes). "
             "Older days come from the history store.",

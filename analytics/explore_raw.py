@@ -11,7 +11,7 @@ import streamlit as st
 from teams import mapping as team_mapping
 from teams.mapping import UNASSIGNED
 
-from . import controls, export, labels, loaders, queries, ui
+from . import audit_log, controls, export, labels, loaders, queries, ui
 from .controls import Choice
 from .datasets import Dataset
 from .settings import Source
@@ -131,7 +131,17 @@ def show(
             )
             st.download_button(
                 spec_.label,
-                data=_writer(store, spec, choice, fmt, dict(selections), salt, team),
+                data=_writer(
+                    store,
+                    spec,
+                    choice,
+                    fmt,
+                    dict(selections),
+                    salt,
+                    team,
+                    audit_log.recorder(f"export {fmt}", name),
+                    total,
+                ),
                 file_name=name,
                 mime=spec_.mime,
                 key=f"explore__download__{fmt}",
@@ -146,19 +156,32 @@ def show(
 
 
 def _writer(
-    store, spec, choice: Choice, fmt: str, selections: dict, salt: str | None, team: tuple | None
+    store,
+    spec,
+    choice: Choice,
+    fmt: str,
+    selections: dict,
+    salt: str | None,
+    team: tuple | None,
+    record,
+    rows: int,
 ):
 
     def make() -> bytes:
-        path = queries.export_file(
-            store, spec, None, choice.start, choice.end, fmt, selections, salt, team
-        )
+        try:
+            path = queries.export_file(
+                store, spec, None, choice.start, choice.end, fmt, selections, salt, team
+            )
+        except Exception as err:  # said in the file, not a silent failed download
+            return export.failure_file(fmt, err, 0)
         if path is None:
             return b""
         try:
             with open(path, "rb") as handle:
-                return handle.read()
+                data = handle.read()
         finally:
             os.unlink(path)
+        record(rows)
+        return data
 
     return make

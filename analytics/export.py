@@ -8,6 +8,10 @@ What each format keeps:
   whole is written as integers. Missing values stay missing (empty, null), never 0.
 - CSV and JSON write timestamps as ISO-8601 text (UTC instants end in "Z"/"+00:00"), missing
   values as empty (CSV) or null (JSON).
+- Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+  return: OWASP's CSV injection list) stays text: CSV writes it with a leading `'`, Excel as a
+  text cell with Excel's own quote prefix (the value unchanged). Control characters, which
+  Excel refuses, are removed from both (`safe.text.cell`).
 - Excel cannot hold time zones: UTC instants are written as UTC wall-clock times without a zone
   (the column name says "(UTC)"); categories become text. Cells carry number formats
   (thousands separators, cents, percentages) and days show as dates.
@@ -17,11 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from safe.text import FORMULA_START, csv_cell, plain
+from safe.text import cell as safe_cell
 
 from .metrics.definitions import METRICS
 
@@ -144,8 +152,20 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _texts(frame: pd.DataFrame, change) -> pd.DataFrame:
+    """`frame` with `change` applied to its column names and to every text value."""
+    out = frame.rename(columns=lambda name: change(name) if isinstance(name, str) else name)
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object).where(series.notna(), None)
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out[column] = series.map(change, na_action="ignore")
+    return out
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return readable(frame).to_csv(index=False, date_format=None).encode("utf-8")
+    return _texts(readable(frame), csv_cell).to_csv(index=False, date_format=None).encode("utf-8")
 
 
 def to_json(frame: pd.DataFrame) -> bytes:
@@ -202,11 +222,12 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
             f"{len(frame):,} rows do not fit in one Excel sheet "
             f"(at most {XLSX_MAX_ROWS:,}); use CSV or Parquet, or filter further."
         )
-    ready = excel_ready(readable(frame))
+    ready = _texts(excel_ready(readable(frame)), _excel_text)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         ready.to_excel(writer, index=False, sheet_name=sheet[:31])
         cells = writer.sheets[sheet[:31]]
+        _formulas_as_text(cells)
         for position, column in enumerate(ready.columns, start=1):
             number_format = _excel_format(column, ready[column])
             if number_format is None:
@@ -218,6 +239,31 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+EXCEL_CELL_LIMIT = 32_767  # characters Excel holds in one cell
+
+
+def _excel_text(value):
+    """Control characters (which openpyxl refuses) removed, cut at Excel's cell limit; the
+    formula marks are dealt with by `_formulas_as_text`, keeping the value as it was."""
+    if not isinstance(value, str):
+        return value
+    text = safe_cell(value)
+    text = text[1:] if text.startswith("'") and not value.startswith("'") else text
+    return text[:EXCEL_CELL_LIMIT]
+
+
+def _formulas_as_text(cells) -> None:
+    """Every cell openpyxl took for a formula (text starting with `=`), and every text starting
+    with another OWASP mark, becomes a text cell with Excel's quote prefix: shown and edited as
+    text, never run."""
+    for row in cells.iter_rows():
+        for one in row:
+            value = one.value
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                one.data_type = "s"
+                one.quotePrefix = True
+
+
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "parquet": to_parquet, "json": to_json}
 
 
@@ -226,6 +272,24 @@ def to_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
         return WRITERS[fmt](frame)
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose one of {sorted(WRITERS)}") from None
+
+
+def failure_file(fmt: str, err: BaseException, rows: int) -> bytes:
+    """A file in `fmt` that says the export failed and why (the error's type and first line,
+    never the data), for a download that cannot be made. Parquet has no room for a sentence:
+    the error is raised again and Streamlit says the download failed."""
+    reason = plain(f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
+    said = f"Export failed: {reason}. {rows:,} rows were not written; try CSV or Parquet."
+    if fmt == "parquet":
+        raise err
+    if fmt == "json":
+        return json.dumps({"error": said}).encode("utf-8")
+    frame = pd.DataFrame({"error": [said]})
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name="export failed", engine="openpyxl")
+        return buffer.getvalue()
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def read_back(data: bytes, fmt: str) -> pd.DataFrame:

@@ -15,6 +15,8 @@ which Streamlit does not hash, so a key never becomes part of a cache key.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -25,7 +27,7 @@ from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store
 from teams import privacy
 
-from . import clients, history, queries, status, team_source
+from . import access, audit_log, clients, history, queries, status, team_source
 from . import settings as app_settings
 from .settings import Source
 
@@ -124,12 +126,62 @@ def derived(kind: str, identity: tuple, _build: Callable[[], object]):
 
 
 def sync_now() -> None:
-    """ "Sync now": this run's loads fetch the unsettled tail again, however recent."""
+    """ "Sync now": this run's loads fetch the unsettled tail again, however recent. Admins
+    only (checked here, on the server, whatever the button showed)."""
+    if not access.allowed("sync now"):
+        st.toast(access.refusal("press Sync now"), icon=":material/lock:")
+        return
     st.session_state[SYNC_NOW_STATE] = True
+    audit_log.note("sync now", None)
 
 
 def sync_now_done() -> None:
     st.session_state.pop(SYNC_NOW_STATE, None)
+    st.session_state.pop(SYNC_NOW_GRANTED, None)
+
+
+# "Sync now" spends vendor requests: at most once per SYNC_NOW_EVERY per vendor and store, for
+# every session of this process; a press while one runs waits for it (joins it) instead.
+SYNC_NOW_EVERY = dt.timedelta(minutes=10)
+SYNC_NOW_JOIN_SECONDS = 120.0
+SYNC_NOW_GRANTED = "_sync_now_granted"  # vendors this run's Sync now may fetch again
+_sync_now_lock = threading.Lock()
+_sync_now_last: dict[tuple[str, str], float] = {}  # (store, vendor) -> monotonic time
+_sync_now_running: dict[tuple[str, str], threading.Event] = {}
+
+
+def _sync_now_claim(source: Source) -> tuple[bool, str | None]:
+    """(whether this run's Sync now may fetch `source`'s tail again, a note when not)."""
+    granted = st.session_state.setdefault(SYNC_NOW_GRANTED, set())
+    if source.vendor in granted:
+        return True, None
+    key = (history.shelf(source).store.url, source.vendor)
+    with _sync_now_lock:
+        running = _sync_now_running.get(key)
+        last = _sync_now_last.get(key)
+        now = time.monotonic()
+        free = running is None and (last is None or now - last >= SYNC_NOW_EVERY.total_seconds())
+        if free:
+            _sync_now_last[key] = now
+            _sync_now_running[key] = threading.Event()
+            granted.add(source.vendor)
+            return True, None
+    if running is not None:
+        running.wait(SYNC_NOW_JOIN_SECONDS)  # joined: its fetch serves this view too
+        return False, None
+    minutes = SYNC_NOW_EVERY.seconds // 60
+    return False, (
+        f"{VENDOR_NAMES.get(source.vendor, source.vendor)} was synced now less than {minutes} "
+        "minutes ago: showing what that sync fetched."
+    )
+
+
+def _sync_now_finished(source: Source) -> None:
+    key = (history.shelf(source).store.url, source.vendor)
+    with _sync_now_lock:
+        running = _sync_now_running.pop(key, None)
+    if running is not None:
+        running.set()
 
 
 def store_version(source: Source, datasets) -> str:
@@ -220,14 +272,43 @@ def _synced(source: Source, dataset, start, end, granularity, space) -> Store:
     return history.shelf(source).store
 
 
+# A viewer's view is served from what the store holds: a viewer's range fetches nothing before
+# the store's first held day, or before this many days ago when the store holds less (what the
+# pages' default ranges need on a new deployment). Admins (and `python -m sync`) backfill.
+VIEWER_FETCH_DAYS = 120
+
+
+def viewer_floor(source: Source, dataset, granularity, scope: str) -> dt.date:
+    """The first day a viewer's load may fetch: the store's first held day, or the first of
+    the month VIEWER_FETCH_DAYS ago, whichever is earlier."""
+    recent = ranges.utc_today() - dt.timedelta(days=VIEWER_FETCH_DAYS)
+    floor = recent.replace(day=1)
+    store = history.shelf(source).store
+    held = store.held(dataset.key, dataset.stored_as(granularity), scope)
+    return min([floor, *(first for first, _ in held)])
+
+
 def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
     """Sync what the view lacks, with a progress bar while windows are fetched."""
     scope = space or "org"
+    if source.live and not access.allowed("fetch older history"):
+        floor = viewer_floor(source, dataset, granularity, scope)
+        if start < floor:
+            st.caption(
+                f"{describe(dataset.key)} before {floor} is shown from what the history store "
+                "holds (nothing is fetched for a viewer there); an admin or `python -m sync "
+                "--since` fetches older days."
+            )
+            start = floor
+        if start > end:
+            return
     progress, close = _progress_bar(f"Syncing {describe(dataset.key)}")
     # A live key the vendor has not yet answered in this process fetches the recent days
     # whatever their age: the answer proves the key before the shared history is shown with it.
     unproven = source.live and not history.proven(source)
-    sync_now = st.session_state.get(SYNC_NOW_STATE)
+    sync_now, limited = False, None
+    if st.session_state.get(SYNC_NOW_STATE) and access.allowed("sync now"):
+        sync_now, limited = _sync_now_claim(source)
     fresh_for = None if sync_now or unproven else history.TAIL_FRESH_FOR
     try:
         note = history.ensure(
@@ -242,9 +323,12 @@ def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
         )
     finally:
         close()
+        if sync_now:
+            _sync_now_finished(source)
     history.prove(source)
-    if note:
-        st.caption(note)
+    for said in (note, limited):
+        if said:
+            st.caption(said)
 
 
 def requests(

@@ -88,7 +88,25 @@ def _as_csv(field, dataset: str) -> str:
         return name if places is None else f"round({name}, {places}) AS {name}"
     if field.kind == "instant":
         return f"strftime({name}, '%Y-%m-%d %H:%M:%S.%g+00:00') AS {name}"
+    if field.kind == "str":
+        # As export.to_csv does (safe.text.cell): control characters removed, and a text a
+        # spreadsheet would run as a formula gets a leading "'" (OWASP's CSV injection list).
+        # Carriage returns become line feeds (safe.text.csv_cell), which the writer quotes.
+        cleaned = f"regexp_replace({name}, '{CELL_CONTROLS}', '', 'g')"
+        lines = f"replace(replace({cleaned}, chr(13) || chr(10), chr(10)), chr(13), chr(10))"
+        return (
+            f"CASE WHEN regexp_matches({cleaned}, '{CELL_FORMULA}') "
+            f"THEN chr(39) || {lines} ELSE {lines} END AS {name}"
+        )
     return name
+
+
+# safe.text's CONTROLS and FORMULA_START as RE2 patterns for DuckDB.
+CELL_CONTROLS = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{200b}-\x{200f}\x{2028}\x{2029}"
+    r"\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
+)
+CELL_FORMULA = r"^[=+\-@\t\r]"
 
 
 REQUEST_DIMENSIONS = ("email", "model", "mode", "spend_type")

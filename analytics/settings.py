@@ -30,8 +30,11 @@ from pathlib import Path
 
 from connectors.errors import VENDOR_NAMES
 from connectors.setting_names import (
+    ADMIN_EMAILS,
     ALERT_SMTP_PASSWORD,
     ALERT_WEBHOOK_URL,
+    ALLOWED_EMAIL_DOMAINS,
+    AUTH_REQUIRED,
     BASE_URL_SETTINGS,
     BUDGETS_FILE,
     HISTORY_DIR,
@@ -64,6 +67,9 @@ ALL_SETTINGS = (
     PSEUDONYMIZE_PEOPLE,
     PSEUDONYM_SALT,
     BUDGETS_FILE,
+    AUTH_REQUIRED,
+    ALLOWED_EMAIL_DOMAINS,
+    ADMIN_EMAILS,
 )
 
 SESSION = "this browser session"
@@ -273,13 +279,26 @@ def resolve(
 
     found = {}
     for vendor in VENDORS:
-        key, origin = lookup(KEY_SETTINGS[vendor])
+        # A key typed in this session never combines with the deployment's: once any of a
+        # vendor's keys comes from the session, all of them do (a typed Builder space key alone
+        # is not read with the organisation's private key, nor written to the shared store).
+        typed = [KEY_SETTINGS[vendor]] + (
+            [SPACE_PUBLIC_KEY, SPACE_PRIVATE_KEY] if vendor == "builder" else []
+        )
+        own = any(session.get(name) for name in typed)
+
+        def key_lookup(name: str, own: bool = own) -> tuple[str | None, str | None]:
+            if own:
+                return (session[name].strip(), SESSION) if session.get(name) else (None, None)
+            return lookup(name)
+
+        key, origin = key_lookup(KEY_SETTINGS[vendor])
         base_url, base_origin = lookup(BASE_URL_SETTINGS[vendor], allow_session=False)
         extra = {}
         if vendor == "builder":
-            public, _ = lookup(SPACE_PUBLIC_KEY)
-            private, private_origin = lookup(SPACE_PRIVATE_KEY)
-            listed, listed_origin = lookup(SPACES, allow_session=False)
+            public, _ = key_lookup(SPACE_PUBLIC_KEY)
+            private, private_origin = key_lookup(SPACE_PRIVATE_KEY)
+            listed, listed_origin = (None, None) if own else lookup(SPACES, allow_session=False)
             spaces = parse_spaces(listed)
             extra = dict(
                 space_public_key=public,
@@ -336,9 +355,14 @@ def resolve(
 def current() -> Settings:
     """The settings for this run of this browser session."""
     secret_values, problem = read_secrets()
-    return resolve(
+    found = resolve(
         session_values(), os.environ, read_dotenv(), secret_values, (problem,) if problem else ()
     )
+    from . import access  # imports this module
+
+    if access.in_script_run() and not access.allowed("see people"):
+        found = replace(found, pseudonymize=True)  # viewers see pseudonyms, never e-mails
+    return found
 
 
 def set_session_value(name: str, value: str | None) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from safe import text as safe_text
 from teams import files, privacy
-from teams.mapping import COLUMNS, KINDS, editable_rows, from_frame, problems_in, to_csv
+from teams.mapping import COLUMNS, KINDS, Problem, editable_rows, from_frame, problems_in, to_csv
 
-from . import team_source, ui
+from . import access, audit_log, team_source, ui
 from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
 from .settings import Settings
 
@@ -59,7 +60,7 @@ def verdict_box(answer) -> None:
 def moves_table(view) -> None:
     """People in several teams within the range, and the AI days counted for each."""
     moved = view.moved
-    if moved is None or moved.empty:
+    if moved is None or moved.empty or not access.allowed("see people"):
         return
     label, hidden = view.groups.label, view.groups.hidden
     shown = moved[~moved["team"].isin(hidden)].copy()
@@ -95,7 +96,40 @@ def _rows(teams) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(COLUMNS)).astype(str) if records else empty
 
 
+def _recorded(text: str, record, rows: int):
+    def make() -> str:
+        record(rows)
+        return text
+
+    return make
+
+
+def _text(teams) -> str | None:
+    try:
+        return files.read_text(teams.location)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _unrevealing(problems: list, pseudonyms: bool) -> list:
+    """With pseudonyms on, a refusal of a person's row does not say which other row it meets
+    (its line, team or dates): typing a guessed e-mail would otherwise point at the row whose
+    pseudonym it is."""
+    if not pseudonyms:
+        return problems
+    return [
+        Problem(p.line, "this person already has a row whose dates overlap these")
+        if p.message.startswith("person ") and " is already in team " in p.message
+        else p
+        for p in problems
+    ]
+
+
 def editor(teams, settings: Settings) -> None:
+    if not access.allowed("edit the teams mapping"):
+        # Not drawn at all: the mapping names people, and a viewer cannot save it.
+        st.info(access.refusal("see and edit the teams mapping"), icon=":material/lock:")
+        return
     st.subheader(
         "The teams mapping",
         anchor=False,
@@ -137,7 +171,8 @@ def editor(teams, settings: Settings) -> None:
     if back:
         people = restored["kind"].astype(str).str.lower() == "person"
         restored.loc[people, "match"] = restored.loc[people, "match"].map(lambda m: back.get(m, m))
-    problems = problems_in(restored)
+    oversize = files.too_big(len(restored), to_csv(restored))
+    problems = [oversize] if oversize else _unrevealing(problems_in(restored), bool(back))
     with st.container(horizontal=True):
         check = st.button("Check", icon=":material/rule:", key="teams__check")
         save = st.button(
@@ -150,7 +185,9 @@ def editor(teams, settings: Settings) -> None:
         st.download_button(
             "Download teams.csv",
             # With pseudonyms on, even a disabled button's data is served to the browser.
-            data="" if problems or settings.pseudonymize else to_csv(restored),
+            data=""
+            if problems or settings.pseudonymize
+            else _recorded(to_csv(restored), audit_log.recorder("export teams.csv"), len(restored)),
             file_name="teams.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -162,7 +199,7 @@ def editor(teams, settings: Settings) -> None:
             else "The mapping as a CSV, for your repository.",
         )
     if problems:
-        shown = [str(p) for p in problems[:10]]
+        shown = [safe_text.markdown(p, 300) for p in problems[:10]]  # cells quoted: literal
         more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
         st.error(
             "The mapping is refused (nothing saved):  \n" + "  \n".join(shown) + more,
@@ -174,9 +211,9 @@ def editor(teams, settings: Settings) -> None:
             f"The mapping is valid: {len(mapping.rules)} rows, {len(mapping.teams)} teams.",
             icon=":material/check:",
         )
-    if save and not problems:
+    if save and not problems and access.allowed("save the teams mapping"):
         try:
-            team_source.save(teams, to_csv(restored))
+            team_source.save(teams, files.with_comments(_text(teams), to_csv(restored)))
         except OSError as err:
             st.error(
                 f"The mapping could not be saved to {teams.location} ({type(err).__name__}); "
@@ -184,6 +221,7 @@ def editor(teams, settings: Settings) -> None:
                 icon=":material/error:",
             )
             return
+        audit_log.note("save teams mapping", len(restored), teams.location)
         st.session_state[EDITOR_VERSION] = version + 1
         st.toast("Teams mapping saved; every page now uses it.", icon=":material/check:")
         st.rerun()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from safe import text as safe_text
 from teams import mapping as team_mapping
 from teams import privacy
 from teams.mapping import OTHER_TEAMS, UNASSIGNED, Mapping
@@ -32,7 +33,8 @@ NOT_SPLIT = "Not split by team: {what} has no person, pipeline or space to assig
 @dataclass(frozen=True)
 class Lens:
     """The chosen team: `members` are the mapping's teams it stands for (several for Other
-    teams), `name` what the page calls it."""
+    teams), `name` what the page calls it, as literal Markdown text (safe.text.markdown: a team
+    name from the mapping is written into captions and notes, never read as a link or markup)."""
 
     mapping: Mapping
     name: str
@@ -111,4 +113,4 @@ def pick(settings: Settings, start: dt.date, end: dt.date, page: str) -> Lens | 
         )
     if chosen == ALL:
         return None
-    return Lens(teams.mapping, chosen, offered[chosen])
+    return Lens(teams.mapping, safe_text.markdown(chosen, None), offered[chosen])

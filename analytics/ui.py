@@ -14,7 +14,7 @@ import streamlit as st
 
 from connectors.errors import VENDOR_NAMES, ConnectorError
 
-from . import export, history, labels, loaders
+from . import access, audit_log, export, history, labels, loaders
 from .metrics import Kpi
 from .settings import Settings, Source
 
@@ -315,13 +315,16 @@ def download_buttons(
     key: str,
 ) -> None:
     """One button per format; the bytes are made when the button is clicked."""
+    if not access.may_export(frame):
+        st.caption(access.refusal("download per-person rows"))
+        return
     with st.container(horizontal=True):
         for fmt, spec in export.FORMATS.items():
             name = export.file_name(vendor, dataset, start, end, spec.ext)
             too_big = fmt == "xlsx" and len(frame) > export.XLSX_MAX_ROWS
             st.download_button(
                 spec.label,
-                data=_writer(frame, fmt),
+                data=_writer(frame, fmt, audit_log.recorder(f"export {fmt}", name)),
                 file_name=name,
                 mime=spec.mime,
                 key=f"{key}__{fmt}",
@@ -342,9 +345,17 @@ def download_buttons(
             )
 
 
-def _writer(frame: pd.DataFrame, fmt: str):
+def _writer(frame: pd.DataFrame, fmt: str, record=None):
+    # Made when clicked, in a thread where Streamlit cannot draw: a failure is said in the file
+    # itself (export.failure_file), never a silent empty or broken download.
     def make() -> bytes:
-        return export.to_bytes(frame, fmt)
+        try:
+            data = export.to_bytes(frame, fmt)
+        except Exception as err:
+            return export.failure_file(fmt, err, len(frame))
+        if record is not None:
+            record(len(frame))
+        return data
 
     return make
 

@@ -9,6 +9,8 @@ from itertools import repeat
 
 import pandas as pd
 
+from safe import text as safe_text
+
 from . import ranges
 from .errors import ResponseFormatError
 from .http import VendorAPI, fetch_windows
@@ -33,7 +35,7 @@ class Client:
         self.progress = progress
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.api.base_url!r})"
+        return f"{type(self).__name__}(base_url={safe_text.url(self.api.base_url)!r})"
 
     def plan(self, endpoint: str, start, end, granularity=None) -> ranges.Plan:
         return ranges.plan(f"{self.vendor}.{endpoint}", start, end, granularity, self.today)

@@ -35,6 +35,8 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
+from safe import text as safe_text
+
 from .errors import (
     VENDOR_NAMES,
     AuthError,
@@ -188,7 +190,7 @@ def check_base_url(vendor: str, url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConnectorError(
             vendor,
-            f"the base URL {url!r} is not an http(s) URL; set "
+            f"the base URL {safe_text.url(url)!r} is not an http(s) URL; set "
             f"{BASE_URL_SETTINGS[vendor]} to e.g. https://host or leave "
             f"it unset.",
         )
@@ -256,7 +258,7 @@ class VendorAPI:
         return Load(self, self.clock() + self.load_budget)
 
     def __repr__(self) -> str:
-        return f"VendorAPI(vendor={self.vendor!r}, base_url={self.base_url!r})"
+        return f"VendorAPI(vendor={self.vendor!r}, base_url={safe_text.url(self.base_url)!r})"
 
     @property
     def name(self) -> str:
@@ -321,7 +323,7 @@ class VendorAPI:
         except requests.exceptions.ConnectionError as err:
             raise ServerError(
                 self.vendor,
-                f"could not be reached at {self.base_url} "
+                f"could not be reached at {safe_text.url(self.base_url)} "
                 f"({_reason(err)}). Check the network, or "
                 f"{BASE_URL_SETTINGS[self.vendor]} if you set it.",
             ) from None

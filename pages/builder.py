@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, clients, controls, loaders, metrics, team_filter, ui
+from analytics import access, charts, clients, controls, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 from analytics.metrics.explore import team_rows, team_spaces
@@ -258,26 +258,29 @@ st.subheader(
     help="One row per person with their totals over the whole range (Builder.io "
     "users endpoint; known from third-party code, not the vendor's page).",
 )
-with ui.vendor_errors():
-    users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
-    if lens is not None:
-        users = team_rows(lens, users, "builder.org_users", choice.end)
+if access.people_view("Users"):
+    with ui.vendor_errors():
+        users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
+        if lens is not None:
+            users = team_rows(lens, users, "builder.org_users", choice.end)
+            st.caption(
+                "Builder.io gives each person's totals over the whole range, without days: a person "
+                f"counts for {lens.name} when the teams mapping puts them in it on {choice.end} "
+                "(the range's last day)."
+            )
         st.caption(
-            "Builder.io gives each person's totals over the whole range, without days: a person "
-            f"counts for {lens.name} when the teams mapping puts them in it on {choice.end} "
-            "(the range's last day)."
+            f"{len(users):,} people active in {metrics.range_name(choice.start, choice.end)}."
         )
-    st.caption(f"{len(users):,} people active in {metrics.range_name(choice.start, choice.end)}.")
-    ui.dataframe(
-        metrics.builder_users_table(users),
-        column_config={
-            "user_email": "Person",
-            "last_active": st.column_config.DatetimeColumn(
-                "Last active (UTC)", format="YYYY-MM-DD HH:mm"
-            ),
-            "lines_accepted": "Accepted lines",
-            "credits_used": "Credits used",
-        },
-    )
+        ui.dataframe(
+            metrics.builder_users_table(users),
+            column_config={
+                "user_email": "Person",
+                "last_active": st.column_config.DatetimeColumn(
+                    "Last active (UTC)", format="YYYY-MM-DD HH:mm"
+                ),
+                "lines_accepted": "Accepted lines",
+                "credits_used": "Credits used",
+            },
+        )
 
 ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

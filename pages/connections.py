@@ -3,9 +3,10 @@ and a password field for a key that lives in this browser session only."""
 
 import streamlit as st
 
-from analytics import clients, history, status, ui
+from analytics import audit_log, clients, history, status, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
+from safe import text as safe_text
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -58,7 +59,7 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
                 st.caption(f"Key from: **{source.origin}**")
             if source.base_url:
                 st.caption(
-                    f"Base URL: `{source.base_url}` (from {source.base_url_origin})"
+                    f"Base URL: `{safe_text.url(source.base_url)}` (from {source.base_url_origin})"
                     + ("; used once a key is set" if source.demo else "")
                 )
             elif not source.demo:
@@ -161,3 +162,5 @@ st.subheader(
 )
 for line in history.where_lines(settings):
     st.caption(line)
+
+audit_log.show()  # admins: who exported or changed what

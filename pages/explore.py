@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import (
+    access,
     clients,
     controls,
     datasets,
@@ -23,7 +24,7 @@ ensure_app_entry()  # a deep link opened first after a server start still runs a
 settings = app_settings.current()
 ui.header("Explore & export", settings)
 
-catalogue = datasets.offered(loaders.offered_reports(settings["codefresh"]))
+catalogue = access.without_people(datasets.offered(loaders.offered_reports(settings["codefresh"])))
 with st.sidebar:
     key = controls.mirrored_select(
         "Dataset",

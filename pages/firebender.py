@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts, controls, labels, loaders, metrics, team_filter, ui
+from analytics import access, charts, controls, labels, loaders, metrics, team_filter, ui
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
 
@@ -188,7 +188,7 @@ if requests is not None:
         )
 
 # ------------------------------------------------------------------ leaderboard
-if daily is not None:
+if daily is not None and access.people_view("People"):
     st.subheader(
         "People",
         anchor=False,

@@ -34,6 +34,7 @@ __all__ = ["Store", "StoreError", "Key", "Run", "ALERTS_PATH"]
 ALERTS_PATH = "alerts/state.parquet"
 # Where the writer moves a partition it cannot read (never a partition path: not read again).
 QUARANTINE = "quarantine"
+AUDIT_DIR = "audit"  # the audit log's events (sync/audit.py)
 
 
 class Store:
@@ -80,6 +81,7 @@ class Store:
             and not e.path.split("/")[-1].startswith(".")
             and e.path != ALERTS_PATH
             and not e.path.startswith(QUARANTINE + "/")
+            and not e.path.startswith(AUDIT_DIR + "/")
         ]
 
     def alerts(self) -> pd.DataFrame | None:

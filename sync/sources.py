@@ -24,6 +24,7 @@ from connectors.setting_names import (
     SPACES,
     VENDORS,
 )
+from safe import text as safe_text
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,7 @@ class Credentials:
     def __repr__(self) -> str:
         return (
             f"Credentials({self.vendor!r}, key={'set' if self.key else 'none'}, "
-            f"base_url={self.base_url!r}, spaces={[p for p, _ in self.spaces]!r})"
+            f"base_url={safe_text.url(self.base_url) if self.base_url else None!r}, spaces={[p for p, _ in self.spaces]!r})"
         )
 
     @property

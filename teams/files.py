@@ -92,3 +92,26 @@ def write_text(url: str, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+# What an edit on screen may save: a mapping of a large organisation fits many times over; a
+# larger edit is refused before it is checked or written.
+MAX_EDITED_ROWS = 5_000
+MAX_EDITED_BYTES = 512 * 1024
+
+
+def too_big(rows: int, text: str) -> str | None:
+    """Why an edited table is refused for its size, or None."""
+    if rows > MAX_EDITED_ROWS:
+        return f"{rows:,} rows: at most {MAX_EDITED_ROWS:,} can be saved from the page."
+    size = len(text.encode("utf-8"))
+    if size > MAX_EDITED_BYTES:
+        return f"{size:,} bytes: at most {MAX_EDITED_BYTES:,} can be saved from the page."
+    return None
+
+
+def with_comments(old: str | None, new: str) -> str:
+    """`new` with the comment lines (starting with #) of the file it replaces kept at its top,
+    in their order: the rows were edited in a table that has no place for them."""
+    kept = [line for line in (old or "").splitlines() if line.lstrip().startswith("#")]
+    return "\n".join(kept) + "\n" + new if kept else new

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 import time_machine
+from streamlit import config
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -54,6 +55,13 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def _loopback_option(get_option):
+    def option(key: str):
+        return "localhost" if key == "server.address" else get_option(key)
+
+    return option
+
+
 @pytest.fixture(autouse=True)
 def hermetic(monkeypatch, tmp_path):
     """No real settings reach the app: no keys in the environment, no .env, no secrets file
@@ -64,6 +72,9 @@ def hermetic(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_READ_SECRETS", "0")
     monkeypatch.setenv("HISTORY_DIR", str(tmp_path / "history"))
     monkeypatch.chdir(tmp_path)
+    # Served on loopback, as .streamlit/config.toml sets (AppTest does not read it): the local
+    # user is an admin (analytics/access.py); tests of viewers say otherwise.
+    monkeypatch.setattr(config, "get_option", _loopback_option(config.get_option))
     history.forget()  # every test starts from an empty store (demo and live)
     st.cache_data.clear()
     yield

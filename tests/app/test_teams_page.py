@@ -80,7 +80,8 @@ def verdict_text(at) -> str:
 
 
 def errors(at) -> str:
-    return "\n".join(e.value for e in at.error)
+    """The errors as a person reads them (refused cells are Markdown-escaped: safe.text)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(e.value for e in at.error))
 
 
 def teams_page(monkeypatch, query: dict | None = None, **settings: str):

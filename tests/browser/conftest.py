@@ -60,12 +60,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(**settings: str):
-    """`streamlit run app.py` on a free loopback port with exactly these settings (none: demo
-    mode), no .env and no secrets file; yields the URL."""
-    port = free_port()
+def running_app(address: str = "127.0.0.1", port: int | None = None, **settings: str):
+    """`streamlit run app.py` on a free port with exactly these settings (none: demo mode), no
+    .env and no secrets file; yields the loopback URL. `address` is what the server listens on
+    (0.0.0.0: a network server, whose visitors are viewers without sign-in)."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
-    env.update(APP_DOTENV="", APP_READ_SECRETS="0", PYTHONUNBUFFERED="1", **settings)
+    env.update(APP_DOTENV="", APP_READ_SECRETS="0", PYTHONUNBUFFERED="1")
+    env.update(settings)
     # Live keys write history: never into the repository's own .history/.
     env.setdefault("HISTORY_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-history-"))
     ARTIFACTS.mkdir(exist_ok=True)
@@ -80,7 +82,7 @@ def running_app(**settings: str):
             "--server.port",
             str(port),
             "--server.address",
-            "127.0.0.1",
+            address,
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",
