@@ -16,7 +16,7 @@ from teams import privacy
 from teams.mapping import UNASSIGNED, Mapping, to_csv
 
 from . import loaders, metrics
-from .metrics import team_verdict
+from .metrics import answer_weeks, team_verdict
 from .metrics import teams as team_metrics
 from .overview import _try, short_reason
 from .settings import Settings
@@ -83,6 +83,20 @@ def inputs(
     return found
 
 
+def answer_start(end: dt.date) -> dt.date:
+    """The Monday that begins the last MAX_WEEKS weeks up to `end`'s week (that week itself is
+    unfinished until it ends, and is left out by the table)."""
+    monday = end - dt.timedelta(days=end.weekday())
+    return monday - dt.timedelta(weeks=answer_weeks.MAX_WEEKS)
+
+
+def _last_finished_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the last MAX_WEEKS finished weeks (the overview's answer reads the same)."""
+    done = weekly.loc[weekly["complete"].astype(bool), "period"].drop_duplicates().sort_values()
+    keep = set(done.tail(answer_weeks.MAX_WEEKS))
+    return weekly[weekly["period"].isin(keep)].reset_index(drop=True)
+
+
 def team_view(
     settings: Settings,
     mapping: Mapping,
@@ -93,9 +107,12 @@ def team_view(
 ) -> TeamView:
     errors: dict[str, str] = {}
     notes: list[str] = []
-    # Loads reach back to the first of a month: the heat map is monthly.
+    # Loads reach back to the first of a month: the heat map is monthly. The within-team answer
+    # reads the last MAX_WEEKS finished weeks whatever the range, as the overview's does, so
+    # the same link gives both pages the same weeks.
     load_from = metrics.snap_start(metrics.snap_start(start, granularity), "month")
-    rows = inputs(settings, load_from, end, errors, notes)
+    answer_from = answer_start(end)
+    rows = inputs(settings, min(load_from, answer_from), end, errors, notes)
     today = ranges.utc_today()
 
     def build() -> TeamView:
@@ -167,8 +184,8 @@ def _derive(
     # seeds, weekly ones in 5% (bench/results-teams.md). The weeks start on the first day
     # loaded, not the Monday before: a week whose first days were not loaded is not finished
     # (it held only a weekend 6 start days in 7, and its credits looked like a collapse).
-    weekly_raw = team_metrics.team_table(
-        rows, mapping, load_from, end, "week", usd_per_credit, today
+    weekly_raw = _last_finished_weeks(
+        team_metrics.team_table(rows, mapping, answer_start(end), end, "week", usd_per_credit, today)
     )
     sizes = team_metrics.team_sizes(monthly_raw)
     sizes.pop(UNASSIGNED, None)  # nobody knows its people: it is never merged with a team

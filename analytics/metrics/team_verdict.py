@@ -123,7 +123,7 @@ def team_verdict(
     first, last = points["period"].min(), points["period"].max()
     basis = (
         f"from {teams} teams over {months} finished {unit}s ({period_name(first, unit)} to "
-        f"{period_name(last, unit)}), each team compared with its own level and trend and every "
+        f"{period_name(last, unit)}, whatever the chart's range), each team compared with its own level and trend and every "
         f"{unit} with the organisation's. An association, not proof of cause"
     )
     interval = f"95% interval {low_pct:+.1f}% to {high_pct:+.1f}%"
