@@ -185,7 +185,9 @@ def _derive(
     # loaded, not the Monday before: a week whose first days were not loaded is not finished
     # (it held only a weekend 6 start days in 7, and its credits looked like a collapse).
     weekly_raw = _last_finished_weeks(
-        team_metrics.team_table(rows, mapping, answer_start(end), end, "week", usd_per_credit, today)
+        team_metrics.team_table(
+            rows, mapping, answer_start(end), end, "week", usd_per_credit, today
+        )
     )
     sizes = team_metrics.team_sizes(monthly_raw)
     sizes.pop(UNASSIGNED, None)  # nobody knows its people: it is never merged with a team
