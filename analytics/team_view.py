@@ -111,8 +111,8 @@ def team_view(
     # reads the last MAX_WEEKS finished weeks whatever the range, as the overview's does, so
     # the same link gives both pages the same weeks.
     load_from = metrics.snap_start(metrics.snap_start(start, granularity), "month")
-    answer_from = answer_start(end)
-    rows = inputs(settings, min(load_from, answer_from), end, errors, notes)
+    rows_from = min(load_from, answer_start(end))
+    rows = inputs(settings, rows_from, end, errors, notes)
     today = ranges.utc_today()
 
     def build() -> TeamView:
@@ -128,6 +128,7 @@ def team_view(
             settings,
             errors,
             notes,
+            rows_from,
         )
 
     if errors:  # a view with a failed vendor is rebuilt every time, never cached
@@ -161,6 +162,7 @@ def _derive(
     settings,
     errors,
     notes,
+    rows_from=None,
 ) -> TeamView:
     """The pure part: team tables, the privacy merge, the within-team answer, the moves."""
     monthly_raw = team_metrics.team_table(
@@ -186,7 +188,15 @@ def _derive(
     # (it held only a weekend 6 start days in 7, and its credits looked like a collapse).
     weekly_raw = _last_finished_weeks(
         team_metrics.team_table(
-            rows, mapping, answer_start(end), end, "week", usd_per_credit, today
+            rows,
+            mapping,
+            # from the first day loaded when that is later: a week not wholly loaded is not
+            # finished (its weekend alone read as a collapse in credits)
+            max(answer_start(end), rows_from or load_from),
+            end,
+            "week",
+            usd_per_credit,
+            today,
         )
     )
     sizes = team_metrics.team_sizes(monthly_raw)
@@ -203,6 +213,6 @@ def _derive(
     missing = {
         VENDOR_NAMES[v]: short_reason(errors[v]) for v in ("codefresh", "firebender") if v in errors
     }
-    answer = team_verdict.team_verdict(weekly, missing, granularity="week")
+    answer = team_verdict.team_verdict(weekly, missing, granularity="week", whatever_the_range=True)
     moved = team_metrics.moves(mapping, rows.daily, load_from, min(end, today))
     return TeamView(table, monthly, groups, answer, errors, notes, moved)

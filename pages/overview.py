@@ -32,7 +32,7 @@ with st.sidebar:
         list(metrics.AI_SOURCES),
         key="overview__ai",
         param="ai",
-        default="both",
+        default="firebender",
         format_func=metrics.AI_SOURCES.get,
         help=metrics.definition("ai_active_developers")
         + " The answer counts AI use from the same source, and names it.",

@@ -71,10 +71,14 @@ def panel(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def team_verdict(
-    table: pd.DataFrame, missing: dict[str, str] | None = None, granularity: str = "month"
+    table: pd.DataFrame,
+    missing: dict[str, str] | None = None,
+    granularity: str = "month",
+    whatever_the_range: bool = False,
 ) -> TeamVerdict:
     """The answer from a team table (teams.team_table at `granularity`, week or month, after the
-    privacy merge). `missing`: vendor name -> why its data is absent."""
+    privacy merge). `missing`: vendor name -> why its data is absent. `whatever_the_range`: the
+    table is the last weeks up to the range's end, not the chart's range (the sentence says so)."""
     if granularity not in ("week", "month"):
         raise ValueError("the team verdict compares weeks or months")
     unit = granularity
@@ -121,9 +125,10 @@ def team_verdict(
     slope, low, high = fit
     effect, low_pct, high_pct = (_percent(v) for v in (slope, low, high))
     first, last = points["period"].min(), points["period"].max()
+    fixed = ", whatever the chart's range" if whatever_the_range else ""
     basis = (
         f"from {teams} teams over {months} finished {unit}s ({period_name(first, unit)} to "
-        f"{period_name(last, unit)}, whatever the chart's range), each team compared with its own level and trend and every "
+        f"{period_name(last, unit)}{fixed}), each team compared with its own level and trend and every "
         f"{unit} with the organisation's. An association, not proof of cause"
     )
     interval = f"95% interval {low_pct:+.1f}% to {high_pct:+.1f}%"
