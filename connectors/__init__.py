@@ -9,7 +9,7 @@ This package never imports Streamlit, so it works the same in a notebook.
 
 from __future__ import annotations
 
-import importlib
+from .lazy import exports
 
 # Public name -> the submodule that defines it. Nothing is imported until a name is asked for
 # (PEP 562): a package that imports its submodules eagerly while they import each other hands a
@@ -36,14 +36,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = exports(__name__, _EXPORTS)

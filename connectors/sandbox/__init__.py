@@ -10,7 +10,7 @@ mounting `SandboxTransport(sandbox)` on a requests session, or over loopback wit
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import exports
 
 # Public name -> the submodule that defines it, imported on first use (PEP 562; see
 # connectors/__init__.py for why nothing is imported eagerly). `keys` and `scenarios` are
@@ -29,16 +29,4 @@ _EXPORTS = {
 __all__ = [*_EXPORTS, "keys", "scenarios"]
 
 
-def __getattr__(name: str):
-    if name in ("keys", "scenarios"):
-        return importlib.import_module(f".{name}", __name__)
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS, "keys", "scenarios"])
+__getattr__, __dir__ = exports(__name__, _EXPORTS, submodules=("keys", "scenarios"))
