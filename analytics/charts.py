@@ -254,7 +254,7 @@ def adoption_vs_credits(
         y=alt.Y(
             f"{ai_column}:Q",
             title=label(ai_column),
-            axis=alt.Axis(titleColor=ai_color, format=",.0f"),
+            axis=alt.Axis(titleColor=ai_color, format=",.0f", tickMinStep=1),
         )
     )
     ai_points = base.mark_point(color=ai_color, size=55, filled=True).encode(

@@ -78,6 +78,19 @@ def test_adoption_vs_credits_has_two_independent_axes_and_tooltips(table):
     assert rows(spec) == len(table)  # one row per period, nothing more
 
 
+def test_a_small_team_count_axis_never_repeats_a_whole_number(table):
+    """A team of 4: ticks at 0.5 steps drawn as whole numbers read 4, 4, 3, 3, ... (seen in
+    Chromium); people come in whole numbers, so the axis steps by at least 1."""
+    small = table.assign(
+        ai_active_developers=[1.0, 2.0, 3.0, 4.0] * (len(table) // 4) + [2.0] * (len(table) % 4)
+    )
+    spec = charts.adoption_vs_credits(small, "week").to_dict()
+    (people,) = [u for u in layers(spec) if u["encoding"]["y"]["field"] == "ai_active_developers"][
+        :1
+    ]
+    assert people["encoding"]["y"]["axis"]["tickMinStep"] == 1
+
+
 def test_week_ticks_fall_on_the_periods_mondays(table):
     spec = charts.adoption_vs_credits(table, "week").to_dict()
     values = layers(spec)[0]["encoding"]["x"]["axis"]["values"]
