@@ -10,28 +10,14 @@ import json
 from alerts.deliver import DeliverySettings, _email, _html
 from alerts.lifecycle import Alert
 from alerts.messages import Digest, alerts_message, digest_message
+from tests.alerts.test_messages import APP, anomaly
+from tests.alerts.test_messages import budget as budget_alert
 
-APP = "https://ours.example"
 PLANTED = "<https://evil.example|click me> *bold* _it_ ~gone~ `code` <!channel> \x1b[31m\x07\u202e"
 
 
-def pipeline_alert(subject: str = PLANTED, **changes) -> Alert:
-    values = dict(
-        id="p1",
-        kind="pipeline_ci_credits",
-        subject=subject,
-        first_day=dt.date(2026, 11, 3),
-        last_day=dt.date(2026, 11, 3),
-        value=12_300.0,
-        expected=1_500.0,
-        usual_low=1_100.0,
-        usual_high=1_900.0,
-        unit="credits",
-        peak_day=dt.date(2026, 11, 3),
-        link=f"{APP}/codefresh?pipeline=x",
-    )
-    values.update(changes)
-    return Alert(**values)
+def pipeline_alert(subject: str = PLANTED, kind="pipeline_ci_credits", **changes) -> Alert:
+    return anomaly(kind, subject, **{"link": f"{APP}/codefresh?pipeline=x", **changes})
 
 
 def _slack_texts(message) -> list[str]:
@@ -78,20 +64,7 @@ def test_hostile_names_are_inert_when_said_under_an_organisation_spike():
 
 
 def test_a_hostile_team_name_is_inert_in_a_budget_alert_and_the_digest():
-    budget = Alert(
-        id="b1",
-        kind="budget",
-        subject=PLANTED,
-        first_day=dt.date(2026, 11, 1),
-        last_day=dt.date(2026, 11, 21),
-        value=123_400.0,
-        expected=100_000.0,
-        usual_low=118_000.0,
-        usual_high=129_000.0,
-        unit="credits",
-        measure="ci_credits",
-        link=f"{APP}/alerts",
-    )
+    budget = budget_alert(scope=PLANTED, link=f"{APP}/alerts")
     _check_slack(alerts_message([budget], APP))
     digest = Digest(
         period=(dt.date(2026, 11, 2), dt.date(2026, 11, 8)),
