@@ -1,15 +1,15 @@
 """Entry point: `streamlit run app.py`. Page config and navigation over pages/.
 
 Where each vendor's data come from (live with a key, demo data without one; "demo" when no
-vendor has a key, "mixed" when some do) is decided in one place, `analytics.settings.current()`,
+vendor has a key, "mixed" when some do) is decided in one place, `config.settings.current()`,
 which every page reads and shows in its header.
 """
 
 import streamlit as st
 
-from analytics import access, history, settings
+from ui import access, loaders, settings
 
-history.new_page_run()
+loaders.new_page_run()
 
 st.set_page_config(
     page_title="AI adoption vs CI credits",

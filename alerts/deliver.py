@@ -34,8 +34,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from connectors.http import api_message, new_session, retry_policy
-from connectors.setting_names import (
+from config.names import (
     ALERT_EMAIL_FROM,
     ALERT_EMAIL_TO,
     ALERT_SMTP_HOST,
@@ -45,6 +44,7 @@ from connectors.setting_names import (
     ALERT_SMTP_USER,
     ALERT_WEBHOOK_URL,
 )
+from connectors.http import api_message, new_session, retry_policy
 
 from .messages import Message, scrub, scrub_message
 

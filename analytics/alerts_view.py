@@ -14,18 +14,17 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from alerts import MEASURES, budgets, lifecycle, series
+from alerts import MEASURES, assessment, budgets, lifecycle, series
+from config.settings import PROJECT_DIR, Settings
 from connectors import ranges
 from safe import text as safe_text
 from store import ALERTS_PATH, StoreError
-from sync import alerting
 from teams import privacy
 from teams.files import shown
 from teams.mapping import to_csv
 
-from . import history, loaders, status, team_source
 from .overview import _try
-from .settings import PROJECT_DIR, Settings
+from .reader import Reader
 
 # Days loaded: the detector's 8 weeks of same-weekday baseline before the 30 days listed, and
 # the forecast's 8 weeks before the month.
@@ -70,14 +69,14 @@ class AlertsView:
         )
 
 
-def budget_location(settings: Settings) -> str:
-    store = history.shelf(settings.sources["codefresh"]).store
+def budget_location(reader: Reader, settings: Settings) -> str:
+    store = reader.store(settings.sources["codefresh"])
     return budgets.location(settings.budgets_file, store.url)
 
 
-def current_budgets(settings: Settings, teams: list[str]) -> Budgets:
+def current_budgets(reader: Reader, settings: Settings, teams: list[str]) -> Budgets:
     """The budgets file, checked (on demo data the example is put beside the demo store)."""
-    where = budget_location(settings)
+    where = budget_location(reader, settings)
     if settings.demo and not settings.budgets_file:
         _write_demo_budgets(where)
     try:
@@ -104,22 +103,24 @@ _JUDGED: dict[tuple, int] = {}
 _JUDGED_KEPT = 32
 
 
-def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -> AlertsView:
+def view(
+    reader: Reader, settings: Settings, usd_per_credit: float | None, judge: bool = True
+) -> AlertsView:
     """Everything the page and the overview's month row draw. A warm rerun is one cache lookup
     (the overview reruns on every click): the loads, the detector, the forecast and the states
     are derived once per day, store version, teams mapping, budgets and alerts table. Without
     `judge` (the overview) the detector is not run: anomalies are those sync --alert stored,
     or those the Alerts page judged from the same data in this process."""
     today = ranges.utc_today()
-    through = alerting.settled_through(today)
+    through = assessment.settled_through(today)
     month = min(through["org_ai_spend_usd"], through["org_ci_credits"]).replace(day=1)
     start = min(today - dt.timedelta(days=LOAD_DAYS), month - dt.timedelta(days=60))
     notes: list[str] = []
     src = settings.sources
-    earliest = ranges.rules_for(alerting.REQUESTS).earliest
+    earliest = ranges.rules_for(assessment.REQUESTS).earliest
     ai_span = (max(start, earliest), through["org_ai_spend_usd"])
     ci_span = (start, through["org_ci_credits"])
-    teams = team_source.current(settings)
+    teams = reader.teams(settings)
     mapping = teams.mapping if teams.active else None
     small = privacy.small_teams(mapping, today, settings.min_group) if mapping else set()
     if small:
@@ -128,7 +129,7 @@ def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -
             f"{'s' if len(small) > 1 else ''} with fewer than {settings.min_group} people "
             f"{'are' if len(small) > 1 else 'is'} not shown (PRIVACY_MIN_GROUP)."
         )
-    chosen = current_budgets(settings, list(mapping.teams) if mapping else [])
+    chosen = current_budgets(reader, settings, list(mapping.teams) if mapping else [])
     hidden = [scope for scope in chosen.budgets.scopes if scope in small] if chosen.budgets else []
     if hidden:
         notes.append(
@@ -137,7 +138,7 @@ def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -
             f"{'these teams are' if len(hidden) > 1 else 'this team is'} hidden by "
             "PRIVACY_MIN_GROUP."
         )
-    store = history.shelf(src["codefresh"]).store
+    store = reader.store(src["codefresh"])
 
     def build():
         errors: dict[str, str] = {}
@@ -146,18 +147,18 @@ def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -
             requests = _try(
                 errors,
                 "firebender",
-                lambda: loaders.requests(src["firebender"], *ai_span, ("email",)),
+                lambda: reader.requests(src["firebender"], *ai_span, ("email",)),
             )
         pipelines = _try(
             errors,
             "codefresh",
-            lambda: loaders.fetch(src["codefresh"], alerting.PIPELINES, *ci_span, "day"),
+            lambda: reader.dataset(src["codefresh"], assessment.PIPELINES, *ci_span, "day"),
         )
         if pipelines is not None:
             org = _try(
                 errors,
                 "codefresh",
-                lambda: loaders.fetch(src["codefresh"], alerting.CREDITS, *ci_span, "day"),
+                lambda: reader.dataset(src["codefresh"], assessment.CREDITS, *ci_span, "day"),
             )
         frame = series.from_frames(
             requests,
@@ -171,7 +172,7 @@ def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -
         first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
         state_notes: list[str] = []
         stored_table, stored = _stored(store, state_notes)
-        table, found = alerting.assess(
+        table, found = assessment.assess(
             frame,
             stored_table,
             through,
@@ -197,18 +198,18 @@ def view(settings: Settings, usd_per_credit: float | None, judge: bool = True) -
         repr(chosen),
         _alerts_stamp(store),
         tuple(
-            (v, s.fingerprint, s.base_url, loaders.store_version(s, ALERT_ENDPOINTS))
+            (v, s.fingerprint, s.base_url, reader.version(s, ALERT_ENDPOINTS))
             for v, s in src.items()
         ),
     )
     try:
-        built = loaders.derived("alerts" if judge else "alerts-month", identity, build)
+        built = reader.derived("alerts" if judge else "alerts-month", identity, build)
     except _Partial as partial:
         built = partial.view
     else:
         # As for any cached answer: the vendors' keys were accepted (loaders._answered).
         for vendor in ("firebender", "codefresh"):
-            status.record_load(src[vendor])
+            reader.answered(src[vendor], lambda: None)
         if judge:
             _JUDGED[identity] = built.open_alerts
             while len(_JUDGED) > _JUDGED_KEPT:
@@ -245,7 +246,7 @@ def _seen(span, frame, column):
     return span[0], min(span[1], last)
 
 
-ALERT_ENDPOINTS = (alerting.REQUESTS, alerting.PIPELINES, alerting.CREDITS)
+ALERT_ENDPOINTS = (assessment.REQUESTS, assessment.PIPELINES, assessment.CREDITS)
 
 
 def _stored(store, notes: list[str]) -> tuple[pd.DataFrame, bool]:

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import metrics
+from analytics.choice import CHOSEN, Choice
+from analytics.reader import RAW_ROWS, Reader
+from config.settings import Settings
 from connectors import endpoints
 from connectors.errors import VENDOR_NAMES
 
-from . import loaders, metrics
-from .controls import CHOSEN, Choice
 from .overview import OVERVIEW_ENDPOINTS, OVERVIEW_GRANULARITIES, overview
-from .settings import Settings
 
 # The overview view lives in `overview`; these names stay here for the catalogue's callers.
 
@@ -51,7 +52,7 @@ def _from_catalogue(d: endpoints.Dataset) -> Dataset:
         d.dimensions,
         tuple(g for g in _ORDER if g in d.spans) or (None,),
         d.scope == "space",
-        d.key in loaders.RAW_ROWS,  # too many rows for a page: paged in the store
+        d.key in RAW_ROWS,  # too many rows for a page: paged in the store
     )
 
 
@@ -88,6 +89,7 @@ def endpoints_for(dataset: Dataset) -> dict[str, str | None]:
 
 
 def load_dataset(
+    reader: Reader,
     dataset: Dataset,
     choice: Choice,
     settings: Settings,
@@ -98,12 +100,12 @@ def load_dataset(
     """(the dataset's frame for the choice, vendor errors that left parts of it empty). A
     single-vendor dataset raises its ConnectorError instead."""
     if dataset.key == OVERVIEW_KEY:
-        view = overview(choice, settings, ai_source, usd_per_credit)
+        view = overview(reader, choice, settings, ai_source, usd_per_credit)
         return view.table, list(view.errors.values())
     source = settings.sources[dataset.vendor]
     if dataset.endpoint is None:
-        return loaders.fetch(source, dataset.key), []
-    return loaders.fetch(
+        return reader.dataset(source, dataset.key), []
+    return reader.dataset(
         source, dataset.key, choice.start, choice.end, fetched_granularity(dataset, choice), space
     ), []
 

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analytics import metrics
+from analytics.choice import CHOSEN, Choice
+from analytics.lens import NOT_SPLIT, Lens
+from analytics.reader import Reader
+from config.settings import Settings
 from connectors import ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from teams import mapping as team_mapping
 
-from . import loaders, metrics
-from .controls import CHOSEN, Choice, remember_starts
 from .metrics import answer_weeks
 from .metrics import teams as team_metrics
-from .settings import Settings
-from .team_filter import NOT_SPLIT, Lens
 
 OVERVIEW_GRANULARITIES = ["day", "week", "month"]
 # endpoint -> granularity it is fetched at (CHOSEN: the overview's granularity)
@@ -154,6 +155,7 @@ def previous_start(start: dt.date, end: dt.date, granularity: str) -> dt.date:
 
 
 def overview(
+    reader: Reader,
     choice: Choice,
     settings: Settings,
     ai_source: str,
@@ -199,19 +201,19 @@ def overview(
         inputs.builder = _try(
             errors,
             "builder",
-            lambda: loaders.fetch(src["builder"], "builder.org_metrics", before, end, granularity),
+            lambda: reader.dataset(src["builder"], "builder.org_metrics", before, end, granularity),
         )
     answer_builder = None
     if lens is None and ai_source != "firebender":
         answer_builder = _try(
             errors,
             "builder",
-            lambda: loaders.fetch(src["builder"], "builder.org_metrics", wide_from, end, "day"),
+            lambda: reader.dataset(src["builder"], "builder.org_metrics", wide_from, end, "day"),
         )
     inputs.firebender = _try(
         errors,
         "firebender",
-        lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", wide_from, end),
+        lambda: reader.dataset(src["firebender"], "firebender.daily_usage", wide_from, end),
     )
     by = ("email",) if lens is not None else ()
     earliest = ranges.rules_for("firebender.model_requests").earliest
@@ -223,7 +225,7 @@ def overview(
         requests = _try(
             errors,
             "firebender",
-            lambda: loaders.requests(src["firebender"], max(load_from, earliest), end, by=by),
+            lambda: reader.requests(src["firebender"], max(load_from, earliest), end, by=by),
         )
         if requests is not None:
             inputs.requests = requests[["timestamp", "cost_usd", *by]]
@@ -236,7 +238,7 @@ def overview(
     inputs.credits = _try(
         errors,
         "codefresh",
-        lambda: loaders.fetch(
+        lambda: reader.dataset(
             src["codefresh"],
             TEAM_CREDITS if lens is not None else "codefresh.credit_consumption",
             wide_from,
@@ -248,7 +250,7 @@ def overview(
         inputs.committers = _try(
             errors,
             "codefresh",
-            lambda: loaders.fetch(src["codefresh"], "codefresh.active_committers", wide_from, end),
+            lambda: reader.dataset(src["codefresh"], "codefresh.active_committers", wide_from, end),
         )
     inputs.failed = frozenset(
         v for v in ("builder", "firebender") if v in errors and getattr(inputs, v) is None
@@ -278,15 +280,15 @@ def overview(
             usd_per_credit,
             lag,
             tuple(
-                (v, s.fingerprint, s.base_url, loaders.store_version(s, OVERVIEW_ENDPOINTS))
+                (v, s.fingerprint, s.base_url, reader.version(s, OVERVIEW_ENDPOINTS))
                 for v, s in src.items()
             ),
         )
     )
     if identity is not None and lens is not None:
-        identity += (_team_identity(lens, src["codefresh"]),)
+        identity += (_team_identity(reader, lens, src["codefresh"]),)
     table, monthly, history, totals, answer = (
-        loaders.derived("overview", identity, build) if identity else build()
+        reader.derived("overview", identity, build) if identity else build()
     )
     view = Overview(
         start,
@@ -305,8 +307,6 @@ def overview(
         ai_source,
         lens.name if lens is not None else None,
     )
-    # Every page's picker says where each vendor's data start, once a load has seen it.
-    remember_starts({v: (src[v].fingerprint, day) for v, day in view.data_starts().items()})
     return view
 
 
@@ -348,7 +348,7 @@ def team_people(lens: Lens, start: dt.date, end: dt.date) -> pd.DataFrame:
     )
 
 
-def _team_identity(lens: Lens, codefresh) -> tuple:
+def _team_identity(reader: Reader, lens: Lens, codefresh) -> tuple:
     """What a team's overview is derived from beyond the organisation's: the team, the mapping
     (its text: a change shows at once) and the pipeline credits' store version."""
     text = team_mapping.to_csv(lens.mapping)
@@ -357,7 +357,7 @@ def _team_identity(lens: Lens, codefresh) -> tuple:
         lens.name,
         tuple(sorted(lens.members)),
         hashlib.sha256(text.encode()).hexdigest(),
-        loaders.store_version(codefresh, (TEAM_CREDITS,)),
+        reader.version(codefresh, (TEAM_CREDITS,)),
     )
 
 
@@ -380,7 +380,7 @@ def _spans(
         "firebender": metrics.coverage.span(
             inputs.firebender,
             "date",
-            ["agent_prompts", "inline_edits", "autocomplete_accepts"],
+            list(metrics.definitions.AI_ACTIVITY_COLUMNS),
             load_from,
             end,
         ),

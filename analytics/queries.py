@@ -20,6 +20,7 @@ from store import Store, typed
 from teams import privacy
 
 from .export import decimals
+from .metrics.definitions import MODEL_SPEND_COLUMN, MODEL_SPEND_SQL
 
 _NUMERIC = ("int", "float")
 _TRUNC = {"week": "week", "month": "month", "quarter": "quarter"}
@@ -138,7 +139,11 @@ def requests_summed(
     if source is None:
         return empty
     select = (["_label AS timestamp"] if per_day else []) + [_quote(d) for d in by]
-    sums = ", ".join(f"sum({_quote(c)}) AS {_quote(c)}" for c in measures)
+    # Every measure of a request adds up; model spend is the registry's MODEL_SPEND_SQL.
+    sums = ", ".join(
+        f"{MODEL_SPEND_SQL if c == MODEL_SPEND_COLUMN else f'sum({_quote(c)})'} AS {_quote(c)}"
+        for c in measures
+    )
     group = " GROUP BY ALL" if select else ""
     order = f" ORDER BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
     head = ", ".join(select) + ", " if select else ""

@@ -10,16 +10,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analytics import metrics
+from analytics.reader import Reader
+from config.settings import Settings
 from connectors import ranges
 from connectors.errors import VENDOR_NAMES
 from teams import privacy
 from teams.mapping import UNASSIGNED, Mapping, to_csv
 
-from . import loaders, metrics
 from .metrics import answer_weeks, team_verdict
 from .metrics import teams as team_metrics
 from .overview import _try, short_reason
-from .settings import Settings
 
 # endpoint -> granularity fetched (the Teams page's pickers offer what all of them serve)
 TEAM_ENDPOINTS = {
@@ -43,7 +44,7 @@ class TeamView:
 
 
 def inputs(
-    settings: Settings, start: dt.date, end: dt.date, errors: dict, notes: list
+    reader: Reader, settings: Settings, start: dt.date, end: dt.date, errors: dict, notes: list
 ) -> team_metrics.TeamInputs:
     """Each vendor's rows for [start, end], per day (a vendor that fails: None, its error kept)."""
     src = settings.sources
@@ -51,14 +52,14 @@ def inputs(
     found.daily = _try(
         errors,
         "firebender",
-        lambda: loaders.fetch(src["firebender"], "firebender.daily_usage", start, end),
+        lambda: reader.dataset(src["firebender"], "firebender.daily_usage", start, end),
     )
     earliest = ranges.rules_for("firebender.model_requests").earliest
     if end >= earliest:
         found.requests = _try(
             errors,
             "firebender",
-            lambda: loaders.requests(src["firebender"], max(start, earliest), end, ("email",)),
+            lambda: reader.requests(src["firebender"], max(start, earliest), end, ("email",)),
         )
         found.requests_from = earliest
         if start < earliest:
@@ -69,7 +70,7 @@ def inputs(
     found.credits = _try(
         errors,
         "codefresh",
-        lambda: loaders.fetch(
+        lambda: reader.dataset(
             src["codefresh"], "codefresh.pipeline_credit_consumption", start, end, "day"
         ),
     )
@@ -78,7 +79,7 @@ def inputs(
     found.spaces = _try(
         errors,
         "builder",
-        lambda: loaders.fetch(src["builder"], "builder.org_space_metrics", start, end, "day"),
+        lambda: reader.dataset(src["builder"], "builder.org_space_metrics", start, end, "day"),
     )
     return found
 
@@ -98,6 +99,7 @@ def _last_finished_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 def team_view(
+    reader: Reader,
     settings: Settings,
     mapping: Mapping,
     start: dt.date,
@@ -112,7 +114,7 @@ def team_view(
     # the same link gives both pages the same weeks.
     load_from = metrics.snap_start(metrics.snap_start(start, granularity), "month")
     rows_from = min(load_from, answer_start(end))
-    rows = inputs(settings, rows_from, end, errors, notes)
+    rows = inputs(reader, settings, rows_from, end, errors, notes)
     today = ranges.utc_today()
 
     def build() -> TeamView:
@@ -143,11 +145,11 @@ def team_view(
         settings.min_group,
         to_csv(mapping),  # pseudonyms, when on: never an email in a cache key then
         tuple(
-            (v, s.fingerprint, s.base_url, loaders.store_version(s, TEAM_ENDPOINTS))
+            (v, s.fingerprint, s.base_url, reader.version(s, TEAM_ENDPOINTS))
             for v, s in settings.sources.items()
         ),
     )
-    return loaders.derived("teams", identity, build)
+    return reader.derived("teams", identity, build)
 
 
 def _derive(

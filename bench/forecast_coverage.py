@@ -73,8 +73,8 @@ def simulated(n: int, seed: int, persistent: bool) -> dict:
 
 
 def sandbox_series() -> dict[str, tuple[pd.Series, list[dt.date]]]:
-    from analytics import clients
-    from analytics.settings import resolve
+    from config.settings import resolve
+    from sync import clients
 
     demo = resolve({}, {}, {}, {})
     end = _month_end(LAST_MONTH)

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analytics import settings as app_settings
-from analytics import team_source
+from config import settings as app_settings
+from ui import team_source
 
 TEAMS = [f"Team {i:02d}" for i in range(40)]
 

@@ -1162,7 +1162,7 @@ def _browser_details(report, sizes) -> list[str]:
         "session visiting each page over the range (until the script finished and, on pages "
         "with charts, a chart is drawn); after each page: the wall time, the vendor requests it "
         "caused (syncing what it lacked, or a tail older than "
-        "`analytics.history.TAIL_FRESH_FOR`) and the server's resident set (VmRSS).",
+        "`sync.on_demand.TAIL_FRESH_FOR`) and the server's resident set (VmRSS).",
         "",
         table(["page", *labels], rows, "l" + "r" * len(labels)),
         "",
@@ -1240,7 +1240,7 @@ def _export_details(report, sizes) -> list[str]:
         "model requests (all of them when the store holds fewer), every column, ordered by "
         "request id, each export in a fresh process: `analytics.queries.export_file` (DuckDB "
         "`COPY` to a temporary file) and Streamlit's download path "
-        "(`analytics.explore_raw._writer`: the same file read back into bytes for "
+        "(`ui.explore_raw._writer`: the same file read back into bytes for "
         "`st.download_button`). peak added: the peak resident set (VmHWM, reset by clear_refs "
         "before the call) above the resident set just before it.",
         "",

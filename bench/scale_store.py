@@ -14,7 +14,7 @@
     5 sessions   N browser sessions opening the Overview at once: time to the first chart
     6 export     Explore's export of model requests (at least 1,000,000 rows at 2,000
                  developers): `analytics.queries.export_file` and the Streamlit download path
-                 (`analytics.explore_raw._writer`), CSV and Parquet, each in its own process
+                 (`ui.explore_raw._writer`), CSV and Parquet, each in its own process
 
 BOUND (the critical path of a sync): `sync.run` runs vendors side by side and up to
 `sync.__main__.TASKS_AT_ONCE` tasks of one vendor side by side (1 before it had that), each
@@ -43,9 +43,9 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 
+from config.names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES
 from connectors.http import MAX_WORKERS
 from connectors.sandbox import keys
-from connectors.setting_names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES
 
 from . import cold_load, store_browser
 from .overview_rerun import hermetic_env
@@ -197,7 +197,7 @@ def measure(
             settings = live_settings(server.url, developers, store_dir)
             # The app's processes get a temporary folder of their own, beside the store: the
             # app deletes, at exit, every store of its process under the temporary folder
-            # (analytics.history.forget), HISTORY_DIR included.
+            # (sync.on_demand.forget), HISTORY_DIR included.
             scratch = os.path.join(home, "tmp")
             os.makedirs(scratch, exist_ok=True)
             env = {**hermetic_env(home), **settings, "PYTHONUNBUFFERED": "1", "TMPDIR": scratch}

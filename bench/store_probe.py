@@ -13,7 +13,7 @@
               reruns; time inside `analytics.overview.overview`, the aggregates the page holds
               and the raw rows behind them
     export    one Explore export of model requests: `analytics.queries.export_file` or the
-              Streamlit download path (`analytics.explore_raw._writer`), CSV or Parquet; time
+              Streamlit download path (`ui.explore_raw._writer`), CSV or Parquet; time
               and the peak resident set it adds (VmHWM after clear_refs)
     range     the shortest trailing range of model requests holding at least N rows
 
@@ -350,8 +350,8 @@ def overview_phase(options: dict) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    import analytics.loaders as loaders
     import analytics.overview as overview_module
+    import ui.loaders as loaders
 
     url = options["server_url"]
     start, end = options["start"], options["end"]
@@ -560,7 +560,7 @@ def export_phase(options: dict) -> dict:
     if path == "writer":
         from types import SimpleNamespace
 
-        from analytics.explore_raw import _writer
+        from ui.explore_raw import _writer
 
         choice = SimpleNamespace(start=start, end=end)
 

@@ -9,7 +9,7 @@ This package never imports Streamlit, so it works the same in a notebook.
 
 from __future__ import annotations
 
-from .lazy import exports
+from safe.lazy import exports
 
 # Public name -> the submodule that defines it. Nothing is imported until a name is asked for
 # (PEP 562): a package that imports its submodules eagerly while they import each other hands a

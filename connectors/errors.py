@@ -7,7 +7,7 @@ and any text that came back from a vendor is passed through `redact` first.
 
 from __future__ import annotations
 
-VENDOR_NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh": "Codefresh"}
+from config.names import VENDOR_NAMES  # noqa: F401  (re-exported: connectors name vendors)
 
 
 class ConnectorError(Exception):

@@ -35,6 +35,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
+from config.names import BASE_URL_SETTINGS, KEY_SETTINGS
 from safe import text as safe_text
 
 from .errors import (
@@ -48,7 +49,6 @@ from .errors import (
     ServerError,
     redact,
 )
-from .setting_names import BASE_URL_SETTINGS, KEY_SETTINGS
 
 try:  # the fastest JSON parser when it is installed (it is in requirements.txt)
     import orjson as _json

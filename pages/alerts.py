@@ -3,10 +3,11 @@
 import streamlit as st
 
 from alerts import MEASURES
-from analytics import alert_ui, budget_editor, controls, ui
 from analytics import alerts_view as view_of
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
+from ui import alert_ui, budget_editor, controls, screens
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -31,7 +32,7 @@ with st.sidebar:
         "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to leave CI spend out.",
     )
 
-view = view_of.view(settings, price)
+view = screens.alerts(settings, price)
 for message in view.errors.values():
     st.error(message, icon=":material/error:")
 for note in view.notes:

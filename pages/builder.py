@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from analytics import access, charts, clients, controls, loaders, metrics, team_filter, ui
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
+from analytics import charts, choice, metrics
+from analytics.lens import NOT_SPLIT
 from analytics.metrics.explore import team_rows, team_spaces
+from ui import access, controls, loaders, team_filter
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -14,15 +17,15 @@ source = settings["builder"]
 ui.header("Builder.io Fusion", settings, vendors=("builder",))
 
 ENDPOINTS = {
-    "builder.org_metrics": controls.CHOSEN,
-    "builder.org_space_metrics": controls.CHOSEN,
-    "builder.space_metrics": controls.CHOSEN,
+    "builder.org_metrics": choice.CHOSEN,
+    "builder.org_space_metrics": choice.CHOSEN,
+    "builder.space_metrics": choice.CHOSEN,
     "builder.org_users": None,
 }
 choice = controls.range_controls(
     "builder",
     ENDPOINTS,
-    controls.granularity_options("builder.org_metrics"),
+    choice.granularity_options("builder.org_metrics"),
     default_granularity="week",
     granularity_help="Builder.io aggregates each period itself (users are distinct per period).",
     fingerprints=settings.fingerprints,
@@ -49,7 +52,7 @@ st.subheader(
     "accepted (`linesAccepted`), added and removed; prompts; distinct users.",
 )
 if lens is not None:
-    st.caption(team_filter.NOT_SPLIT.format(what="Builder.io's organization metrics report"))
+    st.caption(NOT_SPLIT.format(what="Builder.io's organization metrics report"))
 else:
     with ui.vendor_errors():
         org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, granularity)
@@ -149,7 +152,7 @@ st.subheader(
     "endpoint: input, output, cache write, cache input).",
 )
 
-space_names = clients.demo_spaces() if source.demo else {key: key for key in clients.spaces(source)}
+space_names = loaders.space_names(source)
 configured = bool(space_names)
 if lens is not None:
     space_names = team_spaces(lens, space_names, choice.start, choice.end)

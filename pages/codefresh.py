@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from analytics import charts, controls, loaders, metrics, team_filter, ui
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
+from analytics import charts, choice, metrics
+from analytics.lens import NOT_SPLIT
+from ui import controls, loaders, team_filter
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -22,7 +25,7 @@ choice = controls.range_controls(
     ENDPOINTS,
     [
         g
-        for g in controls.granularity_options(
+        for g in choice.granularity_options(
             "codefresh.credit_consumption", aggregate_from_day=("week",)
         )
         if g is not None
@@ -70,9 +73,7 @@ if lens is None:
         )
 else:
     st.caption(
-        team_filter.NOT_SPLIT.format(
-            what="Codefresh's credit consumption report (by resource class)"
-        )
+        NOT_SPLIT.format(what="Codefresh's credit consumption report (by resource class)")
         + f" Shown instead: the credits of {lens.name}'s pipelines (pipeline credit "
         "consumption per day, each day counted for the team its pipeline was in)."
     )
@@ -147,7 +148,7 @@ with left:
 with right:
     st.subheader("Active committers", anchor=False, help=metrics.definition("active_committers"))
     if lens is not None:
-        st.caption(team_filter.NOT_SPLIT.format(what="Codefresh's active committers report"))
+        st.caption(NOT_SPLIT.format(what="Codefresh's active committers report"))
     else:
         st.caption(
             "Monthly only. Codefresh needs at least 3 whole months per request, so shorter "

@@ -3,10 +3,11 @@ and a password field for a key that lives in this browser session only."""
 
 import streamlit as st
 
-from analytics import audit_log, clients, history, status, ui
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
 from safe import text as safe_text
+from ui import audit_log, loaders, status
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -27,7 +28,7 @@ st.caption(
 )
 
 # The last test's message per vendor (failures that say nothing about the key included); whether
-# the vendor accepted the key lives in analytics.status, per key fingerprint.
+# the vendor accepted the key lives in ui.status, per key fingerprint.
 VERDICTS = "_connection_verdicts"
 verdicts = st.session_state.setdefault(VERDICTS, {})
 
@@ -104,7 +105,7 @@ for column, (vendor, source) in zip(st.columns(3), settings.sources.items()):
         tested = status.identity(source)
         if testing:
             with st.spinner(f"Asking {source.name}..."):
-                verdict = clients.test_connection(source)
+                verdict = loaders.test_connection(source)
             verdicts[vendor] = (tested, verdict)
             status.record(
                 source,
@@ -160,7 +161,7 @@ st.subheader(
     help="Where each vendor's fetched data is kept (HISTORY_DIR; see the README's History "
     "section for `python -m sync`, a cron line and S3).",
 )
-for line in history.where_lines(settings):
+for line in loaders.where_lines(settings):
     st.caption(line)
 
 audit_log.show()  # admins: who exported or changed what

@@ -2,22 +2,13 @@
 
 import streamlit as st
 
-from analytics import (
-    access,
-    clients,
-    controls,
-    datasets,
-    explore_raw,
-    labels,
-    loaders,
-    metrics,
-    team_filter,
-    ui,
-)
-from analytics import overview as overview_view
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
+from analytics import datasets, labels, metrics
+from analytics.lens import NOT_SPLIT
 from analytics.metrics.explore import team_keys, team_rows, team_spaces
+from ui import access, controls, explore_raw, loaders, screens, team_filter
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -54,7 +45,7 @@ ai_source, price = "firebender", settings.usd_per_credit
 with st.sidebar:
     if dataset.needs_space:
         source = settings["builder"]
-        spaces = clients.demo_spaces() if source.demo else {k: k for k in clients.spaces(source)}
+        spaces = loaders.space_names(source)
         if not spaces:
             st.info("Space metrics need BUILDER_SPACES (or BUILDER_SPACE_PUBLIC_KEY).")
             st.stop()
@@ -95,7 +86,7 @@ if lens is not None:
     st.caption(lens.caption())
     if dataset.key != datasets.OVERVIEW_KEY and team_keys(dataset.key) is None:
         st.info(
-            team_filter.NOT_SPLIT.format(what=dataset.label)
+            NOT_SPLIT.format(what=dataset.label)
             + " Choose All teams to see and download the organisation's rows.",
             icon=":material/groups:",
         )
@@ -150,13 +141,13 @@ frame, problems = None, []
 with ui.vendor_errors():
     if dataset.key == datasets.OVERVIEW_KEY and lens is not None:
         # The team's overview, as the Overview page shows it.
-        view = overview_view.overview(choice, settings, ai_source, price, lens=lens)
+        view = screens.overview(choice, settings, ai_source, price, lens=lens)
         frame, problems = view.table, list(view.errors.values())
         for notes in view.notes.values():
             for note in notes:
                 st.caption(note)
     else:
-        frame, problems = datasets.load_dataset(
+        frame, problems = screens.dataset(
             dataset, choice, settings, space=space, ai_source=ai_source, usd_per_credit=price
         )
         if lens is not None and frame is not None:

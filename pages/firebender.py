@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from analytics import access, charts, controls, labels, loaders, metrics, team_filter, ui
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
+from analytics import charts, choice, labels, metrics
+from ui import access, controls, loaders, team_filter
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -16,7 +18,7 @@ ENDPOINTS = {"firebender.daily_usage": "day", "firebender.model_requests": None}
 choice = controls.range_controls(
     "firebender",
     ENDPOINTS,
-    controls.granularity_options("firebender.daily_usage", aggregate_from_day=("week", "month")),
+    choice.granularity_options("firebender.daily_usage", aggregate_from_day=("week", "month")),
     default_granularity="week",
     granularity_help="Firebender reports one row per person per day; weeks and months are built "
     "from those days here.",

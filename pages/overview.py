@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from analytics import alert_ui, alerts_view, charts, controls, metrics, team_filter, ui
+from analytics import charts, metrics
 from analytics import overview as overview_view
-from analytics import settings as app_settings
-from analytics.entry import ensure_app_entry
+from ui import alert_ui, controls, screens, team_filter
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -61,9 +63,9 @@ with st.sidebar:
         "same week, fixed in advance, so trying lags cannot turn no evidence into evidence.",
     )
 
-view = overview_view.overview(choice, settings, ai_source, price, lag, lens)
+view = screens.overview(choice, settings, ai_source, price, lag, lens)
 # With a team: the organisation's answer beside the team's, so neither is read alone.
-org = overview_view.overview(choice, settings, ai_source, price, lag) if lens else None
+org = screens.overview(choice, settings, ai_source, price, lag) if lens else None
 granularity = view.granularity
 table = view.table
 for message in view.errors.values():  # one per vendor; the message names the vendor
@@ -150,7 +152,7 @@ with chart_column:
     )
 
 # ------------------------------------------------------------------ this month
-month = alerts_view.view(settings, price, judge=False)  # the detector runs on the Alerts page
+month = screens.alerts(settings, price, judge=False)  # the detector runs on the Alerts page
 scope = lens.name if lens is not None else "org"
 settled = {}  # the running month's settled part, when the tiles' running period is that month
 if scope in month.scopes and granularity == "month":

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from analytics import controls, team_charts, team_editor, team_source, ui
-from analytics import settings as app_settings
+from analytics import team_charts
 from analytics import team_view as view_of
-from analytics.entry import ensure_app_entry
 from analytics.metrics import period_name
 from analytics.metrics import teams as team_metrics
+from ui import controls, screens, team_editor, team_source
+from ui import page as ui
+from ui import settings as app_settings
+from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -47,7 +49,7 @@ if not teams.active:
         icon=":material/groups:",
     )
 else:
-    view = view_of.team_view(
+    view = screens.teams(
         settings, teams.mapping, choice.start, choice.end, choice.granularity, price
     )
     for message in view.errors.values():

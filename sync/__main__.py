@@ -23,17 +23,17 @@ import errno
 import sys
 import time
 
+from config.names import HISTORY_DIR, KEY_SETTINGS
+from config.settings import DEFAULT_STORE
 from connectors import endpoints
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from connectors.http import MAX_WORKERS
-from connectors.setting_names import HISTORY_DIR, KEY_SETTINGS
 from store import Store, StoreError
 from store.writer import LOCK_WAIT_SECONDS, StoreBusy
 
 from . import DEFAULT_HISTORY_DAYS, alerting, plan, run, targets
 from .sources import client_factory, demo_credentials, live_credentials, read_settings
 
-DEFAULT_STORE = ".history"
 # Windows of one vendor fetched side by side, each committed as it arrives: as many as the
 # connector's own pool sends for one call [guess: vendors allow it].
 TASKS_AT_ONCE = MAX_WORKERS

@@ -20,9 +20,16 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from alerts import MEASURES, anomalies, budgets, deliver, forecast, lifecycle, messages, series
-from connectors import endpoints
-from connectors.setting_names import (
+from alerts import MEASURES, budgets, deliver, lifecycle, messages, series
+from alerts.assessment import (
+    CREDITS,
+    PIPELINES,
+    REQUESTS,
+    assess,
+    settled_through,
+)
+from analytics import queries
+from config.names import (
     APP_URL,
     BUDGETS_FILE,
     PRICE,
@@ -31,6 +38,7 @@ from connectors.setting_names import (
     PSEUDONYMIZE_PEOPLE,
     TEAMS_FILE,
 )
+from connectors import endpoints
 from store import Store, StoreError
 from store.writer import LOCK_WAIT_SECONDS, Writer
 from teams import files as team_files
@@ -43,11 +51,6 @@ LOOKBACK_DAYS = 14
 # forecast's history (8 weeks before the month), with a week to spare.
 HISTORY_DAYS = 63
 
-REQUESTS = "firebender.model_requests"
-PIPELINES = "codefresh.pipeline_credit_consumption"
-CREDITS = "codefresh.credit_consumption"
-AI_KINDS = ("org_ai_spend_usd", "person_ai_spend_usd", "team_ai_spend_usd")
-CI_KINDS = ("org_ci_credits", "pipeline_ci_credits", "team_ci_credits")
 # The app's page showing each kind (links in alerts).
 PAGES = {
     "org_ai_spend_usd": "firebender",
@@ -69,13 +72,6 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     projections: list[dict] = field(default_factory=list)
-
-
-def settled_through(today: dt.date) -> dict[str, dt.date]:
-    """The last settled day of each series kind."""
-    ai = today - dt.timedelta(days=endpoints.get(REQUESTS).unsettled_days + 1)
-    ci = today - dt.timedelta(days=endpoints.get(PIPELINES).unsettled_days + 1)
-    return {**dict.fromkeys(AI_KINDS, ai), **dict.fromkeys(CI_KINDS, ci)}
 
 
 def pseudonymizing(values: Mapping[str, str]) -> bool:
@@ -112,13 +108,8 @@ def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_
     requests = pipelines = org = None
     ai_span = _held_span(store, REQUESTS, None, first, last)
     if ai_span:
-        source = store.source(REQUESTS, None, None, *ai_span)
-        if source is not None:
-            requests = store.sql(
-                "SELECT _label AS timestamp, email, sum(cost_usd) AS cost_usd FROM {src} "
-                "GROUP BY ALL ORDER BY 1, 2",
-                src=source,
-            )
+        # The same sums the Alerts & budgets page reads (analytics.queries, one definition).
+        requests = queries.requests_summed(store, endpoints.get(REQUESTS), *ai_span, ("email",))
     ci_span = _held_span(store, PIPELINES, "day", first, last)
     if ci_span:
         pipelines = store.rows(PIPELINES, "day", start=ci_span[0], end=ci_span[1])
@@ -155,102 +146,6 @@ def linker(app_url: str | None, today: dt.date):
         return f"{base}/{PAGES[kind]}?{urlencode(params)}"
 
     return link
-
-
-def project_month(
-    frame: pd.DataFrame, through: dict[str, dt.date], price: float | None, coverage=None
-):
-    """Month-end projections of the current month for the organisation and each team: a list
-    of dicts (scope, measure, month, through, actual so far, projection or None, why).
-    `coverage`: the forecast's measured coverage by day of the month (forecast.withheld)."""
-    last_ai, last_ci = through["org_ai_spend_usd"], through["org_ci_credits"]
-    month = min(last_ai, last_ci).replace(day=1)
-    found = []
-    scopes = ["org", *sorted(frame.loc[frame["kind"].str.startswith("team_"), "subject"].unique())]
-    for scope in scopes:
-        prefix = "org" if scope == "org" else "team"
-        for measure, kind, last in (
-            ("ai_spend_usd", f"{prefix}_ai_spend_usd", last_ai),
-            ("ci_credits", f"{prefix}_ci_credits", last_ci),
-        ):
-            daily = series.one(frame, kind, scope)
-            if daily.empty:
-                continue
-            projection = forecast.project(daily, month, last)
-            why = None if projection else forecast.why_not(daily, month, last)
-            if projection is not None and not projection.complete:
-                # A stretch of the month where the interval is measured to miss too often.
-                why = forecast.withheld(month, last, coverage)
-                projection = None if why else projection
-            item = {"scope": scope, "measure": measure, "month": month, "through": last}
-            item["actual"] = _so_far(daily, month, last)  # said even without a projection
-            found.append({**item, "projection": projection, "unit": _unit(measure), "why": why})
-            if measure == "ci_credits" and price is not None:
-                scaled = forecast.project(daily * price, month, last) if projection else None
-                found.append(
-                    {
-                        **item,
-                        "measure": "ci_spend_usd",
-                        "projection": scaled,
-                        "actual": None if item["actual"] is None else item["actual"] * price,
-                        "unit": "USD",
-                        "why": why,
-                    }
-                )
-    return found
-
-
-def _so_far(daily: pd.Series, month: dt.date, through: dt.date) -> float | None:
-    """The month's settled days with data, summed (None: none has data)."""
-    index = pd.DatetimeIndex(daily.index)
-    days = daily[(index >= pd.Timestamp(month)) & (index <= pd.Timestamp(through))].dropna()
-    return float(days.sum()) if len(days) else None
-
-
-def assess(
-    frame: pd.DataFrame,
-    table: pd.DataFrame,
-    through: dict[str, dt.date],
-    first_judged: dt.date,
-    chosen: budgets.Budgets | None,
-    price: float | None,
-    now: dt.datetime,
-    link=None,
-    judge: bool = True,
-) -> tuple[pd.DataFrame, list[dict]]:
-    """What sync and the Alerts & budgets page both do with a series frame: judge its settled
-    days from `first_judged`, grow and resolve the episodes of `table`, project the month, and
-    check each projection against its budget. The new table (nothing written) and the
-    projections, each with its `budget` and `status`. Without `judge` (the overview's month
-    row) the anomalies of `table` are left as they are: detection is not run."""
-    if judge and not frame.empty:
-        judged = anomalies.evaluate(frame, first_judged, max(through.values()), through)
-        table = lifecycle.update(table, judged, now, link=link)
-    found = project_month(frame, through, price) if not frame.empty else []
-    checked = []
-    for item in found:
-        budget = chosen.get(item["scope"], item["measure"]) if chosen else None
-        item["budget"] = budget
-        item["status"] = budgets.status(
-            item["projection"], budget, item.get("actual"), unit=item["unit"], why=item.get("why")
-        )
-        projection = item["projection"]
-        if budget is not None and projection is not None:
-            checked.append(
-                {
-                    **item,
-                    "over": bool(item["status"].over),
-                    "expected": projection.expected,
-                    "low": projection.low,
-                    "high": projection.high,
-                    "link": link("budget", item["scope"], item["through"]) if link else None,
-                }
-            )
-    return lifecycle.update_budgets(table, checked, now), found
-
-
-def _unit(measure: str) -> str:
-    return "credits" if measure == "ci_credits" else "USD"
 
 
 def _min_group(values: Mapping[str, str]) -> int:
@@ -366,7 +261,7 @@ def message_key(channel: str, ids, now: dt.datetime) -> str:
 
 
 def _secrets(values: Mapping[str, str]) -> list[str]:
-    from connectors.setting_names import SECRETS
+    from config.names import SECRETS
 
     return [values[name] for name in SECRETS if values.get(name)]
 

@@ -1,7 +1,7 @@
 """`python -m sync --alert --digest`: the weekly digest, built from the store alone.
 
-It says the last settled week's totals, the overview's answer (AI use from Firebender, weeks of
-the last year: the same method and sentence as the app's overview), the month's projection
+It says the last settled week's totals, the overview's answer (built by the overview's own
+report over the store: the same sentence the app's overview shows for a range ending that week), the month's projection
 against its budgets, and the open anomalies. One digest per ISO week: it is kept in the alerts
 table like an alert (kind "digest"), so a failed delivery is retried and a sent one never
 repeats.
@@ -14,63 +14,29 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from alerts import deliver, lifecycle, messages
-from analytics import metrics
-from connectors import endpoints
-from connectors.setting_names import APP_URL
+from alerts import assessment, deliver, lifecycle, messages
+from analytics import overview as overview_report
+from analytics.choice import DEFAULT_DAYS, Choice
+from analytics.reader import StoreReader
+from config.names import APP_URL
+from config.settings import resolve
 from store import Store
 
 from . import alerting
 
-DAILY_USAGE = "firebender.daily_usage"
-COMMITTERS = "codefresh.active_committers"
 
-
-def _inputs(store: Store, start: dt.date, end: dt.date) -> metrics.OverviewInputs:
-    inputs = metrics.OverviewInputs()
-    inputs.firebender = store.rows(DAILY_USAGE, "day", start=start, end=end)
-    earliest = endpoints.get(alerting.REQUESTS).earliest or start
-    source = store.source(alerting.REQUESTS, None, None, max(start, earliest), end)
-    if source is not None:
-        requests = store.sql(
-            "SELECT _label AS timestamp, sum(cost_usd) AS cost_usd FROM {src} GROUP BY 1",
-            src=source,
-        )
-        requests["timestamp"] = pd.to_datetime(requests["timestamp"]).dt.tz_localize("UTC")
-        inputs.requests, inputs.requests_from = requests, earliest
-    inputs.credits = store.rows(alerting.CREDITS, "day", start=start, end=end)
-    inputs.committers = store.rows(COMMITTERS, "month", start=start, end=end)
-    cover = metrics.coverage.span
-    spans = {
-        "firebender": cover(
-            inputs.firebender,
-            "date",
-            ["agent_prompts", "inline_edits", "autocomplete_accepts"],
-            start,
-            end,
-        ),
-        "codefresh": cover(inputs.credits, "period", ["value"], start, end),
-    }
-    if inputs.requests is not None:
-        spans["requests"] = cover(
-            inputs.requests, "timestamp", ["cost_usd"], max(start, earliest), end
-        )
-    inputs.spans = {k: v for k, v in spans.items() if v is not None}
-    return inputs
-
-
-def verdict(store: Store, end: dt.date, price: float | None) -> str | None:
-    """The overview's answer over the last year of finished weeks ending by `end` (AI use from
-    Firebender: the store alone holds no Builder.io day rows here)."""
-    del price  # the answer compares credits, not their price
-    start = metrics.answer_weeks.window(end)[0]
-    inputs = _inputs(store, start, end)
-    if inputs.credits is None or inputs.credits.empty or inputs.firebender.empty:
-        return None
-    found = metrics.answer_weeks.AnswerInputs(
-        inputs.firebender, None, inputs.credits, inputs.committers
-    )
-    return metrics.verdict.answer(found, end, "firebender").sentence
+def verdict(
+    store: Store, end: dt.date, price: float | None, values: Mapping[str, str] | None = None
+) -> str | None:
+    """The overview's answer for a range ending `end`, built by the overview's own report
+    (`analytics.overview.overview`) over what the store holds: the same function, weeks and
+    sentence as the screen's (AI use from Firebender, the default 90 days by week; the answer
+    reads the last 52 finished weeks whatever the range)."""
+    settings = resolve({}, values or {}, {}, {})
+    start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    choice = Choice(start, end, "week", end)
+    view = overview_report.overview(StoreReader(store), choice, settings, "firebender", price)
+    return view.answer.sentence if view.answer is not None else None
 
 
 def totals(frame: pd.DataFrame, first: dt.date, last: dt.date, price: float | None) -> list:
@@ -100,7 +66,7 @@ def send(
     session=None,
 ) -> alerting.Outcome:
     """Send this week's digest on every configured channel that has not had it."""
-    through = alerting.settled_through(today)
+    through = assessment.settled_through(today)
     last = min(through.values())
     monday = last - dt.timedelta(days=last.weekday() + 7)  # the last whole settled week
     sunday = monday + dt.timedelta(days=6)
@@ -148,7 +114,7 @@ def send(
     digest = messages.Digest(
         period=(monday, sunday),
         totals=totals(frame, monday, sunday, price),
-        verdict=verdict(store, sunday, price),
+        verdict=verdict(store, sunday, price, values),
         projections=rows,
         open_alerts=open_alerts,
         app_url=values.get(APP_URL),

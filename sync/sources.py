@@ -15,8 +15,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from connectors import BuilderClient, CodefreshClient, FirebenderClient
-from connectors.setting_names import (
+from config.names import (
     BASE_URL_SETTINGS,
     KEY_SETTINGS,
     SPACE_PRIVATE_KEY,
@@ -24,6 +23,8 @@ from connectors.setting_names import (
     SPACES,
     VENDORS,
 )
+from config.settings import parse_spaces
+from connectors import BuilderClient, CodefreshClient, FirebenderClient
 from safe import text as safe_text
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -48,16 +49,6 @@ class Credentials:
     @property
     def space_keys(self) -> list[str]:
         return [public for public, _ in self.spaces]
-
-
-def parse_spaces(text: str | None) -> tuple[tuple[str, str | None], ...]:
-    """ "pub1:priv1, pub2" -> (("pub1", "priv1"), ("pub2", None)); blanks ignored."""
-    out = []
-    for item in (text or "").split(","):
-        public, _, private = item.strip().partition(":")
-        if public.strip():
-            out.append((public.strip(), private.strip() or None))
-    return tuple(out)
 
 
 def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:

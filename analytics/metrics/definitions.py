@@ -1,8 +1,40 @@
-"""What every measure means: its label, vendor, unit and definition, declared once."""
+"""What every measure means, declared once: its label, vendor, unit, definition and how it is
+computed; and the facts several measures rest on (what makes a person AI-active on a day, what
+an accepted AI line is, how model spend is summed). Everything else asks here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import pandas as pd
+
+# ---------------------------------------------------------------- the facts measures rest on
+
+# A person is AI-active on a day when Firebender's daily usage shows one of these above 0 for
+# them that day. Opening the IDE does not count, and neither does a model request alone (the
+# Overview, Teams, alerts and the digest all count people this way).
+AI_ACTIVITY_COLUMNS = ("agent_prompts", "inline_edits", "autocomplete_accepts")
+AI_ACTIVE = (
+    "AI-active: a person with at least one agent prompt, inline edit or accepted autocomplete "
+    "in Firebender that day (opening the IDE or a model request alone does not count)."
+)
+# Accepted AI lines in Firebender: lines added by accepted agent suggestions and inline edits.
+ACCEPTED_LINES_COLUMNS = ("agent_accepted_lines_added", "inline_accepted_lines_added")
+# Model spend: Firebender model requests' `costUsd` (USD), summed; the SQL every query uses.
+MODEL_SPEND_COLUMN = "cost_usd"
+MODEL_SPEND_SQL = f"sum({MODEL_SPEND_COLUMN})"
+
+
+def ai_active(daily: pd.DataFrame) -> pd.Series:
+    """Whether each Firebender daily-usage row shows AI use (AI_ACTIVE)."""
+    used = daily[list(AI_ACTIVITY_COLUMNS)].apply(pd.to_numeric, errors="coerce").fillna(0)
+    return (used > 0).any(axis=1)
+
+
+def accepted_lines(daily: pd.DataFrame) -> pd.Series:
+    """Accepted AI lines of each Firebender daily-usage row (a missing part counts 0)."""
+    parts = [pd.to_numeric(daily[c], errors="coerce").fillna(0) for c in ACCEPTED_LINES_COLUMNS]
+    return parts[0] + parts[1]
 
 
 @dataclass(frozen=True)

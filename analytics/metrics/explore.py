@@ -70,7 +70,7 @@ def team_rows(
     end: dt.date,
     space: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The rows of `frame` (a `dataset`) that the team `lens` (analytics.team_filter.Lens)
+    """The rows of `frame` (a `dataset`) that the team `lens` (ui.lens.Lens)
     holds, each on its day; rows without a day count on `end`. One space's metrics
     (builder.space_metrics) need `space`: (its id, its name). Raises KeyError for a dataset
     that cannot be split (`team_keys` is None)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import definitions
 from .calendar import NS, floor_periods, periods
 from .common import _num, _ratio
 from .coverage import Span, blank_outside
@@ -42,10 +43,7 @@ def builder_by_period(org: pd.DataFrame | None, index: pd.DataFrame) -> pd.DataF
     return _fill(_frame(index, parts), columns)
 
 
-def firebender_active(daily: pd.DataFrame) -> pd.Series:
-    """Whether each daily-usage row shows AI use (not just an opened IDE)."""
-    used = daily[["agent_prompts", "inline_edits", "autocomplete_accepts"]].fillna(0)
-    return (used > 0).any(axis=1)
+firebender_active = definitions.ai_active  # the one definition of an AI-active day
 
 
 def firebender_by_period(
@@ -66,9 +64,7 @@ def firebender_by_period(
     per_day = d.loc[firebender_active(d)].groupby(floor_periods(d["date"], "day"))["email"]
     per_day = per_day.nunique().reindex(days, fill_value=0).astype("float64")
     daily_active = per_day.groupby(floor_periods(pd.Series(days), granularity).to_numpy()).mean()
-    d["accepted_lines"] = _num(d["agent_accepted_lines_added"]).fillna(0) + _num(
-        d["inline_accepted_lines_added"]
-    ).fillna(0)
+    d["accepted_lines"] = definitions.accepted_lines(d)
     grouped = d.groupby("period")
     parts = {
         "firebender_active_users": d.loc[firebender_active(d)].groupby("period")["email"].nunique(),

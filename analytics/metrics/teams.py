@@ -23,6 +23,7 @@ import pandas as pd
 from teams import mapping as team_mapping
 from teams.mapping import UNASSIGNED, Mapping
 
+from . import definitions
 from .calendar import NS, floor_periods, periods
 from .common import _num
 from .coverage import Span
@@ -115,8 +116,7 @@ def team_table(
         d = d.assign(
             period=floor_periods(d["date"], granularity),
             team=_team_of(mapping, "person", d["email"], d["date"]),
-            lines=_num(d["agent_accepted_lines_added"]).fillna(0)
-            + _num(d["inline_accepted_lines_added"]).fillna(0),
+            lines=definitions.accepted_lines(d),
         )
         active_people.append(d.loc[firebender_active(d), ["team", "period", "email"]])
         parts["firebender_lines"] = _per_team_period(d, "lines")
@@ -127,7 +127,6 @@ def team_table(
             team=_team_of(mapping, "person", r["email"], r["timestamp"]),
             cost=_num(r["cost_usd"]),
         )
-        active_people.append(r.loc[r["requests"] > 0, ["team", "period", "email"]])
         parts["ai_spend_usd"] = _per_team_period(r, "cost")
     if active_people:
         active = pd.concat(active_people, ignore_index=True)

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from . import definitions
 from .calendar import NS, floor_periods, periods
 from .common import _num, _ratio
 from .definitions import METRICS, label
@@ -231,9 +232,7 @@ def leaderboard(daily: pd.DataFrame, requests: pd.DataFrame | None = None) -> pd
         board = numbers.groupby("email", as_index=False)[columns].sum()
         days = d.loc[d["active"]].groupby("email")["date"].nunique()
         board["active_days"] = board["email"].map(days).fillna(0).astype("int64")
-    board["accepted_lines"] = (
-        board["agent_accepted_lines_added"] + board["inline_accepted_lines_added"]
-    )
+    board["accepted_lines"] = definitions.accepted_lines(board)
     board["agent_accept_rate"] = _ratio(board["agent_accepts"], board["agent_prompts"])
     board["autocomplete_accept_rate"] = _ratio(
         board["autocomplete_accepts"], board["autocomplete_shown"]

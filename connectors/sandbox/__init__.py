@@ -10,7 +10,7 @@ mounting `SandboxTransport(sandbox)` on a requests session, or over loopback wit
 
 from __future__ import annotations
 
-from ..lazy import exports
+from safe.lazy import exports
 
 # Public name -> the submodule that defines it, imported on first use (PEP 562; see
 # connectors/__init__.py for why nothing is imported eagerly). `keys` and `scenarios` are

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alerts import forecast
+from alerts import assessment, forecast
 from alerts.forecast import MIN_HISTORY_DAYS, Projection, project, why_not
 
 D = dt.date
@@ -306,7 +306,6 @@ def test_the_measured_coverage_shows_every_stretch():
 
 
 def test_sync_withholds_a_projection_its_stretch_cannot_back_and_keeps_the_month_so_far():
-    from sync import alerting
 
     daily = series(D(2026, 9, 1), D(2026, 12, 4))
     frame = pd.concat(
@@ -314,7 +313,7 @@ def test_sync_withholds_a_projection_its_stretch_cannot_back_and_keeps_the_month
         for kind in ("org_ai_spend_usd", "org_ci_credits")
     )
     through = {"org_ai_spend_usd": D(2026, 12, 4), "org_ci_credits": D(2026, 12, 4)}
-    found = alerting.project_month(frame, through, 0.01, LOW_EARLY)
+    found = assessment.project_month(frame, through, 0.01, LOW_EARLY)
     assert {f["measure"] for f in found} == {"ai_spend_usd", "ci_credits", "ci_spend_usd"}
     for item in found:
         assert item["projection"] is None and "from 8 December" in item["why"]
@@ -323,5 +322,5 @@ def test_sync_withholds_a_projection_its_stretch_cannot_back_and_keeps_the_month
     assert ci["actual"] == pytest.approx(so_far)
     spend = next(f for f in found if f["measure"] == "ci_spend_usd")
     assert spend["actual"] == pytest.approx(so_far * 0.01)
-    shown = alerting.project_month(frame, through, 0.01)
+    shown = assessment.project_month(frame, through, 0.01)
     assert all(f["projection"] is not None for f in shown)

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analytics import controls, datasets
+from analytics import choice as chosen
+from analytics import datasets
 from connectors import ranges
+from ui import controls
 
 TODAY = dt.date(2026, 11, 22)
 
 
 def test_granularities_come_from_the_rules():
-    assert controls.granularity_options("builder.org_metrics") == [
+    assert chosen.granularity_options("builder.org_metrics") == [
         "day",
         "week",
         "month",
         "quarter",
     ]
-    assert controls.granularity_options("firebender.daily_usage") == ["day"]
-    assert controls.granularity_options("firebender.daily_usage", ("week", "month")) == [
+    assert chosen.granularity_options("firebender.daily_usage") == ["day"]
+    assert chosen.granularity_options("firebender.daily_usage", ("week", "month")) == [
         "day",
         "week",
         "month",
     ]
-    assert controls.granularity_options("codefresh.credit_consumption") == ["day", "month", None]
-    assert controls.granularity_options("codefresh.active_committers", ("week",)) == ["month"]
+    assert chosen.granularity_options("codefresh.credit_consumption") == ["day", "month", None]
+    assert chosen.granularity_options("codefresh.active_committers", ("week",)) == ["month"]
 
 
 def test_picker_limits_and_presets():
@@ -49,17 +51,17 @@ def test_picker_limits_and_presets():
 
 
 def test_a_choice_reports_the_rules_objections():
-    choice = controls.Choice(dt.date(2025, 10, 1), dt.date(2025, 12, 15), "week", TODAY)
+    choice = chosen.Choice(dt.date(2025, 10, 1), dt.date(2025, 12, 15), "week", TODAY)
     assert "2025-12-31" in choice.problem("firebender.model_requests", None)
     assert choice.problem("firebender.daily_usage", "day") is None
-    straddling = controls.Choice(dt.date(2025, 12, 1), dt.date(2026, 1, 31), "week", TODAY)
+    straddling = chosen.Choice(dt.date(2025, 12, 1), dt.date(2026, 1, 31), "week", TODAY)
     assert "2025-12-31" in straddling.note("firebender.model_requests", None)
     assert straddling.windows("codefresh.credit_consumption", "day") == 2
 
 
 def test_explore_names_and_filters():
     daily = datasets.CATALOGUE["firebender.daily_usage"]
-    choice = controls.Choice(dt.date(2026, 1, 1), dt.date(2026, 1, 31), "week", TODAY)
+    choice = chosen.Choice(dt.date(2026, 1, 1), dt.date(2026, 1, 31), "week", TODAY)
     assert datasets.export_name(daily, choice) == "daily_usage"
     org = datasets.CATALOGUE["builder.org_metrics"]
     assert datasets.export_name(org, choice) == "org_metrics-week"

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from alerts import budgets, forecast
-from analytics.alert_ui import badge
+from ui.alert_ui import badge
 
 D = dt.date
 

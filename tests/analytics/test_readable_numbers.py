@@ -3,7 +3,7 @@ separators, percentages with one decimal."""
 
 from __future__ import annotations
 
-from analytics import ui
+from ui import page as ui
 
 
 def test_tiles_write_money_with_cents_and_separate_thousands():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import settings as s
+from config import settings as s
+from ui import settings as session_settings
 
 KEY = "sk-very-secret-1234"
 
@@ -104,9 +105,9 @@ def test_dotenv_is_read_without_touching_the_environment(tmp_path, monkeypatch):
 
 def test_secrets_can_be_switched_off_and_a_missing_file_is_fine(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_READ_SECRETS", "0")
-    assert s.read_secrets() == ({}, None)
+    assert session_settings.read_secrets() == ({}, None)
     monkeypatch.setenv("APP_READ_SECRETS", "1")
     monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
     monkeypatch.setenv("HOME", str(tmp_path))
-    found, problem = s.read_secrets()
+    found, problem = session_settings.read_secrets()
     assert problem is None and found == {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import settings as s
+from config import settings as s
 
 KEY = "sk-very-secret-1234"
 ALL_KEYS = {"BUILDER_PRIVATE_KEY": "b", "FIREBENDER_API_KEY": "f", "CODEFRESH_API_KEY": "c"}

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from pandas.testing import assert_frame_equal
 
-from analytics import clients, metrics
+from analytics import metrics
 from connectors import CodefreshClient, FirebenderClient
 from connectors.sandbox import keys
+from sync import clients
 
 START, END = dt.date(2026, 1, 5), dt.date(2026, 4, 26)
 

@@ -13,9 +13,10 @@ from streamlit import config
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from analytics import clients, history
-from analytics import settings as app_settings
+from config import settings as app_settings
 from connectors.sandbox import Sandbox, keys, running_server
+from sync import clients
+from sync import on_demand as history
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGES = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import settings as app_settings
+from config import settings as app_settings
 from connectors.sandbox import keys
 
 from .conftest import assert_no_keys, assert_ok, open_page
@@ -147,7 +147,8 @@ def test_a_verdict_belongs_to_its_key(keyed):
 def _status_script():
     import streamlit as st
 
-    from analytics import settings, status
+    from config import settings
+    from ui import status
 
     cfg = settings.resolve({}, {"CODEFRESH_API_KEY": "sk-status-test-1"}, {}, {})
     source = cfg["codefresh"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit
 
-from analytics import entry
+from ui import entry
 
 
 def test_the_streamlit_internal_the_deep_link_switch_needs_is_there():

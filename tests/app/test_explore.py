@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from analytics import explore_raw, export
+from analytics import export
 from connectors.base import period_floor
+from ui import explore_raw
 
 from .conftest import assert_no_keys, assert_ok, open_page
 

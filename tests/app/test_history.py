@@ -90,7 +90,7 @@ def test_every_builder_space_of_builder_spaces_is_synced_and_charted(live, monke
 def test_the_firebender_page_sums_model_requests_in_the_store_to_the_connectors_totals(
     demo_sandbox,
 ):
-    from analytics import clients
+    from sync import clients
 
     start, end = dt.date(2026, 3, 2), dt.date(2026, 3, 29)
     at = open_page(
@@ -106,6 +106,6 @@ def test_the_firebender_page_sums_model_requests_in_the_store_to_the_connectors_
 
 
 def clients_source(vendor: str):
-    from analytics.settings import Source
+    from config.settings import Source
 
     return Source(vendor, demo=True)

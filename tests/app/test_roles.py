@@ -11,7 +11,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from analytics import loaders
+from ui import loaders
 
 from .conftest import APP, TIMEOUT, texts, today
 
@@ -284,7 +284,7 @@ def _days_asked(sandbox) -> list[str]:
 def test_a_viewers_old_range_is_served_from_the_store_not_fetched(sign_in, live):
     import datetime as dt
 
-    from analytics.loaders import VIEWER_FETCH_DAYS
+    from ui.loaders import VIEWER_FETCH_DAYS
 
     end = today()
     floor = (end - dt.timedelta(days=VIEWER_FETCH_DAYS)).replace(day=1).isoformat()
@@ -328,7 +328,7 @@ def test_saving_budgets_keeps_their_comment_lines(tmp_path, monkeypatch):
 
 
 def test_sync_now_fetches_once_per_ten_minutes_per_vendor_whoever_presses(live, sign_in):
-    from analytics import loaders as app_loaders
+    from ui import loaders as app_loaders
 
     app_loaders._sync_now_last.clear()
     first = run("pages/codefresh.py", signed_in(ADMIN))

@@ -9,13 +9,15 @@ import io
 import pandas as pd
 import pytest
 
-from analytics import clients, explore_raw, metrics
-from analytics.team_filter import ALL, NOT_SPLIT, Lens
+from analytics import metrics
+from analytics.lens import ALL, NOT_SPLIT, Lens
 from connectors import CodefreshClient, FirebenderClient
 from connectors.sandbox import data, keys
 from connectors.sandbox import teams as sandbox_teams
+from sync import clients
 from teams.mapping import UNASSIGNED, parse
 from teams.privacy import pseudonym
+from ui import explore_raw
 
 from .conftest import assert_ok, open_page
 

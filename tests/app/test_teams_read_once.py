@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from analytics import settings as app_settings
-from analytics import team_source
+from config import settings as app_settings
+from ui import team_source
 
 HEADER = "kind,match,team,valid_from,valid_to\n"
 

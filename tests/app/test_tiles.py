@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 def _tiles():
     import pandas as pd
 
-    from analytics import ui
     from analytics.metrics import Kpi
+    from ui import page as ui
 
     week = pd.Timestamp("2026-11-23")
     before = pd.Timestamp("2026-11-16")

@@ -9,10 +9,12 @@ import json
 import pandas as pd
 import pyarrow as pa
 
-from analytics import clients, metrics, ui
+from analytics import metrics
 from connectors import CodefreshClient
 from connectors.base import period_floor
 from connectors.sandbox import keys
+from sync import clients
+from ui import page as ui
 
 from .conftest import assert_ok, charts, open_page
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OWN = {"analytics", "alerts", "connectors", "store", "sync", "teams"}
+OWN = {"analytics", "alerts", "config", "connectors", "safe", "store", "sync", "teams", "ui"}
 
 # A Streamlit server has imported these (and the standard library's typing, dataclasses, ...)
 # long before a page's script runs: the race that matters is in our own packages.

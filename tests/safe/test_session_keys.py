@@ -4,8 +4,8 @@ shared store."""
 
 from __future__ import annotations
 
-from analytics import history
-from analytics import settings as s
+from config import settings as s
+from sync import on_demand as history
 
 ORG = {"BUILDER_PRIVATE_KEY": "org-private-key-123", "BUILDER_SPACES": "pubA:privA"}
 

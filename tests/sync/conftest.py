@@ -22,11 +22,11 @@ import pandas as pd
 import pytest
 
 import sync
+from config.names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES
 from connectors import endpoints, ranges
 from connectors.http import new_session, retry_policy
 from connectors.sandbox import Sandbox, keys
 from connectors.sandbox.server import SandboxServer
-from connectors.setting_names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES
 from store import Store
 from sync import sources
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from connectors.setting_names import HISTORY_DIR
+from config.names import HISTORY_DIR
 
 from .conftest import _SETTING_NAMES, settings
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import sync
-from connectors.setting_names import KEY_SETTINGS
+from config.names import KEY_SETTINGS
 from store import Store
 from store.files import TEMP_SUFFIX
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from config.names import KEY_SETTINGS
 from connectors.sandbox import FaultRule, keys
-from connectors.setting_names import KEY_SETTINGS
 from store import Store
 from sync.__main__ import main
-from sync.run import STOP_AFTER_FAILED
+from sync.runner import STOP_AFTER_FAILED
 
 from .conftest import assert_same_store, describe, expected_span, settings, sync_once
 

@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import settings as app_settings
 from teams import files, privacy
 from teams.mapping import OTHER_TEAMS
+from ui import settings as app_settings
 
 
 def test_a_pseudonym_is_stable_salted_and_ignores_case_and_spaces():

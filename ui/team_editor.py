@@ -10,13 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
+from config.settings import Settings
 from safe import text as safe_text
 from teams import files, privacy
 from teams.mapping import COLUMNS, KINDS, Problem, editable_rows, from_frame, problems_in, to_csv
-
-from . import access, audit_log, team_source, ui
-from .metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
-from .settings import Settings
+from ui import access, audit_log, team_source
+from ui import page as ui
 
 EDITOR_KEY = "teams__editor"
 EDITOR_VERSION = "_teams_editor_version"  # bumped after a save: the editor reloads the file

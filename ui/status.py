@@ -26,9 +26,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from config.settings import Source
 from connectors.errors import AuthError, InvalidRangeError
-
-from .settings import Source
 
 STATE_KEY = "_vendor_status"
 RUN_KEY = "_vendor_status_run"

@@ -26,8 +26,8 @@ from connectors.http import MAX_WORKERS
 from store import Store
 from store.writer import LOCK_WAIT_SECONDS, Writer, Written
 
-from .plan import Task
 from .progress import DatasetProgress, Tracker
+from .tasks import Task
 
 # (vendor, Builder space public key or None, progress(done, total)) -> a connector client
 ClientFactory = Callable[[str, str | None, Callable[[int, int], None] | None], object]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from alerts import MEASURES
-
-from . import alert_charts, ui
-from .alerts_view import AlertsView
+from analytics import alert_charts
+from analytics.alerts_view import AlertsView
+from ui import page as ui
 
 VENDOR_OF = {"ai_spend_usd": "firebender", "ci_credits": "codefresh", "ci_spend_usd": "codefresh"}
 

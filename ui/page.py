@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from analytics import export, labels
+from analytics.metrics import Kpi
+from config.settings import Settings, Source
 from connectors.errors import VENDOR_NAMES, ConnectorError
-
-from . import access, audit_log, export, history, labels, loaders
-from .metrics import Kpi
-from .settings import Settings, Source
+from sync import on_demand as history
+from ui import access, audit_log, loaders
 
 if TYPE_CHECKING:
     import altair as alt
@@ -45,7 +46,7 @@ def _names(sources: list[Source]) -> str:
 
 
 def _vendor_help(source: Source, state: str) -> str:
-    from . import status
+    from ui import status
 
     if state == status.DEMO:
         return (
@@ -62,10 +63,10 @@ def _vendor_help(source: Source, state: str) -> str:
 
 
 def mode_badge(settings: Settings) -> None:
-    """One state per vendor, as the Connections page has it (analytics.status): "Demo data"
+    """One state per vendor, as the Connections page has it (ui.status): "Demo data"
     when no vendor has a key, else one badge per vendor (demo data, not tested, live, refused,
     unreachable)."""
-    from . import status
+    from ui import status
 
     if settings.demo:
         st.badge(DEMO_TEXT, icon=":material/science:", color="orange", help=DEMO_HELP)
@@ -108,7 +109,7 @@ def header(
 ) -> None:
     """The page's title, where its data come from, and how fresh the history behind it is
     (`vendors`: the vendors the page reads)."""
-    from . import status
+    from ui import status
 
     status.new_run()
     st.title(title, anchor=False)
@@ -222,7 +223,7 @@ def kpi_tiles(
 ) -> None:
     """Metric tiles: value in the latest finished period, delta against the period before
     (the same weekday a week before, for days), each named as people name periods."""
-    from .metrics import period_name
+    from analytics.metrics import period_name
 
     for offset in range(0, len(kpis), per_row):
         row = kpis[offset : offset + per_row]
@@ -270,7 +271,7 @@ def totals_tiles(
     why a vendor's part is missing in this run (a tile without a value says so); `columns`:
     only these tiles, in this order (all when empty). The heading names both ranges, so a
     tile's delta carries no description (it was cut off)."""
-    from .metrics import range_name
+    from analytics.metrics import range_name
 
     if totals is None or totals.start is None:
         st.info("No finished period in this range yet, so there are no totals to compare.")
@@ -450,7 +451,7 @@ def dataframe(
 
 def overview_columns(table: pd.DataFrame) -> dict:
     """Column settings for the joined table: labels, formats and definitions on hover."""
-    from .metrics import METRICS
+    from analytics.metrics import METRICS
 
     config = {
         "period": st.column_config.DateColumn("Period", format="YYYY-MM-DD"),
@@ -474,7 +475,7 @@ def overview_columns(table: pd.DataFrame) -> dict:
 def verdict_box(answer, explanation: str | None = None) -> None:
     """A verdict (the overview's, or the within-team one) in one bordered box: its sentence,
     opening in bold, and how it is worked out (`explanation`; the overview's by default)."""
-    from .metrics import verdict as v
+    from analytics.metrics import verdict as v
 
     if answer is None:
         return
@@ -491,8 +492,8 @@ def verdict_box(answer, explanation: str | None = None) -> None:
 
 
 def _overview_explanation() -> str:
-    from .metrics import answer_weeks as w
-    from .metrics import verdict as v
+    from analytics.metrics import answer_weeks as w
+    from analytics.metrics import verdict as v
 
     return (
         f"The answer reads the **last {w.MAX_WEEKS} finished weeks** before the range's end, "
@@ -533,7 +534,7 @@ def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | N
     a drop) and no tile or answer uses it. `settled`: column -> (amount, last settled day) of
     the same period on the same screen (the month's projection), told apart in the sentence
     so the screen has one "so far" per measure."""
-    from .metrics import period_name
+    from analytics.metrics import period_name
 
     if table.empty or bool(table["complete"].iloc[-1]):
         return
@@ -569,7 +570,7 @@ def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | N
 def running_note(choice) -> None:
     """On a vendor page: say that the range's last period is left out of the charts while it is
     not over (still running today, or going on past the range's last day); tables show it."""
-    from .metrics import period_name, periods
+    from analytics.metrics import period_name, periods
 
     if choice.granularity is None:
         return

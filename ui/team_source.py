@@ -16,11 +16,10 @@ import hashlib
 import threading
 from dataclasses import dataclass, replace
 
+from config.settings import Settings
+from sync import on_demand as history
 from teams import files, privacy
 from teams.mapping import Mapping, MappingError, parse
-
-from . import history
-from .settings import Settings
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from connectors.errors import VENDOR_NAMES
-from connectors.setting_names import (
+from config.names import (
     ADMIN_EMAILS,
     ALERT_SMTP_PASSWORD,
     ALERT_WEBHOOK_URL,
@@ -46,11 +45,10 @@ from connectors.setting_names import (
     SPACE_PUBLIC_KEY,
     SPACES,
     TEAMS_FILE,
+    VENDOR_NAMES,
     VENDORS,
 )
-from connectors.setting_names import PRICE as PRICE_SETTING
-from connectors.setting_names import SECRETS as SECRET_SETTINGS
-from sync.sources import parse_spaces
+from config.names import PRICE as PRICE_SETTING
 from teams import privacy
 from teams.privacy import DEFAULT_MIN_GROUP
 
@@ -80,6 +78,8 @@ SECRETS = "Streamlit secrets"
 # Where a typed-in key lives: st.session_state[SESSION_STATE_KEY][setting name] = value.
 SESSION_STATE_KEY = "_session_credentials"
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+# The history store when HISTORY_DIR is not set (app and `python -m sync` alike).
+DEFAULT_STORE = ".history"
 # A per-process salt: fingerprints identify a key inside this process's cache and nowhere else.
 _SALT = _random.token_bytes(32)
 
@@ -92,6 +92,16 @@ HOW_TO_CONNECT = {
     "codefresh": "set CODEFRESH_API_KEY (User Settings -> API keys in Codefresh, with Analytics "
     "access)",
 }
+
+
+def parse_spaces(text: str | None) -> tuple[tuple[str, str | None], ...]:
+    """ "pub1:priv1, pub2" -> (("pub1", "priv1"), ("pub2", None)); blanks ignored."""
+    out = []
+    for item in (text or "").split(","):
+        public, _, private = item.strip().partition(":")
+        if public.strip():
+            out.append((public.strip(), private.strip() or None))
+    return tuple(out)
 
 
 def fingerprint(*secret_parts: str | None) -> str:
@@ -223,38 +233,6 @@ def read_dotenv(path: Path | None = None) -> dict[str, str]:
     return {k: v for k, v in dotenv_values(path).items() if v}
 
 
-def read_secrets() -> tuple[dict[str, str], str | None]:
-    """(the settings found in st.secrets, a problem to show or None). A missing secrets file is
-    no problem; an unreadable one is reported, never raised."""
-    if os.environ.get("APP_READ_SECRETS", "1") == "0":
-        return {}, None
-    try:
-        import streamlit as st
-
-        found = {}
-        for name in ALL_SETTINGS:
-            if name in st.secrets:
-                value = st.secrets[name]
-                if isinstance(value, (str, int, float)) and str(value):
-                    found[name] = str(value)
-        return found, None
-    except FileNotFoundError as err:  # StreamlitSecretNotFoundError: missing or unparseable
-        text = str(err)
-        if "parsing" in text.lower() or "invalid" in text.lower():
-            return {}, "The Streamlit secrets file could not be read; its settings are ignored."
-        return {}, None
-
-
-def session_values() -> dict[str, str]:
-    try:
-        import streamlit as st
-
-        stored = st.session_state.get(SESSION_STATE_KEY) or {}
-    except Exception:  # noqa: BLE001 - outside a Streamlit run there is no session state
-        return {}
-    return {k: v for k, v in stored.items() if v}
-
-
 def resolve(
     session: Mapping[str, str],
     environ: Mapping[str, str],
@@ -350,30 +328,3 @@ def resolve(
         salt,
         budgets_file,
     )
-
-
-def current() -> Settings:
-    """The settings for this run of this browser session."""
-    secret_values, problem = read_secrets()
-    found = resolve(
-        session_values(), os.environ, read_dotenv(), secret_values, (problem,) if problem else ()
-    )
-    from . import access  # imports this module
-
-    if access.in_script_run() and not access.allowed("see people"):
-        found = replace(found, pseudonymize=True)  # viewers see pseudonyms, never e-mails
-    return found
-
-
-def set_session_value(name: str, value: str | None) -> None:
-    """Keep (or, with None/empty, forget) a setting for this browser session only."""
-    import streamlit as st
-
-    if name not in (*SECRET_SETTINGS, SPACE_PUBLIC_KEY) or name in NOT_FROM_PAGE:
-        raise ValueError(f"{name} cannot be set from the page")
-    stored = dict(st.session_state.get(SESSION_STATE_KEY) or {})
-    if value and value.strip():
-        stored[name] = value.strip()
-    else:
-        stored.pop(name, None)
-    st.session_state[SESSION_STATE_KEY] = stored

@@ -20,17 +20,15 @@ import threading
 from dataclasses import dataclass
 
 import sync
+from config.settings import DEFAULT_STORE, PROJECT_DIR, SESSION, Settings, Source
 from connectors import endpoints, ranges
 from connectors.endpoints import Dataset
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store, StoreError
 from store import files as store_files
 from store.writer import StoreBusy
-from sync.__main__ import DEFAULT_STORE
+from sync import clients
 from teams import files as team_files
-
-from . import clients
-from .settings import PROJECT_DIR, SESSION, Settings, Source
 
 # The app fetches an unsettled day again only when its copy is older than this (the command
 # line fetches the tail on every run).

@@ -8,14 +8,15 @@ import os
 
 import streamlit as st
 
+from analytics import export, labels, queries
+from analytics.datasets import Dataset
+from config.settings import Source
 from teams import mapping as team_mapping
 from teams.mapping import UNASSIGNED
-
-from . import audit_log, controls, export, labels, loaders, queries, ui
-from .controls import Choice
-from .datasets import Dataset
-from .settings import Source
-from .team_filter import Lens
+from ui import audit_log, controls, loaders
+from ui import page as ui
+from ui.controls import Choice
+from ui.team_filter import Lens
 
 PAGE_ROWS = 1_000
 RAW_FORMATS = ("csv", "parquet")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit import config
 
-from connectors.setting_names import ADMIN_EMAILS, ALLOWED_EMAIL_DOMAINS, AUTH_REQUIRED
+from config.names import ADMIN_EMAILS, ALLOWED_EMAIL_DOMAINS, AUTH_REQUIRED
 
 ADMIN, VIEWER = "admin", "viewer"
 SIGNED_IN, LOCAL, NETWORK = "signed in", "local", "network"
@@ -67,7 +67,8 @@ class Rules:
 def _values() -> dict[str, str]:
     """The three settings, looked up as every setting is (environment, .env, secrets); a
     session never sets them."""
-    from .settings import read_dotenv, read_secrets
+    from config.settings import read_dotenv
+    from ui.settings import read_secrets
 
     secrets, _ = read_secrets()
     dotenv = read_dotenv()

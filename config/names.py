@@ -1,12 +1,13 @@
 """The one list of setting names: the same in the environment, a `.env` file and `st.secrets`.
 
-Connectors name them in their error messages; the app reads them (analytics/settings.py); sync
-reads them too. Nothing else spells them out.
+Connectors name them in their error messages; settings resolve them (config/settings.py) for
+the app and `python -m sync` alike. Nothing else spells them out.
 """
 
 from __future__ import annotations
 
 VENDORS = ("builder", "firebender", "codefresh")
+VENDOR_NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh": "Codefresh"}
 
 KEY_SETTINGS = {
     "builder": "BUILDER_PRIVATE_KEY",

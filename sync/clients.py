@@ -12,11 +12,10 @@ import threading
 import time
 from dataclasses import dataclass
 
+from config.settings import Source
 from connectors import BuilderClient, CodefreshClient, FirebenderClient, ranges
 from connectors.errors import AuthError, ConnectorError
 from connectors.http import new_session
-
-from .settings import Source
 
 _lock = threading.Lock()
 _sandbox = None

@@ -1,12 +1,6 @@
-"""The team filter every data page carries (sidebar, mirrored in the URL as `?team=`): which
-rows of a person, a pipeline or a Builder space belong to the chosen team on their day.
-
-Only groups the privacy minimum allows are offered: teams with fewer people than
-PRIVACY_MIN_GROUP in some month of the range are offered together, as "Other teams". Measures
-that have no person, pipeline or space (Codefresh's credits by resource class, active
-committers, Builder.io's organisation totals) cannot be split: pages say so instead of showing
-the organisation's numbers under a team's name.
-"""
+"""The chosen team as a lens over rows: which rows of a person, a pipeline or a Builder space
+belong to the team on their day, and which teams may be offered (the privacy minimum). The
+sidebar's picker is `ui/team_filter.py`."""
 
 from __future__ import annotations
 
@@ -14,17 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
-from safe import text as safe_text
+from analytics.metrics import periods
+from analytics.metrics import teams as team_metrics
 from teams import mapping as team_mapping
 from teams import privacy
 from teams.mapping import OTHER_TEAMS, UNASSIGNED, Mapping
-
-from . import controls, team_source
-from .metrics import periods
-from .metrics import teams as team_metrics
-from .settings import Settings
 
 ALL = "All teams"
 NOT_SPLIT = "Not split by team: {what} has no person, pipeline or space to assign."
@@ -92,25 +81,3 @@ def options(mapping: Mapping, start: dt.date, end: dt.date, min_group: int) -> d
     order = sorted(n for n in found if n not in (OTHER_TEAMS, UNASSIGNED))
     order += [n for n in (OTHER_TEAMS, UNASSIGNED) if n in found]
     return {name: frozenset(found[name]) for name in order}
-
-
-def pick(settings: Settings, start: dt.date, end: dt.date, page: str) -> Lens | None:
-    """The sidebar's team filter; None: all teams (or no teams mapping)."""
-    teams = team_source.current(settings)
-    if not teams.active:
-        return None
-    offered = options(teams.mapping, start, end, settings.min_group)
-    with st.sidebar:
-        chosen = controls.mirrored_select(
-            "Team",
-            [ALL, *offered],
-            key=f"{page}__team",
-            param="team",
-            default=ALL,
-            help="Show one team's people, pipelines and spaces (from the teams mapping). "
-            f"Teams with fewer than {settings.min_group} people are offered together as "
-            f"'{OTHER_TEAMS}'.",
-        )
-    if chosen == ALL:
-        return None
-    return Lens(teams.mapping, safe_text.markdown(chosen, None), offered[chosen])

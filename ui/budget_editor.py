@@ -10,12 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from alerts import MEASURES, budgets
+from analytics.alerts_view import Budgets
 from safe import text as safe_text
 from teams import files
 from teams.mapping import editable_rows
-
-from . import access, audit_log
-from .alerts_view import Budgets
+from ui import access, audit_log
 
 COLUMNS = ("scope", "measure", "monthly_budget")
 EDITOR_KEY = "alerts__budgets"

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from sync import audit
-
-from . import access, history
-from . import settings as app_settings
+from sync import on_demand as history
+from ui import access
+from ui import settings as app_settings
 
 
 def _store():

@@ -22,19 +22,20 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from analytics import queries
+from analytics.reader import MODEL_REQUESTS, RAW_ROWS
+from config.settings import Source
 from connectors import endpoints, ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store
+from sync import clients
+from sync import on_demand as history
 from teams import privacy
-
-from . import access, audit_log, clients, history, queries, status, team_source
-from . import settings as app_settings
-from .settings import Source
+from ui import access, audit_log, status, team_source
+from ui import settings as app_settings
 
 TTL_SECONDS = 15 * 60
 SYNC_NOW_STATE = "_sync_now"
-MODEL_REQUESTS = "firebender.model_requests"
-RAW_ROWS = (MODEL_REQUESTS,)  # datasets pages only ever get sums of (requests), never rows
 
 
 def describe(endpoint: str) -> str:
@@ -424,3 +425,53 @@ def offered_reports(source: Source) -> list[endpoints.Dataset]:
     extra = endpoints.codefresh_reports(found)
     endpoints.register(extra)
     return extra
+
+
+class PageReader:
+    """The app's `analytics.reader.Reader`: what a view lacks is synced first (progress shown),
+    results are cached by store version, and the vendor's answer sets its badge."""
+
+    def dataset(self, source, endpoint, start=None, end=None, granularity=None, space=None):
+        return fetch(source, endpoint, start, end, granularity, space)
+
+    def requests(self, source, start, end, by=(), per_day=True):
+        return requests(source, start, end, by, per_day)
+
+    def version(self, source, datasets):
+        return store_version(source, datasets)
+
+    def derived(self, kind, identity, build):
+        return derived(kind, identity, build)
+
+    def answered(self, source, call):
+        return _answered(source, call)
+
+    def store(self, source):
+        return history.shelf(source).store
+
+    def teams(self, settings):
+        return team_source.current(settings)
+
+
+READER = PageReader()
+
+
+# ---------------------------------------------------------------- what pages ask beyond data
+
+
+def space_names(source: Source) -> dict[str, str]:
+    """Builder.io space key -> the name shown (the demo's spaces have names)."""
+    return clients.demo_spaces() if source.demo else {key: key for key in clients.spaces(source)}
+
+
+def test_connection(source: Source):
+    """The Connections page's "Test connection": one small request with the key."""
+    return clients.test_connection(source)
+
+
+def where_lines(settings) -> list[str]:
+    return history.where_lines(settings)
+
+
+def new_page_run() -> None:
+    history.new_page_run()

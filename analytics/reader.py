@@ -1,0 +1,111 @@
+"""The one way reports read data: a `Reader`. Every screen's report (overview, teams, alerts,
+Explore's datasets) takes one, so the same function builds the app's screen and the message
+`python -m sync --alert --digest` sends.
+
+Two readers exist. `StoreReader` (here) reads what a store holds, nothing else: the digest and
+alerts use it after `python -m sync` filled the store. The app's reader (`ui/loaders.py`) first
+syncs what a view lacks, caches by store version and shows progress, then reads the same
+queries (`analytics/queries.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+
+from connectors import endpoints
+from store import Store
+
+from . import queries
+
+MODEL_REQUESTS = "firebender.model_requests"
+# Datasets whose raw rows no page holds: pages get their sums (`Reader.requests`); Explore pages
+# through them in the store.
+RAW_ROWS = (MODEL_REQUESTS,)
+
+
+class Reader(Protocol):
+    def dataset(
+        self,
+        source,
+        endpoint: str,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        granularity: str | None = None,
+        space: str | None = None,
+    ) -> pd.DataFrame:
+        """A dataset at a granularity over [start, end] (rows per period, never raw rows of
+        model requests)."""
+
+    def requests(
+        self,
+        source,
+        start: dt.date,
+        end: dt.date,
+        by: tuple[str, ...] = (),
+        per_day: bool = True,
+    ) -> pd.DataFrame:
+        """Firebender model requests summed by `by` and, with `per_day`, by day."""
+
+    def version(self, source, datasets) -> str | None:
+        """What the data behind `datasets` were at (derived results key on it)."""
+
+    def derived(self, kind: str, identity: tuple, build: Callable[[], object]):
+        """`build()`, or a result kept for the same identity."""
+
+    def answered(self, source, call: Callable):
+        """`call()`, noting whether the vendor answered."""
+
+    def store(self, source) -> Store:
+        """The store `source`'s history is kept in (alerts table, budgets beside it)."""
+
+    def teams(self, settings):
+        """The teams mapping in force: an object with `mapping` and `active`."""
+
+
+@dataclass(frozen=True)
+class Teams:
+    mapping: object | None
+    active: bool
+
+
+class StoreReader:
+    """Reads one store as it is: fetches nothing, keeps nothing. `mapping`: the teams mapping
+    in force (None: no teams)."""
+
+    def __init__(self, store: Store, mapping=None):
+        self._store = store
+        self._teams = Teams(mapping, mapping is not None)
+
+    def store(self, source) -> Store:
+        return self._store
+
+    def teams(self, settings) -> Teams:
+        return self._teams
+
+    def dataset(self, source, endpoint, start=None, end=None, granularity=None, space=None):
+        dataset = endpoints.get(endpoint)
+        fixed, only = dataset.fixed_granularity
+        granularity = only if fixed else granularity
+        if not dataset.stored:
+            raise KeyError(f"{endpoint} is not kept in the store")
+        scopes = [space or "org"]
+        if dataset.stored_as(granularity) == granularity:
+            return queries.rows(self._store, dataset, granularity, scopes, start, end)
+        return queries.rolled_up(self._store, dataset, granularity, scopes, start, end)
+
+    def requests(self, source, start, end, by=(), per_day=True):
+        dataset = endpoints.get("firebender.model_requests")
+        return queries.requests_summed(self._store, dataset, start, end, tuple(by), per_day)
+
+    def version(self, source, datasets) -> str | None:
+        return None  # nothing is kept, so nothing needs a version
+
+    def derived(self, kind, identity, build):
+        return build()
+
+    def answered(self, source, call):
+        return call()

@@ -1,0 +1,2 @@
+"""Setting names and how settings resolve (environment, `.env`, given secrets): no Streamlit,
+no vendor code."""

@@ -1,0 +1,301 @@
+"""The store's API: `Store` reads partitions through DuckDB and hands writes to
+`store.writer.Writer` (README, History)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+
+import duckdb
+import pandas as pd
+
+from connectors import endpoints
+from connectors.base import period_floor
+from connectors.frames import empty_frame
+
+from .coverage import Run, label_granularity, spans
+from .files import Entry, Root
+from .partitions import Key, StoreError, decode, footer_runs
+
+__all__ = ["Store", "StoreError", "Key", "Run", "ALERTS_PATH"]
+
+# Alerts and their state (alerts/lifecycle.py), kept by sync's alert step beside the partitions.
+ALERTS_PATH = "alerts/state.parquet"
+# Where the writer moves a partition it cannot read (never a partition path: not read again).
+QUARANTINE = "quarantine"
+AUDIT_DIR = "audit"  # the audit log's events (sync/audit.py)
+
+
+class Store:
+    def __init__(
+        self, url: str, note: str | None = None, read_only: bool = False, **storage_options
+    ):
+        self.root = Root(url, **storage_options)
+        # Why this store is not the one asked for (a HISTORY_DIR that cannot be used), for the
+        # pages.
+        self.note = note
+        # A store others fill (cron's sync) mounted read-only: read, never synced into.
+        self.read_only = read_only
+        self._footers: dict[str, tuple[str, int, list[Run]]] = {}
+        self._lock = threading.Lock()
+        # Partitions found unreadable (path -> why), left out of every read: the ledger then
+        # lacks their days, so the next sync fetches them again (quarantining the file).
+        self._damaged: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"Store({self.root.url!r})"
+
+    @property
+    def url(self) -> str:
+        return self.root.url
+
+    # ------------------------------------------------------------ listing and the ledger
+
+    def entries(self, dataset: str | None = None) -> list[tuple[Key, Entry]]:
+        """Every partition file (of `dataset`), with its key. Files outside the layout are
+        left alone and not read."""
+        found = []
+        for entry in self.root.list(dataset or ""):
+            key = Key.parse(entry.path)
+            if key is not None:
+                found.append((key, entry))
+        return found
+
+    def foreign(self) -> list[str]:
+        """Files in the store that are not partitions of ours (they are never read)."""
+        return [
+            e.path
+            for e in self.root.list("", suffix="")
+            if Key.parse(e.path) is None
+            and not e.path.split("/")[-1].startswith(".")
+            and e.path != ALERTS_PATH
+            and not e.path.startswith(QUARANTINE + "/")
+            and not e.path.startswith(AUDIT_DIR + "/")
+        ]
+
+    def alerts(self) -> pd.DataFrame | None:
+        """The alerts table sync's alert step keeps (None: no alert was ever evaluated)."""
+        if not self.root.exists(ALERTS_PATH):
+            return None
+        import io
+
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(io.BytesIO(self.root.read(ALERTS_PATH))).to_pandas()
+        except Exception as err:  # a damaged file: say so, never guess
+            raise StoreError(f"the alerts file {ALERTS_PATH} could not be read: {err}") from None
+
+    def version(self, dataset: str | None = None) -> str:
+        """Changes whenever a partition (of `dataset`: a key, or several) is written:
+        Streamlit caches key on it."""
+        digest = hashlib.sha256()
+        names = [dataset] if isinstance(dataset, str) or dataset is None else sorted(dataset)
+        for name in names:
+            for _key, entry in self.entries(name):
+                digest.update(f"{entry.path}|{entry.size}|{entry.stamp}\n".encode())
+        return digest.hexdigest()[:16]
+
+    def _runs(self, entry: Entry) -> list[Run]:
+        with self._lock:
+            cached = self._footers.get(entry.path)
+        if cached and cached[:2] == (entry.stamp, entry.size):
+            return cached[2]
+        if self.root.local:
+            runs = footer_runs(self.root.full(entry.path), entry.path)
+        else:
+            with self.root.fs.open(self.root.full(entry.path), "rb") as handle:
+                runs = footer_runs(handle, entry.path)
+        with self._lock:
+            self._footers[entry.path] = (entry.stamp, entry.size, runs)
+        return runs
+
+    def _readable(self, entry: Entry) -> list[Run] | None:
+        """The entry's runs, or None (remembered, for `damaged`) when it cannot be read."""
+        try:
+            runs = self._runs(entry)
+        except StoreError as err:
+            if self.root.exists(entry.path):  # not a listing from before a move or a rewrite
+                with self._lock:
+                    self._damaged[entry.path] = str(err)
+            return None
+        with self._lock:
+            self._damaged.pop(entry.path, None)
+        return runs
+
+    def damaged(self) -> dict[str, str]:
+        """Partitions left out of reads so far because they could not be read (path -> why)."""
+        with self._lock:
+            return dict(self._damaged)
+
+    def quarantine(self, path: str) -> str:
+        """Move an unreadable partition to quarantine/<UTC time>/<path>; returns where."""
+        moved = f"{QUARANTINE}/{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}/{path}"
+        self.root.move(path, moved)
+        with self._lock:
+            self._damaged.pop(path, None)
+        return moved
+
+    def ledger(self, dataset: str, granularity: str | None, scope: str = "org") -> list[Run]:
+        """The coverage runs of one dataset, granularity and scope, over every month."""
+        runs: list[Run] = []
+        # Only this granularity and scope's folder: a dataset may hold thousands of spaces.
+        folder = Key(dataset, granularity, scope, "month", "2000-01").path.rsplit("/", 2)[0]
+        for key, entry in self.entries(folder):
+            if key.dataset == dataset and key.granularity == granularity and key.scope == scope:
+                runs.extend(self._readable(entry) or [])
+        return sorted(runs)
+
+    def held(
+        self, dataset: str, granularity: str | None, scope: str = "org"
+    ) -> list[tuple[dt.date, dt.date]]:
+        """Held labels as contiguous (first, last) spans."""
+        return spans(self.ledger(dataset, granularity, scope), granularity)
+
+    def freshness(self, datasets=None) -> tuple[dt.datetime | None, dt.date | None, dt.date | None]:
+        """(last fetch, first day held, last day held) over `datasets` (all when None), from
+        the organisation-wide files. Cheap at any size: per dataset and granularity only the
+        first and the last partition's footers are read (the ledger's ends live there)."""
+        ends: dict[tuple, list[Entry]] = {}
+        listed = (
+            self.entries()
+            if datasets is None
+            else [found for name in sorted(datasets) for found in self.entries(name)]
+        )
+        for key, entry in listed:
+            if key.scope != "org" or self._readable(entry) is None:
+                continue
+            group = ends.setdefault((key.dataset, key.granularity), [entry, entry])
+            group[0] = min(group[0], entry, key=lambda e: e.path)
+            group[1] = max(group[1], entry, key=lambda e: e.path)
+        last_fetch = first = last = None
+        for low, high in ends.values():
+            for run in {*self._runs(low), *self._runs(high)}:
+                last_fetch = max(last_fetch or run.fetched_at, run.fetched_at)
+                first = min(first or run.first, run.first)
+                last = max(last or run.last, run.last)
+        return last_fetch, first, last
+
+    def read_partition(self, key: Key) -> tuple[pd.DataFrame | None, list[Run]]:
+        """One partition's rows and runs (None, [] when it does not exist)."""
+        if not self.root.exists(key.path):
+            return None, []
+        table, runs = decode(self.root.read(key.path), key.path)
+        return table.to_pandas(), runs
+
+    # ------------------------------------------------------------ queries
+
+    def files(
+        self,
+        dataset: str,
+        granularity: str | None,
+        scopes=None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> list[str]:
+        """URIs of the partitions that may hold rows of [start, end] (pruned by partition)."""
+        chosen = []
+        for key, entry in self.entries(dataset):
+            if key.granularity != granularity or (scopes is not None and key.scope not in scopes):
+                continue
+            if (start and key.last_day < start) or (end and key.first_day > end):
+                continue
+            if self._readable(entry) is None:
+                continue  # a damaged file: the pages show the rest and say which it is
+            chosen.append(self.root.uri(entry.path))
+        return chosen
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A fresh in-memory DuckDB that can read the store's files (S3 through fsspec, so no
+        extension is downloaded)."""
+        con = duckdb.connect(config={"threads": 2})
+        con.execute("SET TimeZone = 'UTC'")  # instants read and written as UTC everywhere
+        if not self.root.local:
+            con.register_filesystem(self.root.fs)
+        return con
+
+    def source(
+        self,
+        dataset: str,
+        granularity: str | None,
+        scopes=None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> str | None:
+        """A FROM-clause item reading the dataset's rows in [start, end] (None: nothing held).
+        Rows are filtered by `_label`, the first day of each row's period: a period that
+        began before `start` but reaches into it is included, whole."""
+        if start is not None:
+            start = period_floor(start, label_granularity(granularity))
+        files = self.files(dataset, granularity, scopes, start, end)
+        if not files:
+            return None
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        where = []
+        if start:
+            where.append(f"_label >= DATE '{start.isoformat()}'")
+        if end:
+            where.append(f"_label <= DATE '{end.isoformat()}'")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return (
+            f"(SELECT * FROM read_parquet([{listed}], union_by_name = true, "
+            f"hive_partitioning = false){clause})"
+        )
+
+    def sql(self, text: str, params=None, **sources) -> pd.DataFrame:
+        """Run `text`, where `{name}` stands for a FROM item given in `sources` (from
+        `source`, which is None when nothing is held: callers check that first)."""
+        con = self.connect()
+        try:
+            return con.execute(text.format(**sources), params or []).fetch_df()
+        except (duckdb.IOException, duckdb.InvalidInputException) as err:  # a damaged file
+            raise StoreError(f"the store could not be read: {str(err)[:300]}") from None
+        finally:
+            con.close()
+
+    def rows(
+        self,
+        dataset: str | endpoints.Dataset,
+        granularity: str | None,
+        scopes=None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        bookkeeping: bool = False,
+    ) -> pd.DataFrame:
+        """The stored rows of [start, end] as the connector frame (same columns and dtypes),
+        sorted by the natural key; with `bookkeeping`, the `_` columns too. `dataset`: a key
+        of the catalogue, or a Dataset (Codefresh's extra reports are not in the catalogue)."""
+        spec = dataset if isinstance(dataset, endpoints.Dataset) else endpoints.get(dataset)
+        source = self.source(spec.key, granularity, scopes, start, end)
+        empty = empty_frame(spec.schema)
+        if source is None:
+            return empty
+        order = ", ".join(spec.natural_key)
+        frame = self.sql(f"SELECT * FROM {{src}} ORDER BY {order}", src=source)
+        if not bookkeeping:
+            frame = frame[[c for c in frame.columns if not c.startswith("_")]]
+        return typed(frame, empty)
+
+
+def typed(frame: pd.DataFrame, empty: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the connector's dtypes for the columns it shares with `empty`."""
+    casts = {}
+    for name in empty.columns:
+        if name not in frame:
+            continue
+        want = empty[name].dtype
+        if isinstance(want, pd.DatetimeTZDtype):
+            column = frame[name]
+            if getattr(column.dtype, "tz", None) is None:
+                frame[name] = pd.to_datetime(column).dt.tz_localize("UTC")
+            else:
+                frame[name] = column.dt.tz_convert("UTC")
+            frame[name] = frame[name].astype(want)
+            continue
+        if isinstance(want, pd.CategoricalDtype):
+            if not isinstance(frame[name].dtype, pd.CategoricalDtype):
+                casts[name] = "category"  # categories are the values found
+        elif frame[name].dtype != want:
+            casts[name] = want
+    return frame.astype(casts) if casts else frame
