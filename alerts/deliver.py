@@ -1,6 +1,6 @@
 """Delivering a message: a Slack-compatible incoming webhook and email over SMTP.
 
-`DeliverySettings.from_values(values)` reads the ALERT_* settings (connectors/setting_names.py)
+`DeliverySettings.from_values(values)` reads the ALERT_* settings (config/names.py)
 and never raises: what is wrong is listed by `problems()`, naming the setting to fix and never
 its secret value (the webhook URL carries its token; the SMTP password). `send(message,
 settings)` tries every configured channel and gives one `Outcome` each: a failure is an outcome

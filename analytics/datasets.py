@@ -17,7 +17,7 @@ from config.settings import Settings
 from connectors import endpoints
 from connectors.errors import VENDOR_NAMES
 
-from .overview import OVERVIEW_ENDPOINTS, OVERVIEW_GRANULARITIES, overview
+from .overview_report import OVERVIEW_ENDPOINTS, OVERVIEW_GRANULARITIES, overview
 
 # The overview view lives in `overview`; these names stay here for the catalogue's callers.
 
@@ -25,7 +25,7 @@ from .overview import OVERVIEW_ENDPOINTS, OVERVIEW_GRANULARITIES, overview
 
 
 @dataclass(frozen=True)
-class Dataset:
+class ExploreDataset:
     key: str
     vendor: str
     label: str
@@ -41,9 +41,9 @@ class Dataset:
 _ORDER = ("day", "week", "month", "quarter", None)
 
 
-def _from_catalogue(d: endpoints.Dataset) -> Dataset:
+def _from_catalogue(d: endpoints.Dataset) -> ExploreDataset:
     time_bound = d.time_column is not None or d.key == "builder.org_users"
-    return Dataset(
+    return ExploreDataset(
         d.key,
         d.vendor,
         f"{VENDOR_NAMES[d.vendor]} - {d.label[:1].lower()}{d.label[1:]}",
@@ -57,8 +57,8 @@ def _from_catalogue(d: endpoints.Dataset) -> Dataset:
 
 
 OVERVIEW_KEY = "overview.joined"
-CATALOGUE: dict[str, Dataset] = {
-    OVERVIEW_KEY: Dataset(
+CATALOGUE: dict[str, ExploreDataset] = {
+    OVERVIEW_KEY: ExploreDataset(
         OVERVIEW_KEY,
         "overview",
         "Overview - joined table (all vendors)",
@@ -71,7 +71,7 @@ CATALOGUE: dict[str, Dataset] = {
 }
 
 
-def offered(extra: list[endpoints.Dataset]) -> dict[str, Dataset]:
+def offered(extra: list[endpoints.Dataset]) -> dict[str, ExploreDataset]:
     """The catalogue with the Codefresh reports the account's metadata adds."""
     return {**CATALOGUE, **{d.key: _from_catalogue(d) for d in extra}}
 
@@ -80,7 +80,7 @@ def offered(extra: list[endpoints.Dataset]) -> dict[str, Dataset]:
 # dataset.key)`: Codefresh's `key` is the resource class or the pipeline, by report.
 
 
-def endpoints_for(dataset: Dataset) -> dict[str, str | None]:
+def endpoints_for(dataset: ExploreDataset) -> dict[str, str | None]:
     if dataset.key == OVERVIEW_KEY:
         return OVERVIEW_ENDPOINTS
     if dataset.endpoint is None:
@@ -90,7 +90,7 @@ def endpoints_for(dataset: Dataset) -> dict[str, str | None]:
 
 def load_dataset(
     reader: Reader,
-    dataset: Dataset,
+    dataset: ExploreDataset,
     choice: Choice,
     settings: Settings,
     space: str | None = None,
@@ -110,7 +110,7 @@ def load_dataset(
     ), []
 
 
-def fetched_granularity(dataset: Dataset, choice: Choice | None) -> str | None:
+def fetched_granularity(dataset: ExploreDataset, choice: Choice | None) -> str | None:
     if choice is None:
         return None
     if dataset.endpoint is not None:
@@ -125,7 +125,7 @@ def fetched_granularity(dataset: Dataset, choice: Choice | None) -> str | None:
 
 
 def filtered(
-    dataset: Dataset, frame: pd.DataFrame, choice: Choice | None, selections: dict[str, list]
+    dataset: ExploreDataset, frame: pd.DataFrame, choice: Choice | None, selections: dict[str, list]
 ) -> pd.DataFrame:
     """The rows inside the chosen days (a period counts when it overlaps them) and among the
     chosen dimension values."""
@@ -138,7 +138,7 @@ def filtered(
     return metrics.filter_frame(frame, dataset.time_column, start, choice.end, selections)
 
 
-def export_name(dataset: Dataset, choice: Choice | None) -> str:
+def export_name(dataset: ExploreDataset, choice: Choice | None) -> str:
     """The dataset part of a download's file name, e.g. "org-metrics-week"."""
     name = dataset.key.split(".", 1)[1]
     granularity = fetched_granularity(dataset, choice)

@@ -31,6 +31,7 @@ import pandas as pd
 from safe.text import FORMULA_START, csv_cell, plain
 from safe.text import cell as safe_cell
 
+from .metrics import definitions
 from .metrics.definitions import METRICS
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's row limit, minus the header
@@ -69,26 +70,6 @@ def file_name(
 
 # ---------------------------------------------------------------- rounding by meaning
 
-# What a column holds, from its measure (`metrics.METRICS`) or, failing that, its name; the
-# tables (`ui.dataframe`) format by the same units.
-NAME_UNITS: tuple[tuple[re.Pattern, str], ...] = tuple(
-    (re.compile(pattern), unit)
-    for pattern, unit in (
-        (r"_per_", "ratio"),  # a measure per person or per line
-        (r"(^|_)usd$", "usd"),  # cost_usd, model_spend_usd
-        (r"(^|_)(rate|share|acceptance)$", "share"),  # agent_accept_rate, cost_share
-        (r"^value$", "credits"),  # Codefresh's credit reports (see DATASET_UNITS)
-        (r"credits", "credits"),  # credits, ci_credits, credits_used
-        (r"^(avg|mean)_", "average"),  # averages of counts
-        (
-            r"(tokens|lines|prompts|accepts|edits|shown|events|users|requests|committers"
-            r"|exports|characters|prs_merged|active_days)",
-            "count",
-        ),
-    )
-)
-# Where a column's meaning depends on the dataset (Codefresh's `value`).
-DATASET_UNITS: dict[str, dict[str, str]] = {"codefresh.active_committers": {"value": "count"}}
 MONEY, CREDITS, SHARE, COUNT = 2, 2, 4, 0  # decimals kept in CSV, Excel and JSON
 UNIT_DECIMALS = {
     "usd": MONEY,
@@ -102,23 +83,15 @@ SIGNIFICANT = 12  # a float column of no known meaning keeps 12 significant digi
 
 
 def unit(column: str, dataset: str | None = None) -> str | None:
-    """What `column` holds: "usd", "credits", "share", "ratio", "count" or "average"; None
-    when neither its measure nor its name says."""
-    name = str(column)
-    specific = DATASET_UNITS.get(dataset or "", {})
-    if name in specific:
-        return specific[name]
-    metric = METRICS.get(name)
-    if metric is not None and "_per_" not in name:
-        return metric.unit
-    for pattern, found in NAME_UNITS:
-        if pattern.search(name):
-            return found
-    return None
+    """What `column` holds, as the measures registry (metrics.definitions.unit) says."""
+    return definitions.unit(column, dataset)
 
 
 def decimals(column: str, dataset: str | None = None) -> int | None:
     """How many decimals `column` keeps in CSV, Excel and JSON (None: see `SIGNIFICANT`)."""
+    metric = METRICS.get(str(column))
+    if metric is not None and metric.decimals is not None:
+        return metric.decimals
     found = unit(column, dataset)
     return None if found is None else UNIT_DECIMALS.get(found)
 

@@ -1052,7 +1052,7 @@ def _overview_details(sizes) -> list[str]:
         "its own whose settings are the live ones (HISTORY_DIR the store of part 1). The first "
         "process views the Overview once, which syncs what the view lacks (the year before the "
         "range, for the totals) and is not timed for the targets. A second process then "
-        "measures. view build: time inside `analytics.overview.overview` (loads from the store "
+        "measures. view build: time inside `analytics.overview_report.overview` (loads from the store "
         "+ derivations).",
         "",
         table(

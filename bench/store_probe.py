@@ -10,7 +10,7 @@
               `prime` runs it once (it syncs what the view lacks: the range before, for totals);
               otherwise the first run in this process (keys not yet proven: the unsettled tail is
               fetched again), a cold run (Streamlit's caches cleared, nothing to fetch), warm
-              reruns; time inside `analytics.overview.overview`, the aggregates the page holds
+              reruns; time inside `analytics.overview_report.overview`, the aggregates the page holds
               and the raw rows behind them
     export    one Explore export of model requests: `analytics.queries.export_file` or the
               Streamlit download path (`ui.explore_raw._writer`), CSV or Parquet; time
@@ -350,7 +350,7 @@ def overview_phase(options: dict) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    import analytics.overview as overview_module
+    import analytics.overview_report as overview_module
     import ui.loaders as loaders
 
     url = options["server_url"]
@@ -376,7 +376,7 @@ def overview_phase(options: dict) -> dict:
     built: list[float] = []
     fetched: list[list] = []  # [what, start, end, rows, bytes] per load the page made
     views: list = []
-    original_overview, original_fetch = overview_module.overview, loaders.fetch
+    original_overview, original_fetch = overview_module.overview, loaders.read_dataset
     original_requests = getattr(loaders, "requests", None)
 
     def timed_overview(*args, **kwargs):
@@ -401,7 +401,7 @@ def overview_phase(options: dict) -> dict:
         return frame
 
     overview_module.overview = timed_overview
-    loaders.fetch = recorded_fetch
+    loaders.read_dataset = recorded_fetch
     if original_requests is not None:  # model requests as DuckDB sums (pages never get rows)
         loaders.requests = recorded_requests
 
@@ -494,7 +494,7 @@ def _top(sampler) -> dict:
     }
 
 
-# The store datasets the Overview reads (analytics.overview.OVERVIEW_ENDPOINTS), by the
+# The store datasets the Overview reads (analytics.overview_report.OVERVIEW_ENDPOINTS), by the
 # granularity the store keeps them at.
 OVERVIEW_STORED = (
     ("builder.org_metrics", "week"),

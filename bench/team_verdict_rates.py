@@ -3,7 +3,7 @@
 For each seed, a sandbox world of the scenario serves 12 finished months through the real
 connectors (in-process transport): Firebender daily usage and model requests (summed per day and
 email), Codefresh credits per pipeline and day, Builder lines per space and day. The team table
-is built as the Teams page builds it (analytics/team_view.py): the demo's teams mapping
+is built as the Teams page builds it (analytics/teams_report.py): the demo's teams mapping
 (connectors/sandbox/teams.py), the weekly team table from the range's first day (the 52 finished
 weeks of the range), the privacy merge with PRIVACY_MIN_GROUP 5 (Internal tools, 3 people, is
 not shown), then the within-team answer.

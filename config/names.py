@@ -37,7 +37,7 @@ ALERT_EMAIL_FROM = "ALERT_EMAIL_FROM"
 ALERT_EMAIL_TO = "ALERT_EMAIL_TO"  # one address or several separated by commas
 # true: STARTTLS required; false: never (a trusted relay); unset: whenever the server offers it.
 ALERT_SMTP_STARTTLS = "ALERT_SMTP_STARTTLS"
-# Sign-in and roles (analytics/access.py): sign-in required (default: whenever secrets.toml has
+# Sign-in and roles (ui/access.py): sign-in required (default: whenever secrets.toml has
 # an [auth] section), the e-mail domains allowed in, the admins' e-mail addresses.
 AUTH_REQUIRED = "AUTH_REQUIRED"
 ALLOWED_EMAIL_DOMAINS = "ALLOWED_EMAIL_DOMAINS"

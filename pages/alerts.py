@@ -3,7 +3,7 @@
 import streamlit as st
 
 from alerts import MEASURES
-from analytics import alerts_view as view_of
+from analytics import alerts_report as view_of
 from ui import alert_ui, budget_editor, controls, screens
 from ui import page as ui
 from ui import settings as app_settings

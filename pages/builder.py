@@ -55,7 +55,9 @@ if lens is not None:
     st.caption(NOT_SPLIT.format(what="Builder.io's organization metrics report"))
 else:
     with ui.vendor_errors():
-        org = loaders.fetch(source, "builder.org_metrics", choice.start, choice.end, granularity)
+        org = loaders.read_dataset(
+            source, "builder.org_metrics", choice.start, choice.end, granularity
+        )
         table = metrics.builder_org_table(org, choice.start, choice.end, granularity)
         ui.kpi_tiles(
             metrics.kpis(
@@ -109,7 +111,7 @@ if lens is not None:
         f"Only {lens.name}'s spaces, each on the days the mapping puts it in the team.{by_period}"
     )
 with ui.vendor_errors():
-    spaces = loaders.fetch(
+    spaces = loaders.read_dataset(
         source, "builder.org_space_metrics", choice.start, choice.end, granularity
     )
     if lens is not None:
@@ -195,7 +197,7 @@ else:
         with ui.vendor_errors():
             every = {
                 name: space_rows(
-                    loaders.fetch(
+                    loaders.read_dataset(
                         source,
                         "builder.space_metrics",
                         choice.start,
@@ -229,7 +231,7 @@ else:
     )
     with ui.vendor_errors():
         tokens = space_rows(
-            loaders.fetch(
+            loaders.read_dataset(
                 source, "builder.space_metrics", choice.start, choice.end, granularity, space=space
             ),
             space,
@@ -263,7 +265,7 @@ st.subheader(
 )
 if access.people_view("Users"):
     with ui.vendor_errors():
-        users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
+        users = loaders.read_dataset(source, "builder.org_users", choice.start, choice.end)
         if lens is not None:
             users = team_rows(lens, users, "builder.org_users", choice.end)
             st.caption(

@@ -47,7 +47,7 @@ team_credits = None  # the team's pipelines' credits per day (a team only)
 if lens is not None:
     with ui.vendor_errors():
         team_credits = lens.pipelines(
-            loaders.fetch(
+            loaders.read_dataset(
                 source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, "day"
             ),
             "key",
@@ -68,7 +68,7 @@ st.subheader(
 credits, series_title = None, "Resource class"
 if lens is None:
     with ui.vendor_errors():
-        credits = loaders.fetch(
+        credits = loaders.read_dataset(
             source, "codefresh.credit_consumption", choice.start, choice.end, "day"
         )
 else:
@@ -114,7 +114,7 @@ with left:
     if lens is None:
         with ui.vendor_errors():
             pipelines = metrics.pipeline_ranking(
-                loaders.fetch(
+                loaders.read_dataset(
                     source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, None
                 )
             )
@@ -156,7 +156,9 @@ with right:
         )
         with ui.vendor_errors():
             committers = metrics.committers_table(
-                loaders.fetch(source, "codefresh.active_committers", choice.start, choice.end),
+                loaders.read_dataset(
+                    source, "codefresh.active_committers", choice.start, choice.end
+                ),
                 choice.end,
             )
             st.altair_chart(
@@ -175,7 +177,7 @@ st.subheader(
 )
 with ui.vendor_errors():
     ui.dataframe(
-        loaders.fetch(source, "codefresh.metadata"),
+        loaders.read_dataset(source, "codefresh.metadata"),
         dataset="codefresh.metadata",
         column_config={
             "report_name": "Report",

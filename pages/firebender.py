@@ -46,7 +46,7 @@ def summed_requests(by: tuple[str, ...], per_day: bool = True):
 
 daily = None
 with ui.vendor_errors():
-    daily = loaders.fetch(source, "firebender.daily_usage", choice.start, choice.end, "day")
+    daily = loaders.read_dataset(source, "firebender.daily_usage", choice.start, choice.end, "day")
     if lens is not None:
         daily = lens.people(daily, "email", "date")
 

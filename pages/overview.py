@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import charts, metrics
-from analytics import overview as overview_view
+from analytics import overview_report as overview_view
 from ui import alert_ui, controls, screens, team_filter
 from ui import page as ui
 from ui import settings as app_settings

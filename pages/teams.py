@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import team_charts
-from analytics import team_view as view_of
+from analytics import teams_report as view_of
 from analytics.metrics import period_name
 from analytics.metrics import teams as team_metrics
 from ui import controls, screens, team_editor, team_source

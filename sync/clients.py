@@ -90,14 +90,14 @@ def spaces(source: Source) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class ConnectionTest:
     ok: bool
     message: str
     seconds: float
     refused: bool = False  # the vendor refused the key (AuthError), not merely failed
 
 
-def test_connection(source: Source, today: dt.date | None = None) -> Verdict:
+def test_connection(source: Source, today: dt.date | None = None) -> ConnectionTest:
     """One small request with the source's key, never cached: does it answer, and with data?"""
     today = today or ranges.utc_today()
     started = time.monotonic()
@@ -123,6 +123,6 @@ def test_connection(source: Source, today: dt.date | None = None) -> Verdict:
             )
     except ConnectorError as err:
         refused = isinstance(err, AuthError)
-        return Verdict(False, str(err), time.monotonic() - started, refused)
+        return ConnectionTest(False, str(err), time.monotonic() - started, refused)
     seconds = time.monotonic() - started
-    return Verdict(True, f"{source.name} answered in {seconds:.2f} s with {what}.", seconds)
+    return ConnectionTest(True, f"{source.name} answered in {seconds:.2f} s with {what}.", seconds)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from alerts import assessment, deliver, lifecycle, messages
-from analytics import overview as overview_report
+from analytics import overview_report as overview_report
 from analytics.choice import DEFAULT_DAYS, Choice
 from analytics.reader import StoreReader
 from config.names import APP_URL
@@ -29,7 +29,7 @@ def verdict(
     store: Store, end: dt.date, price: float | None, values: Mapping[str, str] | None = None
 ) -> str | None:
     """The overview's answer for a range ending `end`, built by the overview's own report
-    (`analytics.overview.overview`) over what the store holds: the same function, weeks and
+    (`analytics.overview_report.overview`) over what the store holds: the same function, weeks and
     sentence as the screen's (AI use from Firebender, the default 90 days by week; the answer
     reads the last 52 finished weeks whatever the range)."""
     settings = resolve({}, values or {}, {}, {})

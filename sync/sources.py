@@ -15,15 +15,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from config.names import (
-    BASE_URL_SETTINGS,
-    KEY_SETTINGS,
-    SPACE_PRIVATE_KEY,
-    SPACE_PUBLIC_KEY,
-    SPACES,
-    VENDORS,
-)
-from config.settings import parse_spaces
+from config.settings import resolve
 from connectors import BuilderClient, CodefreshClient, FirebenderClient
 from safe import text as safe_text
 
@@ -64,22 +56,19 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def live_credentials(values: Mapping[str, str]) -> dict[str, Credentials]:
-    """The vendors that have a key, with their base URLs and spaces."""
-    found = {}
-    for vendor in VENDORS:
-        key = values.get(KEY_SETTINGS[vendor])
-        spaces: tuple = ()
-        if vendor == "builder":
-            spaces = parse_spaces(values.get(SPACES))
-            single = values.get(SPACE_PUBLIC_KEY)
-            if single and single not in {p for p, _ in spaces}:
-                spaces += ((single, values.get(SPACE_PRIVATE_KEY)),)
-            if not key and not any(private for _, private in spaces):
-                continue
-        elif not key:
-            continue
-        found[vendor] = Credentials(vendor, key, values.get(BASE_URL_SETTINGS[vendor]), spaces)
-    return found
+    """The vendors that have a key, with their base URLs and spaces: the app's own resolution
+    (`config.settings.resolve`), so a setting means the same to the app and to sync."""
+    sources = resolve({}, values, {}, {}).sources
+    return {
+        vendor: Credentials(
+            vendor,
+            source.key,
+            source.base_url,
+            tuple((public, source.space_private(public)) for public in source.space_keys),
+        )
+        for vendor, source in sources.items()
+        if source.live
+    }
 
 
 def demo_credentials(sandbox) -> dict[str, Credentials]:

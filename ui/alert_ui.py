@@ -7,7 +7,7 @@ import streamlit as st
 
 from alerts import MEASURES
 from analytics import alert_charts
-from analytics.alerts_view import AlertsView
+from analytics.alerts_report import AlertsView
 from ui import page as ui
 
 VENDOR_OF = {"ai_spend_usd": "firebender", "ci_credits": "codefresh", "ci_spend_usd": "codefresh"}

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from alerts import MEASURES, budgets
-from analytics.alerts_view import Budgets
+from analytics.alerts_report import Budgets
 from safe import text as safe_text
 from teams import files
 from teams.mapping import editable_rows

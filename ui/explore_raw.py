@@ -9,7 +9,7 @@ import os
 import streamlit as st
 
 from analytics import export, labels, queries
-from analytics.datasets import Dataset
+from analytics.datasets import ExploreDataset
 from config.settings import Source
 from teams import mapping as team_mapping
 from teams.mapping import UNASSIGNED
@@ -46,7 +46,7 @@ def team_intervals(lens: Lens, start: dt.date, end: dt.date, people: list[str]) 
 
 
 def show(
-    source: Source, dataset: Dataset, choice: Choice, raw: bool, lens: Lens | None = None
+    source: Source, dataset: ExploreDataset, choice: Choice, raw: bool, lens: Lens | None = None
 ) -> None:
     """The dataset's rows in the choice's days; with `lens`, only the team's people's rows on
     their days in the team (in the table, the count and both downloads)."""

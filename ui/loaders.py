@@ -1,6 +1,6 @@
-"""The only @st.cache_data functions, and the one way pages get a vendor's data: `fetch`.
+"""The only @st.cache_data functions, and the one way pages get a vendor's data: `read_dataset`.
 
-`fetch` validates the range (before anything is sent), asks the store's ledger what the view
+`read_dataset` validates the range (before anything is sent), asks the store's ledger what the view
 lacks and syncs that through the same code as `python -m sync` (progress shown), then returns
 what DuckDB computes from the store: the dataset at the view's granularity, model requests
 rolled up per day and person. Raw rows never sit in Streamlit's memory. Cache entries are keyed
@@ -95,7 +95,7 @@ def load(
         return client.org_users(start, end)
     if endpoint == "codefresh.metadata":
         return client.metadata()
-    raise KeyError(f"{endpoint} is kept in the store; use fetch()")
+    raise KeyError(f"{endpoint} is kept in the store; use read_dataset()")
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=256, show_spinner=False)
@@ -190,7 +190,7 @@ def store_version(source: Source, datasets) -> str:
     return history.shelf(source).store.version([d for d in datasets if d.startswith(source.vendor)])
 
 
-def fetch(
+def read_dataset(
     source: Source,
     endpoint: str,
     start: dt.date | None = None,
@@ -419,7 +419,7 @@ def offered_reports(source: Source) -> list[endpoints.Dataset]:
     """Codefresh reports the account's metadata lists beyond the catalogue's (none when the
     metadata cannot be read: Explore then offers the catalogue alone)."""
     try:
-        found = fetch(source, "codefresh.metadata")
+        found = read_dataset(source, "codefresh.metadata")
     except ConnectorError:
         return []
     extra = endpoints.codefresh_reports(found)
@@ -432,7 +432,7 @@ class PageReader:
     results are cached by store version, and the vendor's answer sets its badge."""
 
     def dataset(self, source, endpoint, start=None, end=None, granularity=None, space=None):
-        return fetch(source, endpoint, start, end, granularity, space)
+        return read_dataset(source, endpoint, start, end, granularity, space)
 
     def requests(self, source, start, end, by=(), per_day=True):
         return requests(source, start, end, by, per_day)

@@ -25,6 +25,118 @@ MODEL_SPEND_COLUMN = "cost_usd"
 MODEL_SPEND_SQL = f"sum({MODEL_SPEND_COLUMN})"
 
 
+# What each column that is not a measure above holds (vendor fields, page tables' columns):
+# "usd", "credits", "share" (0-1), "ratio" (a measure per person or per line), "count" or
+# "average". Exports round and tables format by it; a column missing here keeps 12
+# significant digits (tests/analytics/test_units.py lists every column pages and exports give).
+_COUNT = [
+    "accepted_lines",
+    "active_days",
+    "agent_accepted_lines_added",
+    "agent_accepted_lines_removed",
+    "agent_accepts",
+    "agent_full_accepts",
+    "agent_prompts",
+    "autocomplete_accepted_characters_added",
+    "autocomplete_accepted_characters_removed",
+    "autocomplete_accepts",
+    "autocomplete_shown",
+    "builder_lines",
+    "builder_total_lines",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "committers",
+    "design_exports",
+    "events",
+    "firebender_lines",
+    "inline_accepted_lines_added",
+    "inline_accepted_lines_removed",
+    "inline_edit_accepts",
+    "inline_edits",
+    "input_tokens",
+    "lines",
+    "lines_accepted",
+    "lines_added",
+    "lines_removed",
+    "model_requests",
+    "output_tokens",
+    "prs_merged",
+    "requests",
+    "tokens",
+    "tokens_cache_input",
+    "tokens_cache_write",
+    "tokens_input",
+    "tokens_output",
+    "tokens_total",
+    "total_lines",
+    "total_tokens",
+    "user_prompts",
+    "users",
+    "people",
+    "ai_active",
+]
+_SHARE = [
+    "acceptance",
+    "agent_accept_rate",
+    "agent_full_accept_rate",
+    "ai_share",
+    "autocomplete_accept_rate",
+    "cost_share",
+    "inline_accept_rate",
+    "rate",
+    "share",
+]
+_RATIO = [
+    "ai_spend_per_1k_lines",
+    "ai_spend_per_ai_developer",
+    "ai_spend_per_developer",
+    "ai_spend_per_person",
+    "ci_spend_per_developer",
+    "credits_per_person",
+]
+_USD = [
+    "ai_spend_usd",
+    "cost_usd",
+    "org_ai_spend_usd",
+    "person_ai_spend_usd",
+    "team_ai_spend_usd",
+    "usd",
+]
+_CREDITS = [
+    "credits",
+    "credits_used",
+    "org_ci_credits",
+    "pipeline_ci_credits",
+    "team_ci_credits",
+    "ci_credits",
+    "value",
+]
+UNITS: dict[str, str] = {
+    **dict.fromkeys(_COUNT, "count"),
+    **dict.fromkeys(_SHARE, "share"),
+    **dict.fromkeys(_RATIO, "ratio"),
+    **dict.fromkeys(_USD, "usd"),
+    **dict.fromkeys(_CREDITS, "credits"),
+    "avg_daily_active_users": "average",
+    "ci_spend_usd": "usd",
+}
+# Where a column's meaning depends on the dataset (Codefresh's `value`).
+DATASET_UNITS: dict[str, dict[str, str]] = {"codefresh.active_committers": {"value": "count"}}
+
+
+def unit(column: str, dataset: str | None = None) -> str | None:
+    """What `column` holds (see UNITS), from the dataset, its measure or the table above; None
+    when the registry does not say."""
+    name = str(column)
+    specific = DATASET_UNITS.get(dataset or "", {})
+    if name in specific:
+        return specific[name]
+    metric = METRICS.get(name)
+    if metric is not None:
+        return metric.unit
+    return UNITS.get(name)
+
+
 def ai_active(daily: pd.DataFrame) -> pd.Series:
     """Whether each Firebender daily-usage row shows AI use (AI_ACTIVE)."""
     used = daily[list(AI_ACTIVITY_COLUMNS)].apply(pd.to_numeric, errors="coerce").fillna(0)
@@ -45,6 +157,7 @@ class Metric:
     definition: str
     unit: str = "count"  # count | usd | credits | ratio | share
     only_monthly: bool = False
+    decimals: int | None = None  # kept in exports when not the unit's (a small ratio needs 4)
 
 
 METRICS: dict[str, Metric] = {
@@ -175,6 +288,7 @@ METRICS: dict[str, Metric] = {
             "derived",
             "CI credits / AI-active developers, per period.",
             unit="credits",
+            decimals=4,
         ),
         Metric(
             "credits_per_accepted_line",
@@ -182,6 +296,7 @@ METRICS: dict[str, Metric] = {
             "derived",
             "CI credits / AI accepted lines, per period.",
             unit="credits",
+            decimals=4,
         ),
         Metric(
             "ai_share_of_spend",

@@ -11,7 +11,12 @@ from . import definitions
 from .calendar import NS, floor_periods, periods
 from .common import _num, _ratio
 from .definitions import METRICS, label
-from .overview import builder_by_period, credits_by_period, firebender_active, firebender_by_period
+from .overview import (
+    builder_by_period,
+    credits_by_period,
+    firebender_active,
+    firebender_by_period,
+)
 
 
 def long_format(table: pd.DataFrame, columns: list[str], id_column: str = "period") -> pd.DataFrame:

@@ -14,6 +14,7 @@ import pytest
 
 from analytics.metrics import coverage, overview
 from analytics.metrics import teams as team_metrics
+from analytics.metrics.calendar import periods as metrics_periods
 from bench import team_verdict_rates as rates
 from connectors.sandbox import Sandbox
 from connectors.sandbox import teams as demo
@@ -390,3 +391,42 @@ def test_a_team_without_pipelines_has_no_ci_bill_not_a_zero_one(world):
     assert (research["people"] == 1).all()
     assert research["ci_credits"].isna().all() and research["credits_per_person"].isna().all()
     assert table.loc[table["team"] == "Web", "ci_credits"].gt(0).all()
+
+
+def test_ai_active_people_are_counted_as_the_overview_counts_them(world, monthly, mapping):
+    """One definition of AI-active (metrics.definitions.AI_ACTIVE): in a month nobody changes
+    team, the teams' AI-active people add up to the Overview's "Firebender active users" for
+    that month, and a person with model requests but no daily activity is in neither."""
+    _, inputs, _ = world
+    index = metrics_periods(START, END, "month", TODAY)
+    overview_month = overview.firebender_by_period(inputs.daily, index, "month").set_index(
+        "period"
+    )["firebender_active_users"]
+    teams_month = monthly.groupby("period")["ai_active"].sum(min_count=1)
+    quiet = [m for m in teams_month.index if m != MOVE_MONTH]
+    assert len(quiet) == 11
+    assert teams_month[quiet].tolist() == overview_month[quiet].tolist()
+    # The requests alone never make someone AI-active: drop the daily rows of one person who
+    # has model requests, and that person leaves the count (was counted through requests).
+    someone = inputs.requests["email"].iloc[0]
+    without = inputs.daily[inputs.daily["email"] != someone]
+    fewer = (
+        team_metrics.team_table(
+            team_metrics.TeamInputs(daily=without, requests=inputs.requests),
+            mapping,
+            START,
+            END,
+            "month",
+            0.5,
+            TODAY,
+        )
+        .groupby("period")["ai_active"]
+        .sum(min_count=1)
+    )
+    assert (fewer[quiet] < teams_month[quiet]).any()
+    assert (
+        fewer[quiet].tolist()
+        == overview.firebender_by_period(without, index, "month")
+        .set_index("period")["firebender_active_users"][quiet]
+        .tolist()
+    )

@@ -238,7 +238,7 @@ def test_the_weekly_answer_never_counts_the_week_before_the_first_day_loaded(wee
     counted as finished. Every start weekday: the first week used starts on or after it."""
     from types import SimpleNamespace
 
-    from analytics import team_view
+    from analytics import teams_report as team_view
     from connectors.sandbox import Sandbox
 
     load_from = _first_of_month_on(weekday)

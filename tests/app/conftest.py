@@ -74,7 +74,7 @@ def hermetic(monkeypatch, tmp_path):
     monkeypatch.setenv("HISTORY_DIR", str(tmp_path / "history"))
     monkeypatch.chdir(tmp_path)
     # Served on loopback, as .streamlit/config.toml sets (AppTest does not read it): the local
-    # user is an admin (analytics/access.py); tests of viewers say otherwise.
+    # user is an admin (ui/access.py); tests of viewers say otherwise.
     monkeypatch.setattr(config, "get_option", _loopback_option(config.get_option))
     history.forget()  # every test starts from an empty store (demo and live)
     st.cache_data.clear()

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from alerts import budgets
-from analytics import alerts_view as view_of
+from analytics import alerts_report as view_of
 from connectors.sandbox import Sandbox, anomalies, keys, running_server
 from connectors.sandbox.teams import SMALL_TEAM
 

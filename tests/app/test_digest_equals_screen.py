@@ -1,5 +1,5 @@
 """The weekly digest's answer is the Overview's, by construction: `sync.digest.verdict` calls
-the overview's own report (analytics.overview) through a reader of the store, so on one store
+the overview's own report (analytics.overview_report) through a reader of the store, so on one store
 the e-mailed sentence and the one on screen are the same text."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from alerts import anomalies
-from analytics import alerts_view
+from analytics import alerts_report as alerts_view
 from connectors.sandbox import Sandbox, keys, running_server
 
 from .conftest import open_page, texts

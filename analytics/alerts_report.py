@@ -23,7 +23,7 @@ from teams import privacy
 from teams.files import shown
 from teams.mapping import to_csv
 
-from .overview import _try
+from .overview_report import _try
 from .reader import Reader
 
 # Days loaded: the detector's 8 weeks of same-weekday baseline before the 30 days listed, and

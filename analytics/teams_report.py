@@ -20,7 +20,7 @@ from teams.mapping import UNASSIGNED, Mapping, to_csv
 
 from .metrics import answer_weeks, team_verdict
 from .metrics import teams as team_metrics
-from .overview import _try, short_reason
+from .overview_report import _try, short_reason
 
 # endpoint -> granularity fetched (the Teams page's pickers offer what all of them serve)
 TEAM_ENDPOINTS = {
