@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 
 from connectors import ranges
 
+from . import labels
+from .metrics import calendar
+
 ORDER = ("day", "week", "month", "quarter", None)
-GRANULARITY_LABELS = {
-    "day": "Day",
-    "week": "Week",
-    "month": "Month",
-    "quarter": "Quarter",
-    None: "Whole range",
-}
+# The pickers' names: the calendar's, and None for Codefresh's aggregated report.
+GRANULARITY_LABELS = {**calendar.GRANULARITY_LABELS, None: labels.MISSING_LABELS["granularity"]}
 CHOSEN = "<chosen>"  # in an endpoint map: "fetched at the granularity the person chose"
 DEFAULT_DAYS = 90
 

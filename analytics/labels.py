@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .metrics.calendar import GRANULARITY_LABELS
 from .metrics.definitions import METRICS
 
 # Raw values -> labels, per column. A value not listed is shown as it is.
@@ -32,12 +33,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "(none)": "Not given",
     },
     # Codefresh metadata: the granularities a report accepts ("" / None: no granularity)
-    "granularity": {
-        "day": "Day",
-        "week": "Week",
-        "month": "Month",
-        "quarter": "Quarter",
-    },
+    "granularity": GRANULARITY_LABELS,
     "type": {"timeseries": "Time series"},
 }
 
