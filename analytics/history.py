@@ -238,6 +238,25 @@ def damaged_lines(settings: Settings, vendors) -> list[str]:
     ]
 
 
+def unknown_days(
+    source: Source,
+    dataset: Dataset | str,
+    granularity: str | None,
+    start: dt.date,
+    end: dt.date,
+    scope: str = "org",
+) -> list[tuple[dt.date, dt.date]]:
+    """Days of [start, end] that `source`'s store cannot tell for `dataset` (a damaged file's,
+    days between held periods it lacks): pages leave them empty and their totals unknown."""
+    spec = endpoints.get(dataset) if isinstance(dataset, str) else dataset
+    if not spec.stored:
+        return []
+    try:
+        return shelf(source).store.unknown(spec.key, spec.stored_as(granularity), scope, start, end)
+    except StoreError:
+        return []  # the store's own message is shown by the freshness lines
+
+
 def where_lines(settings: Settings) -> list[str]:
     """Where each vendor's history is kept, one line per store, for the Connections page
     (never a key)."""

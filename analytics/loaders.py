@@ -331,6 +331,22 @@ def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
             st.caption(said)
 
 
+def unknown_days(
+    source: Source,
+    endpoint: str,
+    start: dt.date,
+    end: dt.date,
+    granularity: str | None = None,
+    space: str | None = None,
+) -> list[tuple[dt.date, dt.date]]:
+    """Days of [start, end] whose data `source`'s store cannot tell (a damaged history file,
+    days between held periods it lacks): a page leaves their periods empty and calls a total
+    over them unknown, never zero."""
+    return history.unknown_days(
+        source, endpoint, granularity_of(endpoint, granularity), start, end, space or "org"
+    )
+
+
 def requests(
     source: Source,
     start: dt.date,

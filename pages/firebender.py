@@ -48,13 +48,27 @@ with ui.vendor_errors():
     if lens is not None:
         daily = lens.people(daily, "email", "date")
 
+# Days the history cannot tell (a damaged file): their periods are empty, range totals unknown.
+daily_holes = []
+if daily is not None:
+    daily_holes = loaders.unknown_days(source, "firebender.daily_usage", choice.start, choice.end)
+    if said := metrics.coverage.describe_holes("Firebender daily usage", daily_holes):
+        st.warning(said, icon=":material/broken_image:")
+
 if daily is not None:
     # -------------------------------------------------------------- active users
     st.subheader("Active users", anchor=False, help=metrics.definition("firebender_active_users"))
     users = metrics.active_users(daily, granularity, choice.start, choice.end)
+    users = metrics.coverage.blank_holes(
+        users, ["firebender_active_users", "avg_daily_active_users"], daily_holes
+    )
     ui.kpi_tiles(
         metrics.kpis(
-            metrics.firebender_table(daily, choice.start, choice.end, granularity),
+            metrics.coverage.blank_holes(
+                metrics.firebender_table(daily, choice.start, choice.end, granularity),
+                metrics.VENDOR_COLUMNS["firebender"],
+                daily_holes,
+            ),
             [
                 "firebender_active_users",
                 "firebender_agent_prompts",
@@ -89,17 +103,22 @@ if daily is not None:
     for column, row in zip(columns, overall.itertuples()):
         column.metric(
             row.rate,
-            "-" if row.offered == 0 else f"{row.value:.1%}",
+            "-" if row.offered == 0 or daily_holes else f"{row.value:.1%}",
             help=f"{row.definition}\n\n{metrics.range_name(choice.start, choice.end)}: "
-            f"{row.accepted:,.0f} of {row.offered:,.0f}.",
+            + (
+                "unknown: part of the range could not be read."
+                if daily_holes
+                else f"{row.accepted:,.0f} of {row.offered:,.0f}."
+            ),
             border=True,
         )
-    st.altair_chart(
-        charts.rates_over_time(
-            metrics.acceptance_rates(daily, granularity, choice.start, choice.end), granularity
-        ),
-        width="stretch",
-    )
+    rates = metrics.acceptance_rates(daily, granularity, choice.start, choice.end)
+    if daily_holes:
+        index = metrics.periods(choice.start, choice.end, granularity)
+        unread = metrics.coverage.blank_holes(index.assign(x=0.0), ["x"], daily_holes)
+        gone = rates["period"].isin(unread.loc[unread["x"].isna(), "period"])
+        rates.loc[gone, ["value", "accepted", "offered"]] = float("nan")
+    st.altair_chart(charts.rates_over_time(rates, granularity), width="stretch")
 
 # ------------------------------------------------------------------ model requests
 st.subheader(
@@ -110,6 +129,7 @@ st.subheader(
     "and cost in USD.",
 )
 requests = None
+request_holes = []
 problem = choice.problem("firebender.model_requests", None)
 if problem:
     st.info(problem, icon=":material/event_busy:")
@@ -120,6 +140,18 @@ else:
     with ui.vendor_errors():
         # Sums by day and spend type: enough for the count, the tokens and the cost charts.
         requests = summed_requests(("spend_type",))
+        request_holes = loaders.unknown_days(
+            source, "firebender.model_requests", choice.start, choice.end
+        )
+
+if requests is not None and request_holes:
+    # A count, a breakdown or a chart over days that could not be read would be too small.
+    st.warning(
+        metrics.coverage.describe_holes("Firebender model requests", request_holes)
+        + " Request counts, tokens and cost are not shown for this range.",
+        icon=":material/broken_image:",
+    )
+    requests = None
 
 if requests is not None:
     st.caption(f"{metrics.request_count(requests):,} requests in the range.")
@@ -200,6 +232,13 @@ if daily is not None and access.people_view("People"):
     if requests is not None:
         per_person = summed_requests(("email",), per_day=False)
     board = metrics.leaderboard(daily, per_person)
+    if daily_holes:  # each person's totals would lack the unreadable days
+        st.info(
+            "Not shown: each person's totals over this range are unknown (part of it could "
+            "not be read, see above). Pick a range without those days.",
+            icon=":material/broken_image:",
+        )
+        board = board.iloc[0:0]
     if per_person is not None and len(board):
         top = metrics.top_spenders(board, n=10)
         st.caption("The ten people with the highest model cost:")
