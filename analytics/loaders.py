@@ -331,6 +331,37 @@ def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
             st.caption(said)
 
 
+@st.cache_data(ttl=TTL_SECONDS, max_entries=128, show_spinner=False)
+def _unfilled(
+    store_url: str, version: str, endpoint: str, granularity, scope: str, start, end, _store: Store
+) -> list[tuple[object, int, int]]:
+    dataset = endpoints.get(endpoint)
+    return queries.unfilled(_store, dataset, granularity, start, end, [scope])
+
+
+def field_warnings(
+    source: Source,
+    endpoint: str,
+    start: dt.date,
+    end: dt.date,
+    granularity: str | None = None,
+    space: str | None = None,
+) -> list[str]:
+    """One warning per field the vendor left out or sent as null in the stored rows of
+    [start, end] (optional by its docs, or a documented number): said, never read as 0."""
+    from sync import gaps
+
+    dataset = endpoints.get(endpoint)
+    if not dataset.stored:
+        return []
+    store = history.shelf(source).store
+    g = dataset.stored_as(granularity_of(endpoint, granularity))
+    found = _unfilled(
+        store.url, store.version(dataset.key), dataset.key, g, space or "org", start, end, store
+    )
+    return [gaps.page_line(describe(endpoint), source.vendor, *item) for item in found]
+
+
 def unknown_days(
     source: Source,
     endpoint: str,

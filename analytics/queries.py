@@ -151,6 +151,30 @@ def requests_summed(
     return typed(frame[list(empty.columns)], empty)
 
 
+def unfilled(
+    store: Store,
+    dataset: Dataset,
+    granularity: str | None,
+    start: dt.date,
+    end: dt.date,
+    scopes=None,
+) -> list[tuple[object, int, int]]:
+    """(field, rows without a value, rows) for each field the vendor left out or sent as null
+    in [start, end]: a field its docs call optional, or a documented number."""
+    chosen = [f for f in dataset.schema if f.optional or f.kind in ("int", "float")]
+    source = store.source(dataset.key, granularity, scopes, start, end)
+    if source is None or not chosen:
+        return []
+    counts = ", ".join(f"count({_quote(f.column)})" for f in chosen)
+    row = store.sql(f"SELECT count(*), {counts} FROM {{src}}", src=source).iloc[0]
+    rows = int(row.iloc[0])
+    return [
+        (f, rows - int(held), rows)
+        for f, held in zip(chosen, row.iloc[1:], strict=True)
+        if rows - int(held) > 0
+    ]
+
+
 # ---------------------------------------------------------------- Explore: raw rows
 
 

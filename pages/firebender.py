@@ -54,6 +54,10 @@ if daily is not None:
     daily_holes = loaders.unknown_days(source, "firebender.daily_usage", choice.start, choice.end)
     if said := metrics.coverage.describe_holes("Firebender daily usage", daily_holes):
         st.warning(said, icon=":material/broken_image:")
+    for said in loaders.field_warnings(
+        source, "firebender.daily_usage", choice.start, choice.end, "day"
+    ):
+        st.warning(said, icon=":material/data_alert:")
 
 if daily is not None:
     # -------------------------------------------------------------- active users
@@ -143,6 +147,10 @@ else:
         request_holes = loaders.unknown_days(
             source, "firebender.model_requests", choice.start, choice.end
         )
+        for said in loaders.field_warnings(
+            source, "firebender.model_requests", choice.start, choice.end
+        ):
+            st.warning(said, icon=":material/data_alert:")
 
 if requests is not None and request_holes:
     # A count, a breakdown or a chart over days that could not be read would be too small.

@@ -18,6 +18,8 @@ substring of the path. It skips the first `after` matching requests, then fires 
     "drift_extra"    an unknown field added to every row
     "drift_strings"  every number in the rows sent as a string
     "drift_nulls"    some numeric fields in the rows sent as null
+    "drift_optional" a field the vendor's docs call optional ("when available": Firebender's
+                     model requests' `mode`) left out of every row
     "empty"          `data: []`
     "repeat_cursor"  Firebender: nextCursor is the cursor that was sent (paging never ends)
     "overlap"        rows from the day before the requested window are included too
@@ -48,7 +50,15 @@ from .messages import Reply, Request
 VENDORS = ("builder", "firebender", "codefresh")
 ERROR_KINDS = ("429", "500", "502", "503", "432", "html")
 LABEL_KINDS = builder.LABEL_KINDS  # Builder's period label conventions (see above)
-ROW_KINDS = ("drift_missing", "drift_type", "drift_extra", "drift_strings", "drift_nulls", "empty")
+ROW_KINDS = (
+    "drift_missing",
+    "drift_type",
+    "drift_extra",
+    "drift_strings",
+    "drift_nulls",
+    "drift_optional",
+    "empty",
+)
 KINDS = (
     ERROR_KINDS
     + ROW_KINDS
@@ -63,6 +73,7 @@ EXTRA_FIELD = "sandboxUnexpectedField"
 WRONG_TYPE = "n/a"  # drift_type: a documented number sent as text that is not one
 # drift_missing removes (drift_type replaces) the first of these paths a row has (one per dataset).
 _DRIFT_MISSING = (("metrics", "linesAccepted"), ("agentPrompts",), ("costUsd",), ("value",))
+_DRIFT_OPTIONAL = ("mode",)  # drift_optional removes these (optional by the vendor's docs)
 _NOT_NULLED = ("date",)  # drift_nulls keeps a row's identity fields
 
 _MESSAGES = {
@@ -220,6 +231,9 @@ def mutate(kinds, payload, req: Request) -> None:
             _remove_documented_field(row, replace_with=WRONG_TYPE)
         if "drift_extra" in kinds:
             row[EXTRA_FIELD] = "unexpected"
+        if "drift_optional" in kinds:
+            for name in _DRIFT_OPTIONAL:
+                row.pop(name, None)
         if "drift_nulls" in kinds:
             _null_some_numbers(row, index)
         if "drift_strings" in kinds:
