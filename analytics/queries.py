@@ -88,7 +88,7 @@ def _as_csv(field, dataset: str) -> str:
         return name if places is None else f"round({name}, {places}) AS {name}"
     if field.kind == "instant":
         return f"strftime({name}, '%Y-%m-%d %H:%M:%S.%g+00:00') AS {name}"
-    if field.kind == "str":
+    if field.kind in ("str", "category"):  # a model's name is a vendor's text too
         # As export.to_csv does (safe.text.cell): control characters removed, and a text a
         # spreadsheet would run as a formula gets a leading "'" (OWASP's CSV injection list).
         # Carriage returns become line feeds (safe.text.csv_cell), which the writer quotes.
