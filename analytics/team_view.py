@@ -80,6 +80,18 @@ def inputs(
         "builder",
         lambda: loaders.fetch(src["builder"], "builder.org_space_metrics", start, end, "day"),
     )
+    reads = {
+        "firebender": (found.daily, "firebender", "firebender.daily_usage", "day"),
+        "requests": (found.requests, "firebender", "firebender.model_requests", None),
+        "codefresh": (found.credits, "codefresh", "codefresh.pipeline_credit_consumption", "day"),
+        "builder": (found.spaces, "builder", "builder.org_space_metrics", "day"),
+    }
+    for name, (rows, vendor, endpoint, g) in reads.items():
+        if rows is not None:  # a damaged history file's days: empty, never 0
+            holes = loaders.unknown_days(src[vendor], endpoint, start, end, g)
+            if holes:
+                found.holes[name] = holes
+                notes.append(metrics.coverage.describe_holes(loaders.describe(endpoint), holes))
     return found
 
 

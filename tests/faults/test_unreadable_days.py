@@ -6,6 +6,7 @@ and fetches its days again, and they are drawn."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pandas as pd
 import pyarrow as pa
@@ -16,7 +17,7 @@ from store import Store
 from store import coverage as ledger
 from store.coverage import Run
 from sync.__main__ import main as sync_main
-from tests.app.conftest import charts, open_page, texts, today
+from tests.app.conftest import APP, charts, open_page, texts, today
 
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))  # the month before the frozen day's
 DAMAGED = "firebender.daily_usage/granularity=day/scope=org/month=2026-10/data.parquet"
@@ -50,6 +51,7 @@ def read_only_damaged(live, monkeypatch, read_only_view):
     source, make = read_only_view
     monkeypatch.setenv("HISTORY_DIR", str(source))
     firebender_in(source)
+    shutil.copy(APP.parent / "teams.example.csv", source / "teams.csv")
     monkeypatch.setenv("HISTORY_DIR", str(make()))
     live.clear_requests()
     return live
@@ -123,6 +125,17 @@ def test_read_only_firebender_page_names_the_period_and_shows_no_zero(read_only_
     rates = {m.label: m.value for m in at.metric if "rate" in m.label}
     assert rates and set(rates.values()) == {"-"}, rates  # over the range: unknown
     assert not [t for t in at.dataframe if "accepted_lines" in t.value and len(t.value)]
+
+
+def test_read_only_teams_page_leaves_the_damaged_weeks_empty_and_says_why(read_only_damaged):
+    at = open_page("pages/teams.py", query={"range": "last_90_days", "granularity": "week"})
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = [t.value for t in at.dataframe if "ai_active" in t.value]
+    touched = table[in_october(table["period"])]
+    assert len(touched) and touched["ai_active"].isna().all(), touched[["team", "ai_active"]]
+    assert touched["accepted_lines"].isna().all()
+    assert table.loc[~in_october(table["period"]), "ai_active"].gt(0).any()
+    assert UNREAD in texts(at)
 
 
 def test_read_only_explore_export_of_the_overview_has_no_zero_for_the_damaged_weeks(
