@@ -251,10 +251,20 @@ def unknown_days(
     spec = endpoints.get(dataset) if isinstance(dataset, str) else dataset
     if not spec.stored:
         return []
+    store = shelf(source).store
+    g = spec.stored_as(granularity)
     try:
-        return shelf(source).store.unknown(spec.key, spec.stored_as(granularity), scope, start, end)
+        found = store.unknown(spec.key, g, scope, start, end)
+        if store.read_only:
+            # Nothing is fetched here: days of the range before the first one the store holds
+            # (from the vendor's first day) stay unknown, never drawn as 0.
+            held = store.held(spec.key, g, scope)
+            first = max(start, spec.earliest or start)
+            if held and first < held[0][0]:
+                found = sorted([(first, min(end, held[0][0] - dt.timedelta(days=1))), *found])
     except StoreError:
         return []  # the store's own message is shown by the freshness lines
+    return found
 
 
 def where_lines(settings: Settings) -> list[str]:

@@ -1,5 +1,6 @@
 """Firebender: active users, leaderboard, acceptance rates, model requests, tokens, cost."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import access, charts, controls, labels, loaders, metrics, team_filter, ui
@@ -152,17 +153,39 @@ else:
         ):
             st.warning(said, icon=":material/data_alert:")
 
+
+def unread_periods(holes) -> set:
+    """The periods of the range (at the page's granularity) that touch a day in `holes`."""
+    index = metrics.periods(choice.start, choice.end, granularity)
+    marked = metrics.coverage.blank_holes(index.assign(x=0.0), ["x"], holes)
+    return set(marked.loc[marked["x"].isna(), "period"])
+
+
+def without_unread(frame, holes, columns):
+    """`frame` (a `period` column) with `columns` empty in periods touching `holes`."""
+    if holes:
+        period = pd.to_datetime(frame["period"])
+        if period.dt.tz is not None:
+            period = period.dt.tz_convert("UTC").dt.tz_localize(None)
+        gone = period.isin(unread_periods(holes))
+        frame.loc[gone.to_numpy(), columns] = float("nan")
+    return frame
+
+
 if requests is not None and request_holes:
-    # A count, a breakdown or a chart over days that could not be read would be too small.
+    # A count or a breakdown over days that could not be read would be too small.
     st.warning(
         metrics.coverage.describe_holes("Firebender model requests", request_holes)
-        + " Request counts, tokens and cost are not shown for this range.",
+        + " The range's request count and breakdown are unknown; the charts leave those "
+        "periods empty.",
         icon=":material/broken_image:",
     )
-    requests = None
 
 if requests is not None:
-    st.caption(f"{metrics.request_count(requests):,} requests in the range.")
+    if request_holes:
+        st.caption("Requests in the range: unknown (part of it could not be read).")
+    else:
+        st.caption(f"{metrics.request_count(requests):,} requests in the range.")
     by = controls.mirrored_select(
         "Break down by",
         ["model", "mode", "spend_type"],
@@ -174,6 +197,8 @@ if requests is not None:
         format_func=labels.column_label,
     )
     breakdown = metrics.requests_breakdown(summed_requests((by,), per_day=False), by)
+    if request_holes:  # each row's sums would lack the unreadable days
+        breakdown = breakdown.iloc[0:0]
     left, right = st.columns([2, 3])
     left.altair_chart(
         charts.ranking(breakdown, by, "cost_usd", "firebender", "Cost (USD)", fmt="$,.2f"),
@@ -199,7 +224,9 @@ if requests is not None:
         )
         st.altair_chart(
             charts.series_over_time(
-                metrics.tokens_by_period(requests, granularity),
+                without_unread(
+                    metrics.tokens_by_period(requests, granularity), request_holes, ["tokens"]
+                ),
                 "tokens",
                 "kind",
                 "firebender",
@@ -214,7 +241,9 @@ if requests is not None:
         st.subheader("Cost", anchor=False, help=metrics.definition("model_spend_usd"))
         st.altair_chart(
             charts.series_over_time(
-                metrics.cost_by_period(requests, granularity),
+                without_unread(
+                    metrics.cost_by_period(requests, granularity), request_holes, ["cost_usd"]
+                ),
                 "cost_usd",
                 "spend_type",
                 "firebender",
@@ -237,7 +266,7 @@ if daily is not None and access.people_view("People"):
         "accepted autocomplete.",
     )
     per_person = None
-    if requests is not None:
+    if requests is not None and not request_holes:
         per_person = summed_requests(("email",), per_day=False)
     board = metrics.leaderboard(daily, per_person)
     if daily_holes:  # each person's totals would lack the unreadable days
