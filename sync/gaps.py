@@ -61,7 +61,7 @@ def page_line(what: str, vendor: str, f, missing: int, rows: int) -> str:
     if f.optional:
         return (
             f"{what}: `{field_name}` (optional in {name}'s docs) is missing in {missing:,} of "
-            f"{rows:,} rows of this range; those rows are shown as \"Not given\", never "
+            f'{rows:,} rows of this range; those rows are shown as "Not given", never '
             f"guessed."
         )
     return (
