@@ -181,3 +181,26 @@ def test_read_only_days_before_the_store_holds_any_are_unknown_not_zero(read_onl
             if column in before:
                 assert not (before[column].fillna(-1) == 0).any(), (column, before.head())
     assert "Requests in the range: unknown" in texts(at)
+
+
+def test_read_only_codefresh_page_leaves_a_damaged_months_credits_empty(
+    live, monkeypatch, read_only_view
+):
+    source, make = read_only_view
+    monkeypatch.setenv("HISTORY_DIR", str(source))
+    since = (today() - dt.timedelta(days=80)).isoformat()
+    only = ["--only", "codefresh.credit_consumption"]
+    assert sync_main(["--since", since, *only, "--wait", "5"]) == 0
+    damaged = "codefresh.credit_consumption/granularity=day/scope=org/month=2026-10/data.parquet"
+    (source / damaged).write_bytes(b"PAR1 not really")
+    monkeypatch.setenv("HISTORY_DIR", str(make()))
+    at = open_page("pages/codefresh.py", query={"range": "last_90_days", "granularity": "week"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Codefresh credits for " in w.value and UNREAD in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    for frame in drawn(at):
+        if "period" in frame and "credits" in frame:
+            october = frame[in_october(frame["period"])]
+            assert october.empty or october["credits"].isna().all(), october
+            assert len(frame) > len(october)  # the other weeks are drawn
