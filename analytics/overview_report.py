@@ -103,6 +103,9 @@ class Overview:
             if vendor in self.errors:
                 return f"No {name} data: {short_reason(self.errors[vendor])} (see above)."
         for source, known in self.spans.items():
+            if SPAN_VENDOR[source] in vendors and known.empty and known.holes:
+                name = VENDOR_NAMES[SPAN_VENDOR[source]]
+                return f"No {name} data: {metrics.coverage.describe(known)}."
             if SPAN_VENDOR[source] in vendors and known.empty:
                 return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
         return None
@@ -262,6 +265,7 @@ def overview(
     )
     _since(inputs, load_from)
     inputs.spans = _spans(inputs, before, load_from, end, granularity)
+    _unknown_days(reader, inputs, answer_inputs, src, lens, wide_from, end, granularity)
 
     def build():
         days = Days(start, first_month, before, load_from, end)
@@ -394,6 +398,34 @@ def _spans(
         "codefresh": metrics.coverage.span(inputs.credits, "period", ["value"], load_from, end),
     }
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _unknown_days(reader, inputs, answer_inputs, src, lens, wide_from, end, granularity) -> None:
+    """Days the stores cannot tell (a damaged history file, the ledger's gaps) become holes in
+    each vendor's coverage span (those periods empty, their totals unknown) and in the answer's
+    weeks, never zeros."""
+    credits = TEAM_CREDITS if lens is not None else "codefresh.credit_consumption"
+    reads = {
+        "builder": [("builder.org_metrics", granularity), ("builder.org_metrics", "day")],
+        "firebender": [("firebender.daily_usage", "day")],
+        "requests": [("firebender.model_requests", None)],
+        "codefresh": [(credits, "day"), ("codefresh.active_committers", "month")],
+    }
+    for name, loads in reads.items():
+        vendor = SPAN_VENDOR[name]
+        found = sorted(
+            {
+                hole
+                for endpoint, g in loads
+                for hole in reader.unknown_days(src[vendor], endpoint, g, wide_from, end)
+            }
+        )
+        if not found:
+            continue
+        if name in inputs.spans:
+            inputs.spans[name] = metrics.coverage.with_holes(inputs.spans[name], found)
+        if name != "requests":
+            answer_inputs.unknown[name] = found
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _as_csv(field, dataset: str) -> str:
         return name if places is None else f"round({name}, {places}) AS {name}"
     if field.kind == "instant":
         return f"strftime({name}, '%Y-%m-%d %H:%M:%S.%g+00:00') AS {name}"
-    if field.kind == "str":
+    if field.kind in ("str", "category"):  # a model's name is a vendor's text too
         # As export.to_csv does (safe.text.cell): control characters removed, and a text a
         # spreadsheet would run as a formula gets a leading "'" (OWASP's CSV injection list).
         # Carriage returns become line feeds (safe.text.csv_cell), which the writer quotes.
@@ -154,6 +154,30 @@ def requests_summed(
         frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
     frame["requests"] = frame["requests"].astype("int64")
     return typed(frame[list(empty.columns)], empty)
+
+
+def unfilled(
+    store: Store,
+    dataset: Dataset,
+    granularity: str | None,
+    start: dt.date,
+    end: dt.date,
+    scopes=None,
+) -> list[tuple[object, int, int]]:
+    """(field, rows without a value, rows) for each field the vendor left out or sent as null
+    in [start, end]: a field its docs call optional, or a documented number."""
+    chosen = [f for f in dataset.schema if f.optional or f.kind in ("int", "float")]
+    source = store.source(dataset.key, granularity, scopes, start, end)
+    if source is None or not chosen:
+        return []
+    counts = ", ".join(f"count({_quote(f.column)})" for f in chosen)
+    row = store.sql(f"SELECT count(*), {counts} FROM {{src}}", src=source).iloc[0]
+    rows = int(row.iloc[0])
+    return [
+        (f, rows - int(held), rows)
+        for f, held in zip(chosen, row.iloc[1:], strict=True)
+        if rows - int(held) > 0
+    ]
 
 
 # ---------------------------------------------------------------- Explore: raw rows

@@ -17,7 +17,8 @@ from typing import Protocol
 import pandas as pd
 
 from connectors import endpoints
-from store import Store
+from connectors.errors import VENDOR_NAMES
+from store import Store, StoreError
 
 from . import queries
 
@@ -25,6 +26,14 @@ MODEL_REQUESTS = "firebender.model_requests"
 # Datasets whose raw rows no page holds: pages get their sums (`Reader.requests`); Explore pages
 # through them in the store.
 RAW_ROWS = (MODEL_REQUESTS,)
+
+
+def describe(endpoint: str) -> str:
+    """ "Firebender model requests": a dataset as a person names it."""
+    dataset = endpoints.CATALOGUE.get(endpoint)
+    vendor = endpoint.split(".", 1)[0]
+    name = dataset.label.lower() if dataset else endpoint.split(".", 1)[1]
+    return f"{VENDOR_NAMES.get(vendor, vendor)} {name}"
 
 
 class Reader(Protocol):
@@ -65,6 +74,9 @@ class Reader(Protocol):
     def teams(self, settings):
         """The teams mapping in force: an object with `mapping` and `active`."""
 
+    def unknown_days(self, source, endpoint, granularity, start, end, scope="org"):
+        """Days of [start, end] the store cannot tell for `endpoint` (`unknown_days`)."""
+
 
 @dataclass(frozen=True)
 class Teams:
@@ -85,6 +97,9 @@ class StoreReader:
 
     def teams(self, settings) -> Teams:
         return self._teams
+
+    def unknown_days(self, source, endpoint, granularity, start, end, scope="org"):
+        return unknown_days(self._store, endpoint, granularity, start, end, scope)
 
     def dataset(self, source, endpoint, start=None, end=None, granularity=None, space=None):
         dataset = endpoints.get(endpoint)
@@ -109,3 +124,31 @@ class StoreReader:
 
     def answered(self, source, call):
         return call()
+
+
+def unknown_days(
+    store: Store,
+    dataset,
+    granularity: str | None,
+    start: dt.date,
+    end: dt.date,
+    scope: str = "org",
+) -> list[tuple[dt.date, dt.date]]:
+    """Days of [start, end] that `store` cannot tell for `dataset` (a damaged file's, days
+    between held periods it lacks): reports leave them empty and their totals unknown."""
+    spec = endpoints.get(dataset) if isinstance(dataset, str) else dataset
+    if not spec.stored:
+        return []
+    g = spec.stored_as(granularity)
+    try:
+        found = store.unknown(spec.key, g, scope, start, end)
+        if store.read_only:
+            # Nothing is fetched here: days of the range before the first one the store holds
+            # (from the vendor's first day) stay unknown, never drawn as 0.
+            held = store.held(spec.key, g, scope)
+            first = max(start, spec.earliest or start)
+            if held and first < held[0][0]:
+                found = sorted([(first, min(end, held[0][0] - dt.timedelta(days=1))), *found])
+    except StoreError:
+        return []  # the store's own message is shown by the freshness lines
+    return found

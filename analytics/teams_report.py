@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import metrics
-from analytics.reader import Reader
+from analytics.reader import Reader, describe
 from config.settings import Settings
 from connectors import ranges
 from connectors.errors import VENDOR_NAMES
@@ -81,6 +81,18 @@ def inputs(
         "builder",
         lambda: reader.dataset(src["builder"], "builder.org_space_metrics", start, end, "day"),
     )
+    reads = {
+        "firebender": (found.daily, "firebender", "firebender.daily_usage", "day"),
+        "requests": (found.requests, "firebender", "firebender.model_requests", None),
+        "codefresh": (found.credits, "codefresh", "codefresh.pipeline_credit_consumption", "day"),
+        "builder": (found.spaces, "builder", "builder.org_space_metrics", "day"),
+    }
+    for name, (rows, vendor, endpoint, g) in reads.items():
+        if rows is not None:  # a damaged history file's days: empty, never 0
+            holes = reader.unknown_days(src[vendor], endpoint, g, start, end)
+            if holes:
+                found.holes[name] = holes
+                notes.append(metrics.coverage.describe_holes(describe(endpoint), holes))
     return found
 
 

@@ -1,5 +1,6 @@
 """Codefresh: credits over time, top pipelines, active committers, the reports on offer."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import charts, choice, metrics
@@ -79,11 +80,27 @@ else:
     )
     credits, series_title = team_credits, "Pipeline"
 if credits is not None:
-    table = metrics.credits_table(credits, choice.start, choice.end, granularity)
+    # Days the history cannot tell (a damaged file): their periods empty, never 0 credits.
+    holes = loaders.unknown_days(
+        source,
+        "codefresh.credit_consumption" if lens is None else "codefresh.pipeline_credit_consumption",
+        choice.start,
+        choice.end,
+        "day",
+    )
+    if said := metrics.coverage.describe_holes("Codefresh credits", holes):
+        st.warning(said, icon=":material/broken_image:")
+    table = metrics.coverage.blank_holes(
+        metrics.credits_table(credits, choice.start, choice.end, granularity), ["ci_credits"], holes
+    )
     ui.kpi_tiles(metrics.kpis(table, ["ci_credits"], granularity), granularity, per_row=4)
+    by_key = metrics.keep_top(metrics.credits_by_key(credits, granularity), "key", "credits", n=6)
+    if holes:
+        unread = table.loc[table["ci_credits"].isna(), "period"]
+        by_key = by_key[~pd.to_datetime(by_key["period"]).isin(pd.to_datetime(unread))]
     st.altair_chart(
         charts.series_over_time(
-            metrics.keep_top(metrics.credits_by_key(credits, granularity), "key", "credits", n=6),
+            by_key,
             "credits",
             "key",
             "codefresh",

@@ -1,5 +1,6 @@
 """Firebender: active users, leaderboard, acceptance rates, model requests, tokens, cost."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import charts, choice, labels, metrics
@@ -50,13 +51,31 @@ with ui.vendor_errors():
     if lens is not None:
         daily = lens.people(daily, "email", "date")
 
+# Days the history cannot tell (a damaged file): their periods are empty, range totals unknown.
+daily_holes = []
+if daily is not None:
+    daily_holes = loaders.unknown_days(source, "firebender.daily_usage", choice.start, choice.end)
+    if said := metrics.coverage.describe_holes("Firebender daily usage", daily_holes):
+        st.warning(said, icon=":material/broken_image:")
+    for said in loaders.field_warnings(
+        source, "firebender.daily_usage", choice.start, choice.end, "day"
+    ):
+        st.warning(said, icon=":material/data_alert:")
+
 if daily is not None:
     # -------------------------------------------------------------- active users
     st.subheader("Active users", anchor=False, help=metrics.definition("firebender_active_users"))
     users = metrics.active_users(daily, granularity, choice.start, choice.end)
+    users = metrics.coverage.blank_holes(
+        users, ["firebender_active_users", "avg_daily_active_users"], daily_holes
+    )
     ui.kpi_tiles(
         metrics.kpis(
-            metrics.firebender_table(daily, choice.start, choice.end, granularity),
+            metrics.coverage.blank_holes(
+                metrics.firebender_table(daily, choice.start, choice.end, granularity),
+                metrics.VENDOR_COLUMNS["firebender"],
+                daily_holes,
+            ),
             [
                 "firebender_active_users",
                 "firebender_agent_prompts",
@@ -91,17 +110,22 @@ if daily is not None:
     for column, row in zip(columns, overall.itertuples()):
         column.metric(
             row.rate,
-            "-" if row.offered == 0 else f"{row.value:.1%}",
+            "-" if row.offered == 0 or daily_holes else f"{row.value:.1%}",
             help=f"{row.definition}\n\n{metrics.range_name(choice.start, choice.end)}: "
-            f"{row.accepted:,.0f} of {row.offered:,.0f}.",
+            + (
+                "unknown: part of the range could not be read."
+                if daily_holes
+                else f"{row.accepted:,.0f} of {row.offered:,.0f}."
+            ),
             border=True,
         )
-    st.altair_chart(
-        charts.rates_over_time(
-            metrics.acceptance_rates(daily, granularity, choice.start, choice.end), granularity
-        ),
-        width="stretch",
-    )
+    rates = metrics.acceptance_rates(daily, granularity, choice.start, choice.end)
+    if daily_holes:
+        index = metrics.periods(choice.start, choice.end, granularity)
+        unread = metrics.coverage.blank_holes(index.assign(x=0.0), ["x"], daily_holes)
+        gone = rates["period"].isin(unread.loc[unread["x"].isna(), "period"])
+        rates.loc[gone, ["value", "accepted", "offered"]] = float("nan")
+    st.altair_chart(charts.rates_over_time(rates, granularity), width="stretch")
 
 # ------------------------------------------------------------------ model requests
 st.subheader(
@@ -112,6 +136,7 @@ st.subheader(
     "and cost in USD.",
 )
 requests = None
+request_holes = []
 problem = choice.problem("firebender.model_requests", None)
 if problem:
     st.info(problem, icon=":material/event_busy:")
@@ -122,9 +147,47 @@ else:
     with ui.vendor_errors():
         # Sums by day and spend type: enough for the count, the tokens and the cost charts.
         requests = summed_requests(("spend_type",))
+        request_holes = loaders.unknown_days(
+            source, "firebender.model_requests", choice.start, choice.end
+        )
+        for said in loaders.field_warnings(
+            source, "firebender.model_requests", choice.start, choice.end
+        ):
+            st.warning(said, icon=":material/data_alert:")
+
+
+def unread_periods(holes) -> set:
+    """The periods of the range (at the page's granularity) that touch a day in `holes`."""
+    index = metrics.periods(choice.start, choice.end, granularity)
+    marked = metrics.coverage.blank_holes(index.assign(x=0.0), ["x"], holes)
+    return set(marked.loc[marked["x"].isna(), "period"])
+
+
+def without_unread(frame, holes, columns):
+    """`frame` (a `period` column) with `columns` empty in periods touching `holes`."""
+    if holes:
+        period = pd.to_datetime(frame["period"])
+        if period.dt.tz is not None:
+            period = period.dt.tz_convert("UTC").dt.tz_localize(None)
+        gone = period.isin(unread_periods(holes))
+        frame.loc[gone.to_numpy(), columns] = float("nan")
+    return frame
+
+
+if requests is not None and request_holes:
+    # A count or a breakdown over days that could not be read would be too small.
+    st.warning(
+        metrics.coverage.describe_holes("Firebender model requests", request_holes)
+        + " The range's request count and breakdown are unknown; the charts leave those "
+        "periods empty.",
+        icon=":material/broken_image:",
+    )
 
 if requests is not None:
-    st.caption(f"{metrics.request_count(requests):,} requests in the range.")
+    if request_holes:
+        st.caption("Requests in the range: unknown (part of it could not be read).")
+    else:
+        st.caption(f"{metrics.request_count(requests):,} requests in the range.")
     by = controls.mirrored_select(
         "Break down by",
         ["model", "mode", "spend_type"],
@@ -136,6 +199,8 @@ if requests is not None:
         format_func=labels.column_label,
     )
     breakdown = metrics.requests_breakdown(summed_requests((by,), per_day=False), by)
+    if request_holes:  # each row's sums would lack the unreadable days
+        breakdown = breakdown.iloc[0:0]
     left, right = st.columns([2, 3])
     left.altair_chart(
         charts.ranking(breakdown, by, "cost_usd", "firebender", "Cost (USD)", fmt="$,.2f"),
@@ -161,7 +226,9 @@ if requests is not None:
         )
         st.altair_chart(
             charts.series_over_time(
-                metrics.tokens_by_period(requests, granularity),
+                without_unread(
+                    metrics.tokens_by_period(requests, granularity), request_holes, ["tokens"]
+                ),
                 "tokens",
                 "kind",
                 "firebender",
@@ -176,7 +243,9 @@ if requests is not None:
         st.subheader("Cost", anchor=False, help=metrics.definition("model_spend_usd"))
         st.altair_chart(
             charts.series_over_time(
-                metrics.cost_by_period(requests, granularity),
+                without_unread(
+                    metrics.cost_by_period(requests, granularity), request_holes, ["cost_usd"]
+                ),
                 "cost_usd",
                 "spend_type",
                 "firebender",
@@ -199,9 +268,16 @@ if daily is not None and access.people_view("People"):
         "accepted autocomplete.",
     )
     per_person = None
-    if requests is not None:
+    if requests is not None and not request_holes:
         per_person = summed_requests(("email",), per_day=False)
     board = metrics.leaderboard(daily, per_person)
+    if daily_holes:  # each person's totals would lack the unreadable days
+        st.info(
+            "Not shown: each person's totals over this range are unknown (part of it could "
+            "not be read, see above). Pick a range without those days.",
+            icon=":material/broken_image:",
+        )
+        board = board.iloc[0:0]
     if per_person is not None and len(board):
         top = metrics.top_spenders(board, n=10)
         st.caption("The ten people with the highest model cost:")

@@ -14,7 +14,7 @@ from connectors import endpoints
 from connectors.base import period_floor
 from connectors.frames import empty_frame
 
-from .coverage import Run, label_granularity, spans
+from .coverage import Run, holes, label_granularity, spans
 from .files import Entry, Root
 from .partitions import Key, StoreError, decode, footer_runs
 
@@ -152,6 +152,29 @@ class Store:
     ) -> list[tuple[dt.date, dt.date]]:
         """Held labels as contiguous (first, last) spans."""
         return spans(self.ledger(dataset, granularity, scope), granularity)
+
+    def unknown(
+        self,
+        dataset: str,
+        granularity: str | None,
+        scope: str = "org",
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> list[tuple[dt.date, dt.date]]:
+        """Days of [start, end] this store cannot tell (sorted, merged spans): a damaged
+        partition's days (left out of reads) and days between held periods the ledger lacks.
+        Pages leave them empty and call a sum over them unknown, never zero."""
+        runs = self.ledger(dataset, granularity, scope)  # notes damaged files on the way
+        unreadable = []
+        for path in self.damaged():
+            key = Key.parse(path)
+            if key and (key.dataset, key.granularity, key.scope) == (dataset, granularity, scope):
+                unreadable.append((key.first_day, key.last_day))
+        low = start or min([r.first for r in runs] + [u[0] for u in unreadable], default=None)
+        high = end or max([r.last for r in runs] + [u[1] for u in unreadable], default=None)
+        if low is None or high is None:
+            return []
+        return holes(runs, unreadable, low, high, granularity)
 
     def freshness(self, datasets=None) -> tuple[dt.datetime | None, dt.date | None, dt.date | None]:
         """(last fetch, first day held, last day held) over `datasets` (all when None), from

@@ -167,3 +167,32 @@ def spans(runs: list[Run], granularity: str | None) -> list[tuple[dt.date, dt.da
         else:
             out.append((run.first, run.last))
     return out
+
+
+def holes(
+    runs: list[Run],
+    unreadable: list[tuple[dt.date, dt.date]],
+    start: dt.date,
+    end: dt.date,
+    granularity: str | None,
+) -> list[tuple[dt.date, dt.date]]:
+    """Days of [start, end] whose data are unknown, as sorted, merged (first, last) spans: the
+    days of `unreadable` files (damaged partitions, left out of reads), and the days between
+    the first and the last held period that the ledger does not hold (a window never fetched,
+    a file left out). Days before the first or after the last held period are not holes: where
+    the data start and end is the coverage span's business (read from the rows)."""
+    found: list[tuple[dt.date, dt.date]] = []
+    held_spans = spans(runs, granularity)
+    for (_, last), (first, _) in zip(held_spans, held_spans[1:]):
+        found.append((next_label(last, granularity), first - ONE_DAY))
+    found.extend(unreadable)
+    out: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(found):
+        first, last = max(first, start), min(last, end)
+        if first > last:
+            continue
+        if out and out[-1][1] + ONE_DAY >= first:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out

@@ -21,13 +21,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from alerts import MEASURES, budgets, deliver, lifecycle, messages, series
-from alerts.assessment import (
-    CREDITS,
-    PIPELINES,
-    REQUESTS,
-    assess,
-    settled_through,
-)
+from alerts.assessment import CREDITS, PIPELINES, REQUESTS, assess, settled_through
 from analytics import queries
 from config.names import (
     APP_URL,
@@ -223,6 +217,7 @@ def send_pending(
     secrets = _secrets(values)
     for channel in settings.channels:
         cut_off = lifecycle.interrupted(outcome.table, channel)
+        cut_off = cut_off[cut_off["kind"] != "digest"]  # the digest's own step says it
         if not cut_off.empty:
             keys = ", ".join(sorted(set(cut_off[f"sending_{channel}"])))
             outcome.table = lifecycle.delivered(outcome.table, list(cut_off["id"]), channel, now)
@@ -334,7 +329,12 @@ def run(
             if digest:
                 from . import digest as weekly
 
-                outcome = weekly.send(store, outcome, values, today, now, session=session)
+                said = len(outcome.notes)
+                outcome = weekly.send(
+                    store, outcome, values, today, now, session=session, record=writer.put_alerts
+                )
+                for note in outcome.notes[said:]:
+                    print(f"alerts: {note}", file=err)
             writer.put_alerts(outcome.table)
     except StoreError as problem:
         print(f"store: {problem}", file=err)

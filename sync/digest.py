@@ -9,13 +9,15 @@ repeats.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 
 import pandas as pd
 
 from alerts import assessment, deliver, lifecycle, messages
-from analytics import overview_report as overview_report
+from analytics import overview_report
 from analytics.choice import DEFAULT_DAYS, Choice
 from analytics.reader import StoreReader
 from config.names import APP_URL
@@ -64,8 +66,15 @@ def send(
     today: dt.date,
     now: dt.datetime,
     session=None,
+    record=None,
 ) -> alerting.Outcome:
-    """Send this week's digest on every configured channel that has not had it."""
+    """Send this week's digest on every configured channel that has not had it.
+
+    Exactly once across a kill, as the alerts: `record(table)` (the store's alerts table) runs
+    before the digest goes on a channel (its idempotency key, one per week and channel, marked
+    on the digest's row) and after its outcome. A digest still marked on the next run was being
+    sent when a run was killed: it may have arrived, so it is not sent again but said."""
+    record = record or (lambda table: None)
     through = assessment.settled_through(today)
     last = min(through.values())
     monday = last - dt.timedelta(days=last.weekday() + 7)  # the last whole settled week
@@ -92,6 +101,23 @@ def send(
         )
         table = lifecycle.typed(pd.concat([table, pd.DataFrame([row])], ignore_index=True))
     outcome.table = table
+    for channel in deliver.DeliverySettings.from_values(values).channels:
+        cut_off = lifecycle.interrupted(outcome.table, channel)
+        cut_off = cut_off[cut_off["id"] == key]
+        if cut_off.empty:
+            continue
+        outcome.table = lifecycle.delivered(outcome.table, [key], channel, now)
+        outcome.notes.append(
+            f"the digest of the week of {monday} was being sent by {channel} when a run was "
+            f"interrupted: not sent again, as it may have arrived (message "
+            f"{cut_off[f'sending_{channel}'].iloc[0]}); check the channel"
+        )
+        record(outcome.table)
+    if not any(
+        key in set(lifecycle.pending(outcome.table, c)["id"])
+        for c in deliver.DeliverySettings.from_values(values).channels
+    ):
+        return outcome
     price = alerting._price(values)
     hidden = alerting.salt(values) if alerting.pseudonymizing(values) else None
     frame = alerting.read_series(store, monday, sunday, None, hidden)
@@ -126,11 +152,22 @@ def send(
     for channel in settings.channels:
         if key not in set(lifecycle.pending(outcome.table, channel)["id"]):
             continue
-        for item in deliver.send(message, settings.only(channel), session=session, secrets=secrets):
+        sent = dataclasses.replace(message, key=message_key(channel, key))
+        outcome.table = lifecycle.sending(outcome.table, [key], channel, sent.key)
+        record(outcome.table)
+        for item in deliver.send(sent, settings.only(channel), session=session, secrets=secrets):
             if item.ok:
                 outcome.table = lifecycle.delivered(outcome.table, [key], channel, now)
                 outcome.sent[f"{channel} (digest)"] = 1
             else:
                 outcome.table = lifecycle.delivered(outcome.table, [key], channel, now, item.error)
                 outcome.errors.append(f"{channel} (digest): {item.error}")
+        record(outcome.table)
     return outcome
+
+
+def message_key(channel: str, digest_id: str) -> str:
+    """The digest's idempotency key on `channel`: one per week, whatever the attempt, so a
+    receiver that keeps keys drops a repeat."""
+    text = f"{channel}|{digest_id}"
+    return "digest-" + hashlib.sha256(text.encode()).hexdigest()[:24]

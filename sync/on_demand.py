@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 
 import sync
+from analytics import reader
 from config.settings import DEFAULT_STORE, PROJECT_DIR, SESSION, Settings, Source
 from connectors import endpoints, ranges
 from connectors.endpoints import Dataset
@@ -234,6 +235,19 @@ def damaged_lines(settings: Settings, vendors) -> list[str]:
         for store in stores.values()
         for path in sorted(store.damaged())
     ]
+
+
+def unknown_days(
+    source: Source,
+    dataset: Dataset | str,
+    granularity: str | None,
+    start: dt.date,
+    end: dt.date,
+    scope: str = "org",
+) -> list[tuple[dt.date, dt.date]]:
+    """Days of [start, end] that `source`'s store cannot tell for `dataset`
+    (`analytics.reader.unknown_days`)."""
+    return reader.unknown_days(shelf(source).store, dataset, granularity, start, end, scope)
 
 
 def where_lines(settings: Settings) -> list[str]:

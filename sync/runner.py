@@ -26,6 +26,7 @@ from connectors.http import MAX_WORKERS
 from store import Store
 from store.writer import LOCK_WAIT_SECONDS, Writer, Written
 
+from . import gaps
 from .progress import DatasetProgress, Tracker
 from .tasks import Task
 
@@ -50,6 +51,8 @@ class VendorResult:
     exception: Exception | None = field(default=None, repr=False)  # for callers that re-raise
     failures: list[str] = field(default_factory=list)  # "window: why", each failed window
     stopped: str | None = None  # why windows were left untried (the next run fetches them)
+    # Fields left out or null in what was fetched (gaps.Gap -> (rows without, rows)): warnings.
+    gaps: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -67,7 +70,8 @@ class VendorResult:
 
     def failure_lines(self) -> list[str]:
         """Each failed window by name, and what was left untried; the next run retries them."""
-        lines = [f"failed: {failure}" for failure in self.failures]
+        lines = [gaps.line(gap, *counts) for gap, counts in sorted(self.gaps.items())]
+        lines += [f"failed: {failure}" for failure in self.failures]
         if self.stopped:
             untried = self.tasks - self.done - len(self.failures)
             lines.append(f"{untried} window(s) not tried: {self.stopped}")
@@ -254,6 +258,7 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
             )
             ok = True
             with lock:
+                gaps.add(result.gaps, gaps.count(window.dataset, frame))
                 result.written += written
                 result.done += 1
                 committed[number] = done = committed.get(number, 0) + 1

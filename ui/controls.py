@@ -16,12 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from analytics.choice import (
-    DEFAULT_DAYS,
-    GRANULARITY_LABELS,
-    Choice,
-    fetch_granularity,
-)
+from analytics.choice import DEFAULT_DAYS, GRANULARITY_LABELS, Choice, fetch_granularity
 from connectors import ranges
 from connectors.base import period_floor
 from sync import on_demand as history

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import queries
-from analytics.reader import MODEL_REQUESTS, RAW_ROWS
+from analytics.reader import MODEL_REQUESTS, RAW_ROWS, describe
 from config.settings import Source
 from connectors import endpoints, ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
@@ -36,14 +36,6 @@ from ui import settings as app_settings
 
 TTL_SECONDS = 15 * 60
 SYNC_NOW_STATE = "_sync_now"
-
-
-def describe(endpoint: str) -> str:
-    """ "Firebender model requests": a dataset as a person names it."""
-    dataset = endpoints.CATALOGUE.get(endpoint)
-    vendor = endpoint.split(".", 1)[0]
-    name = dataset.label.lower() if dataset else endpoint.split(".", 1)[1]
-    return f"{VENDOR_NAMES.get(vendor, vendor)} {name}"
 
 
 def granularity_of(endpoint: str, granularity: str | None) -> str | None:
@@ -332,6 +324,53 @@ def _ensure(source: Source, dataset, start, end, granularity, space) -> None:
             st.caption(said)
 
 
+@st.cache_data(ttl=TTL_SECONDS, max_entries=128, show_spinner=False)
+def _unfilled(
+    store_url: str, version: str, endpoint: str, granularity, scope: str, start, end, _store: Store
+) -> list[tuple[object, int, int]]:
+    dataset = endpoints.get(endpoint)
+    return queries.unfilled(_store, dataset, granularity, start, end, [scope])
+
+
+def field_warnings(
+    source: Source,
+    endpoint: str,
+    start: dt.date,
+    end: dt.date,
+    granularity: str | None = None,
+    space: str | None = None,
+) -> list[str]:
+    """One warning per field the vendor left out or sent as null in the stored rows of
+    [start, end] (optional by its docs, or a documented number): said, never read as 0."""
+    from sync import gaps
+
+    dataset = endpoints.get(endpoint)
+    if not dataset.stored:
+        return []
+    store = history.shelf(source).store
+    g = dataset.stored_as(granularity_of(endpoint, granularity))
+    found = _unfilled(
+        store.url, store.version(dataset.key), dataset.key, g, space or "org", start, end, store
+    )
+    return [gaps.page_line(describe(endpoint), source.vendor, *item) for item in found]
+
+
+def unknown_days(
+    source: Source,
+    endpoint: str,
+    start: dt.date,
+    end: dt.date,
+    granularity: str | None = None,
+    space: str | None = None,
+) -> list[tuple[dt.date, dt.date]]:
+    """Days of [start, end] whose data `source`'s store cannot tell (a damaged history file,
+    days between held periods it lacks): a page leaves their periods empty and calls a total
+    over them unknown, never zero."""
+    return history.unknown_days(
+        source, endpoint, granularity_of(endpoint, granularity), start, end, space or "org"
+    )
+
+
 def requests(
     source: Source,
     start: dt.date,
@@ -451,6 +490,9 @@ class PageReader:
 
     def teams(self, settings):
         return team_source.current(settings)
+
+    def unknown_days(self, source, endpoint, granularity, start, end, scope="org"):
+        return history.unknown_days(source, endpoint, granularity, start, end, scope)
 
 
 READER = PageReader()

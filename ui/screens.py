@@ -4,8 +4,7 @@ keeps of it (where each vendor's data start, for every page's date picker)."""
 from __future__ import annotations
 
 from analytics import alerts_report as alerts_view
-from analytics import datasets
-from analytics import overview_report as overview_report
+from analytics import datasets, overview_report
 from analytics import teams_report as team_view
 from ui import controls
 from ui.loaders import READER

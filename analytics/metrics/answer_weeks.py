@@ -23,7 +23,7 @@ change what it compares. Per week:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,9 @@ class AnswerInputs:
     builder: pd.DataFrame | None = None  # organization metrics by day: period, users
     credits: pd.DataFrame | None = None  # credit consumption by day: period, value
     committers: pd.DataFrame | None = None  # active committers by month: period, value
+    # Days a source's history cannot tell ("firebender", "builder", "codefresh" -> (first, last)
+    # spans: a damaged history file's): a week with such a day is unknown, never read as 0.
+    unknown: dict = field(default_factory=dict)
 
 
 def window(end: dt.date) -> tuple[dt.date, dt.date]:
@@ -98,6 +101,22 @@ def days_off(credits: pd.Series) -> pd.Series:
     return _below(credits, DAY_OFF)
 
 
+AI_PARTS = {
+    "firebender": ("firebender",),
+    "builder": ("builder",),
+    "both": ("firebender", "builder"),
+}
+
+
+def _unknown_on(series: pd.Series, unknown: dict, sources) -> pd.Series:
+    """`series` (per day) with the days `unknown` lists for `sources` set to NA."""
+    out = series.copy()
+    for name in sources:
+        for first, last in unknown.get(name, ()):
+            out[(out.index >= pd.Timestamp(first)) & (out.index <= pd.Timestamp(last))] = np.nan
+    return out
+
+
 def weeks(
     inputs: AnswerInputs, end: dt.date, ai_source: str, today: dt.date | None = None
 ) -> pd.DataFrame:
@@ -110,6 +129,8 @@ def weeks(
     people = ai_people_per_day(inputs, ai_source, days)
     off = days_off(credits)
     week = days - pd.to_timedelta(days.day_of_week, unit="D")
+    people = _unknown_on(people, inputs.unknown, AI_PARTS.get(ai_source, ()))
+    credits = _unknown_on(credits, inputs.unknown, ("codefresh",))
     frame = pd.DataFrame({"credits": credits, "off": off, "people": people}, index=days)
     frame["week"] = week.astype(NS)
     frame["weekday"] = days.day_of_week < 5
@@ -119,6 +140,8 @@ def weeks(
     table["day_off"] = table["period"].map(grouped["off"].any()).fillna(False).astype(bool)
     on_weekdays = frame[frame["weekday"]].groupby("week")["people"].mean()
     table["ai_people"] = table["period"].map(on_weekdays).astype("float64")
+    gaps = frame["people"].isna().groupby(frame["week"]).any()
+    table.loc[table["period"].map(gaps).fillna(False).astype(bool), "ai_people"] = np.nan
     # A month's count is final once the month is over (by today), wherever the range ends.
     month_end = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     months = periods(first, month_end, "month", today)

@@ -11,7 +11,7 @@ a holiday) is read as quiet days, not as missing data.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -30,14 +30,62 @@ class Span:
     first: dt.date | None  # None: data from `loaded_from` or earlier
     last: dt.date | None  # None: data to `loaded_to`
     empty: bool = False  # no activity at all in the loaded range
+    # Days inside the span whose data are unknown (a damaged history file, a window never
+    # fetched), as (first, last) spans: a period touching one is left empty, never 0.
+    holes: tuple[tuple[dt.date, dt.date], ...] = ()
 
     def covers(self, start: pd.Timestamp, end: pd.Timestamp) -> bool:
         """Whether the whole period [start, end] is inside the data."""
         if self.empty:
             return False
+        if any(touches(hole, start, end) for hole in self.holes):
+            return False
         if self.first is not None and start.date() < self.first:
             return False
         return not (self.last is not None and end.date() > self.last)
+
+
+def touches(hole: tuple[dt.date, dt.date], start, end) -> bool:
+    """Whether the period [start, end] (dates or timestamps) has a day in `hole`."""
+    return pd.Timestamp(hole[0]) <= pd.Timestamp(end) and pd.Timestamp(hole[1]) >= pd.Timestamp(
+        start
+    )
+
+
+def with_holes(known: Span | None, holes) -> Span | None:
+    """`known` with the days of `holes` unknown (a damaged history file's, the ledger's gaps)."""
+    holes = tuple(holes or ())
+    if known is None or not holes:
+        return known
+    return replace(known, holes=tuple(sorted({*known.holes, *holes})))
+
+
+def blank_holes(table: pd.DataFrame, columns: list[str], holes) -> pd.DataFrame:
+    """`table` (period, period_end) with `columns` set to NA in periods that touch a hole."""
+    holes = list(holes or ())
+    if not holes or table.empty:
+        return table
+    touched = [
+        any(touches(h, start, end) for h in holes)
+        for start, end in zip(table["period"], table["period_end"], strict=True)
+    ]
+    present = [c for c in columns if c in table]
+    table.loc[pd.Series(touched, index=table.index, dtype=bool), present] = float("nan")
+    return table
+
+
+def describe_holes(what: str, holes) -> str | None:
+    """ "Firebender daily usage for 1 Oct 2026 to 31 Oct 2026 could not be read: ..." or None."""
+    holes = list(holes or ())
+    if not holes:
+        return None
+    days = ", ".join(
+        _day(first) if first == last else f"{_day(first)} to {_day(last)}" for first, last in holes
+    )
+    return (
+        f"{what} for {days} is unreadable (a damaged history file, or days the store does "
+        f"not hold): those periods are left empty and any total over them is unknown."
+    )
 
 
 def span(
@@ -92,6 +140,12 @@ def describe(known: Span | None) -> str | None:
     cover the whole loaded range)."""
     if known is None:
         return None
+    if known.holes:
+        unread = " and ".join(
+            _day(a) if a == b else f"{_day(a)} to {_day(b)}" for a, b in known.holes
+        )
+        around = describe(replace(known, holes=()))
+        return f"{around + ', ' if around else ''}no readable data for {unread}"
     if known.empty:
         return "no data in this range"
     if known.first and known.last:

@@ -15,7 +15,7 @@ team in a period is 0. Periods before a vendor's first day with data are empty t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from teams.mapping import UNASSIGNED, Mapping
 from . import definitions
 from .calendar import NS, floor_periods, periods
 from .common import _num
-from .coverage import Span
+from .coverage import Span, blank_holes
 from .overview import firebender_active
 
 MEASURES = (
@@ -53,6 +53,15 @@ LABELS = {
 }
 
 
+# The team table's columns each source's data make (a hole in a source blanks them).
+HOLE_COLUMNS = {
+    "firebender": ["ai_active", "firebender_lines"],
+    "requests": ["ai_spend_usd"],
+    "codefresh": ["ci_credits"],
+    "builder": ["builder_lines"],
+}
+
+
 @dataclass
 class TeamInputs:
     """The rows a team table is built from (None: that vendor was not loaded)."""
@@ -63,6 +72,9 @@ class TeamInputs:
     credits: pd.DataFrame | None = None  # Codefresh pipeline credits per day: period, key, value
     spaces: pd.DataFrame | None = None  # Builder lines per day and space: period, space_*
     credits_span: Span | None = None  # where Codefresh's data start and end
+    # Days a source's history cannot tell (a damaged file): "firebender", "requests",
+    # "codefresh", "builder" -> (first, last) spans; their periods are empty, never 0.
+    holes: dict = field(default_factory=dict)
 
 
 def _team_of(mapping: Mapping, kind: str, keys, days, alt_keys=None) -> pd.Series:
@@ -183,9 +195,13 @@ def team_table(
         table.loc[table["period"] < pd.Timestamp(span.first), "ci_credits"] = np.nan
     if span is not None and span.empty:
         table["ci_credits"] = np.nan
+    for source, columns in HOLE_COLUMNS.items():
+        table = blank_holes(table, columns, inputs.holes.get(source))
 
     lines = table[["firebender_lines", "builder_lines"]]
     table["accepted_lines"] = lines.sum(axis=1, min_count=1)
+    for source in ("firebender", "builder"):  # a sum with an unknown part is unknown
+        table = blank_holes(table, ["accepted_lines"], inputs.holes.get(source))
     table["ci_spend_usd"] = (
         table["ci_credits"] * usd_per_credit if usd_per_credit is not None else np.nan
     )

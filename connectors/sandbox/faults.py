@@ -18,6 +18,12 @@ substring of the path. It skips the first `after` matching requests, then fires 
     "drift_extra"    an unknown field added to every row
     "drift_strings"  every number in the rows sent as a string
     "drift_nulls"    some numeric fields in the rows sent as null
+    "drift_optional" a field the vendor's docs call optional ("when available": Firebender's
+                     model requests' `mode`) left out of every row
+    "controls"       control characters (ESC [2J, which clears a terminal, and BEL) around a
+                     vendor's text (a model, a Codefresh key, a space's name) in every row
+    "huge_text"      that text 200 KiB long in the first row of each answer (past the csv
+                     module's 128 KiB cell limit)
     "empty"          `data: []`
     "repeat_cursor"  Firebender: nextCursor is the cursor that was sent (paging never ends)
     "overlap"        rows from the day before the requested window are included too
@@ -48,7 +54,17 @@ from .messages import Reply, Request
 VENDORS = ("builder", "firebender", "codefresh")
 ERROR_KINDS = ("429", "500", "502", "503", "432", "html")
 LABEL_KINDS = builder.LABEL_KINDS  # Builder's period label conventions (see above)
-ROW_KINDS = ("drift_missing", "drift_type", "drift_extra", "drift_strings", "drift_nulls", "empty")
+ROW_KINDS = (
+    "drift_missing",
+    "drift_type",
+    "drift_extra",
+    "drift_strings",
+    "drift_nulls",
+    "drift_optional",
+    "controls",
+    "huge_text",
+    "empty",
+)
 KINDS = (
     ERROR_KINDS
     + ROW_KINDS
@@ -63,7 +79,11 @@ EXTRA_FIELD = "sandboxUnexpectedField"
 WRONG_TYPE = "n/a"  # drift_type: a documented number sent as text that is not one
 # drift_missing removes (drift_type replaces) the first of these paths a row has (one per dataset).
 _DRIFT_MISSING = (("metrics", "linesAccepted"), ("agentPrompts",), ("costUsd",), ("value",))
-_NOT_NULLED = ("date",)  # drift_nulls keeps a row's identity fields
+_DRIFT_OPTIONAL = ("mode",)  # drift_optional removes these (optional by the vendor's docs)
+_NOT_NULLED = ("date",)
+_VENDOR_TEXT = ("model", "key", "spaceName")  # "controls" and "huge_text" change these
+CONTROLS = "\x1b[2J\x07"  # clear the screen, ring the bell
+HUGE_TEXT_CHARACTERS = 200 * 1024  # drift_nulls keeps a row's identity fields
 
 _MESSAGES = {
     429: "Too many requests",
@@ -220,6 +240,15 @@ def mutate(kinds, payload, req: Request) -> None:
             _remove_documented_field(row, replace_with=WRONG_TYPE)
         if "drift_extra" in kinds:
             row[EXTRA_FIELD] = "unexpected"
+        for name in _VENDOR_TEXT if {"controls", "huge_text"} & set(kinds) else ():
+            if isinstance(row.get(name), str):
+                if "controls" in kinds:
+                    row[name] = f"{CONTROLS}{row[name]}{CONTROLS}"
+                if "huge_text" in kinds and index == 0:
+                    row[name] = row[name] + "x" * HUGE_TEXT_CHARACTERS
+        if "drift_optional" in kinds:
+            for name in _DRIFT_OPTIONAL:
+                row.pop(name, None)
         if "drift_nulls" in kinds:
             _null_some_numbers(row, index)
         if "drift_strings" in kinds:

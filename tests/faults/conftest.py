@@ -1,0 +1,11 @@
+"""The fault suite runs on the app tests' fixtures: a hermetic environment on a frozen day, the
+sandbox behind a real HTTP server (`live`), and a read-only view of a store."""
+
+from tests.app.conftest import (  # noqa: F401 - fixtures, found here by pytest
+    downloads,
+    frozen_day,
+    hermetic,
+    live,
+    server,
+)
+from tests.app.test_read_only_store import read_only_view  # noqa: F401 - a fixture
