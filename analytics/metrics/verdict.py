@@ -14,8 +14,9 @@ controls for:
 - the calendar: a week with a weekday off (read from the daily credits: answer_weeks.days_off)
   is left out.
 
-The model, statsmodels OLS; the interval is the wider of the classical one and the Newey-West
-(HAC) one, so that low weeks or busy CI weeks that persist do not make it too narrow:
+The model, OLS (statsmodels' figures, computed in numpy by ols.py); the interval is the wider
+of the classical one and the Newey-West (HAC) one, so that low weeks or busy CI weeks that
+persist do not make it too narrow:
 
     log(CI credits per committer)[w] = a + b * (AI-active share of committers)[w]
                                        + c1 * w + c2 * w^2 + c * log(committers)[w] + error
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import ols
 from .answer_weeks import MAX_WEEKS, AnswerInputs, weeks
 from .calendar import NS, period_name
 
@@ -226,8 +228,6 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float, float]:
     Newey-West: 7.5-12.5% on the plain and persistent-CI ones, its standard error being
     noisy over 50 weeks); the wider of the two stays near 5% on all of them
     (bench/results-verdict.md)."""
-    import statsmodels.api as sm  # imported on first use: it takes a second to load
-
     step = (points["period"] - points["period"].iloc[0]).dt.days.to_numpy("float64") / 7
     time = (step - step.mean()) / max(1.0, np.ptp(step))
     committers = points["committers"].to_numpy("float64")
@@ -238,15 +238,10 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float, float]:
     heads = np.log(committers)
     if np.ptp(heads) > 1e-9:
         columns.append(heads)
-    x = sm.add_constant(np.column_stack(columns), has_constant="add")
+    x = np.column_stack([np.ones(len(share)), *columns])
     y = np.log(points["credits"].to_numpy("float64") / committers)
-    model = sm.OLS(y, x)
-    fits = [
-        model.fit(),
-        model.fit(
-            cov_type="HAC", cov_kwds={"maxlags": HAC_LAGS, "use_correction": True}, use_t=True
-        ),
-    ]
-    fit = max(fits, key=lambda f: float(f.bse[1]))
+    # statsmodels' OLS, classical and HAC with its small-sample correction, in numpy (ols.py):
+    # importing statsmodels cost a third of the demo's cold start.
+    fit = max(ols.fits(y, x, HAC_LAGS), key=lambda f: float(f.bse[1]))
     low, high = fit.conf_int(alpha=1 - LEVEL)[1]
     return float(fit.params[1]), float(low), float(high), float(fit.bse[1])
