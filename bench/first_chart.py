@@ -35,6 +35,7 @@ from .store_browser import (
     EXCEPTION,
     IDLE,
     StreamlitServer,
+    _machine_cpu,
     _rss,
     available,
 )
@@ -84,6 +85,34 @@ COUNT_RUNS = """() => {
 }"""
 
 
+def _browser_cpu(exclude: int) -> float | None:
+    """CPU seconds (user + system) of this process's descendants other than `exclude` and its
+    own: Playwright's driver and Chromium's processes, alive now (from /proc; None off Linux)."""
+    try:
+        parents, cpu = {}, {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, ValueError, IndexError):
+        return None
+    mine, total = os.getpid(), 0.0
+    for pid in cpu:
+        ancestor, seen = pid, 0
+        while ancestor not in (0, 1, mine, exclude) and seen < 64:
+            ancestor, seen = parents.get(ancestor, 0), seen + 1
+        if ancestor == mine and pid != mine:
+            total += cpu[pid]
+    return total
+
+
 @dataclass
 class Round:
     which: str  # "bare" | "demo"
@@ -92,6 +121,9 @@ class Round:
     from_launch: float | None = None  # seconds from the server's launch to the first chart
     server_start: float | None = None  # seconds from the launch to the health answer
     cpu: float | None = None  # the server's CPU seconds at the first chart
+    browser_cpu: float | None = None  # Chromium's (and the driver's) CPU seconds, navigation
+    # to first chart
+    machine_cpu: float | None = None  # every process's CPU seconds in that time
     error: str | None = None
     cache_empty: bool = False  # the demo's data cache was empty when this server started
 
@@ -128,6 +160,7 @@ async def _first_chart(browser, one: Round, server: StreamlitServer, launched: f
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     try:
         page = await context.new_page()
+        browser_before, machine_before = _browser_cpu(server.pid), _machine_cpu()
         began = time.perf_counter()
         await page.goto(server.url, wait_until="commit")
         await page.wait_for_selector(DRAWN, state="visible", timeout=timeout)
@@ -135,6 +168,11 @@ async def _first_chart(browser, one: Round, server: StreamlitServer, launched: f
         one.first_chart = now - began
         one.from_launch = now - launched
         one.cpu = cpu_seconds(server.pid)
+        browser_after, machine_after = _browser_cpu(server.pid), _machine_cpu()
+        if browser_before is not None and browser_after is not None:
+            one.browser_cpu = browser_after - browser_before
+        if machine_before is not None and machine_after is not None:
+            one.machine_cpu = machine_after - machine_before
         await page.wait_for_selector(IDLE, timeout=timeout)
         if await page.locator(EXCEPTION).count():
             one.error = "the page raised: " + (await page.locator(EXCEPTION).first.inner_text())[
@@ -283,9 +321,7 @@ def section(report: FirstChartReport):
             if one.cache_empty:
                 label += " (demo cache empty)"
             if one.error:
-                rows.append(
-                    [str(one.number), label, f"**FAILED**: {one.error}", "", "", "", "", ""]
-                )
+                rows.append([str(one.number), label, f"**FAILED**: {one.error}", *[""] * 7])
         ok = bare.error is None and demo.error is None
         ratio = demo.first_chart / bare.first_chart if ok else None
         cpu_ratio = demo.cpu / bare.cpu if ok and demo.cpu is not None and bare.cpu else None
@@ -300,11 +336,13 @@ def section(report: FirstChartReport):
                     f"{_s(bare.from_launch)} · {_s(demo.from_launch)}",
                     f"{_s(bare.cpu)} · {_s(demo.cpu)}",
                     "—" if cpu_ratio is None else f"{cpu_ratio:.2f}×",
+                    f"{_s(bare.browser_cpu)} · {_s(demo.browser_cpu)}",
+                    f"{_s(bare.machine_cpu)} · {_s(demo.machine_cpu)}",
                     f"{_s(bare.server_start)} · {_s(demo.server_start)}",
                 ]
             )
         else:
-            rows.append([str(bare.number), "pair", "**FAILED** (no ratio)", "", "", "", "", ""])
+            rows.append([str(bare.number), "pair", "**FAILED** (no ratio)", *[""] * 7])
     text = [
         title,
         f"{len(report.pairs())} rounds, alternating bare page, demo app; each a new `streamlit "
@@ -313,8 +351,10 @@ def section(report: FirstChartReport):
         + (" / ".join(f"{x:.2f}" for x in report.load) if report.load else "unknown")
         + ". First chart: from the navigation (server healthy) to a chart's canvas or svg "
         "visible. From launch: from starting the server process. CPU: the server process's "
-        "user + system seconds at the first chart. The demo's data cache is empty in round 1 "
-        "only (a first start ever on this machine and day).",
+        "user + system seconds at the first chart. Browser CPU: Chromium's processes (and "
+        "Playwright's driver) from the navigation to the first chart; machine CPU: every "
+        "process on the machine in that time (other sessions included: the load). The demo's "
+        "data cache is empty in round 1 only (a first start ever on this machine and day).",
         table(
             [
                 "round",
@@ -324,10 +364,12 @@ def section(report: FirstChartReport):
                 "from launch",
                 "server CPU",
                 "CPU demo ÷ bare",
+                "browser CPU",
+                "machine CPU (all processes)",
                 "server start",
             ],
             rows,
-            "llrrrrrr",
+            "llrrrrrrrr",
         ),
     ]
     targets = []
@@ -339,6 +381,29 @@ def section(report: FirstChartReport):
             f"Cache kept (rounds 2–{len(report.pairs())}): first chart demo ÷ bare median "
             f"**{med:.2f}×** (min {min(ratios):.2f}, max {max(ratios):.2f}, {len(ratios)} "
             "rounds)" + (f"; server CPU demo ÷ bare median {cpu_med:.2f}×" if cpu_med else "") + "."
+        )
+        kept_pairs = [
+            (b, d) for b, d in report.pairs() if not d.cache_empty and not (b.error or d.error)
+        ]
+        medians = {
+            name: (
+                median([getattr(b, name) for b, _ in kept_pairs]),
+                median([getattr(d, name) for _, d in kept_pairs]),
+            )
+            for name in ("first_chart", "cpu", "browser_cpu", "machine_cpu")
+        }
+        text.append(
+            "Medians, bare · demo: "
+            + "; ".join(
+                f"{label} {_s(medians[name][0])} · {_s(medians[name][1])}"
+                for name, label in (
+                    ("first_chart", "first chart"),
+                    ("cpu", "server CPU"),
+                    ("browser_cpu", "browser CPU"),
+                    ("machine_cpu", "machine CPU"),
+                )
+            )
+            + "."
         )
         targets.append(
             Target(
