@@ -112,9 +112,11 @@ def parse(argv):
         "--quick: 2)",
     )
     parser.add_argument(
-        "--no-post-script-gc",
-        action="store_true",
-        help="first_chart: run both servers with runner.postScriptGC off",
+        "--post-script-gc",
+        choices=("on", "off"),
+        default=None,
+        help="first_chart: run both servers with Streamlit's runner.postScriptGC on or off "
+        "(default: as .streamlit/config.toml says)",
     )
     parser.add_argument(
         "--raw",
@@ -236,8 +238,12 @@ def main(argv=None) -> int:
         result = first_chart.run(
             rounds=args.rounds or (2 if args.quick else 6),
             reruns=2 if args.quick else 6,
-            extra_env={"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}
-            if args.no_post_script_gc
+            extra_env={
+                "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"
+                if args.post_script_gc == "on"
+                else "false"
+            }
+            if args.post_script_gc
             else None,
             log=log,
         )

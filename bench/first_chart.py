@@ -134,13 +134,14 @@ class FirstChartReport:
     detail: str = ""
     rounds: list[Round] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)  # warm reruns ("r"), seconds
+    rerun_cpu: float | None = None  # the server's CPU seconds per warm rerun (mean)
     control: list[float] = field(default_factory=list)  # Overview control changes, seconds
     tour: list[tuple[str, float, str | None]] = field(default_factory=list)  # (page, s, error)
     rss_mb: float | None = None  # the server after every page
     hwm_mb: float | None = None
     after_error: str | None = None  # the warm part failed
     load: tuple[float, float, float] | None = None  # load average at the end
-    gc_setting: str = "default"
+    gc_setting: str = "as .streamlit/config.toml says (off)"
 
     def pairs(self) -> list[tuple[Round, Round]]:
         bare = {r.number: r for r in self.rounds if r.which == "bare"}
@@ -200,8 +201,12 @@ async def _timed_run(page, action, timeout) -> float:
 
 async def _warm(report: FirstChartReport, page, pid: int, reruns: int, timeout) -> None:
     await page.evaluate(COUNT_RUNS)
+    before = cpu_seconds(pid)
     for _ in range(reruns):
         report.reruns.append(await _timed_run(page, lambda: page.keyboard.press("r"), timeout))
+    after = cpu_seconds(pid)
+    if before is not None and after is not None and reruns:
+        report.rerun_cpu = (after - before) / reruns
     week = page.get_by_role("radio", name="Week", exact=True).first
     labels = ("Month", "Week")
     if await week.get_attribute("aria-checked") != "true":
@@ -423,7 +428,13 @@ def section(report: FirstChartReport):
         warm.append(
             f'warm rerun ("r") median {median(report.reruns) * 1000:,.0f} ms '
             f"(min {min(report.reruns) * 1000:,.0f}, max {max(report.reruns) * 1000:,.0f}, "
-            f"{len(report.reruns)} reruns)"
+            f"{len(report.reruns)} reruns"
+            + (
+                f", server CPU {report.rerun_cpu * 1000:,.0f} ms a rerun"
+                if report.rerun_cpu is not None
+                else ""
+            )
+            + ")"
         )
     if report.control:
         warm.append(
