@@ -118,6 +118,7 @@ class Round:
     which: str  # "bare" | "demo"
     number: int  # 1-based pair number
     first_chart: float | None = None  # seconds from the navigation to the first chart
+    heading: float | None = None  # seconds from the navigation to the page's title (h1)
     from_launch: float | None = None  # seconds from the server's launch to the first chart
     server_start: float | None = None  # seconds from the launch to the health answer
     cpu: float | None = None  # the server's CPU seconds at the first chart
@@ -164,6 +165,8 @@ async def _first_chart(browser, one: Round, server: StreamlitServer, launched: f
         browser_before, machine_before = _browser_cpu(server.pid), _machine_cpu()
         began = time.perf_counter()
         await page.goto(server.url, wait_until="commit")
+        await page.wait_for_selector("h1", state="visible", timeout=timeout)
+        one.heading = time.perf_counter() - began
         await page.wait_for_selector(DRAWN, state="visible", timeout=timeout)
         now = time.perf_counter()
         one.first_chart = now - began
@@ -395,13 +398,14 @@ def section(report: FirstChartReport):
                 median([getattr(b, name) for b, _ in kept_pairs]),
                 median([getattr(d, name) for _, d in kept_pairs]),
             )
-            for name in ("first_chart", "cpu", "browser_cpu", "machine_cpu")
+            for name in ("heading", "first_chart", "cpu", "browser_cpu", "machine_cpu")
         }
         text.append(
             "Medians, bare · demo: "
             + "; ".join(
                 f"{label} {_s(medians[name][0])} · {_s(medians[name][1])}"
                 for name, label in (
+                    ("heading", "title (h1) visible"),
                     ("first_chart", "first chart"),
                     ("cpu", "server CPU"),
                     ("browser_cpu", "browser CPU"),
