@@ -125,3 +125,26 @@ def test_only_a_demo_caches_store_keeps_frames(tmp_path, monkeypatch):
     assert demo_cache.frames_for(str(tmp_path / "history")) is None  # HISTORY_DIR
     assert demo_cache.frames_for(str(tmp_path / "cache" / "elsewhere")) is None
     assert demo_cache.frames_for("s3://bucket/prefix") is None
+
+
+def test_hours_later_the_same_day_a_restart_asks_the_sandbox_nothing(demo_sandbox):
+    # The unsettled tail of live data is fetched again after 15 minutes; the sandbox answers a
+    # day with the same bytes whatever the hour, so the demo's is kept for its day.
+    assert_ok(open_page())
+    _restart()
+    demo_sandbox.clear_requests()
+    with time_machine.travel(FROZEN_NOW + dt.timedelta(hours=3), tick=True):
+        assert_ok(open_page())
+    assert demo_sandbox.request_log() == []
+
+
+def test_a_cache_folder_that_cannot_be_written_falls_back_to_a_temporary_store(
+    demo_sandbox, tmp_path, monkeypatch
+):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("DEMO_CACHE_DIR", str(blocked))
+    at = open_page()
+    assert_ok(at)
+    assert charts(at)
+    assert blocked.read_text() == "not a folder"
