@@ -7,10 +7,10 @@ actuals), and the budget as a red rule. A day not yet settled is never drawn as 
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from .charts import ZERO_LABEL, color_of
+from .lazy_altair import alt
 
 UNIT_FORMAT = {"USD": "$,.0f", "credits": ",.0f"}
 PROJECTION_COLOR = "#64748B"

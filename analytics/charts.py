@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import altair as alt
 import pandas as pd
 
 from . import labels
+from .lazy_altair import alt
 from .metrics import METRICS, finished_periods, label
 
 VENDOR_COLORS = {

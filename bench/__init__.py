@@ -24,6 +24,11 @@ writes its own file):
                 million model requests (scale_store.py, store_probe.py, store_browser.py; not in
                 a full run: many minutes) -> bench/results-store.md
 
+    first_chart a newcomer's first chart: a fresh `streamlit run` per round, a bare one-chart
+                page and the app on demo data alternating, Chromium; first chart, server and
+                browser CPU, warm rerun, a control change, RSS after every page (first_chart.py;
+                not in a full run) -> bench/results-first-chart.md
+
 report.py renders the Markdown; machine.py describes the machine.
 
 It is a measurement, not a timed test: tests/bench/ only proves the parts run (tiny sizes).

@@ -1,5 +1,5 @@
 """python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|anomalies|scale|
-scale_store]
+scale_store|first_chart]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
 Prints the results as Markdown. A full run (no --quick, no --only) runs the first three parts
@@ -9,7 +9,8 @@ store at 36 and 2,000 developers, many minutes) writes bench/results-store.md, `
 sandbox scenario, about a second a seed and scenario) bench/results-verdict.md, `--only teams`
 (the within-team answer, about 3 s a seed and scenario) bench/results-teams.md,
 `--only anomalies` (the anomaly detector against cursor-usage-tracker's rules on planted
-anomalies, a few minutes) bench/results-anomalies.md.
+anomalies, a few minutes) bench/results-anomalies.md, `--only first_chart` (a newcomer's first
+chart on demo data against a bare page, fresh server each round, Chromium) bench/results-first-chart.md.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PARTS = (
     "anomalies",
     "scale",
     "scale_store",
+    "first_chart",
 )
 DEFAULT_PARTS = ("cold_load", "frames", "overview")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
@@ -50,6 +52,7 @@ OWN_RESULTS = {
     "anomalies": HERE / "results-anomalies.md",
     "scale": HERE / "results-scale.md",
     "scale_store": HERE / "results-store.md",
+    "first_chart": HERE / "results-first-chart.md",
 }
 
 
@@ -100,6 +103,20 @@ def parse(argv):
         type=int,
         default=None,
         help="browser sessions opening the Overview at once in scale_store (default 10)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="first_chart: rounds of (bare page, demo app), each on a fresh server (default 6; "
+        "--quick: 2)",
+    )
+    parser.add_argument(
+        "--post-script-gc",
+        choices=("on", "off"),
+        default=None,
+        help="first_chart: run both servers with Streamlit's runner.postScriptGC on or off "
+        "(default: as .streamlit/config.toml says)",
     )
     parser.add_argument(
         "--raw",
@@ -212,6 +229,25 @@ def main(argv=None) -> int:
         if args.raw:
             args.raw.write_text(scale_store.to_json(result))
         text, found = report.scale_store_section(result)
+        sections.append(text)
+        targets += found
+    if "first_chart" in parts:
+        from . import first_chart
+
+        log("7. a newcomer's first chart: demo against a bare page")
+        result = first_chart.run(
+            rounds=args.rounds or (2 if args.quick else 6),
+            reruns=2 if args.quick else 6,
+            extra_env={
+                "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"
+                if args.post_script_gc == "on"
+                else "false"
+            }
+            if args.post_script_gc
+            else None,
+            log=log,
+        )
+        text, found = first_chart.section(result)
         sections.append(text)
         targets += found
     took = time.perf_counter() - started + rendered

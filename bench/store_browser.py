@@ -118,11 +118,12 @@ def _rss(pid: int) -> tuple[float, float]:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on a free loopback port with exactly `env`; stopped (by its own
-    pid) on exit. Its output goes to a log file in a temporary folder."""
+    """`streamlit run app.py` (or `script`) on a free loopback port with exactly `env`; stopped
+    (by its own pid) on exit. Its output goes to a log file in a temporary folder."""
 
-    def __init__(self, env: dict[str, str], start_timeout: float = 120.0):
+    def __init__(self, env: dict[str, str], start_timeout: float = 120.0, script: str = "app.py"):
         self.env = env
+        self.script = script
         self.start_timeout = start_timeout
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -139,7 +140,7 @@ class StreamlitServer:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                self.script,
                 "--server.port",
                 str(port),
                 "--server.address",

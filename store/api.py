@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from connectors import endpoints
@@ -17,6 +17,9 @@ from connectors.frames import empty_frame
 from .coverage import Run, holes, label_granularity, spans
 from .files import Entry, Root
 from .partitions import Key, StoreError, decode, footer_runs
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["Store", "StoreError", "Key", "Run", "ALERTS_PATH"]
 
@@ -231,7 +234,10 @@ class Store:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A fresh in-memory DuckDB that can read the store's files (S3 through fsspec, so no
-        extension is downloaded)."""
+        extension is downloaded). DuckDB is imported here, on first use: a page drawn from kept
+        frames (the demo's, analytics/demo_cache.py) never loads it."""
+        import duckdb
+
         con = duckdb.connect(config={"threads": 2})
         con.execute("SET TimeZone = 'UTC'")  # instants read and written as UTC everywhere
         if not self.root.local:
@@ -269,6 +275,8 @@ class Store:
     def sql(self, text: str, params=None, **sources) -> pd.DataFrame:
         """Run `text`, where `{name}` stands for a FROM item given in `sources` (from
         `source`, which is None when nothing is held: callers check that first)."""
+        import duckdb  # loaded by connect() just before
+
         con = self.connect()
         try:
             return con.execute(text.format(**sources), params or []).fetch_df()

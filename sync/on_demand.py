@@ -1,7 +1,8 @@
 """The app's history: which store each source reads, filling what a view lacks through `sync`,
 and the aggregates DuckDB computes for the pages (cached by the store's version).
 
-- Demo sources share one temporary store per process (the sandbox's demo organisation).
+- Demo sources share one store, the demo cache's folder for today (analytics/demo_cache.py):
+  the sandbox's demo organisation, synced once a day and kept across restarts.
 - Keys from configuration (environment, `.env`, Streamlit secrets) use HISTORY_DIR (default
   `.history/`; `s3://bucket/prefix` works too). A HISTORY_DIR that cannot be written falls back
   to a temporary store, and the pages say so.
@@ -28,12 +29,16 @@ from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store, StoreError
 from store import files as store_files
 from store.writer import StoreBusy
-from sync import clients
+from sync import clients, demo_cache
 from teams import files as team_files
 
 # The app fetches an unsettled day again only when its copy is older than this (the command
 # line fetches the tail on every run).
 TAIL_FRESH_FOR = dt.timedelta(minutes=15)
+# The demo's unsettled tail is fetched again only when its copy is older than this: the sandbox
+# answers a day with the same bytes whatever the hour, and the demo cache's folder is a day's.
+# "Sync now" (fresh_for None) fetches it again all the same.
+DEMO_TAIL_FRESH_FOR = dt.timedelta(days=1)
 # How long a page waits for a running `python -m sync` before showing what the store holds.
 WAIT_FOR_SYNC_SECONDS = 20.0
 
@@ -41,6 +46,7 @@ _lock = threading.Lock()
 _stores: dict[str, Store] = {}
 _made: list[str] = []  # temporary folders this process made (deleted at exit)
 _proven: set[str] = set()  # fingerprints of live keys a vendor answered in this process
+_demo_days: dict[dt.date, Store] = {}  # the demo cache's store of each day seen
 
 
 def new_page_run() -> None:
@@ -92,6 +98,7 @@ def forget() -> None:
         _made.clear()
         _stores.clear()
         _proven.clear()
+        _demo_days.clear()  # kept on disk (the demo cache): only this process forgets it
 
 
 def configured_store(history_dir: str | None) -> Store:
@@ -133,9 +140,25 @@ def _readable_only(url: str, err: Exception) -> bool:
     return True
 
 
+def _demo_store() -> Store:
+    """The demo's store: today's folder of the demo cache (analytics/demo_cache.py), kept
+    across restarts; a temporary one when the cache cannot be written."""
+    today = ranges.utc_today()
+    with _lock:
+        found = _demo_days.get(today)
+    if found is not None:
+        return found
+    try:
+        store = Store(str(demo_cache.folder(today)))
+    except OSError:
+        return _temporary("demo")
+    with _lock:
+        return _demo_days.setdefault(today, store)
+
+
 def shelf(source: Source) -> Shelf:
     if source.demo:
-        return Shelf(_temporary("demo"), "demo")
+        return Shelf(_demo_store(), "demo")
     if source.origin == SESSION or source.space_private_origin == SESSION:
         return Shelf(_temporary(f"session-{source.fingerprint}"), "session")
     return Shelf(configured_store(source.history_dir), "configured")
@@ -161,6 +184,8 @@ def ensure(
     store = shelf(source).store
     if store.read_only:
         return None  # filled by the scheduled sync: this app fetches nothing
+    if source.demo and fresh_for is not None:
+        fresh_for = max(fresh_for, DEMO_TAIL_FRESH_FOR)
     today = today or ranges.utc_today()
     until = min(end, today)
     if until < start:
@@ -254,7 +279,7 @@ def where_lines(settings: Settings) -> list[str]:
     """Where each vendor's history is kept, one line per store, for the Connections page
     (never a key)."""
     kinds = {
-        "demo": "a temporary store for demo data (gone when the app stops)",
+        "demo": "a cache of demo data, made once a day and kept across restarts",
         "session": "a temporary store for the key typed in this session",
         "configured": "HISTORY_DIR",
     }

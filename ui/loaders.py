@@ -28,7 +28,7 @@ from config.settings import Source
 from connectors import endpoints, ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store
-from sync import clients
+from sync import clients, demo_cache
 from sync import on_demand as history
 from teams import privacy
 from ui import access, audit_log, status, team_source
@@ -102,20 +102,41 @@ def aggregate(
     _store: Store,
 ) -> pd.DataFrame:
     """What a page reads of one dataset, computed by DuckDB. `version` changes with every write
-    to the dataset, so a cached entry never outlives the data it came from."""
+    to the dataset, so a cached entry never outlives the data it came from. Demo data's are
+    also kept on disk for the next server (analytics/demo_cache.py)."""
     dataset = endpoints.get(endpoint)
     scopes = [scope]
-    if dataset.stored_as(granularity) == granularity:
-        return queries.rows(_store, dataset, granularity, scopes, start, end)
-    return queries.rolled_up(_store, dataset, granularity, scopes, start, end)
+
+    def compute() -> pd.DataFrame:
+        if dataset.stored_as(granularity) == granularity:
+            return queries.rows(_store, dataset, granularity, scopes, start, end)
+        return queries.rolled_up(_store, dataset, granularity, scopes, start, end)
+
+    kept = demo_cache.frames_for(store_url)
+    if kept is None:
+        return compute()
+    key = repr(("aggregate", version, endpoint, granularity, scope, start, end))
+    return demo_cache.remembered(kept, key, compute)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=128, show_spinner=False)
 def derived(kind: str, identity: tuple, _build: Callable[[], object]):
     """A pure derivation of cached loads (the overview's tables, a chart's spec), keyed by what
     it was derived from, so a warm rerun rebuilds nothing. Callers pass only identities of
-    complete loads: a view with a failed vendor is rebuilt every time, never cached."""
-    return _build()
+    complete loads: a view with a failed vendor is rebuilt every time, never cached. On demo
+    data alone, also kept on disk for the next server (analytics/demo_cache.py)."""
+    kept = _demo_frames()
+    if kept is None:
+        return _build()
+    return demo_cache.remembered(kept, repr(("derived", kind, identity, people_salt())), _build)
+
+
+def _demo_frames():
+    """The demo cache's folder of frames when every vendor serves demo data, else None."""
+    current = app_settings.current()
+    if not current.demo:
+        return None
+    return demo_cache.frames_for(history.shelf(current.sources["codefresh"]).store.url)
 
 
 def sync_now() -> None:
@@ -393,7 +414,13 @@ def summed_requests(
     store_url: str, version: str, start, end, by: tuple, per_day: bool, _store: Store
 ) -> pd.DataFrame:
     dataset = endpoints.get(MODEL_REQUESTS)
-    return queries.requests_summed(_store, dataset, start, end, by, per_day)
+    kept = demo_cache.frames_for(store_url)  # demo data's kept on disk for the next server
+    if kept is None:
+        return queries.requests_summed(_store, dataset, start, end, by, per_day)
+    key = repr(("summed_requests", version, start, end, by, per_day))
+    return demo_cache.remembered(
+        kept, key, lambda: queries.requests_summed(_store, dataset, start, end, by, per_day)
+    )
 
 
 # ---------------------------------------------------------------- Explore: raw rows in the store

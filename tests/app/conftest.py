@@ -72,6 +72,7 @@ def hermetic(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_DOTENV", "")
     monkeypatch.setenv("APP_READ_SECRETS", "0")
     monkeypatch.setenv("HISTORY_DIR", str(tmp_path / "history"))
+    monkeypatch.setenv("DEMO_CACHE_DIR", str(tmp_path / "demo-cache"))  # demo data made afresh
     monkeypatch.chdir(tmp_path)
     # Served on loopback, as .streamlit/config.toml sets (AppTest does not read it): the local
     # user is an admin (ui/access.py); tests of viewers say otherwise.

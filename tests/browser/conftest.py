@@ -70,6 +70,8 @@ def running_app(address: str = "127.0.0.1", port: int | None = None, **settings:
     env.update(settings)
     # Live keys write history: never into the repository's own .history/.
     env.setdefault("HISTORY_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-history-"))
+    # Demo data made afresh for each server, never in the project's .cache/.
+    env.setdefault("DEMO_CACHE_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-demo-"))
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-test-{port}.log", "w")  # noqa: SIM115 - the server outlives this block
     process = subprocess.Popen(

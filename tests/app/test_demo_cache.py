@@ -1,0 +1,151 @@
+"""Demo data are made once a day and kept across restarts (analytics/demo_cache.py): a restarted
+server asks the sandbox nothing and shows the same page; a new day or a change to the code that
+makes them starts afresh; a damaged file is made again, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import streamlit as st
+import time_machine
+
+from sync import demo_cache
+from sync import on_demand as history
+from tests.app.conftest import FROZEN_NOW, assert_ok, charts, open_page
+
+
+def _restart() -> None:
+    """What a new server process starts with: nothing in memory, the disk as it was."""
+    history.forget()
+    st.cache_data.clear()
+
+
+def _shown(at) -> tuple:
+    return (
+        [m.value for m in at.markdown],
+        [(m.label, m.value) for m in at.metric],
+        [str(c.proto.spec) + str(c.proto.datasets) for c in charts(at)],
+    )
+
+
+def _kept(tmp_path, day: dt.date):
+    cache = tmp_path / "demo-cache"
+    return sorted(p.name for p in cache.iterdir() if p.name.startswith(f"demo-{day}"))
+
+
+def test_a_restarted_server_reads_the_demo_data_it_made_and_shows_the_same_page(
+    demo_sandbox, tmp_path
+):
+    first = open_page()
+    assert_ok(first)
+    assert demo_sandbox.request_log(), "the first start makes the demo data"
+    day = FROZEN_NOW.date()
+    # the day's store and, beside it, what the page computed from it
+    store, frames = _kept(tmp_path, day)
+    assert store == f"demo-{day}-{demo_cache.version()}"
+    assert frames == f"{store}.frames-{demo_cache.code_version()}"
+    _restart()
+    demo_sandbox.clear_requests()
+    again = open_page()
+    assert_ok(again)
+    assert demo_sandbox.request_log() == []  # nothing made again
+    assert _shown(again) == _shown(first)
+    assert charts(again)
+
+
+def test_a_new_day_makes_the_demo_data_again_and_drops_the_days_before_yesterday(
+    demo_sandbox, tmp_path
+):
+    assert_ok(open_page())
+    day = FROZEN_NOW.date()
+    for days in (1, 2):
+        _restart()
+        demo_sandbox.clear_requests()
+        with time_machine.travel(FROZEN_NOW + dt.timedelta(days=days), tick=True):
+            assert_ok(open_page())
+        assert demo_sandbox.request_log(), f"day +{days}: made again"
+        assert _kept(tmp_path, day + dt.timedelta(days=days))
+    assert not _kept(tmp_path, day)  # two days old: deleted
+    assert _kept(tmp_path, day + dt.timedelta(days=1))  # yesterday's may still be in use
+
+
+def test_a_change_to_the_code_that_makes_the_demo_data_gives_another_folder(tmp_path):
+    project = tmp_path / "project"
+    sandbox = project / "connectors" / "sandbox"
+    sandbox.mkdir(parents=True)
+    (sandbox / "data.py").write_text("ADOPTION = 0.5\n")
+    before = demo_cache.version(project)
+    assert demo_cache.version(project) == before  # the same code, the same folder
+    (sandbox / "data.py").write_text("ADOPTION = 0.6\n")
+    assert demo_cache.version(project) != before
+    day = dt.date(2026, 11, 23)
+    assert demo_cache.folder(day, tmp_path / "c", code="aa") != demo_cache.folder(
+        day, tmp_path / "c", code="bb"
+    )
+
+
+def test_damaged_demo_files_are_made_again_not_a_traceback(demo_sandbox, tmp_path):
+    first = open_page()
+    assert_ok(first)
+    cache = tmp_path / "demo-cache"
+    frames = next(p for p in cache.iterdir() if ".frames-" in p.name)
+    pickles = sorted(frames.glob("*.pickle"))
+    assert pickles
+    for path in pickles:  # every kept frame cut short or overwritten with garbage
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if len(data) % 2 else b"not a pickle")
+    _restart()
+    again = open_page()
+    assert_ok(again)
+    assert _shown(again) == _shown(first)
+    for path in pickles:  # written again, whole
+        assert path.stat().st_size > 100
+
+
+def test_a_damaged_demo_history_file_is_fetched_again(demo_sandbox, tmp_path):
+    first = open_page()
+    assert_ok(first)
+    store = next(p for p in (tmp_path / "demo-cache").iterdir() if ".frames-" not in p.name)
+    victim = max(store.rglob("*.parquet"), key=os.path.getsize)
+    victim.write_bytes(b"PAR1 not parquet")
+    _restart()
+    demo_sandbox.clear_requests()
+    again = open_page()
+    assert not again.exception
+    assert demo_sandbox.request_log(), "the damaged file's days are fetched again"
+    assert list(store.glob("quarantine/**/*.parquet"))
+    assert _shown(open_page()) == _shown(first)
+
+
+def test_only_a_demo_caches_store_keeps_frames(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEMO_CACHE_DIR", str(tmp_path / "cache"))
+    day = dt.date(2026, 11, 23)
+    demo = demo_cache.folder(day)
+    assert demo_cache.frames_for(str(demo)) is not None
+    assert demo_cache.frames_for(str(tmp_path / "history")) is None  # HISTORY_DIR
+    assert demo_cache.frames_for(str(tmp_path / "cache" / "elsewhere")) is None
+    assert demo_cache.frames_for("s3://bucket/prefix") is None
+
+
+def test_hours_later_the_same_day_a_restart_asks_the_sandbox_nothing(demo_sandbox):
+    # The unsettled tail of live data is fetched again after 15 minutes; the sandbox answers a
+    # day with the same bytes whatever the hour, so the demo's is kept for its day.
+    assert_ok(open_page())
+    _restart()
+    demo_sandbox.clear_requests()
+    with time_machine.travel(FROZEN_NOW + dt.timedelta(hours=3), tick=True):
+        assert_ok(open_page())
+    assert demo_sandbox.request_log() == []
+
+
+def test_a_cache_folder_that_cannot_be_written_falls_back_to_a_temporary_store(
+    demo_sandbox, tmp_path, monkeypatch
+):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("DEMO_CACHE_DIR", str(blocked))
+    at = open_page()
+    assert_ok(at)
+    assert charts(at)
+    assert blocked.read_text() == "not a folder"
