@@ -20,7 +20,7 @@ import pandas as pd
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
-from . import ALERTS_PATH, Store, StoreError
+from . import ALERTS_PATH, Store, StoreError, rollups
 from .coverage import Run, labels, replace
 from .partitions import Key, encode, labels_of, part_of
 
@@ -91,6 +91,8 @@ class Writer:
         self._handle = handle
         if killed:
             self.store.root.remove_leftovers()
+            # A rollup month whose raw partition was written just before the kill: rewritten.
+            rollups.refresh_stale(self.store)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -148,7 +150,15 @@ class Writer:
                 rows = _normalise(_empty_with_bookkeeping(dataset))
             run = Run(own[0], own[-1], fetched_at)
             written += self._write(key, dataset, rows, run, granularity)
+        # The rollups of the days just written, each month whole, in the same commit.
+        rollups.refresh(
+            self.store, dataset.key, granularity, scope, first, last, lock=self._file_lock
+        )
         return written
+
+    def _file_lock(self, path: str) -> threading.Lock:
+        with self._guard:
+            return self._files.setdefault(path, threading.Lock())
 
     def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
         with self._guard:
