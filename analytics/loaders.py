@@ -24,7 +24,7 @@ import streamlit as st
 
 from connectors import endpoints, ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
-from store import Store
+from store import Store, rollups
 from teams import privacy
 
 from . import access, audit_log, clients, history, queries, status, team_source
@@ -354,6 +354,39 @@ def summed_requests(
 ) -> pd.DataFrame:
     dataset = endpoints.get(MODEL_REQUESTS)
     return queries.requests_summed(_store, dataset, start, end, by, per_day)
+
+
+DAILY_USAGE = "firebender.daily_usage"
+USAGE_COLUMNS = {
+    "date": "datetime64[ns]",
+    "people": "int64",
+    "active_people": "int64",
+    "agent_prompts": "Int64",
+    "inline_edits": "Int64",
+    "autocomplete_accepts": "Int64",
+    "accepted_lines": "Int64",
+}
+PEOPLE_COLUMNS = {"period_kind": "str", "period": "datetime64[ns]", "people": "int64"}
+
+
+def usage(source: Source, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Firebender's daily usage as the organisation's views read it: summed per day, and the
+    distinct people using AI per day, week and month counted by DuckDB (the store's rollups,
+    `store.rollups.usage`): a few hundred rows whatever the headcount, no person in them."""
+    store = _synced(source, endpoints.get(DAILY_USAGE), start, end, "day", None)
+    return usage_summed(store.url, store.version(DAILY_USAGE), start, end, _store=store)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def usage_summed(
+    store_url: str, version: str, start, end, _store: Store
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    found = rollups.usage(_store, start, end)
+    if found is None:
+        daily = pd.DataFrame({c: pd.Series(dtype=t) for c, t in USAGE_COLUMNS.items()})
+        people = pd.DataFrame({c: pd.Series(dtype=t) for c, t in PEOPLE_COLUMNS.items()})
+        return daily, people
+    return found
 
 
 # ---------------------------------------------------------------- Explore: raw rows in the store

@@ -16,7 +16,7 @@ import pandas as pd
 
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
-from store import Store, typed
+from store import Store, rollups, typed
 from teams import privacy
 
 from .export import decimals
@@ -134,17 +134,11 @@ def requests_summed(
     empty["requests"] = pd.Series(dtype="int64")
     for column in measures:
         empty[column] = schema[column]
-    source = store.source(dataset.key, None, None, start, end)
-    if source is None:
+    # Model spend per day x person x model x mode x spend type is defined once, in the
+    # rollup sync keeps (store/rollups.py); this sums its rows, never the raw requests.
+    frame = rollups.spend(store, start, end, by, per_day)
+    if frame is None:
         return empty
-    select = (["_label AS timestamp"] if per_day else []) + [_quote(d) for d in by]
-    sums = ", ".join(f"sum({_quote(c)}) AS {_quote(c)}" for c in measures)
-    group = " GROUP BY ALL" if select else ""
-    order = f" ORDER BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
-    head = ", ".join(select) + ", " if select else ""
-    frame = store.sql(
-        f"SELECT {head}count(*) AS requests, {sums} FROM {{src}}{group}{order}", src=source
-    )
     if per_day:
         frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
     frame["requests"] = frame["requests"].astype("int64")

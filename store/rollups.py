@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -447,3 +448,82 @@ def frame(store, name: str, start: dt.date, end: dt.date):
     rollup = ROLLUPS[name]
     order = "period, period_kind" if rollup.label == "period" else "ALL"
     return store.sql(f"SELECT * FROM {{src}} ORDER BY {order}", src=src)
+
+
+# ---------------------------------------------------------------- what readers ask for
+
+SPEND_BY = ("email", "model", "mode", "spend_type")
+
+
+def spend(store, start: dt.date, end: dt.date, by=(), per_day: bool = True):
+    """Model spend from the `model_spend` rollup, summed by `by` (some of SPEND_BY) and, with
+    `per_day`, by UTC day (`timestamp`): `requests`, the token sums and `cost_usd`. The
+    pages, `sync --alert` and `--digest` all read model spend through here: defined once, in
+    the rollup's SQL. None: no model request held in [start, end]."""
+    unknown = set(by) - set(SPEND_BY)
+    if unknown:
+        raise ValueError(f"cannot sum model spend by {sorted(unknown)}")
+    src = source(store, "model_spend", start, end)
+    if src is None:
+        return None
+    select = (["day AS timestamp"] if per_day else []) + list(by)
+    sums = ", ".join(
+        ["CAST(coalesce(sum(requests), 0) AS BIGINT) AS requests"]
+        + [f"CAST(sum({m}) AS BIGINT) AS {m}" for m in _TOKENS]
+        + ["CAST(sum(cost_usd) AS DOUBLE) AS cost_usd"]
+    )
+    head = ", ".join(select) + ", " if select else ""
+    tail = " GROUP BY ALL ORDER BY ALL" if select else ""
+    return store.sql(f"SELECT {head}{sums} FROM {{src}}{tail}", src=src)
+
+
+def usage(store, start: dt.date, end: dt.date):
+    """Firebender's daily usage as the organisation's views read it: (daily, people), or None
+    when nothing is held.
+
+    daily:  one row per day of [start, end] with a row held: `date`, `people`,
+            `active_people`, `agent_prompts`, `inline_edits`, `autocomplete_accepts`,
+            `accepted_lines` (agent and inline lines added)
+    people: distinct people using AI per period: `period_kind` (day, week, month), `period`
+            (its first day, from `start` on), `people`. A week or month that `end` cuts is
+            counted over its days up to `end` (by DuckDB, over the raw rows of those days)."""
+    daily = frame(store, "daily_usage", start, end)
+    if daily is None:
+        return None
+    people = frame(store, "active_firebender", start, end)
+    people = people if people is not None else daily.iloc[0:0]
+    cut = []
+    for kind, label, last in (
+        ("week", _monday(end), _monday(end) + dt.timedelta(days=6)),
+        ("month", _month_first(end), _month_last(end)),
+    ):
+        if last > end and label >= start:
+            cut.append((kind, label))
+    if cut:
+        people = people.copy()
+        raw = store.source(
+            "firebender.daily_usage", "day", ["org"], min(label for _, label in cut), end
+        )
+        for kind, label in cut:
+            found = 0
+            if raw is not None:
+                counted = store.sql(
+                    f"SELECT count(DISTINCT email) AS n FROM {{src}} WHERE email IS NOT NULL "
+                    f"AND {USAGE_ACTIVE} AND _label >= DATE '{label.isoformat()}'",
+                    src=raw,
+                )
+                found = int(counted["n"][0])
+            at = (people["period_kind"] == kind) & (people["period"] == pd.Timestamp(label))
+            people = people.loc[~at]
+            if found:
+                row = {"period_kind": kind, "period": label, "people": found}
+                people = _concat(people, row)
+    daily = daily.rename(columns={"day": "date"})
+    daily["date"] = daily["date"].astype("datetime64[ns]")
+    people = people.assign(period=people["period"].astype("datetime64[ns]"))
+    return daily.reset_index(drop=True), people.reset_index(drop=True)
+
+
+def _concat(frame, row: dict):
+    added = pd.DataFrame([row]).astype({"period": "datetime64[ns]", "people": "int64"})
+    return pd.concat([frame.astype({"period": "datetime64[ns]"}), added], ignore_index=True)

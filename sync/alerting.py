@@ -31,7 +31,7 @@ from connectors.setting_names import (
     PSEUDONYMIZE_PEOPLE,
     TEAMS_FILE,
 )
-from store import Store, StoreError
+from store import Store, StoreError, rollups
 from store.writer import LOCK_WAIT_SECONDS, Writer
 from teams import files as team_files
 from teams import mapping as team_mapping
@@ -112,16 +112,16 @@ def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_
     requests = pipelines = org = None
     ai_span = _held_span(store, REQUESTS, None, first, last)
     if ai_span:
-        source = store.source(REQUESTS, None, None, *ai_span)
-        if source is not None:
-            requests = store.sql(
-                "SELECT _label AS timestamp, email, sum(cost_usd) AS cost_usd FROM {src} "
-                "GROUP BY ALL ORDER BY 1, 2",
-                src=source,
-            )
+        # Model spend per day and person: the store's rollup (store/rollups.py), the one
+        # definition the pages and the digest read too.
+        requests = rollups.spend(store, *ai_span, by=("email",))
+        if requests is not None:
+            requests = requests[["timestamp", "email", "cost_usd"]]
     ci_span = _held_span(store, PIPELINES, "day", first, last)
     if ci_span:
-        pipelines = store.rows(PIPELINES, "day", start=ci_span[0], end=ci_span[1])
+        pipelines = rollups.frame(store, "pipeline_credits", *ci_span)
+        if pipelines is not None:
+            pipelines = pipelines.rename(columns={"day": "period", "credits": "value"})
         org_span = _held_span(store, CREDITS, "day", *ci_span)
         if org_span == ci_span:
             org = store.rows(CREDITS, "day", start=ci_span[0], end=ci_span[1])

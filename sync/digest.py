@@ -18,7 +18,7 @@ from alerts import deliver, lifecycle, messages
 from analytics import metrics
 from connectors import endpoints
 from connectors.setting_names import APP_URL
-from store import Store
+from store import Store, rollups
 
 from . import alerting
 
@@ -28,14 +28,17 @@ COMMITTERS = "codefresh.active_committers"
 
 def _inputs(store: Store, start: dt.date, end: dt.date) -> metrics.OverviewInputs:
     inputs = metrics.OverviewInputs()
-    inputs.firebender = store.rows(DAILY_USAGE, "day", start=start, end=end)
+    # The store's rollups, as the app's overview reads them: daily usage summed per day with
+    # the distinct people per period, model spend per day (defined once, store/rollups.py).
+    usage = rollups.usage(store, start, end)
+    if usage is not None:
+        inputs.firebender, inputs.firebender_people = usage
+    else:
+        inputs.firebender = store.rows(DAILY_USAGE, "day", start=start, end=end)
     earliest = endpoints.get(alerting.REQUESTS).earliest or start
-    source = store.source(alerting.REQUESTS, None, None, max(start, earliest), end)
-    if source is not None:
-        requests = store.sql(
-            "SELECT _label AS timestamp, sum(cost_usd) AS cost_usd FROM {src} GROUP BY 1",
-            src=source,
-        )
+    requests = rollups.spend(store, max(start, earliest), end)
+    if requests is not None:
+        requests = requests[["timestamp", "cost_usd"]]
         requests["timestamp"] = pd.to_datetime(requests["timestamp"]).dt.tz_localize("UTC")
         inputs.requests, inputs.requests_from = requests, earliest
     inputs.credits = store.rows(alerting.CREDITS, "day", start=start, end=end)
