@@ -160,3 +160,16 @@ def test_a_store_without_rollups_is_read_from_its_raw_rows_and_the_next_sync_wri
     assert "Nothing to fetch" in done.stdout and "Rollups:" in done.stdout, done.stdout
     got = rollup_files(root)
     assert sorted(got) == sorted(want)
+
+
+def test_outside_engines_read_the_rollups_with_their_hive_keys(incremental):
+    import pyarrow.dataset as ds
+
+    spend = ds.dataset(os.path.join(incremental, "rollups", "model_spend"), partitioning="hive")
+    table = spend.to_table().to_pandas()
+    assert set(table["month"].astype(str)) == {"2026-05", "2026-06"}
+    assert table["requests"].sum() == len(
+        Store(incremental).rows("firebender.model_requests", None, start=SINCE, end=SYNCS[-1])
+    )
+    people = ds.dataset(os.path.join(incremental, "rollups", "active_people"), partitioning="hive")
+    assert set(people.to_table().to_pandas()["source"].astype(str)) == {"firebender", "requests"}

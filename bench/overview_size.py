@@ -1,0 +1,201 @@
+"""What the Overview holds, before and after the rollups, side by side in one run: an
+organisation of 36 developers (the demo's roster) and one of 2,000, 365 days ending yesterday.
+
+For each size: the sandbox server in its own process (no latency), `python -m sync` of the
+datasets the Overview and its month row read (this tree's code: raw partitions and rollups),
+then the store copied once per variant. Each variant runs the Overview in AppTest, live mode, in
+fresh processes with its own code (`bench.store_probe overview`): "before" from an exported
+copy of a commit (`--before`, default the branch's base on main), "after" from this tree. A
+first process primes the store (the view syncs what it lacks: the range before, for totals);
+a second measures: its first run (a fresh interpreter: imports, and the unsettled tail fetched
+again while the keys are proven), a cold run (Streamlit's caches emptied), warm reruns, and
+every frame the page's loads returned (rows and bytes: what the page holds).
+
+    python -m bench.overview_size [--before COMMIT] [--developers 2000] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from .overview_rerun import hermetic_env
+from .scale_store import _worker, live_settings
+from .server_process import PROJECT_DIR, SandboxProcess
+
+DATASETS = (
+    "builder.org_metrics",
+    "firebender.daily_usage",
+    "firebender.model_requests",
+    "codefresh.credit_consumption",
+    "codefresh.pipeline_credit_consumption",
+    "codefresh.active_committers",
+)
+GROWTH_TARGET = 2.0  # the Overview's data at 2,000 developers against 36, at most
+
+
+def export(commit: str, where: str) -> str:
+    """The tree of `commit`, exported to `where` (no .git: bench.scale_store.revision reads
+    BENCH_REVISION)."""
+    os.makedirs(where, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", commit], cwd=PROJECT_DIR, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", where], input=archive, check=True)
+    return where
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def measure(developers: int | None, trees: dict[str, str], reruns: int, timeout: float, log):
+    today = dt.datetime.now(dt.UTC).date()
+    until = today - dt.timedelta(days=1)
+    since = until - dt.timedelta(days=364)
+    home = tempfile.mkdtemp(prefix="bench-overview-size-")
+    out = {"developers": developers or 36, "since": str(since), "until": str(until)}
+    try:
+        with SandboxProcess(0.0, today, developers=developers) as server:
+            store = f"{home}/store"
+            settings = live_settings(server.url, developers, store)
+            scratch = os.path.join(home, "tmp")
+            os.makedirs(scratch, exist_ok=True)
+            env = {**hermetic_env(home), **settings, "PYTHONUNBUFFERED": "1", "TMPDIR": scratch}
+            command = [sys.executable, "-m", "sync", "--since", str(since), "--until", str(until)]
+            for name in DATASETS:
+                command += ["--only", name]
+            began, load_before = time.perf_counter(), load()
+            done = subprocess.run(
+                command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+                timeout=timeout, check=False,
+            )  # fmt: skip
+            out["sync"] = {
+                "seconds": time.perf_counter() - began,
+                "code": done.returncode,
+                "load": [load_before, load()],
+                "tail": done.stdout.strip().splitlines()[-6:],
+            }
+            log(f"  {out['developers']:,} developers: sync {out['sync']['seconds']:.0f} s, "
+                f"exit {done.returncode}, load {load()}")  # fmt: skip
+            if done.returncode not in (0, 1):
+                out["error"] = done.stderr[-1500:]
+                return out
+            for variant, tree in trees.items():
+                copy = f"{home}/store-{variant}"
+                shutil.copytree(store, copy)
+                env_v = {**env, "HISTORY_DIR": copy, "PYTHONPATH": tree}
+                view = {"server_url": server.url, "store": copy, "start": str(since),
+                        "end": str(until), "reruns": reruns, "profile": False}  # fmt: skip
+                _worker("overview", {**view, "prime": True}, env_v, tree, timeout)
+                at = load()
+                result = _worker("overview", view, env_v, tree, timeout)
+                result["load"] = [at, load()]
+                result.pop("raw", None)
+                out[variant] = result
+                if result.get("status") == "ok":
+                    rows, mb = held(result)
+                    log(f"    {variant}: holds {rows:,} rows, {mb:.1f} MB; fresh process "
+                        f"{result['first_seconds']:.2f} s, cold {result['cold_seconds']:.2f} s, "
+                        f"load {at}")  # fmt: skip
+                else:
+                    log(f"    {variant}: {result.get('detail')}")
+        return out
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def held(result: dict) -> tuple[int, float]:
+    """Rows and MB of every frame the Overview's loads returned (the cold run's)."""
+    items = result.get("aggregates") or []
+    return sum(i[3] for i in items), sum(i[4] for i in items) / 1e6
+
+
+def render(sizes: list[dict], before: str) -> str:
+    lines = [
+        f"Before: {before}; after: this tree. Overview range {sizes[0]['since']} - "
+        f"{sizes[0]['until']} (AppTest, live mode, sandbox server without latency).",
+        "",
+        "| measure | 36 before | 36 after | 2,000 before | 2,000 after |",
+        "|---|---:|---:|---:|---:|",
+    ]
+
+    def cell(size, variant, what):
+        r = size.get(variant) or {}
+        if r.get("status") != "ok":
+            return "FAILED"
+        if what == "rows":
+            return f"{held(r)[0]:,}"
+        if what == "mb":
+            return f"{held(r)[1]:.2f} MB"
+        if what == "first":
+            return f"{r['first_seconds']:.2f} s"
+        if what == "cold":
+            return f"{r['cold_seconds']:.2f} s"
+        if what == "warm":
+            runs = sorted(r["rerun_seconds"])
+            return f"{runs[len(runs) // 2] * 1000:.0f} ms"
+        if what == "load":
+            return r["load"][0]
+        return ""
+
+    names = {"rows": "rows the page holds (cold run)", "mb": "MB the page holds",
+             "first": "first run, fresh interpreter (tail fetched again)",
+             "cold": "cold run (Streamlit caches emptied)", "warm": "warm rerun (median)",
+             "load": "load average (1, 5, 15 min) at the start"}  # fmt: skip
+    for what, name in names.items():
+        row = [cell(s, v, what) for s in sizes for v in ("before", "after")]
+        lines.append(f"| {name} | " + " | ".join(row) + " |")
+    if len(sizes) == 2:
+        for variant in ("before", "after"):
+            small, large = (held(s.get(variant) or {}) for s in sizes)
+            if small[0] and small[1]:
+                lines.append(
+                    f"\n{variant}: growth 36 -> 2,000 developers {large[0] / small[0]:.2f}x rows, "
+                    f"{large[1] / small[1]:.2f}x MB (target <= {GROWTH_TARGET:g}x)"
+                )
+    lines.append("\nWhat the page holds, by load (cold run, rows / MB):\n")
+    for s in sizes:
+        for variant in ("before", "after"):
+            for item in (s.get(variant) or {}).get("aggregates") or []:
+                lines.append(f"- {s['developers']:,} {variant}: {item[0]} {item[1]} - {item[2]}: "
+                             f"{item[3]:,} rows, {item[4] / 1e6:.2f} MB")  # fmt: skip
+    for s in sizes:
+        lines.append(f"\nsync of {s['developers']:,} developers: {s['sync']['seconds']:.0f} s, "
+                     f"load {s['sync']['load']}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.overview_size")
+    p.add_argument("--before", default="main", help="the commit measured as 'before'")
+    p.add_argument("--developers", type=int, nargs="*", default=[0, 2000], help="0: the demo")
+    p.add_argument("--reruns", type=int, default=5)
+    p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--json", help="also write the raw figures here")
+    args = p.parse_args(argv)
+    home = tempfile.mkdtemp(prefix="bench-before-")
+    try:
+        trees = {"before": export(args.before, f"{home}/tree"), "after": str(PROJECT_DIR)}
+        sizes = []
+        for n in args.developers:
+            sizes.append(measure(n or None, trees, args.reruns, args.timeout, print))
+            if args.json:
+                with open(args.json, "w") as handle:
+                    json.dump({"before": args.before, "sizes": sizes}, handle, default=str)
+        print(render(sizes, args.before))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
