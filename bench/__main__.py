@@ -1,5 +1,5 @@
 """python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|anomalies|scale|
-scale_store]
+scale_store|overview_size]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
 Prints the results as Markdown. A full run (no --quick, no --only) runs the first three parts
@@ -39,6 +39,7 @@ PARTS = (
     "anomalies",
     "scale",
     "scale_store",
+    "overview_size",
 )
 DEFAULT_PARTS = ("cold_load", "frames", "overview")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
@@ -50,6 +51,7 @@ OWN_RESULTS = {
     "anomalies": HERE / "results-anomalies.md",
     "scale": HERE / "results-scale.md",
     "scale_store": HERE / "results-store.md",
+    "overview_size": HERE / "results-overview-size.md",
 }
 
 
@@ -214,6 +216,17 @@ def main(argv=None) -> int:
         text, found = report.scale_store_section(result)
         sections.append(text)
         targets += found
+    if "overview_size" in parts:
+        from . import overview_size
+
+        log("7. what the Overview holds, before and after the rollups")
+        measured = overview_size.run(
+            base=overview_size.base_commit(), developers=(0, 2000), reruns=5, log=log
+        )
+        sections.append(
+            "## What the Overview holds, before and after the rollups\n\n"
+            + overview_size.render(measured["sizes"], measured["before"])
+        )
     took = time.perf_counter() - started + rendered
     kind = (
         "quick run (small sizes: not a measurement)"

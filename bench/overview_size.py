@@ -174,26 +174,46 @@ def render(sizes: list[dict], before: str) -> str:
     return "\n".join(lines)
 
 
+def base_commit() -> str:
+    """Where this branch left main (the "before" of a branch's run)."""
+    return subprocess.run(
+        ["git", "merge-base", "HEAD", "main"], cwd=PROJECT_DIR, capture_output=True,
+        text=True, check=True,
+    ).stdout.strip()[:7]  # fmt: skip
+
+
+def run(base: str, developers=(0, 2000), reruns: int = 5, timeout: float = 3600, log=print,
+        keep: str | None = None) -> dict:  # fmt: skip
+    home = tempfile.mkdtemp(prefix="bench-before-")
+    measured = {"before": base, "sizes": []}
+    try:
+        trees = {"before": export(base, f"{home}/tree"), "after": str(PROJECT_DIR)}
+        for n in developers:
+            measured["sizes"].append(measure(n or None, trees, reruns, timeout, log))
+            if keep:
+                with open(keep, "w") as handle:
+                    json.dump(measured, handle, default=str)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return measured
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.overview_size")
-    p.add_argument("--before", default="main", help="the commit measured as 'before'")
+    p.add_argument("--before", help="the commit measured as 'before' (default: the merge base)")
     p.add_argument("--developers", type=int, nargs="*", default=[0, 2000], help="0: the demo")
     p.add_argument("--reruns", type=int, default=5)
     p.add_argument("--timeout", type=float, default=3600)
     p.add_argument("--json", help="also write the raw figures here")
+    p.add_argument("--render", help="print the figures of a --json file instead of measuring")
     args = p.parse_args(argv)
-    home = tempfile.mkdtemp(prefix="bench-before-")
-    try:
-        trees = {"before": export(args.before, f"{home}/tree"), "after": str(PROJECT_DIR)}
-        sizes = []
-        for n in args.developers:
-            sizes.append(measure(n or None, trees, args.reruns, args.timeout, print))
-            if args.json:
-                with open(args.json, "w") as handle:
-                    json.dump({"before": args.before, "sizes": sizes}, handle, default=str)
-        print(render(sizes, args.before))
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    if args.render:
+        with open(args.render) as handle:
+            measured = json.load(handle)
+    else:
+        measured = run(args.before or base_commit(), args.developers, args.reruns,
+                       args.timeout, print, args.json)  # fmt: skip
+    print(render(measured["sizes"], measured["before"]))
     return 0
 
 
