@@ -89,6 +89,28 @@ def measure(developers: int | None, trees: dict[str, str], reruns: int, timeout:
             if done.returncode not in (0, 1):
                 out["error"] = done.stderr[-1500:]
                 return out
+            # What the rollups cost: all of them rebuilt from the raw rows, and the same sync
+            # with the code before them (its own store).
+            began = time.perf_counter()
+            rebuilt = subprocess.run(
+                [sys.executable, "-m", "sync", "--rebuild-rollups", "--store", store],
+                cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout,
+                check=False,
+            )  # fmt: skip
+            out["rebuild"] = {"seconds": time.perf_counter() - began, "code": rebuilt.returncode,
+                              "said": rebuilt.stdout.strip()[-300:], "load": load()}  # fmt: skip
+            began = time.perf_counter()
+            env_b = {**env, "HISTORY_DIR": f"{home}/store-sync-before",
+                     "PYTHONPATH": trees["before"]}  # fmt: skip
+            old = subprocess.run(
+                command, cwd=trees["before"], env=env_b, capture_output=True, text=True,
+                timeout=timeout, check=False,
+            )  # fmt: skip
+            out["sync_before"] = {"seconds": time.perf_counter() - began,
+                                  "code": old.returncode, "load": load()}  # fmt: skip
+            shutil.rmtree(f"{home}/store-sync-before", ignore_errors=True)
+            log(f"    rebuild of every rollup {out['rebuild']['seconds']:.1f} s; the same sync "
+                f"before the rollups {out['sync_before']['seconds']:.0f} s")  # fmt: skip
             for variant, tree in trees.items():
                 copy = f"{home}/store-{variant}"
                 shutil.copytree(store, copy)
@@ -171,6 +193,13 @@ def render(sizes: list[dict], before: str) -> str:
     for s in sizes:
         lines.append(f"\nsync of {s['developers']:,} developers: {s['sync']['seconds']:.0f} s, "
                      f"load {s['sync']['load']}")  # fmt: skip
+        if "rebuild" in s:
+            lines.append(
+                f"- every rollup rebuilt from the raw rows (`python -m sync --rebuild-rollups`): "
+                f"{s['rebuild']['seconds']:.1f} s ({s['rebuild']['said']}); the same sync with "
+                f"the code before the rollups: {s['sync_before']['seconds']:.0f} s (exit "
+                f"{s['sync_before']['code']}), load then {s['sync_before']['load']}"
+            )
     return "\n".join(lines)
 
 
