@@ -211,20 +211,6 @@ def of_dataset(dataset: str, granularity: str | None, scope: str = "org") -> lis
 # ---------------------------------------------------------------- which raw files, and staleness
 
 
-def _raw_entries(store, rollup: Rollup, first: dt.date, last: dt.date) -> list:
-    folder = Key(rollup.source, rollup.granularity, "org", "month", "2000-01").path.rsplit("/", 2)[
-        0
-    ]
-    found = []
-    for key, entry in store.entries(folder):
-        if key.dataset != rollup.source or key.granularity != rollup.granularity:
-            continue
-        if key.scope != "org" or key.last_day < first or key.first_day > last:
-            continue
-        found.append(entry)
-    return found
-
-
 def _fingerprint(entries) -> str:
     digest = hashlib.sha256()
     for entry in sorted(entries, key=lambda e: e.path):
@@ -234,21 +220,12 @@ def _fingerprint(entries) -> str:
 
 def _raw_by_month(store, rollup: Rollup, months: list[dt.date]) -> dict[dt.date, str]:
     """month -> the fingerprint of the raw files behind it (months without any left out)."""
-    if not months:
-        return {}
-    lo = rollup.span(months[0])[0]
-    hi = rollup.span(months[-1])[1]
-    entries = _raw_entries(store, rollup, lo, hi)
+    listing = _raw_listing(store, rollup) if months else []
     out = {}
     for month in months:
-        first, last = rollup.span(month)
-        mine = [
-            e
-            for e in entries
-            if (k := Key.parse(e.path)) and not (k.last_day < first or k.first_day > last)
-        ]
+        mine = _within(listing, *rollup.span(month))
         if mine:
-            out[month] = _fingerprint(mine)
+            out[month] = _fingerprint(e for _, e in mine)
     return out
 
 
@@ -315,10 +292,41 @@ def status(store, rollup: Rollup, first: dt.date, last: dt.date):
 # ---------------------------------------------------------------- building
 
 
-def _compute_sql(store, rollup: Rollup, month: dt.date) -> str | None:
+def _raw_listing(store, rollup: Rollup) -> list:
+    """(key, entry) of every organisation-wide raw partition the rollup is built from (one
+    listing of its granularity's folder)."""
+    folder = Key(rollup.source, rollup.granularity, "org", "month", "2000-01").path
+    found = []
+    for key, entry in store.entries(folder.rsplit("/", 2)[0]):
+        same = key.dataset == rollup.source and key.granularity == rollup.granularity
+        if same and key.scope == "org":
+            found.append((key, entry))
+    return found
+
+
+def _within(listing, first: dt.date, last: dt.date) -> list:
+    return [(k, e) for k, e in listing if not (k.last_day < first or k.first_day > last)]
+
+
+def _raw_source(store, listing, first: dt.date, last: dt.date) -> str | None:
+    """A FROM item with the raw rows of days first..last, as `Store.source` gives it, from an
+    existing listing (damaged files left out, as every read does)."""
+    chosen = [store.root.uri(e.path) for _, e in listing if store._readable(e) is not None]
+    if not chosen:
+        return None
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in chosen)
+    return (
+        f"(SELECT * FROM read_parquet([{listed}], union_by_name = true, "
+        f"hive_partitioning = false) WHERE _label >= DATE '{first.isoformat()}' AND "
+        f"_label <= DATE '{last.isoformat()}')"
+    )
+
+
+def _compute_sql(store, rollup: Rollup, month: dt.date, listing=None) -> str | None:
     """The query giving a month's rollup rows from the raw rows (None: no raw rows held)."""
     first, last = rollup.span(month)
-    source = store.source(rollup.source, rollup.granularity, ["org"], first, last)
+    listing = _raw_listing(store, rollup) if listing is None else listing
+    source = _raw_source(store, _within(listing, first, last), first, last)
     if source is None:
         return None
     own_first, own_last = _month_span(month)
@@ -328,32 +336,21 @@ def _compute_sql(store, rollup: Rollup, month: dt.date) -> str | None:
     )
 
 
-def build(store, rollup: Rollup, month: dt.date) -> pa.Table | None:
-    """A month of the rollup from the raw rows (None: no raw file behind it)."""
-    query = _compute_sql(store, rollup, month)
-    if query is None:
-        return None
-    con = store.connect()
-    try:
-        return con.sql(query).to_arrow_table()
-    except Exception as err:  # noqa: BLE001 - a damaged raw file: named, never guessed around
-        raise StoreError(f"rollup {rollup.name} {month:%Y-%m}: {str(err)[:300]}") from None
-    finally:
-        con.close()
-
-
-def write(store, rollup: Rollup, month: dt.date) -> bool:
+def _write_one(store, con, rollup: Rollup, month: dt.date, listing) -> bool:
     """Write a month of the rollup from the raw rows, atomically, recording which raw files it
     was built from (False: no raw file behind the month, nothing written)."""
-    entries = _raw_entries(store, rollup, *rollup.span(month))
-    if not entries:
+    mine = _within(listing, *rollup.span(month))
+    if not mine:
         return False
-    built_from = _fingerprint(entries)
-    table = build(store, rollup, month)
-    if table is None:
+    query = _compute_sql(store, rollup, month, mine)
+    if query is None:
         return False
+    try:
+        table = con.sql(query).to_arrow_table()
+    except Exception as err:  # noqa: BLE001 - a damaged raw file: named, never guessed around
+        raise StoreError(f"rollup {rollup.name} {month:%Y-%m}: {str(err)[:300]}") from None
     meta = {"format": FORMAT, "rollup": rollup.name, "source": rollup.source,
-            "month": f"{month:%Y-%m}", "built_from": built_from}  # fmt: skip
+            "month": f"{month:%Y-%m}", "built_from": _fingerprint(e for _, e in mine)}  # fmt: skip
     table = table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True).encode()})
     out = io.BytesIO()
     pq.write_table(table, out, compression="zstd")
@@ -361,37 +358,57 @@ def write(store, rollup: Rollup, month: dt.date) -> bool:
     return True
 
 
+def write_months(store, months) -> int:
+    """Write the rollup months `months` ((rollup name, month) pairs) from the raw rows: one
+    listing per rollup and one DuckDB connection for them all. Returns how many were written."""
+    chosen: dict[str, set] = {}
+    for name, month in months:
+        chosen.setdefault(name, set()).add(month)
+    written = 0
+    con = store.connect()
+    try:
+        for name, wanted in sorted(chosen.items()):
+            rollup = ROLLUPS[name]
+            listing = _raw_listing(store, rollup)
+            for month in sorted(wanted):
+                written += _write_one(store, con, rollup, month, listing)
+    finally:
+        con.close()
+    return written
+
+
+def write(store, rollup: Rollup, month: dt.date) -> bool:
+    """Write one month of one rollup from the raw rows."""
+    return bool(write_months(store, [(rollup.name, month)]))
+
+
 def months_held(store, rollup: Rollup) -> list[dt.date]:
     """Every month with raw rows behind it."""
     months = set()
-    folder = Key(rollup.source, rollup.granularity, "org", "month", "2000-01").path.rsplit("/", 2)[
-        0
-    ]
-    for key, _entry in store.entries(folder):
-        same = key.dataset == rollup.source and key.granularity == rollup.granularity
-        if same and key.scope == "org":
-            months.update(rollup.affected(key.first_day, key.last_day))
+    for key, _entry in _raw_listing(store, rollup):
+        months.update(rollup.affected(key.first_day, key.last_day))
     return sorted(months)
 
 
-def refresh(store, dataset: str, granularity, scope, first: dt.date, last: dt.date, lock=None):
+def touched(dataset: str, granularity, scope, first: dt.date, last: dt.date) -> set:
+    """(rollup name, month) of every rollup month that depends on raw days first..last of
+    (dataset, granularity, scope)."""
+    return {
+        (rollup.name, month)
+        for rollup in of_dataset(dataset, granularity, scope)
+        for month in rollup.affected(first, last)
+    }
+
+
+def refresh(store, dataset: str, granularity, scope, first: dt.date, last: dt.date) -> int:
     """After raw days first..last of (dataset, granularity, scope) were rewritten: rewrite every
-    rollup month that depends on them. `lock(path)`: a context manager serialising writes of
-    one file (the writer's, as tasks may run side by side)."""
-    written = 0
-    for rollup in of_dataset(dataset, granularity, scope):
-        for month in rollup.affected(first, last):
-            if lock is None:
-                written += write(store, rollup, month)
-            else:
-                with lock(rollup.path(month)):
-                    written += write(store, rollup, month)
-    return written
+    rollup month that depends on them."""
+    return write_months(store, touched(dataset, granularity, scope, first, last))
 
 
 def refresh_stale(store, names=None) -> int:
     """Write every rollup month that is missing or out of date; returns how many."""
-    written = 0
+    stale_months = []
     for rollup in ROLLUPS.values():
         if names is not None and rollup.name not in names:
             continue
@@ -399,18 +416,15 @@ def refresh_stale(store, names=None) -> int:
         if not months:
             continue
         _current, stale = status(store, rollup, months[0], _month_last(months[-1]))
-        for month in stale:
-            written += write(store, rollup, month)
-    return written
+        stale_months += [(rollup.name, month) for month in stale]
+    return write_months(store, stale_months) if stale_months else 0
 
 
 def rebuild(store) -> int:
     """Every rollup month written anew from the raw rows; returns how many."""
-    written = 0
-    for rollup in ROLLUPS.values():
-        for month in months_held(store, rollup):
-            written += write(store, rollup, month)
-    return written
+    return write_months(
+        store, [(r.name, month) for r in ROLLUPS.values() for month in months_held(store, r)]
+    )
 
 
 # ---------------------------------------------------------------- reading

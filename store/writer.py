@@ -60,6 +60,7 @@ class Writer:
         # Tasks written side by side may share a partition: one at a time per file.
         self._guard = threading.Lock()
         self._files: dict[str, threading.Lock] = {}
+        self._touched: set = set()  # (rollup, month) to rewrite when done
 
     def __enter__(self) -> Writer:
         path = self.store.root.lock_path()
@@ -95,7 +96,16 @@ class Writer:
             rollups.refresh_stale(self.store)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
+        try:
+            if kind is None:
+                # A writer stopped by an error leaves its rollup months out of date: readers
+                # then roll those months up from the raw rows, and the next sync rewrites them.
+                self.write_rollups()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
         if self._handle is not None:
             self._handle.seek(0)
             self._handle.truncate()
@@ -150,15 +160,17 @@ class Writer:
                 rows = _normalise(_empty_with_bookkeeping(dataset))
             run = Run(own[0], own[-1], fetched_at)
             written += self._write(key, dataset, rows, run, granularity)
-        # The rollups of the days just written, each month whole, in the same commit.
-        rollups.refresh(
-            self.store, dataset.key, granularity, scope, first, last, lock=self._file_lock
-        )
+        # The rollup months that depend on the days just written: rewritten, each whole, when
+        # this writer is done (once per month however many windows touched it).
+        with self._guard:
+            self._touched |= rollups.touched(dataset.key, granularity, scope, first, last)
         return written
 
-    def _file_lock(self, path: str) -> threading.Lock:
+    def write_rollups(self) -> int:
+        """Rewrite the rollup months the writes so far touched (store/rollups.py)."""
         with self._guard:
-            return self._files.setdefault(path, threading.Lock())
+            months, self._touched = self._touched, set()
+        return rollups.write_months(self.store, months) if months else 0
 
     def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
         with self._guard:
