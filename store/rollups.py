@@ -500,41 +500,58 @@ def usage(store, start: dt.date, end: dt.date):
             `accepted_lines` (agent and inline lines added)
     people: distinct people using AI per period: `period_kind` (day, week, month), `period`
             (its first day, from `start` on), `people`. A week or month that `end` cuts is
-            counted over its days up to `end` (by DuckDB, over the raw rows of those days)."""
-    daily = frame(store, "daily_usage", start, end)
-    if daily is None:
+            counted over its days up to `end` (by DuckDB, over the raw rows of those days).
+
+    One DuckDB connection for every query (opening one costs more than these queries)."""
+    daily_src = source(store, "daily_usage", start, end)
+    if daily_src is None:
         return None
-    people = frame(store, "active_firebender", start, end)
-    people = people if people is not None else daily.iloc[0:0]
-    cut = []
-    for kind, label, last in (
-        ("week", _monday(end), _monday(end) + dt.timedelta(days=6)),
-        ("month", _month_first(end), _month_last(end)),
-    ):
-        if last > end and label >= start:
-            cut.append((kind, label))
-    if cut:
-        people = people.copy()
-        raw = store.source(
-            "firebender.daily_usage", "day", ["org"], min(label for _, label in cut), end
+    people_src = source(store, "active_firebender", start, end)
+    cut = [
+        (kind, label)
+        for kind, label, last in (
+            ("week", _monday(end), _monday(end) + dt.timedelta(days=6)),
+            ("month", _month_first(end), _month_last(end)),
         )
-        for kind, label in cut:
-            found = 0
-            if raw is not None:
-                counted = store.sql(
-                    f"SELECT count(DISTINCT email) AS n FROM {{src}} WHERE email IS NOT NULL "
-                    f"AND {USAGE_ACTIVE} AND _label >= DATE '{label.isoformat()}'",
-                    src=raw,
-                )
-                found = int(counted["n"][0])
-            at = (people["period_kind"] == kind) & (people["period"] == pd.Timestamp(label))
-            people = people.loc[~at]
-            if found:
-                row = {"period_kind": kind, "period": label, "people": found}
-                people = _concat(people, row)
+        if last > end and label >= start
+    ]
+    raw = None
+    if cut:
+        first = min(label for _, label in cut)
+        raw = _raw_source(store, _within(_raw_listing(store, ROLLUPS["daily_usage"]), first, end),
+                          first, end)  # fmt: skip
+    con = store.connect()
+    try:
+        daily = con.execute(f"SELECT * FROM {daily_src} ORDER BY ALL").fetch_df()
+        if people_src is not None:
+            people = con.execute(
+                f"SELECT * FROM {people_src} ORDER BY period, period_kind"
+            ).fetch_df()
+        else:
+            people = pd.DataFrame({"period_kind": [], "period": [], "people": []})
+        counts = {}
+        if raw is not None:
+            columns = ", ".join(
+                f"count(DISTINCT CASE WHEN _label >= DATE '{label.isoformat()}' THEN email END)"
+                for _, label in cut
+            )
+            found = con.execute(
+                f"SELECT {columns} FROM {raw} WHERE email IS NOT NULL AND {USAGE_ACTIVE}"
+            ).fetchone()
+            counts = {key: int(n) for key, n in zip(cut, found, strict=True)}
+    except Exception as err:  # noqa: BLE001 - a damaged file: named, never guessed around
+        raise StoreError(f"the store could not be read: {str(err)[:300]}") from None
+    finally:
+        con.close()
+    people = people.assign(period=people["period"].astype("datetime64[ns]"))
+    for kind, label in cut:
+        at = (people["period_kind"] == kind) & (people["period"] == pd.Timestamp(label))
+        people = people.loc[~at]
+        if counts.get((kind, label)):
+            row = {"period_kind": kind, "period": label, "people": counts[(kind, label)]}
+            people = _concat(people, row)
     daily = daily.rename(columns={"day": "date"})
     daily["date"] = daily["date"].astype("datetime64[ns]")
-    people = people.assign(period=people["period"].astype("datetime64[ns]"))
     return daily.reset_index(drop=True), people.reset_index(drop=True)
 
 
