@@ -507,17 +507,20 @@ def usage(store, start: dt.date, end: dt.date):
     if daily_src is None:
         return None
     people_src = source(store, "active_firebender", start, end)
-    cut = [
-        (kind, label)
-        for kind, label, last in (
-            ("week", _monday(end), _monday(end) + dt.timedelta(days=6)),
-            ("month", _month_first(end), _month_last(end)),
-        )
-        if last > end and label >= start
-    ]
+    # Periods the range cuts (its first, when `start` is not its first day; its last, when
+    # `end` is not its last): (kind, label, first day counted, last day counted).
+    cut = []
+    for kind, floor, period_last in (
+        ("week", _monday, lambda d: _monday(d) + dt.timedelta(days=6)),
+        ("month", _month_first, _month_last),
+    ):
+        for label in sorted({floor(start), floor(end)}):
+            lo, hi = max(label, start), min(period_last(label), end)
+            if (lo, hi) != (label, period_last(label)):
+                cut.append((kind, label, lo, hi))
     raw = None
     if cut:
-        first = min(label for _, label in cut)
+        first = min(lo for *_, lo, _hi in cut)
         raw = _raw_source(store, _within(_raw_listing(store, ROLLUPS["daily_usage"]), first, end),
                           first, end)  # fmt: skip
     con = store.connect()
@@ -532,19 +535,21 @@ def usage(store, start: dt.date, end: dt.date):
         counts = {}
         if raw is not None:
             columns = ", ".join(
-                f"count(DISTINCT CASE WHEN _label >= DATE '{label.isoformat()}' THEN email END)"
-                for _, label in cut
+                f"count(DISTINCT CASE WHEN _label BETWEEN DATE '{lo.isoformat()}' AND "
+                f"DATE '{hi.isoformat()}' THEN email END)"
+                for _, _, lo, hi in cut
             )
             found = con.execute(
                 f"SELECT {columns} FROM {raw} WHERE email IS NOT NULL AND {USAGE_ACTIVE}"
             ).fetchone()
-            counts = {key: int(n) for key, n in zip(cut, found, strict=True)}
+            counts = {(k, label): int(n) for (k, label, _, _), n in zip(cut, found, strict=True)}
     except Exception as err:  # noqa: BLE001 - a damaged file: named, never guessed around
         raise StoreError(f"the store could not be read: {str(err)[:300]}") from None
     finally:
         con.close()
     people = people.assign(period=people["period"].astype("datetime64[ns]"))
-    for kind, label in cut:
+    people = people.loc[people["period"] >= pd.Timestamp(start)]  # the cut ones come back below
+    for kind, label, _, _ in cut:
         at = (people["period_kind"] == kind) & (people["period"] == pd.Timestamp(label))
         people = people.loc[~at]
         if counts.get((kind, label)):

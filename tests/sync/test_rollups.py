@@ -173,3 +173,37 @@ def test_outside_engines_read_the_rollups_with_their_hive_keys(incremental):
     )
     people = ds.dataset(os.path.join(incremental, "rollups", "active_people"), partitioning="hive")
     assert set(people.to_table().to_pandas()["source"].astype(str)) == {"firebender", "requests"}
+
+
+@pytest.mark.parametrize(
+    "granularity, end",
+    [("month", SYNCS[-1]), ("week", dt.date(2026, 6, 17)), ("day", dt.date(2026, 6, 17))],
+)
+def test_the_overview_from_the_rollups_equals_the_overview_from_raw_rows(
+    incremental, granularity, end
+):
+    """The organisation's Firebender measures and the answer's AI-active people per day, from
+    daily sums and DuckDB's distinct counts, equal those from a row per person and day; a week
+    or month the range's end cuts counts its days up to the end only."""
+    from analytics import metrics
+    from analytics.metrics import answer_weeks
+
+    store = Store(incremental)
+    raw = store.rows("firebender.daily_usage", "day", start=SINCE, end=end)
+    daily, people = rollups.usage(store, SINCE, end)
+    assert len(daily) <= (end - SINCE).days + 1 < len(raw)  # a row per day, not per person
+    from_raw = metrics.overview_table(
+        metrics.OverviewInputs(firebender=raw), SINCE, end, granularity
+    )
+    from_rollups = metrics.overview_table(
+        metrics.OverviewInputs(firebender=daily, firebender_people=people), SINCE, end, granularity
+    )
+    columns = [c for c in from_raw.columns if c.startswith("firebender_")]
+    pd.testing.assert_frame_equal(from_rollups[columns], from_raw[columns], rtol=1e-12)
+    days = pd.date_range(SINCE, end)
+    pd.testing.assert_series_equal(
+        answer_weeks.ai_people_per_day(answer_weeks.AnswerInputs(daily), "firebender", days),
+        answer_weeks.ai_people_per_day(answer_weeks.AnswerInputs(raw), "firebender", days),
+        check_names=False,
+        check_dtype=False,
+    )
