@@ -15,13 +15,14 @@ measure (or per period) instead of every person's every request.
         AI (daily usage) or sending a model request, counted by DuckDB over the period
 
 A rollup partition holds the rows whose day (or period label) lies in its month. It is written
-whole, from the raw rows, every time the writer replaces a raw partition it depends on (one
-atomic file, like the raw writes), and it records which raw files it was built from (their
-paths, sizes and stamps). A reader checks that record against the raw files listed: a partition
-that is missing or out of date (a sync killed between the raw write and the rollup's, or a
-store written before rollups existed) is computed from the raw rows in the query instead, so a
-read is never stale. `python -m sync` writes any missing or stale partition after its run;
-`python -m sync --rebuild-rollups` rewrites them all from the raw rows.
+whole, from the raw rows, when the store's writer that replaced a raw partition it depends on
+is done (once per month, however many windows touched it), atomically like the raw writes, and
+it records which raw files it was built from (their paths, sizes and stamps). A reader checks
+that record against the raw files listed: a partition that is missing or out of date (a sync
+killed or stopped by an error before its writer was done, a store written before rollups
+existed) is computed from the raw rows in the query instead, so a read is never stale.
+`python -m sync` writes any missing or stale partition after its run (so does the next writer
+after a killed one); `python -m sync --rebuild-rollups` rewrites them all from the raw rows.
 """
 
 from __future__ import annotations
