@@ -207,3 +207,25 @@ def test_the_overview_from_the_rollups_equals_the_overview_from_raw_rows(
         check_names=False,
         check_dtype=False,
     )
+
+
+def test_a_writer_stopped_by_an_error_leaves_no_stale_read_and_the_next_sync_writes_the_month(
+    incremental, tmp_path
+):
+    root = str(tmp_path / "stopped")
+    shutil.copytree(incremental, root)
+    store = Store(root)
+    day = dt.date(2026, 6, 12)
+    before = rollups.frame(store, "model_spend", day, day)
+    requests = store.rows("firebender.model_requests", None, start=day, end=day).iloc[1:]
+    with pytest.raises(RuntimeError), Writer(store) as writer:
+        writer.replace(endpoints.get("firebender.model_requests"), None, "org", day, day,
+                       requests, _morning(day + dt.timedelta(days=3)))  # fmt: skip
+        raise RuntimeError("stopped before the writer was done")
+    spend = rollups.ROLLUPS["model_spend"]
+    assert rollups.status(store, spend, day, day)[1] == [day.replace(day=1)]  # out of date
+    after = rollups.frame(store, "model_spend", day, day)  # rolled up from the raw rows
+    assert after["requests"].sum() == before["requests"].sum() - 1
+    assert rollups.refresh_stale(store) >= 1
+    assert rollups.status(store, spend, day, day)[1] == []
+    pd.testing.assert_frame_equal(rollups.frame(store, "model_spend", day, day), after)
