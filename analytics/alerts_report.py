@@ -140,21 +140,27 @@ def view(
         )
     store = reader.store(src["codefresh"])
 
+    # The overview's month row without teams projects the organisation's series alone: it
+    # reads the organisation's daily totals, never a row per person or pipeline.
+    org_only = not judge and mapping is None
+
     def build():
         errors: dict[str, str] = {}
         requests = pipelines = org = None
         if ai_span[1] >= ai_span[0]:
+            by = () if org_only else ("email",)
             requests = _try(
-                errors,
-                "firebender",
-                lambda: reader.requests(src["firebender"], *ai_span, ("email",)),
+                errors, "firebender", lambda: reader.requests(src["firebender"], *ai_span, by)
             )
-        pipelines = _try(
-            errors,
-            "codefresh",
-            lambda: reader.dataset(src["codefresh"], assessment.PIPELINES, *ci_span, "day"),
-        )
-        if pipelines is not None:
+            if org_only and requests is not None:
+                requests = requests.assign(email="org")  # one subject: the organisation
+        if not org_only:
+            pipelines = _try(
+                errors,
+                "codefresh",
+                lambda: reader.dataset(src["codefresh"], assessment.PIPELINES, *ci_span, "day"),
+            )
+        if pipelines is not None or org_only:
             org = _try(
                 errors,
                 "codefresh",
@@ -166,8 +172,10 @@ def view(
             org,
             mapping,
             _seen(ai_span, requests, "timestamp"),
-            _seen(ci_span, pipelines, "period"),
+            _seen(ci_span, org if org_only else pipelines, "period"),
         )
+        if org_only:
+            frame = frame[frame["kind"].str.startswith("org_")].reset_index(drop=True)
         frame = series.without_teams(frame, small)
         first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
         state_notes: list[str] = []

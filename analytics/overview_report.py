@@ -213,11 +213,18 @@ def overview(
             "builder",
             lambda: reader.dataset(src["builder"], "builder.org_metrics", wide_from, end, "day"),
         )
-    inputs.firebender = _try(
-        errors,
-        "firebender",
-        lambda: reader.dataset(src["firebender"], "firebender.daily_usage", wide_from, end),
-    )
+    if lens is None:
+        # The organisation's: sums per day and distinct people per period (rollups), never a
+        # row per person and day.
+        usage = _try(errors, "firebender", lambda: reader.usage(src["firebender"], wide_from, end))
+        if usage is not None:
+            inputs.firebender, inputs.firebender_people = usage
+    else:
+        inputs.firebender = _try(
+            errors,
+            "firebender",
+            lambda: reader.dataset(src["firebender"], "firebender.daily_usage", wide_from, end),
+        )
     by = ("email",) if lens is not None else ()
     earliest = ranges.rules_for("firebender.model_requests").earliest
     if end < earliest:

@@ -16,11 +16,10 @@ import pandas as pd
 
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
-from store import Store, typed
+from store import Store, rollups, typed
 from teams import privacy
 
 from .export import decimals
-from .metrics.definitions import MODEL_SPEND_COLUMN, MODEL_SPEND_SQL
 
 _NUMERIC = ("int", "float")
 _TRUNC = {"week": "week", "month": "month", "quarter": "quarter"}
@@ -135,21 +134,11 @@ def requests_summed(
     empty["requests"] = pd.Series(dtype="int64")
     for column in measures:
         empty[column] = schema[column]
-    source = store.source(dataset.key, None, None, start, end)
-    if source is None:
+    # Model spend per day x person x model x mode x spend type is defined once, in the
+    # rollup sync keeps (store/rollups.py); this sums its rows, never the raw requests.
+    frame = rollups.spend(store, start, end, by, per_day)
+    if frame is None:
         return empty
-    select = (["_label AS timestamp"] if per_day else []) + [_quote(d) for d in by]
-    # Every measure of a request adds up; model spend is the registry's MODEL_SPEND_SQL.
-    sums = ", ".join(
-        f"{MODEL_SPEND_SQL if c == MODEL_SPEND_COLUMN else f'sum({_quote(c)})'} AS {_quote(c)}"
-        for c in measures
-    )
-    group = " GROUP BY ALL" if select else ""
-    order = f" ORDER BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
-    head = ", ".join(select) + ", " if select else ""
-    frame = store.sql(
-        f"SELECT {head}count(*) AS requests, {sums} FROM {{src}}{group}{order}", src=source
-    )
     if per_day:
         frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
     frame["requests"] = frame["requests"].astype("int64")
@@ -314,3 +303,28 @@ def export_file(
     finally:
         con.close()
     return path
+
+
+DAILY_USAGE = "firebender.daily_usage"
+USAGE_COLUMNS = {
+    "date": "datetime64[ns]",
+    "people": "int64",
+    "active_people": "int64",
+    "agent_prompts": "Int64",
+    "inline_edits": "Int64",
+    "autocomplete_accepts": "Int64",
+    "accepted_lines": "Int64",
+}
+PEOPLE_COLUMNS = {"period_kind": "str", "period": "datetime64[ns]", "people": "int64"}
+
+
+def usage_summed(store: Store, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Firebender's daily usage as the organisation's views read it: summed per day, and the
+    distinct people using AI per day, week and month counted by DuckDB (the store's rollups,
+    `store.rollups.usage`): a few hundred rows whatever the headcount, no person in them."""
+    found = rollups.usage(store, start, end)
+    if found is None:
+        daily = pd.DataFrame({c: pd.Series(dtype=t) for c, t in USAGE_COLUMNS.items()})
+        people = pd.DataFrame({c: pd.Series(dtype=t) for c, t in PEOPLE_COLUMNS.items()})
+        return daily, people
+    return found

@@ -77,6 +77,10 @@ class Reader(Protocol):
     def unknown_days(self, source, endpoint, granularity, start, end, scope="org"):
         """Days of [start, end] the store cannot tell for `endpoint` (`unknown_days`)."""
 
+    def usage(self, source, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Firebender's daily usage summed per day, and distinct AI-active people per period
+        (`queries.usage_summed`: the rollups, no person in them)."""
+
 
 @dataclass(frozen=True)
 class Teams:
@@ -100,6 +104,9 @@ class StoreReader:
 
     def unknown_days(self, source, endpoint, granularity, start, end, scope="org"):
         return unknown_days(self._store, endpoint, granularity, start, end, scope)
+
+    def usage(self, source, start, end):
+        return queries.usage_summed(self._store, start, end)
 
     def dataset(self, source, endpoint, start=None, end=None, granularity=None, space=None):
         dataset = endpoints.get(endpoint)

@@ -1,5 +1,5 @@
 """python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|anomalies|scale|
-scale_store|first_chart]
+scale_store|first_chart|overview_size]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
 Prints the results as Markdown. A full run (no --quick, no --only) runs the first three parts
@@ -41,6 +41,7 @@ PARTS = (
     "scale",
     "scale_store",
     "first_chart",
+    "overview_size",
 )
 DEFAULT_PARTS = ("cold_load", "frames", "overview")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
@@ -53,6 +54,7 @@ OWN_RESULTS = {
     "scale": HERE / "results-scale.md",
     "scale_store": HERE / "results-store.md",
     "first_chart": HERE / "results-first-chart.md",
+    "overview_size": HERE / "results-overview-size.md",
 }
 
 
@@ -250,6 +252,17 @@ def main(argv=None) -> int:
         text, found = first_chart.section(result)
         sections.append(text)
         targets += found
+    if "overview_size" in parts:
+        from . import overview_size
+
+        log("7. what the Overview holds, before and after the rollups")
+        measured = overview_size.run(
+            base=overview_size.base_commit(), developers=(0, 2000), reruns=5, log=log
+        )
+        sections.append(
+            "## What the Overview holds, before and after the rollups\n\n"
+            + overview_size.render(measured["sizes"], measured["before"])
+        )
     took = time.perf_counter() - started + rendered
     kind = (
         "quick run (small sizes: not a measurement)"

@@ -400,8 +400,19 @@ def overview_phase(options: dict) -> dict:
         fetched.append([what, str(start), str(end), *_frame_size(frame)])
         return frame
 
+    original_usage = getattr(loaders, "usage", None)
+
+    def recorded_usage(source, start, end):
+        daily, people = original_usage(source, start, end)
+        for part, frame in (("summed per day", daily), ("distinct people per period", people)):
+            what = f"firebender.daily_usage ({part}, rollups)"
+            fetched.append([what, str(start), str(end), *_frame_size(frame)])
+        return daily, people
+
     overview_module.overview = timed_overview
     loaders.read_dataset = recorded_fetch
+    if original_usage is not None:  # daily usage summed per day (the store's rollups)
+        loaders.usage = recorded_usage
     if original_requests is not None:  # model requests as DuckDB sums (pages never get rows)
         loaders.requests = recorded_requests
 

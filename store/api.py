@@ -28,6 +28,7 @@ ALERTS_PATH = "alerts/state.parquet"
 # Where the writer moves a partition it cannot read (never a partition path: not read again).
 QUARANTINE = "quarantine"
 AUDIT_DIR = "audit"  # the audit log's events (sync/audit.py)
+ROLLUP_DIR = "rollups"  # derived tables sync keeps beside the partitions (store/rollups.py)
 
 
 class Store:
@@ -75,6 +76,7 @@ class Store:
             and e.path != ALERTS_PATH
             and not e.path.startswith(QUARANTINE + "/")
             and not e.path.startswith(AUDIT_DIR + "/")
+            and not e.path.startswith(ROLLUP_DIR + "/")
         ]
 
     def alerts(self) -> pd.DataFrame | None:

@@ -20,7 +20,7 @@ import pandas as pd
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
-from . import ALERTS_PATH, Store, StoreError
+from . import ALERTS_PATH, Store, StoreError, rollups
 from .coverage import Run, labels, replace
 from .partitions import Key, encode, labels_of, part_of
 
@@ -60,6 +60,7 @@ class Writer:
         # Tasks written side by side may share a partition: one at a time per file.
         self._guard = threading.Lock()
         self._files: dict[str, threading.Lock] = {}
+        self._touched: set = set()  # (rollup, month) to rewrite when done
 
     def __enter__(self) -> Writer:
         path = self.store.root.lock_path()
@@ -91,9 +92,20 @@ class Writer:
         self._handle = handle
         if killed:
             self.store.root.remove_leftovers()
+            # A rollup month whose raw partition was written just before the kill: rewritten.
+            rollups.refresh_stale(self.store)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
+        try:
+            if kind is None:
+                # A writer stopped by an error leaves its rollup months out of date: readers
+                # then roll those months up from the raw rows, and the next sync rewrites them.
+                self.write_rollups()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
         if self._handle is not None:
             self._handle.seek(0)
             self._handle.truncate()
@@ -148,7 +160,17 @@ class Writer:
                 rows = _normalise(_empty_with_bookkeeping(dataset))
             run = Run(own[0], own[-1], fetched_at)
             written += self._write(key, dataset, rows, run, granularity)
+        # The rollup months that depend on the days just written: rewritten, each whole, when
+        # this writer is done (once per month however many windows touched it).
+        with self._guard:
+            self._touched |= rollups.touched(dataset.key, granularity, scope, first, last)
         return written
+
+    def write_rollups(self) -> int:
+        """Rewrite the rollup months the writes so far touched (store/rollups.py)."""
+        with self._guard:
+            months, self._touched = self._touched, set()
+        return rollups.write_months(self.store, months) if months else 0
 
     def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
         with self._guard:

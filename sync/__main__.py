@@ -7,6 +7,7 @@
     python -m sync --demo                  # the sandbox's demo organisation, in process
     python -m sync --alert                 # then judge settled days, send what is new
     python -m sync --alert --digest        # and the weekly digest (run it weekly)
+    python -m sync --rebuild-rollups       # the derived tables rewritten from the raw rows
 
 Keys and base URLs: the app's settings (environment, then `.env`). The store: HISTORY_DIR
 (default `.history/`; `s3://bucket/prefix` works too). Exit status: 0 done, 1 a vendor failed
@@ -28,8 +29,8 @@ from config.settings import DEFAULT_STORE
 from connectors import endpoints
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from connectors.http import MAX_WORKERS
-from store import Store, StoreError
-from store.writer import LOCK_WAIT_SECONDS, StoreBusy
+from store import Store, StoreError, rollups
+from store.writer import LOCK_WAIT_SECONDS, StoreBusy, Writer
 
 from . import DEFAULT_HISTORY_DAYS, alerting, plan, run, targets
 from .sources import client_factory, demo_credentials, live_credentials, read_settings
@@ -76,6 +77,11 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=alerting.LOOKBACK_DAYS,
         help="with --alert: settled days judged on each run (default: %(default)s)",
+    )
+    p.add_argument(
+        "--rebuild-rollups",
+        action="store_true",
+        help="rewrite every rollup (store/rollups.py) from the raw rows, fetching nothing",
     )
     p.add_argument(
         "--wait",
@@ -165,6 +171,8 @@ def _main(argv, out, err) -> int:
 
     values = read_settings()
     store = Store(args.store or values.get(HISTORY_DIR) or DEFAULT_STORE)
+    if args.rebuild_rollups:
+        return _rollups(store, args, out, err, rebuild=True)
     if args.demo:
         from connectors.sandbox import Sandbox
 
@@ -203,6 +211,9 @@ def _main(argv, out, err) -> int:
         print(f"--lookback {args.lookback} is not a number of days (use 1 or more).", file=err)
         return 2
     code = _sync(store, tasks, make_client, args, out, err)
+    if code in (0, 1):
+        # Rollup months missing or out of date (a store from before rollups, a killed run).
+        code = max(code, _rollups(store, args, out, err, rebuild=False))
     if not args.alert or code in (2, 3, 130):
         return code
     alerted = alerting.run(
@@ -252,6 +263,25 @@ def _sync(store, tasks, make_client, args, out, err) -> int:
     for damaged in summary.quarantined:
         print(f"store: {damaged}", file=err)
     return 3 if summary.quarantined else 1 if summary.failed else 0
+
+
+def _rollups(store, args, out, err, rebuild: bool) -> int:
+    """Write the rollups: every month anew from the raw rows (`rebuild`), or only those
+    missing or out of date."""
+    started = time.monotonic()
+    try:
+        with Writer(store, wait=args.wait):
+            made = rollups.rebuild(store) if rebuild else rollups.refresh_stale(store)
+    except StoreBusy as busy:
+        print(str(busy), file=err)
+        return 2
+    except (StoreError, OSError) as problem:
+        print(f"store: {problem}", file=err)
+        return 3
+    if rebuild or made:
+        what = "rebuilt from the raw rows" if rebuild else "missing or out of date, written"
+        print(f"Rollups: {made} month(s) {what} in {time.monotonic() - started:.1f} s.", file=out)
+    return 0
 
 
 def _offered_reports(make_client, err) -> list:

@@ -33,7 +33,7 @@ from config.names import (
     TEAMS_FILE,
 )
 from connectors import endpoints
-from store import Store, StoreError
+from store import Store, StoreError, rollups
 from store.writer import LOCK_WAIT_SECONDS, Writer
 from teams import files as team_files
 from teams import mapping as team_mapping
@@ -106,7 +106,9 @@ def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_
         requests = queries.requests_summed(store, endpoints.get(REQUESTS), *ai_span, ("email",))
     ci_span = _held_span(store, PIPELINES, "day", first, last)
     if ci_span:
-        pipelines = store.rows(PIPELINES, "day", start=ci_span[0], end=ci_span[1])
+        pipelines = rollups.frame(store, "pipeline_credits", *ci_span)
+        if pipelines is not None:
+            pipelines = pipelines.rename(columns={"day": "period", "credits": "value"})
         org_span = _held_span(store, CREDITS, "day", *ci_span)
         if org_span == ci_span:
             org = store.rows(CREDITS, "day", start=ci_span[0], end=ci_span[1])

@@ -423,6 +423,21 @@ def summed_requests(
     )
 
 
+def usage(source: Source, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Firebender's daily usage as the organisation's views read it: summed per day, and the
+    distinct people using AI per day, week and month counted by DuckDB (the store's rollups,
+    `store.rollups.usage`): a few hundred rows whatever the headcount, no person in them."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    return usage_summed(store.url, store.version(queries.DAILY_USAGE), start, end, _store=store)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def usage_summed(
+    store_url: str, version: str, start, end, _store: Store
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return queries.usage_summed(_store, start, end)
+
+
 # ---------------------------------------------------------------- Explore: raw rows in the store
 
 
@@ -520,6 +535,9 @@ class PageReader:
 
     def unknown_days(self, source, endpoint, granularity, start, end, scope="org"):
         return history.unknown_days(source, endpoint, granularity, start, end, scope)
+
+    def usage(self, source, start, end):
+        return usage(source, start, end)
 
 
 READER = PageReader()

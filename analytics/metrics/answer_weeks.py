@@ -64,9 +64,15 @@ def ai_people_per_day(inputs: AnswerInputs, ai_source: str, days: pd.DatetimeInd
     if ai_source in ("firebender", "both"):
         if inputs.firebender is None:
             return pd.Series(np.nan, index=days)
-        d = inputs.firebender.loc[firebender_active(inputs.firebender)]
-        day = pd.to_datetime(d["date"]).dt.tz_localize(None).dt.normalize().astype(NS)
-        parts.append(d.groupby(day.to_numpy())["email"].nunique().reindex(days, fill_value=0))
+        if "active_people" in inputs.firebender.columns:  # summed per day (the store's rollup)
+            d = inputs.firebender
+            day = pd.to_datetime(d["date"]).dt.tz_localize(None).dt.normalize().astype(NS)
+            counted = d["active_people"].groupby(day.to_numpy()).sum()
+            parts.append(counted.reindex(days, fill_value=0))
+        else:
+            d = inputs.firebender.loc[firebender_active(inputs.firebender)]
+            day = pd.to_datetime(d["date"]).dt.tz_localize(None).dt.normalize().astype(NS)
+            parts.append(d.groupby(day.to_numpy())["email"].nunique().reindex(days, fill_value=0))
     if ai_source in ("builder", "both"):
         if inputs.builder is None:
             return pd.Series(np.nan, index=days)

@@ -8,21 +8,23 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from store import rollups
+
 # ---------------------------------------------------------------- the facts measures rest on
 
 # A person is AI-active on a day when Firebender's daily usage shows one of these above 0 for
 # them that day. Opening the IDE does not count, and neither does a model request alone (the
 # Overview, Teams, alerts and the digest all count people this way).
-AI_ACTIVITY_COLUMNS = ("agent_prompts", "inline_edits", "autocomplete_accepts")
+AI_ACTIVITY_COLUMNS = rollups.AI_ACTIVITY_COLUMNS  # the SQL form is rollups.USAGE_ACTIVE
 AI_ACTIVE = (
     "AI-active: a person with at least one agent prompt, inline edit or accepted autocomplete "
     "in Firebender that day (opening the IDE or a model request alone does not count)."
 )
 # Accepted AI lines in Firebender: lines added by accepted agent suggestions and inline edits.
-ACCEPTED_LINES_COLUMNS = ("agent_accepted_lines_added", "inline_accepted_lines_added")
+ACCEPTED_LINES_COLUMNS = rollups.ACCEPTED_LINES_COLUMNS
 # Model spend: Firebender model requests' `costUsd` (USD), summed; the SQL every query uses.
 MODEL_SPEND_COLUMN = "cost_usd"
-MODEL_SPEND_SQL = f"sum({MODEL_SPEND_COLUMN})"
+MODEL_SPEND_SQL = rollups.MODEL_SPEND_SQL  # the rollup model_spend is built with it
 
 
 # What each column that is not a measure above holds (vendor fields, page tables' columns):

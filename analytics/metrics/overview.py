@@ -46,9 +46,21 @@ def builder_by_period(org: pd.DataFrame | None, index: pd.DataFrame) -> pd.DataF
 firebender_active = definitions.ai_active  # the one definition of an AI-active day
 
 
+def summed_by_day(daily: pd.DataFrame | None) -> bool:
+    """Whether `daily` is the organisation's daily usage summed per day (the store's rollup:
+    `active_people` per day) rather than one row per person and day."""
+    return daily is not None and "active_people" in daily.columns
+
+
 def firebender_by_period(
-    daily: pd.DataFrame | None, index: pd.DataFrame, granularity: str
+    daily: pd.DataFrame | None,
+    index: pd.DataFrame,
+    granularity: str,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """Firebender's measures per period, from rows per person and day, or from the
+    organisation's daily sums with `people`, the distinct people using AI per period
+    (`period_kind`, `period`, `people`: DuckDB counted them, no person reaches pandas)."""
     names = (
         "firebender_active_users",
         "firebender_agent_prompts",
@@ -58,6 +70,8 @@ def firebender_by_period(
     )
     if daily is None:
         return index[["period"]].assign(**{name: np.nan for name in names})
+    if summed_by_day(daily):
+        return _fill(_frame(index, _summed_parts(daily, index, granularity, people)), names)
     d = daily.assign(period=floor_periods(daily["date"], granularity))
     # People using AI on an average day of the period (every day of it, quiet ones as 0).
     days = pd.date_range(index["period"].min(), index["period_end"].max(), freq="D")
@@ -74,6 +88,30 @@ def firebender_by_period(
         "firebender_daily_active": daily_active,
     }
     return _fill(_frame(index, parts), names)
+
+
+def _summed_parts(daily, index, granularity, people) -> dict[str, pd.Series]:
+    """firebender_by_period's measures from the organisation's daily sums."""
+    if people is None:
+        raise ValueError("daily usage summed per day needs its distinct people per period")
+    d = daily.assign(period=floor_periods(daily["date"], granularity))
+    days = pd.date_range(index["period"].min(), index["period_end"].max(), freq="D")
+    per_day = d.groupby(floor_periods(d["date"], "day"))["active_people"].sum()
+    per_day = per_day.reindex(days, fill_value=0).astype("float64")
+    daily_active = per_day.groupby(floor_periods(pd.Series(days), granularity).to_numpy()).mean()
+    counted = people[people["period_kind"] == granularity]
+    active = pd.Series(
+        counted["people"].to_numpy("float64"),
+        index=pd.DatetimeIndex(counted["period"]).astype(NS),
+    )
+    grouped = d.groupby("period")
+    return {
+        "firebender_active_users": active,
+        "firebender_agent_prompts": grouped["agent_prompts"].sum().pipe(_num),
+        "firebender_accepted_lines": grouped["accepted_lines"].sum().pipe(_num),
+        "firebender_autocomplete_accepts": grouped["autocomplete_accepts"].sum().pipe(_num),
+        "firebender_daily_active": daily_active,
+    }
 
 
 def spend_by_period(
@@ -143,7 +181,10 @@ class OverviewInputs:
     """What the overview is built from; None = not loaded (not connected or failed)."""
 
     builder: pd.DataFrame | None = None  # org_metrics at the granularity
-    firebender: pd.DataFrame | None = None  # daily_usage
+    firebender: pd.DataFrame | None = None  # daily_usage (per person, or summed per day)
+    # With `firebender` summed per day: distinct people using AI per period (period_kind,
+    # period, people), counted by DuckDB from the store's rollup.
+    firebender_people: pd.DataFrame | None = None
     requests: pd.DataFrame | None = None  # model_requests
     credits: pd.DataFrame | None = None  # credit_consumption (day granularity)
     committers: pd.DataFrame | None = None  # active_committers (monthly)
@@ -195,7 +236,7 @@ def overview_table(
     table = index.copy()
     for part in (
         builder_by_period(inputs.builder, index),
-        firebender_by_period(inputs.firebender, index, granularity),
+        firebender_by_period(inputs.firebender, index, granularity, inputs.firebender_people),
         spend_by_period(inputs.requests, index, granularity, inputs.requests_from),
         credits_by_period(inputs.credits, index, granularity, usd_per_credit),
     ):

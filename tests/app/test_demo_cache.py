@@ -107,7 +107,8 @@ def test_a_damaged_demo_history_file_is_fetched_again(demo_sandbox, tmp_path):
     first = open_page()
     assert_ok(first)
     store = next(p for p in (tmp_path / "demo-cache").iterdir() if ".frames-" not in p.name)
-    victim = max(store.rglob("*.parquet"), key=os.path.getsize)
+    raw = [p for p in store.rglob("*.parquet") if "rollups" not in p.relative_to(store).parts]
+    victim = max(raw, key=os.path.getsize)  # a raw partition (rollups are rebuilt from these)
     victim.write_bytes(b"PAR1 not parquet")
     _restart()
     demo_sandbox.clear_requests()
