@@ -232,7 +232,15 @@ def test_an_unfinished_month_of_committers_is_unknown():
 
 # ---------------------------------------------------------------- sandbox scenarios, a few seeds
 
-NO_EFFECT = ("no_link", "holidays", "ci_step", "ci_autocorrelated", "team_trends")
+NO_EFFECT = (
+    "no_link",
+    "holidays",
+    "ci_step",
+    "ci_autocorrelated",
+    "anomalies",
+    "team_no_link",
+    "team_trends",
+)
 
 
 @pytest.mark.parametrize("scenario", NO_EFFECT)
@@ -248,3 +256,18 @@ def test_sandbox_planted_effect_is_found_in_most_seeds(scenario):
     found = [verdict_rates.one_seed(scenario, seed)["both"] for seed in range(1, 6)]
     assert sum(opening == MORE for opening, *_ in found) >= 3, found
     assert all(0 < effect < 20 for _, effect, *_ in found), found
+
+
+def test_sandbox_late_effect_is_not_read_as_the_opposite():
+    # CI follows the AI use of 2-4 weeks before: the same-week answer cannot see it (found in
+    # a few % of seeds, bench/results-verdict.md; "How this answer is worked out" says so) and
+    # does not read it as the opposite.
+    found = [verdict_rates.one_seed("lagged_effect", seed)["both"] for seed in range(1, 4)]
+    assert all(opening in (UNCLEAR, MORE) for opening, *_ in found), found
+
+
+def test_sandbox_team_effect_with_own_trends_reads_as_the_organisations_share():
+    # The effect is planted per team: the organisation's answer sees part of it (about half of
+    # the seeds); it never says "fewer".
+    found = [verdict_rates.one_seed("team_trends_effect", seed)["both"] for seed in range(1, 4)]
+    assert all(opening in (UNCLEAR, MORE) for opening, *_ in found), found
