@@ -470,11 +470,12 @@ def verdict_section(results: list[verdict_rates.Rates]) -> tuple[str, list[Targe
     lines = [
         "## 4. The overview's answer on sandbox scenarios (known truth)",
         "",
-        f"{seeds} seeds per scenario, one process; each seed is a different organisation of the "
+        f"{seeds} seeds per scenario; each seed is a different organisation of the "
         "same story, served through the connectors (in-process). The answer reads the last 52 "
         f"finished weeks ending {verdict_rates.END} (today {verdict_rates.TODAY}), weeks with a "
-        "day off left out, AI use from every connected tool (Firebender and Builder.io, the "
-        "app's default) or from Firebender alone. Rates with their 95% Wilson interval; "
+        "day off left out, AI use from either connected tool, each person counted once "
+        "(estimated from the two tools' daily counts: the picker's 'both') or from Firebender "
+        "alone (the Overview's default). Rates with their 95% Wilson interval; "
         "estimates are % credits per committer per +10 points of the share; the truth is per "
         "10 points of the share the scenario plants its effect through (any tool's; "
         "Builder.io's in `builder_effect`; the mean of 2-4 weeks before in `lagged_effect`; "
@@ -484,7 +485,11 @@ def verdict_section(results: list[verdict_rates.Rates]) -> tuple[str, list[Targe
     targets = []
     for source in verdict_rates.SOURCES:
         rows, found = _scenario_rows(results, source, verdict_rates.truth, verdict_rates.DETECTION)
-        label = "every connected tool (app default)" if source == "both" else "Firebender only"
+        label = (
+            "either tool, each person counted once ('both')"
+            if source == "both"
+            else "Firebender only (the Overview's default)"
+        )
         lines += [f"### AI use from {label}", "", table(SCENARIO_HEADER, rows, "lrrrrrll"), ""]
         if source == "both":
             targets += [

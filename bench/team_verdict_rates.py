@@ -37,11 +37,21 @@ TODAY = dt.date(2026, 11, 1)  # fixed, so runs on different days measure the sam
 START = dt.date(2025, 11, 1)
 END = dt.date(2026, 10, 31)
 MIN_GROUP = 5  # the app's default PRIVACY_MIN_GROUP
+# Every sandbox scenario but the demo: the organisation-only ones too, read with the demo's teams
+# mapping (their pipelines all follow the organisation's load, so a team's own AI use has no
+# effect on its own credits there: the truth within teams is 0, whatever the organisation's).
 SCENARIOS = (
     "team_no_link",
     "team_trends",
+    "no_link",
     "holidays",
     "ci_step",
+    "ci_autocorrelated",
+    "anomalies",
+    "effect",
+    "holidays_effect",
+    "builder_effect",
+    "lagged_effect",
     "team_effect",
     "team_trends_effect",
 )

@@ -34,7 +34,9 @@ EXPLANATION = (
     "Unassigned and groups hidden for privacy are left out. **What it cannot see**: people are "
     "counted from the teams mapping, so someone who joined mid-range is counted from the start "
     "unless the mapping gives their `valid_from` day; an effect that arrives weeks later is "
-    "mostly missed. The benchmark measures how often it says 'Evidence' without a link and how "
+    "mostly missed; and an effect that reaches every team at once (CI that follows the whole "
+    "organisation's AI use, not each team's) is removed with the week effects: that is the "
+    "Overview's question, not this one. The benchmark measures how often it says 'Evidence' without a link and how "
     "often it finds a planted effect (README, The answer, and how far to trust it)."
 )
 TABLE_COLUMNS = {

@@ -8,14 +8,23 @@ change what it compares. Per week:
 - a day off: a weekday whose credits fall below DAY_OFF x the median of the weekdays within
   +/- DAY_OFF_WINDOW days (a public holiday, a release freeze, most people away). In such a
   week AI use and CI both drop because people are away, which would tie them together whatever
-  the truth, so the week is left out (and counted, and named in the answer). A week with a
-  smaller share away (a summer fortnight) is not caught: that is one thing the answer cannot
-  see (measured on the sandbox's "holidays" scenario; the wider interval copes with it there).
-  Leaving days out on a dip of both credits and AI use together was measured too: it selects
-  on the outcome, biased every scenario's estimate and halved detection;
+  the truth, so the week is left out (and counted, and named in the answer). The window is four
+  weeks either side so that a fortnight with many people away (a summer break) does not pull
+  the median down with it: with +/- 14 days the sandbox's 40%-away summer fortnight went
+  unflagged and its two weeks alone made the answer say "Evidence" in 10% of seeds of the
+  no-link "holidays" world (80 seeds, issue 17). A week with a smaller share away is still not
+  caught: that is one thing the answer cannot see. Leaving days out on a dip of both credits
+  and AI use together was measured too: it selects on the outcome, biased every scenario's
+  estimate and halved detection; so did keeping a week's ordinary days only (15% "Evidence"
+  without an effect);
 - AI-active people on an average weekday, from the chosen source: Firebender's people using AI
-  that day, Builder.io's users that day, or both summed ("both": someone using both tools counts
-  twice, as in the AI-active developers measure);
+  that day, Builder.io's users that day, or either ("both"). Builder.io's organization metrics
+  give a count of users per day, not who they are, so people cannot be matched across the two
+  tools: "both" takes the share of committers active in either tool as if using one tool told
+  nothing about using the other, 1 - (1 - Firebender's share) x (1 - Builder.io's share)
+  (either_share). It lies between the larger of the two (everyone using the smaller tool also
+  uses the larger) and their sum (nobody uses both), counts nobody twice and never passes 100%;
+  where use of the two tools goes together it overstates the union a little;
 - active committers: the day-weighted committers of the months the week spans (finished months
   only: a running month's count is still growing).
 """
@@ -34,7 +43,7 @@ from .overview import committers_by_month, firebender_active
 
 MAX_WEEKS = 52
 DAY_OFF = 0.6
-DAY_OFF_WINDOW = 14
+DAY_OFF_WINDOW = 28
 
 
 @dataclass
@@ -59,7 +68,7 @@ def window(end: dt.date) -> tuple[dt.date, dt.date]:
 
 def ai_people_per_day(inputs: AnswerInputs, ai_source: str, days: pd.DatetimeIndex) -> pd.Series:
     """AI-active people on each day from the chosen source (NA where a needed vendor is not
-    loaded)."""
+    loaded); "both": the two tools' counts added (weeks() counts a person once instead)."""
     parts = []
     if ai_source in ("firebender", "both"):
         if inputs.firebender is None:
@@ -81,6 +90,16 @@ def ai_people_per_day(inputs: AnswerInputs, ai_source: str, days: pd.DatetimeInd
         users = _num(b["users"]).groupby(day.to_numpy()).max()
         parts.append(users.reindex(days, fill_value=0))
     return sum(p.astype("float64") for p in parts)
+
+
+def either_share(first: pd.Series, second: pd.Series, committers: pd.Series) -> pd.Series:
+    """The share of `committers` active in either of two tools whose users cannot be matched,
+    from each tool's AI-active people: 1 - (1 - a) x (1 - b), each tool's share capped at 1
+    (use of one tool taken as independent of use of the other). NA where any part is NA."""
+    heads = committers.where(committers > 0)
+    a = (first / heads).clip(upper=1.0)
+    b = (second / heads).clip(upper=1.0)
+    return 1 - (1 - a) * (1 - b)
 
 
 def credits_per_day(inputs: AnswerInputs, days: pd.DatetimeIndex) -> pd.Series:
@@ -127,7 +146,8 @@ def weeks(
     inputs: AnswerInputs, end: dt.date, ai_source: str, today: dt.date | None = None
 ) -> pd.DataFrame:
     """One row per week of the answer's window: period (Monday), complete, committers, credits,
-    ai_people (average weekday), day_off (a weekday off in it)."""
+    ai_people (average weekday; "both": the committers times either_share), day_off (a weekday
+    off in it)."""
     first, end = window(end)
     index = periods(first + dt.timedelta(days=(7 - first.weekday()) % 7), end, "week", today)
     days = pd.date_range(first, end, freq="D")
@@ -155,4 +175,16 @@ def weeks(
     from .verdict import headcount  # the verdict's day-weighted committers
 
     table["committers"] = headcount(table, monthly).to_numpy()
+    if ai_source == "both":
+        # Either tool, a person counted once (estimated: the tools' users cannot be matched).
+        tools = {
+            tool: frame.assign(people=ai_people_per_day(inputs, tool, days))
+            .loc[lambda f: f["weekday"]]
+            .groupby("week")["people"]
+            .mean()
+            for tool in ("firebender", "builder")
+        }
+        mean = {tool: table["period"].map(v).astype("float64") for tool, v in tools.items()}
+        share = either_share(mean["firebender"], mean["builder"], table["committers"])
+        table["ai_people"] = share * table["committers"]
     return table

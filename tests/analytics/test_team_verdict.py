@@ -218,6 +218,15 @@ def test_no_link_is_no_evidence_for_most_seeds(scenario):
     assert all(low <= 0 <= high for opening, _, low, high in weeks if opening == UNCLEAR)
 
 
+@pytest.mark.parametrize("scenario", ["effect", "holidays_effect"])
+def test_an_organisation_wide_effect_is_not_a_within_team_one(scenario):
+    # Every pipeline follows the organisation's AI share, not its team's: the week effects
+    # remove it, and within teams there is nothing to find (truth 0).
+    weeks = [f["week"] for f in answers(scenario)]
+    assert rates.truth(scenario) == 0
+    assert sum(opening == UNCLEAR for opening, *_ in weeks) >= 2, weeks
+
+
 def test_the_bench_reads_the_scenarios_truth():
     assert rates.truth("team_no_link") == rates.truth("holidays") == 0
     assert rates.truth("team_effect") == pytest.approx(5.5, abs=0.1)

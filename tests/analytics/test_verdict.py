@@ -157,8 +157,50 @@ def test_the_chosen_source_is_the_one_the_answer_reads_and_names():
     assert by_source["builder"].opening == MORE and by_source["firebender"].opening == UNCLEAR
     assert "using AI (Builder.io)" in by_source["builder"].sentence
     assert "using AI (Firebender)" in by_source["firebender"].sentence
-    assert "using AI (Firebender and Builder.io)" in by_source["both"].sentence
+    assert "using AI (Firebender or Builder.io, each person counted once)" in (
+        by_source["both"].sentence
+    )
     assert len({a.effect for a in by_source.values()}) == 3
+    # Both: the share active in either tool, never a person twice: above either tool's share,
+    # below the two added (rows() draws Builder.io's users apart from Firebender's people).
+    both = aw.weeks(found, last, "both", LATER)
+    done = both["ai_people"].notna()
+    assert done.sum() == 52
+    fb, bu, both = fb[done], bu[done], both.loc[done, "ai_people"]
+    assert (both >= np.maximum(fb, bu) - 1e-9).all() and (both <= fb + bu + 1e-9).all()
+    assert (both < fb + bu)[(fb > 0) & (bu > 0)].all()
+    assert (both <= COMMITTERS).all()
+
+
+def test_either_share_counts_a_person_once_on_known_truth():
+    # 4,000 people using each tool on their own: the share using either is known.
+    rng = np.random.default_rng(7)
+    uses_a, uses_b = rng.random(4000) < 0.55, rng.random(4000) < 0.30
+    truth = (uses_a | uses_b).mean()
+    one = pd.Series([1.0])
+    found = aw.either_share(one * uses_a.sum(), one * uses_b.sum(), one * 4000)
+    assert found.iloc[0] == pytest.approx(truth, abs=0.02)
+    # Use that goes together (all of B's users also use A): the estimate stays between the
+    # larger share and the sum, and a count above the committers never passes 100%.
+    a, b, n = pd.Series([30.0, 45.0]), pd.Series([20.0, 10.0]), pd.Series([50.0, 40.0])
+    share = aw.either_share(a, b, n)
+    assert (share >= np.maximum(a, b).clip(upper=n) / n).all() and (share <= 1).all()
+    assert share.iloc[0] < (a + b).iloc[0] / n.iloc[0]
+    assert aw.either_share(a, b, pd.Series([np.nan, 0.0])).isna().all()
+
+
+def test_a_summer_break_with_many_people_away_is_a_day_off_every_day():
+    # Weekday credits 100 (weekends 10), three weeks at 55 (four in ten people away): each of
+    # their weekdays is below 60% of the weekdays' median within four weeks either side. A
+    # median over two weeks either side is mostly the break's own days and missed them.
+    days = pd.date_range("2026-06-01", "2026-09-27", freq="D")
+    credits = pd.Series(np.where(days.day_of_week < 5, 100.0, 10.0), index=days)
+    credits += np.random.default_rng(3).normal(0, 4, len(days))
+    away = (days >= "2026-07-20") & (days <= "2026-08-07")
+    credits[away & (days.day_of_week < 5)] = 55.0
+    off = aw.days_off(credits)
+    assert off[away & (days.day_of_week < 5)].all()
+    assert not off[~away].any()
 
 
 def test_it_reads_the_last_52_finished_weeks_whatever_came_before():
@@ -190,7 +232,15 @@ def test_an_unfinished_month_of_committers_is_unknown():
 
 # ---------------------------------------------------------------- sandbox scenarios, a few seeds
 
-NO_EFFECT = ("no_link", "holidays", "ci_step", "ci_autocorrelated", "team_trends")
+NO_EFFECT = (
+    "no_link",
+    "holidays",
+    "ci_step",
+    "ci_autocorrelated",
+    "anomalies",
+    "team_no_link",
+    "team_trends",
+)
 
 
 @pytest.mark.parametrize("scenario", NO_EFFECT)
@@ -206,3 +256,18 @@ def test_sandbox_planted_effect_is_found_in_most_seeds(scenario):
     found = [verdict_rates.one_seed(scenario, seed)["both"] for seed in range(1, 6)]
     assert sum(opening == MORE for opening, *_ in found) >= 3, found
     assert all(0 < effect < 20 for _, effect, *_ in found), found
+
+
+def test_sandbox_late_effect_is_not_read_as_the_opposite():
+    # CI follows the AI use of 2-4 weeks before: the same-week answer cannot see it (found in
+    # a few % of seeds, bench/results-verdict.md; "How this answer is worked out" says so) and
+    # does not read it as the opposite.
+    found = [verdict_rates.one_seed("lagged_effect", seed)["both"] for seed in range(1, 4)]
+    assert all(opening in (UNCLEAR, MORE) for opening, *_ in found), found
+
+
+def test_sandbox_team_effect_with_own_trends_reads_as_the_organisations_share():
+    # The effect is planted per team: the organisation's answer sees part of it (about half of
+    # the seeds); it never says "fewer".
+    found = [verdict_rates.one_seed("team_trends_effect", seed)["both"] for seed in range(1, 4)]
+    assert all(opening in (UNCLEAR, MORE) for opening, *_ in found), found
