@@ -259,8 +259,12 @@ st.subheader(
     "users endpoint; known from third-party code, not the vendor's page).",
 )
 if access.people_view("Users"):
+    # Totals over the range without periods: the days picked, as Explore's export of the same
+    # dataset reads them (not from the first day of the picked week: one person's lines
+    # differed between the two).
+    users_start = choice.picked_start or choice.start
     with ui.vendor_errors():
-        users = loaders.fetch(source, "builder.org_users", choice.start, choice.end)
+        users = loaders.fetch(source, "builder.org_users", users_start, choice.end)
         if lens is not None:
             users = team_rows(lens, users, "builder.org_users", choice.end)
             st.caption(
@@ -269,7 +273,12 @@ if access.people_view("Users"):
                 "(the range's last day)."
             )
         st.caption(
-            f"{len(users):,} people active in {metrics.range_name(choice.start, choice.end)}."
+            f"{len(users):,} people active in {metrics.range_name(users_start, choice.end)}"
+            + (
+                f" (the days picked: the users endpoint has no {granularity}s)."
+                if users_start != choice.start
+                else "."
+            )
         )
         ui.dataframe(
             metrics.builder_users_table(users),
