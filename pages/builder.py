@@ -146,7 +146,8 @@ st.subheader(
     "Space tokens",
     anchor=False,
     help="Tokens the space's Fusion sessions used, per period (space metrics "
-    "endpoint: input, output, cache write, cache input).",
+    "endpoint: input, output, cache write, and cache read: Builder.io's `cacheInput`, named "
+    "as Firebender's cache read tokens are).",
 )
 
 space_names = clients.demo_spaces() if source.demo else {key: key for key in clients.spaces(source)}
