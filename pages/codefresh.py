@@ -1,5 +1,6 @@
 """Codefresh: credits over time, top pipelines, active committers, the reports on offer."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import charts, controls, loaders, metrics, team_filter, ui
@@ -164,6 +165,21 @@ with right:
                 ),
                 width="stretch",
             )
+            running = committers[~committers["complete"].astype(bool)]
+            if not running.empty:  # drawn lighter: say why, as every running period is said
+                row = running.iloc[-1]
+                so_far = row["active_committers"]
+                st.caption(
+                    f":material/schedule: {row['period']:%B %Y} "
+                    + (
+                        "is still running"
+                        if (row["period"] + pd.offsets.MonthEnd(0)).date() >= choice.today
+                        else f"goes on past the range's last day ({choice.end:%-d %b %Y})"
+                    )
+                    + ": its bar is drawn lighter and counts the committers seen so far"
+                    + (f" ({so_far:,.0f})" if pd.notna(so_far) else "")
+                    + ", so a lower bar is not a drop."
+                )
 
 # ------------------------------------------------------------------ reports on offer
 st.subheader(

@@ -169,3 +169,13 @@ def test_builder_users_table_is_the_explore_export_of_the_same_link(downloads):
     theirs = exported.set_index("user_email")["lines_accepted"].sort_index()
     assert len(mine) > 5
     pd.testing.assert_series_equal(mine.astype("int64"), theirs.astype("int64"))
+
+
+def test_codefreshs_running_month_of_committers_is_said_to_be_running():
+    at = open_page("pages/codefresh.py")
+    assert_ok(at)
+    assert any(
+        c.value.startswith(":material/schedule: November 2026 is still running: its bar is drawn")
+        and "not a drop" in c.value
+        for c in at.caption
+    ), [c.value for c in at.caption]
