@@ -6,6 +6,7 @@ from analytics import alert_ui, alerts_view, charts, controls, metrics, team_fil
 from analytics import overview as overview_view
 from analytics import settings as app_settings
 from analytics.entry import ensure_app_entry
+from analytics.metrics import share_note
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
 
@@ -315,6 +316,8 @@ ui.kpi_tiles(
     "month",
     per_row=3,
 )
+if over_full := share_note.over_full_note(monthly, view.ai_source):  # beside the shares
+    st.caption(f":material/info: {over_full}")
 ui.chart_or_empty(
     view,
     ("codefresh",),
