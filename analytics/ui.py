@@ -264,12 +264,17 @@ def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str) -> None:
 
 
 def totals_tiles(
-    totals, per_row: int = 4, failures: str | None = None, columns: tuple[str, ...] = ()
+    totals,
+    per_row: int = 4,
+    failures: str | None = None,
+    columns: tuple[str, ...] = (),
+    unknown: str | None = None,
 ) -> None:
     """The range's totals against the range before, in tiles (`metrics.Totals`); `failures`:
     why a vendor's part is missing in this run (a tile without a value says so); `columns`:
-    only these tiles, in this order (all when empty). The heading names both ranges, so a
-    tile's delta carries no description (it was cut off)."""
+    only these tiles, in this order (all when empty); `unknown`: why a total is unknown, said
+    under the tiles whenever one shows "-" (in a tile's help alone it went unread). The
+    heading names both ranges, so a tile's delta carries no description (it was cut off)."""
     from .metrics import range_name
 
     if totals is None or totals.start is None:
@@ -283,27 +288,21 @@ def totals_tiles(
     if columns:
         by_column = {kpi.column: kpi for kpi in totals.tiles}
         totals = replace(totals, tiles=[by_column[c] for c in columns if c in by_column])
-    if all(kpi.value is None for kpi in totals.tiles):
-        st.caption(
-            "No total is known: a vendor has no data for part of this range (see where each "
-            "vendor's data start above). A range inside every vendor's data has totals."
-        )
+    reason = failures or unknown or "a vendor has no data for part of this range"
     for offset in range(0, len(totals.tiles), per_row):
         columns = st.columns(per_row)
         for column, kpi in zip(columns, totals.tiles[offset : offset + per_row]):
-            unknown = (
-                ""
-                if kpi.value is not None
-                else f"\n\nUnknown: {failures}."
-                if failures
-                else "\n\nUnknown: a vendor has no data for part of this range."
-            )
+            why = "" if kpi.value is not None else f"\n\nUnknown: {reason.rstrip('.')}."
             _tile(
                 column,
                 kpi,
                 (),
-                f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{unknown}",
+                f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{why}",
             )
+    blank = [kpi.label for kpi in totals.tiles if kpi.value is None]
+    if blank:  # the reason beside the blank values, not only in a help or an expander
+        which = "Every total" if len(blank) == len(totals.tiles) else ", ".join(blank)
+        st.caption(f':material/help: {which}: unknown ("-"). {_first_upper(reason)}')
 
 
 def download_buttons(

@@ -132,6 +132,7 @@ with totals_column:
         per_row=2,
         failures=view.failures(),
         columns=("ai_active_developers", "ai_accepted_lines", "model_spend_usd", "ci_credits"),
+        unknown=view.unknown_totals(),
     )
 # ------------------------------------------------------------------ the main chart
 with chart_column:
@@ -218,6 +219,7 @@ if view.totals and view.totals.start:
             "ci_spend_usd",
             "ci_spend_per_developer",
         ),
+        unknown=view.unknown_totals(),
     )
 money = metrics.paying_off.verdict_money(view.answer, view.monthly, price)
 if money is not None:
