@@ -32,6 +32,8 @@ if choice is None:
 granularity = choice.granularity
 ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "builder")
+controls.not_used(controls.AI_LABEL, "This page shows Builder.io's own users.")
+controls.not_used(controls.PRICE_LABEL, "Nothing on this page is in CI credits.")
 if lens is not None:
     st.caption(lens.caption())
 by_period = (

@@ -38,6 +38,11 @@ if choice is None:
 granularity = choice.granularity
 ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "codefresh")
+controls.not_used(controls.AI_LABEL, "This page shows CI only, no AI use.")
+controls.not_used(
+    controls.PRICE_LABEL,
+    "Credits are shown as Codefresh reports them; the Overview and Teams put them in USD.",
+)
 if lens is not None:
     st.caption(lens.caption())
 

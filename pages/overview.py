@@ -26,30 +26,20 @@ if choice is None:
     st.stop()
 lens = team_filter.pick(settings, choice.start, choice.end, "overview")
 
-with st.sidebar:
+ai_source = controls.ai_source_input(
+    "overview",
+    metrics.definition("ai_active_developers")
+    + " The answer counts AI use from the same source, and names it.",
+)
+price = controls.price_input(
+    settings,
+    "overview",
+    "Turns Codefresh credits into USD for the spend comparison. Set "
+    "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to hide CI spend.",
+    container=st.sidebar,
+)
+with st.sidebar:  # this page's own choices, after the ones every data page has
     st.divider()
-    ai_source = controls.mirrored_select(
-        "Count AI-active developers from",
-        list(metrics.AI_SOURCES),
-        key="overview__ai",
-        param="ai",
-        default="firebender",
-        format_func=metrics.AI_SOURCES.get,
-        help=metrics.definition("ai_active_developers")
-        + " The answer counts AI use from the same source, and names it.",
-    )
-    price = controls.mirrored_number(
-        "CI price (USD per credit)",
-        key="overview__price",
-        param="usd_per_credit",
-        default=settings.usd_per_credit
-        if settings.usd_per_credit is not None
-        else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
-        help="Turns Codefresh credits into USD for the spend comparison. Set "
-        "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to hide CI spend.",
-    )
-    if settings.usd_per_credit is None and price is not None:
-        st.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
     unit = "week" if choice.granularity == "day" else choice.granularity
     lag = controls.mirrored_select(
         f"Compare credits this many {unit}s later",

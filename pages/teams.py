@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import controls, team_charts, team_editor, team_source, ui
+from analytics import controls, team_charts, team_editor, team_filter, team_source, ui
 from analytics import settings as app_settings
 from analytics import team_view as view_of
 from analytics.entry import ensure_app_entry
@@ -26,14 +26,23 @@ choice = controls.range_controls(
 )
 if choice is None:
     st.stop()
-with st.sidebar:
-    st.divider()
-    price = controls.price_input(
-        settings,
-        "teams",
-        "Turns each team's Codefresh credits into USD. Set CODEFRESH_USD_PER_CREDIT to your "
-        "contract price; leave empty to hide CI spend.",
+# Every team is shown side by side here; the team picked is kept for the other pages.
+if team_filter.pick(settings, choice.start, choice.end, "teams") is not None:
+    st.sidebar.caption(
+        "This page shows every team side by side; the team picked filters the other pages."
     )
+controls.not_used(
+    controls.AI_LABEL,
+    "Teams count AI-active people from Firebender: Builder.io gives its users per period "
+    "without days, so they cannot be put in a team on the day.",
+)
+price = controls.price_input(
+    settings,
+    "teams",
+    "Turns each team's Codefresh credits into USD. Set CODEFRESH_USD_PER_CREDIT to your "
+    "contract price; leave empty to hide CI spend.",
+    container=st.sidebar,
+)
 
 if teams.error:
     st.error(teams.error, icon=":material/error:")
