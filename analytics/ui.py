@@ -243,9 +243,15 @@ def kpi_tiles(
             _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}")
 
 
+def flat_change(kpi: Kpi) -> bool:
+    """A change shown as 0 ("+0%", "+0.0 pts") is no change: no arrow, no colour."""
+    if kpi.unit == "share":
+        return kpi.delta is not None and round(kpi.delta * 100, 1) == 0
+    return kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0
+
+
 def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str) -> None:
-    # A change that rounds to 0% is no change: no arrow, no colour.
-    flat = kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0 and kpi.unit != "share"
+    flat = flat_change(kpi)
     column.metric(
         kpi.label,
         _format(kpi.value, kpi.unit),
