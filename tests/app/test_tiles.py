@@ -70,3 +70,17 @@ def test_a_share_that_moved_less_than_a_tenth_of_a_point_has_no_arrow():
         flat.delta == "+0.0 pts" and "direction: NONE" in str(flat) and "color: GRAY" in str(flat)
     )
     assert "direction: NONE" not in str(by_label["Builder.io acceptance"])  # +2.0 pts: an arrow
+
+
+def test_an_average_of_people_in_the_totals_has_a_decimal():
+    from .conftest import open_page
+
+    at = open_page(
+        "pages/overview.py",
+        query={"start": "2026-10-26", "end": "2026-11-22", "granularity": "day"},
+    )
+    assert not at.exception
+    [tile] = [m for m in at.metric if m.label == "AI-active devs (avg)"]
+    value, delta = tile.value, tile.proto.delta
+    assert "." in value, value  # 13.2, not 13
+    assert not delta.startswith(("+0 ", "-0 ")), delta  # "+0 (+2%)" with a green arrow before
