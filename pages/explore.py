@@ -25,12 +25,12 @@ settings = app_settings.current()
 ui.header("Explore & export", settings)
 
 catalogue = access.without_people(datasets.offered(loaders.offered_reports(settings["codefresh"])))
-# The controls every data page has come first, in their order; the dataset (which decides
-# what they offer, so it is picked first) is drawn below them.
-shared_box = st.sidebar.container()
+# The dataset decides what the controls every data page has offer, so it comes first (and
+# the space, when it needs one); those controls follow in their usual order.
 own_box = st.sidebar.container()
+st.sidebar.divider()
+shared_box = st.sidebar.container()
 with own_box:
-    st.divider()
     key = controls.mirrored_select(
         "Dataset",
         list(catalogue),
