@@ -233,6 +233,34 @@ def finished(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[table["complete"].astype(bool).to_numpy()].reset_index(drop=True)
 
 
+# Day granularity: Saturdays and Sundays are quiet, and a line through them drew each weekend as
+# a drop (two dips a week read as spikes). Line charts by day draw weekdays only and say so in
+# their title; the tables and exports keep every day. A weekday without data still breaks the
+# line (never 0).
+WEEKDAYS_ONLY = "Weekdays only: weekends are quiet and would read as drops"
+
+
+def weekdays(frame: pd.DataFrame, granularity: str | None, field: str = "period") -> pd.DataFrame:
+    """At day granularity, the rows of Monday to Friday; otherwise the frame as it is."""
+    if granularity != "day" or frame is None or frame.empty or field not in frame:
+        return frame
+    days = pd.to_datetime(frame[field])
+    if getattr(days.dt, "tz", None) is not None:
+        days = days.dt.tz_convert("UTC")
+    return frame.loc[(days.dt.day_of_week < 5).to_numpy()].reset_index(drop=True)
+
+
+def by_weekday(chart, granularity: str | None):
+    """A day chart's title says that weekends are left out."""
+    if granularity != "day":
+        return chart
+    return chart.properties(
+        title=alt.TitleParams(
+            WEEKDAYS_ONLY, anchor="start", fontSize=11, fontWeight="normal", color="#6b7280"
+        )
+    )
+
+
 def adoption_vs_credits(
     table: pd.DataFrame,
     granularity: str,
@@ -242,7 +270,7 @@ def adoption_vs_credits(
     """AI adoption (left axis) and CI credits (right axis) per finished period, on one time
     axis. The unfinished period is left out (the page says what it holds so far): drawn, it
     would look like a drop. Unknown periods break the lines instead of reading as 0."""
-    data = finished(table)[["period", ai_column, "ci_credits"]]
+    data = weekdays(finished(table)[["period", ai_column, "ci_credits"]], granularity)
     base = alt.Chart(data).encode(x=_x(granularity, data))
     tips = [
         _period_tip(),
@@ -275,10 +303,13 @@ def adoption_vs_credits(
     left = alt.layer(ai_line, ai_points)
     right = alt.layer(ci_line, ci_points)
     if data["ci_credits"].isna().all():  # Codefresh not loaded: no empty right axis
-        return left.properties(height=HEIGHT)
+        return by_weekday(left.properties(height=HEIGHT), granularity)
     if data[ai_column].isna().all():
-        return right.properties(height=HEIGHT)
-    return alt.layer(left, right).resolve_scale(y="independent").properties(height=HEIGHT)
+        return by_weekday(right.properties(height=HEIGHT), granularity)
+    return by_weekday(
+        alt.layer(left, right).resolve_scale(y="independent").properties(height=HEIGHT),
+        granularity,
+    )
 
 
 def vendor_measures(
@@ -287,7 +318,7 @@ def vendor_measures(
     """Measures of different vendors over time, each line in its vendor's color (a second
     measure of the same vendor is dashed). Finished periods only; unknown ones break lines."""
     present = [c for c in columns if c in table]
-    long = finished(table).melt(
+    long = weekdays(finished(table), granularity).melt(
         id_vars=["period"], value_vars=present, var_name="column", value_name="value"
     )
     long["measure"] = long["column"].map(label)
@@ -299,6 +330,12 @@ def vendor_measures(
         vendor = METRICS[c].vendor
         dashes.append([1, 0] if vendor not in seen else [6, 3])
         seen[vendor] = seen.get(vendor, 0) + 1
+    return by_weekday(
+        _vendor_lines(long, title, domain, colors, dashes, granularity, fmt), granularity
+    )
+
+
+def _vendor_lines(long, title, domain, colors, dashes, granularity, fmt) -> alt.Chart:
     return (
         alt.Chart(long)
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
@@ -327,7 +364,7 @@ def vendor_measures(
 def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
     """AI model spend beside CI spend (USD) per finished period, as two lines on one USD axis;
     unknown periods break the lines."""
-    long = finished(table).melt(
+    long = weekdays(finished(table), granularity).melt(
         id_vars=["period"],
         value_vars=["model_spend_usd", "ci_spend_usd"],
         var_name="column",
@@ -339,6 +376,10 @@ def spend_comparison(table: pd.DataFrame, granularity: str) -> alt.Chart:
     shown = [c for c in ("model_spend_usd", "ci_spend_usd") if c not in blank]
     colors = {"model_spend_usd": color_of("firebender"), "ci_spend_usd": color_of("codefresh")}
     domain = [label(c) for c in shown]
+    return by_weekday(_spend_lines(long, domain, colors, shown, granularity), granularity)
+
+
+def _spend_lines(long, domain, colors, shown, granularity) -> alt.Chart:
     return (
         alt.Chart(long)
         .mark_line(point=True, strokeWidth=2.5, invalid=BREAK)
@@ -490,6 +531,8 @@ def series_over_time(
     (BYOK)"); `series_title` names the series in the tooltip. Periods not over by `end` (the
     range's last day) or still running today are left out (`ui.running_note` says so)."""
     frame = labels.relabel(finished_periods(frame, granularity, end), [series])
+    if kind != "bar":  # bars by day show a weekly pattern, not a drop; lines and areas do
+        frame = weekdays(frame, granularity)
     names = _names(frame, series)
     mark = {
         "line": alt.MarkDef(type="line", point=True, strokeWidth=2),
@@ -502,7 +545,7 @@ def series_over_time(
         axis=alt.Axis(format="~s", labelExpr=ZERO_LABEL if "%" not in fmt else "%"),
         stack="zero" if kind in ("bar", "area") else None,
     )
-    return (
+    chart = (
         alt.Chart(frame, mark=mark)
         .encode(
             x=_band_x(granularity, frame=frame) if kind == "bar" else _x(granularity, frame),
@@ -522,6 +565,7 @@ def series_over_time(
         )
         .properties(height=HEIGHT)
     )
+    return chart if kind == "bar" else by_weekday(chart, granularity)
 
 
 def single_series(
@@ -605,7 +649,7 @@ def two_axes(
     """Two measures of one vendor on their own y axes (e.g. users and prompts, whose scales
     differ a hundredfold): solid line left, dashed line right, in two distinct shades. The
     frame's unfinished periods (`complete` false) are left out."""
-    frame = finished(frame)
+    frame = weekdays(finished(frame), granularity)
     dark, light = spread(vendor, 2)
     base = alt.Chart(frame).encode(x=_x(granularity, frame))
     tips = [
@@ -626,14 +670,16 @@ def two_axes(
         ),
         tooltip=tips,
     )
-    return alt.layer(one, two).resolve_scale(y="independent").properties(height=HEIGHT)
+    return by_weekday(
+        alt.layer(one, two).resolve_scale(y="independent").properties(height=HEIGHT), granularity
+    )
 
 
 def rates_over_time(rates: pd.DataFrame, granularity: str) -> alt.Chart:
     """Acceptance rates (0..1) per finished period, one shade of Firebender orange per rate."""
-    data = finished(rates).dropna(subset=["value"])
+    data = weekdays(finished(rates).dropna(subset=["value"]), granularity)
     names = list(dict.fromkeys(data["rate"])) if len(data) else []
-    return (
+    chart = (
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=2)
         .encode(
@@ -660,3 +706,4 @@ def rates_over_time(rates: pd.DataFrame, granularity: str) -> alt.Chart:
         )
         .properties(height=HEIGHT)
     )
+    return by_weekday(chart, granularity)

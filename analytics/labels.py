@@ -64,6 +64,8 @@ COLUMN_LABELS: dict[str, str] = {
     "user_prompts": "Prompts",
     "credits_used": "Credits used",
     "prs_merged": "PRs merged",
+    "tokens_cache_input": "Tokens, cache read",  # Builder.io's cacheInput (metrics.BUILDER_TOKENS)
+    "cache_read_tokens": "Tokens, cache read",
     "last_active": "Last active (UTC)",
     "ide_opened": "IDE opened",
     "key": "Key",

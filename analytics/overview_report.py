@@ -96,6 +96,40 @@ class Overview:
             f"{VENDOR_NAMES[v]} did not answer ({short_reason(m)})" for v, m in self.errors.items()
         )
 
+    def unknown_totals(self) -> str | None:
+        """Why a total of the range is unknown ("-"), in one sentence for beside the tiles:
+        a vendor that did not answer, or whose data start after (or end before) the range's
+        finished periods. None when every vendor covers them."""
+        if self.errors:
+            return self.failures()
+        totals = self.totals
+        if totals is None or totals.start is None:
+            return None
+        start, end = totals.start, totals.end
+        parts = []
+        for name, span in self.spans.items():
+            what = (
+                "Firebender's model requests (AI model spend)"
+                if name == "requests"
+                else f"{VENDOR_NAMES[SPAN_VENDOR[name]]}'s data"
+            )
+            # A load the vendor's rules started late (model requests: from 2025-12-31) starts
+            # the data there too.
+            first, last = span.first or span.loaded_from, span.last or span.loaded_to
+            if span.empty:
+                parts.append(f"{what}: none in this range")
+            elif first > start:
+                parts.append(f"{what} start {metrics.coverage.describe_day(first)}")
+            elif last < end:
+                parts.append(f"{what} end {metrics.coverage.describe_day(last)}")
+        if not parts:
+            return None
+        return (
+            "; ".join(parts)
+            + f", inside the range ({metrics.range_name(start, end)}): a total over days "
+            "without data would read smaller than it is. A range inside the data has totals."
+        )
+
     def why_empty(self, vendors: tuple[str, ...]) -> str | None:
         """Why a chart of these vendors' measures has nothing to draw, or None."""
         for vendor in vendors:

@@ -23,14 +23,23 @@ METHOD = (
 
 settings = app_settings.current()
 ui.header("Alerts & budgets", settings, vendors=("firebender", "codefresh"))
-with st.sidebar:
-    st.divider()
-    price = controls.price_input(
-        settings,
-        "alerts",
-        "Turns Codefresh credits into USD for the CI spend projection and budget. Set "
-        "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to leave CI spend out.",
-    )
+controls.not_used(
+    controls.RANGE_LABEL,
+    "This page shows the running month and the last settled days, whatever the range.",
+)
+controls.sync_button("alerts")
+controls.not_used(
+    controls.TEAM_LABEL,
+    "Pick the organisation or a team under 'This month' (every team's anomalies are listed).",
+)
+controls.not_used(controls.AI_LABEL, "Projections and anomalies are money and credits.")
+price = controls.price_input(
+    settings,
+    "alerts",
+    "Turns Codefresh credits into USD for the CI spend projection and budget. Set "
+    "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to leave CI spend out.",
+    container=st.sidebar,
+)
 
 view = screens.alerts(settings, price)
 for message in view.errors.values():

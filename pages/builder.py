@@ -35,6 +35,8 @@ if choice is None:
 granularity = choice.granularity
 ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "builder")
+controls.not_used(controls.AI_LABEL, "This page shows Builder.io's own users.")
+controls.not_used(controls.PRICE_LABEL, "Nothing on this page is in CI credits.")
 if lens is not None:
     st.caption(lens.caption())
 by_period = (
@@ -151,7 +153,8 @@ st.subheader(
     "Space tokens",
     anchor=False,
     help="Tokens the space's Fusion sessions used, per period (space metrics "
-    "endpoint: input, output, cache write, cache input).",
+    "endpoint: input, output, cache write, and cache read: Builder.io's `cacheInput`, named "
+    "as Firebender's cache read tokens are).",
 )
 
 space_names = loaders.space_names(source)
@@ -264,8 +267,12 @@ st.subheader(
     "users endpoint; known from third-party code, not the vendor's page).",
 )
 if access.people_view("Users"):
+    # Totals over the range without periods: the days picked, as Explore's export of the same
+    # dataset reads them (not from the first day of the picked week: one person's lines
+    # differed between the two).
+    users_start = choice.picked_start or choice.start
     with ui.vendor_errors():
-        users = loaders.read_dataset(source, "builder.org_users", choice.start, choice.end)
+        users = loaders.read_dataset(source, "builder.org_users", users_start, choice.end)
         if lens is not None:
             users = team_rows(lens, users, "builder.org_users", choice.end)
             st.caption(
@@ -274,7 +281,12 @@ if access.people_view("Users"):
                 "(the range's last day)."
             )
         st.caption(
-            f"{len(users):,} people active in {metrics.range_name(choice.start, choice.end)}."
+            f"{len(users):,} people active in {metrics.range_name(users_start, choice.end)}"
+            + (
+                f" (the days picked: the users endpoint has no {granularity}s)."
+                if users_start != choice.start
+                else "."
+            )
         )
         ui.dataframe(
             metrics.builder_users_table(users),

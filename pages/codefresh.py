@@ -41,6 +41,11 @@ if choice is None:
 granularity = choice.granularity
 ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "codefresh")
+controls.not_used(controls.AI_LABEL, "This page shows CI only, no AI use.")
+controls.not_used(
+    controls.PRICE_LABEL,
+    "Credits are shown as Codefresh reports them; the Overview and Teams put them in USD.",
+)
 if lens is not None:
     st.caption(lens.caption())
 
@@ -184,6 +189,21 @@ with right:
                 ),
                 width="stretch",
             )
+            running = committers[~committers["complete"].astype(bool)]
+            if not running.empty:  # drawn lighter: say why, as every running period is said
+                row = running.iloc[-1]
+                so_far = row["active_committers"]
+                st.caption(
+                    f":material/schedule: {row['period']:%B %Y} "
+                    + (
+                        "is still running"
+                        if (row["period"] + pd.offsets.MonthEnd(0)).date() >= choice.today
+                        else f"goes on past the range's last day ({choice.end:%-d %b %Y})"
+                    )
+                    + ": its bar is drawn lighter and counts the committers seen so far"
+                    + (f" ({so_far:,.0f})" if pd.notna(so_far) else "")
+                    + ", so a lower bar is not a drop."
+                )
 
 # ------------------------------------------------------------------ reports on offer
 st.subheader(

@@ -16,7 +16,12 @@ settings = app_settings.current()
 ui.header("Explore & export", settings)
 
 catalogue = access.without_people(datasets.offered(loaders.offered_reports(settings["codefresh"])))
-with st.sidebar:
+# The dataset decides what the controls every data page has offer, so it comes first (and
+# the space, when it needs one); those controls follow in their usual order.
+own_box = st.sidebar.container()
+st.sidebar.divider()
+shared_box = st.sidebar.container()
+with own_box:
     key = controls.mirrored_select(
         "Dataset",
         list(catalogue),
@@ -34,15 +39,38 @@ if dataset.endpoint is not None or dataset.key == datasets.OVERVIEW_KEY:
         datasets.endpoints_for(dataset),
         list(dataset.granularities),
         default_granularity="week" if "week" in dataset.granularities else dataset.granularities[0],
+        container=shared_box,
         fingerprints=settings.fingerprints,
     )
     if choice is None:
         st.stop()
-lens = team_filter.pick(settings, choice.start, choice.end, "explore") if choice else None
+else:
+    controls.not_used(controls.RANGE_LABEL, "This dataset has no dates.", shared_box)
+    controls.sync_button("explore", shared_box)
+if choice:
+    lens = team_filter.pick(settings, choice.start, choice.end, "explore", shared_box)
+else:
+    lens = None
+    controls.not_used(
+        controls.TEAM_LABEL, "This dataset has no dates to match teams on.", shared_box
+    )
 
 space, spaces = None, {}
 ai_source, price = "firebender", settings.usd_per_credit
-with st.sidebar:
+if dataset.key == datasets.OVERVIEW_KEY:
+    ai_source = controls.ai_source_input("explore", container=shared_box)
+    price = controls.price_input(
+        settings,
+        "explore",
+        "Turns Codefresh credits into USD in the joined table.",
+        container=shared_box,
+    )
+else:
+    controls.not_used(
+        controls.AI_LABEL, "Only the Overview dataset counts AI-active developers.", shared_box
+    )
+    controls.not_used(controls.PRICE_LABEL, "Only the Overview dataset has CI spend.", shared_box)
+with own_box:
     if dataset.needs_space:
         source = settings["builder"]
         spaces = loaders.space_names(source)
@@ -61,24 +89,6 @@ with st.sidebar:
             param="space",
             default=next(iter(spaces)),
             format_func=spaces.get,
-        )
-    if dataset.key == datasets.OVERVIEW_KEY:
-        ai_source = controls.mirrored_select(
-            "Count AI-active developers from",
-            list(metrics.AI_SOURCES),
-            key="explore__ai",
-            param="ai",
-            default="firebender",
-            format_func=metrics.AI_SOURCES.get,
-            help=metrics.definition("ai_active_developers"),
-        )
-        price = controls.mirrored_number(
-            "CI price (USD per credit)",
-            key="explore__price",
-            param="usd_per_credit",
-            default=settings.usd_per_credit
-            if settings.usd_per_credit is not None
-            else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
         )
 
 st.subheader(dataset.label, anchor=False)

@@ -30,6 +30,8 @@ if choice is None:
 granularity = choice.granularity
 ui.running_note(choice)
 lens = team_filter.pick(settings, choice.start, choice.end, "firebender")
+controls.not_used(controls.AI_LABEL, "This page shows Firebender's own people.")
+controls.not_used(controls.PRICE_LABEL, "Nothing on this page is in CI credits.")
 if lens is not None:
     st.caption(lens.caption())
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts, metrics
 from analytics import overview_report as overview_view
+from analytics.metrics import share_note
 from ui import alert_ui, controls, screens, team_filter
 from ui import page as ui
 from ui import settings as app_settings
@@ -27,30 +28,20 @@ if choice is None:
     st.stop()
 lens = team_filter.pick(settings, choice.start, choice.end, "overview")
 
-with st.sidebar:
+ai_source = controls.ai_source_input(
+    "overview",
+    metrics.definition("ai_active_developers")
+    + " The answer counts AI use from the same source, and names it.",
+)
+price = controls.price_input(
+    settings,
+    "overview",
+    "Turns Codefresh credits into USD for the spend comparison. Set "
+    "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to hide CI spend.",
+    container=st.sidebar,
+)
+with st.sidebar:  # this page's own choices, after the ones every data page has
     st.divider()
-    ai_source = controls.mirrored_select(
-        "Count AI-active developers from",
-        list(metrics.AI_SOURCES),
-        key="overview__ai",
-        param="ai",
-        default="firebender",
-        format_func=metrics.AI_SOURCES.get,
-        help=metrics.definition("ai_active_developers")
-        + " The answer counts AI use from the same source, and names it.",
-    )
-    price = controls.mirrored_number(
-        "CI price (USD per credit)",
-        key="overview__price",
-        param="usd_per_credit",
-        default=settings.usd_per_credit
-        if settings.usd_per_credit is not None
-        else (controls.DEMO_USD_PER_CREDIT if settings["codefresh"].demo else None),
-        help="Turns Codefresh credits into USD for the spend comparison. Set "
-        "CODEFRESH_USD_PER_CREDIT to your contract price; leave empty to hide CI spend.",
-    )
-    if settings.usd_per_credit is None and price is not None:
-        st.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
     unit = "week" if choice.granularity == "day" else choice.granularity
     lag = controls.mirrored_select(
         f"Compare credits this many {unit}s later",
@@ -133,6 +124,7 @@ with totals_column:
         per_row=2,
         failures=view.failures(),
         columns=("ai_active_developers", "ai_accepted_lines", "model_spend_usd", "ci_credits"),
+        unknown=view.unknown_totals(),
     )
 # ------------------------------------------------------------------ the main chart
 with chart_column:
@@ -219,6 +211,7 @@ if view.totals and view.totals.start:
             "ci_spend_usd",
             "ci_spend_per_developer",
         ),
+        unknown=view.unknown_totals(),
     )
 money = metrics.paying_off.verdict_money(view.answer, view.monthly, price)
 if money is not None:
@@ -317,6 +310,8 @@ ui.kpi_tiles(
     "month",
     per_row=3,
 )
+if over_full := share_note.over_full_note(monthly, view.ai_source):  # beside the shares
+    st.caption(f":material/info: {over_full}")
 ui.chart_or_empty(
     view,
     ("codefresh",),

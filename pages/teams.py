@@ -6,7 +6,7 @@ from analytics import team_charts
 from analytics import teams_report as view_of
 from analytics.metrics import period_name
 from analytics.metrics import teams as team_metrics
-from ui import controls, screens, team_editor, team_source
+from ui import controls, screens, team_editor, team_filter, team_source
 from ui import page as ui
 from ui import settings as app_settings
 from ui.entry import ensure_app_entry
@@ -28,14 +28,23 @@ choice = controls.range_controls(
 )
 if choice is None:
     st.stop()
-with st.sidebar:
-    st.divider()
-    price = controls.price_input(
-        settings,
-        "teams",
-        "Turns each team's Codefresh credits into USD. Set CODEFRESH_USD_PER_CREDIT to your "
-        "contract price; leave empty to hide CI spend.",
+# Every team is shown side by side here; the team picked is kept for the other pages.
+if team_filter.pick(settings, choice.start, choice.end, "teams") is not None:
+    st.sidebar.caption(
+        "This page shows every team side by side; the team picked filters the other pages."
     )
+controls.not_used(
+    controls.AI_LABEL,
+    "Teams count AI-active people from Firebender: Builder.io gives its users per period "
+    "without days, so they cannot be put in a team on the day.",
+)
+price = controls.price_input(
+    settings,
+    "teams",
+    "Turns each team's Codefresh credits into USD. Set CODEFRESH_USD_PER_CREDIT to your "
+    "contract price; leave empty to hide CI spend.",
+    container=st.sidebar,
+)
 
 if teams.error:
     st.error(teams.error, icon=":material/error:")

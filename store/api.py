@@ -42,6 +42,7 @@ class Store:
         # A store others fill (cron's sync) mounted read-only: read, never synced into.
         self.read_only = read_only
         self._footers: dict[str, tuple[str, int, list[Run]]] = {}
+        self._firsts: dict[str, tuple[str, int, dt.date | None]] = {}  # first_with_rows
         self._lock = threading.Lock()
         # Partitions found unreadable (path -> why), left out of every read: the ledger then
         # lacks their days, so the next sync fetches them again (quarantining the file).
@@ -204,6 +205,61 @@ class Store:
                 first = min(first or run.first, run.first)
                 last = max(last or run.last, run.last)
         return last_fetch, first, last
+
+    def first_with_rows(self, datasets=None) -> dt.date | None:
+        """The first day any of `datasets` (all when None) actually has rows for, from the
+        organisation-wide files: the ledger's first day is the first day *asked for*, and a
+        long range asked before the data start holds empty partitions (a store "holding
+        2021-02-01" had data from Dec 2024). Daily data (and model requests) decide when there
+        are any: a month's row is labelled with its 1st. Partitions are read in order until
+        the first with rows (its footer's row count, then its `_label` column only); what a
+        file held is remembered by its stamp and size."""
+        groups: dict[tuple, list[tuple[Key, Entry]]] = {}
+        listed = (
+            self.entries()
+            if datasets is None
+            else [found for name in sorted(datasets) for found in self.entries(name)]
+        )
+        for key, entry in listed:
+            if key.scope == "org":
+                groups.setdefault((key.dataset, key.granularity), []).append((key, entry))
+        daily = {g: e for g, e in groups.items() if g[1] in ("day", None)}
+        found = None
+        for entries in (daily or groups).values():
+            for _key, entry in sorted(entries, key=lambda item: item[1].path):
+                first = self._first_label(entry)
+                if first is not None:
+                    found = first if found is None else min(found, first)
+                    break
+        return found
+
+    def _first_label(self, entry: Entry) -> dt.date | None:
+        """The earliest `_label` among a partition's rows (None: no rows, or unreadable)."""
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        with self._lock:
+            cached = self._firsts.get(entry.path)
+        if cached and cached[:2] == (entry.stamp, entry.size):
+            return cached[2]
+        try:
+            if self.root.local:
+                source = self.root.full(entry.path)
+                rows = pq.read_metadata(source).num_rows
+                table = pq.read_table(source, columns=["_label"]) if rows else None
+            else:
+                with self.root.fs.open(self.root.full(entry.path), "rb") as handle:
+                    rows = pq.read_metadata(handle).num_rows
+                    table = pq.read_table(handle, columns=["_label"]) if rows else None
+        except Exception:  # a damaged file: left out, as every read leaves it out
+            return None
+        first = None
+        if table is not None and table.num_rows:
+            low = pc.min(table["_label"]).as_py()
+            first = low.date() if isinstance(low, dt.datetime) else low
+        with self._lock:
+            self._firsts[entry.path] = (entry.stamp, entry.size, first)
+        return first
 
     def read_partition(self, key: Key) -> tuple[pd.DataFrame | None, list[Run]]:
         """One partition's rows and runs (None, [] when it does not exist)."""

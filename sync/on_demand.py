@@ -236,7 +236,17 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         where = {"demo": "demo history", "session": "this session's history"}.get(
             place.kind, "history"
         )
-        holds = f"; holds {first} - {held_until}" if first else ""
+        # The first day with rows, not the first day asked for: a long range asked before
+        # the data start leaves empty partitions behind ("holds 2021-02-01" for data from Dec
+        # 2024).
+        with_rows = place.store.first_with_rows(keys) if first else None
+        holds = (
+            f"; holds {with_rows} - {held_until}"
+            if with_rows
+            else f"; no data in {first} - {held_until}"
+            if first
+            else ""
+        )
         lines.append(f"{where.capitalize()} ({names}): {describe_age(last)}{holds}.")
         if place.store.read_only:
             when = f"at {last:%Y-%m-%d %H:%M} UTC" if last else "(not filled yet)"

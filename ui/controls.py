@@ -289,16 +289,7 @@ def range_controls(
         starts = starts_text(known_starts(fingerprints or {}))
         if starts:
             st.caption(starts)
-        st.button(
-            "Sync now",
-            key=f"{page}__refresh",
-            on_click=loaders.sync_now,
-            icon=":material/sync:",
-            disabled=not access.allowed("sync now"),  # a courtesy: sync_now checks again
-            help="Fetch the recent days the vendors may still revise again now (otherwise "
-            f"they are fetched again after {history.TAIL_FRESH_FOR.seconds // 60} minutes). "
-            "Older days come from the history store.",
-        )
+        sync_button(page, box)
     for text in warnings:
         st.warning(text, icon=":material/link_off:")
 
@@ -361,6 +352,30 @@ def range_controls(
     )
 
 
+_CARRIED = "_carried_choices"  # URL parameter -> its text (None: the default), between pages
+
+
+def _carry_in(key: str, param: str) -> None:
+    """Before a carried widget is first drawn on a page: put the value chosen on another page
+    of this session into the URL, where the widget starts from (the browser's page
+    navigation drops the query; the range is carried alike, in `_SHARED`)."""
+    carried = st.session_state.get(_CARRIED) or {}
+    if key in st.session_state or param not in carried:
+        return
+    value = carried[param]
+    if value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def _carry_out(param: str, text: str | None) -> None:
+    carried = dict(st.session_state.get(_CARRIED) or {})
+    carried[param] = text
+    st.session_state[_CARRIED] = carried
+
+
 def mirrored_select(
     label: str,
     options: list,
@@ -369,17 +384,23 @@ def mirrored_select(
     default=None,
     container=None,
     widget: Callable = None,
+    carry: bool = False,
     **kwargs,
 ):
-    """A selectbox (or another single-choice widget) whose value lives in the URL as `param`."""
+    """A selectbox (or another single-choice widget) whose value lives in the URL as `param`;
+    `carry`: the value chosen on one page is the next page's too (the team, the AI source)."""
     box = container if container is not None else st
     widget = widget or box.selectbox
+    if carry:
+        _carry_in(key, param)
     if key not in st.session_state or st.session_state[key] not in options:
         raw = st.query_params.get(param)
         by_text = {str(o): o for o in options}
         st.session_state[key] = by_text.get(raw, default if default in options else options[0])
     value = widget(label, options, key=key, **kwargs)
     mirror({param: None if value == default else str(value)})
+    if carry:
+        _carry_out(param, None if value == default else str(value))
     return value
 
 
@@ -400,28 +421,99 @@ def mirrored_multiselect(
 DEMO_USD_PER_CREDIT = 0.01  # the demo's assumed price; live mode uses CODEFRESH_USD_PER_CREDIT
 
 
-def price_input(settings, page: str, help_text: str) -> float | None:
-    """The sidebar's CI price (USD per credit), mirrored as `usd_per_credit`: the configured
-    price, an assumed one on demo data (and it says so), or none."""
+def price_input(settings, page: str, help_text: str, container=None) -> float | None:
+    """The sidebar's CI price (USD per credit), mirrored as `usd_per_credit` and carried from
+    page to page: the configured price, an assumed one on demo data (and it says so), or
+    none."""
+    box = container if container is not None else st
     configured = settings.usd_per_credit
     demo = settings["codefresh"].demo
     price = mirrored_number(
-        "CI price (USD per credit)",
+        PRICE_LABEL,
         key=f"{page}__price",
         param="usd_per_credit",
         default=configured if configured is not None else (DEMO_USD_PER_CREDIT if demo else None),
+        container=box,
+        carry=True,
         help=help_text,
     )
     if configured is None and price is not None:
-        st.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
+        box.caption("An assumed price: set CODEFRESH_USD_PER_CREDIT for your own.")
     return price
 
 
+# ---------------------------------------------------------------- the same sidebar everywhere
+# Every data page's sidebar holds these, in this order, with the same URL parameters and
+# defaults (keys `<page>__<name>`); a page that cannot use one says so where it would be
+# (`not_used`). Page-specific choices come after them.
+RANGE_LABEL = "Granularity, quick ranges and date range"
+TEAM_LABEL = "Team"
+AI_LABEL = "Count AI-active developers from"
+PRICE_LABEL = "CI price (USD per credit)"
+SIDEBAR_ORDER = (
+    "Granularity",
+    "Quick ranges",
+    "Date range (UTC days, inclusive)",
+    "Sync now",
+    TEAM_LABEL,
+    AI_LABEL,
+    PRICE_LABEL,
+)
+NOT_USED = "**{label}**: not used on this page. {why}"
+
+
+def not_used(label: str, why: str, container=None) -> None:
+    """Where a shared control would be, say why this page does without it."""
+    box = container if container is not None else st.sidebar
+    box.caption(NOT_USED.format(label=label, why=why))
+
+
+def ai_source_input(page: str, help_text: str | None = None, container=None) -> str:
+    """The sidebar's "Count AI-active developers from" (`?ai=`, carried from page to page)."""
+    from analytics.metrics import AI_SOURCES, definition
+
+    return mirrored_select(
+        AI_LABEL,
+        list(AI_SOURCES),
+        key=f"{page}__ai",
+        param="ai",
+        default="firebender",
+        container=container if container is not None else st.sidebar,
+        format_func=AI_SOURCES.get,
+        carry=True,
+        help=help_text or definition("ai_active_developers"),
+    )
+
+
+def sync_button(page: str, container=None) -> None:
+    """Sync now: the vendors' recent days fetched again (every data page has it)."""
+    box = container if container is not None else st.sidebar
+    box.button(
+        "Sync now",
+        key=f"{page}__refresh",
+        on_click=loaders.sync_now,
+        icon=":material/sync:",
+        disabled=not access.allowed("sync now"),  # a courtesy: sync_now checks again
+        help="Fetch the recent days the vendors may still revise again now (otherwise "
+        f"they are fetched again after {history.TAIL_FRESH_FOR.seconds // 60} minutes). "
+        "Older days come from the history store.",
+    )
+
+
 def mirrored_number(
-    label: str, key: str, param: str, default: float | None = None, container=None, **kwargs
+    label: str,
+    key: str,
+    param: str,
+    default: float | None = None,
+    container=None,
+    carry: bool = False,
+    **kwargs,
 ) -> float | None:
-    """A number input (empty allowed) whose value lives in the URL as `param`."""
+    """A number input (empty allowed) whose value lives in the URL as `param` (`carry`: and
+    goes on to the next page)."""
     box = container if container is not None else st
+    if carry:
+        _carry_in(key, param)
     if key not in st.session_state:
         raw = st.query_params.get(param)
         value = default
@@ -442,5 +534,8 @@ def mirrored_number(
     value = box.number_input(
         label, key=key, value=None, min_value=0.0, step=0.001, format="%.4f", **kwargs
     )
-    mirror({param: None if value == default else "none" if value is None else f"{value:g}"})
+    text = None if value == default else "none" if value is None else f"{value:g}"
+    mirror({param: text})
+    if carry:
+        _carry_out(param, text)
     return value

@@ -244,9 +244,15 @@ def kpi_tiles(
             _tile(column, kpi, inverse, f"{kpi.definition}\n\n{when}, {before}.{unknown}")
 
 
+def flat_change(kpi: Kpi) -> bool:
+    """A change shown as 0 ("+0%", "+0.0 pts") is no change: no arrow, no colour."""
+    if kpi.unit == "share":
+        return kpi.delta is not None and round(kpi.delta * 100, 1) == 0
+    return kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0
+
+
 def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str) -> None:
-    # A change that rounds to 0% is no change: no arrow, no colour.
-    flat = kpi.delta_pct is not None and round(kpi.delta_pct * 100) == 0 and kpi.unit != "share"
+    flat = flat_change(kpi)
     column.metric(
         kpi.label,
         _format(kpi.value, kpi.unit),
@@ -265,12 +271,17 @@ def _tile(column, kpi: Kpi, inverse: tuple[str, ...], help_text: str) -> None:
 
 
 def totals_tiles(
-    totals, per_row: int = 4, failures: str | None = None, columns: tuple[str, ...] = ()
+    totals,
+    per_row: int = 4,
+    failures: str | None = None,
+    columns: tuple[str, ...] = (),
+    unknown: str | None = None,
 ) -> None:
     """The range's totals against the range before, in tiles (`metrics.Totals`); `failures`:
     why a vendor's part is missing in this run (a tile without a value says so); `columns`:
-    only these tiles, in this order (all when empty). The heading names both ranges, so a
-    tile's delta carries no description (it was cut off)."""
+    only these tiles, in this order (all when empty); `unknown`: why a total is unknown, said
+    under the tiles whenever one shows "-" (in a tile's help alone it went unread). The
+    heading names both ranges, so a tile's delta carries no description (it was cut off)."""
     from analytics.metrics import range_name
 
     if totals is None or totals.start is None:
@@ -284,27 +295,21 @@ def totals_tiles(
     if columns:
         by_column = {kpi.column: kpi for kpi in totals.tiles}
         totals = replace(totals, tiles=[by_column[c] for c in columns if c in by_column])
-    if all(kpi.value is None for kpi in totals.tiles):
-        st.caption(
-            "No total is known: a vendor has no data for part of this range (see where each "
-            "vendor's data start above). A range inside every vendor's data has totals."
-        )
+    reason = failures or unknown or "a vendor has no data for part of this range"
     for offset in range(0, len(totals.tiles), per_row):
         columns = st.columns(per_row)
         for column, kpi in zip(columns, totals.tiles[offset : offset + per_row]):
-            unknown = (
-                ""
-                if kpi.value is not None
-                else f"\n\nUnknown: {failures}."
-                if failures
-                else "\n\nUnknown: a vendor has no data for part of this range."
-            )
+            why = "" if kpi.value is not None else f"\n\nUnknown: {reason.rstrip('.')}."
             _tile(
                 column,
                 kpi,
                 (),
-                f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{unknown}",
+                f"{kpi.definition}\n\n{range_name(totals.start, totals.end)}, {before}.{why}",
             )
+    blank = [kpi.label for kpi in totals.tiles if kpi.value is None]
+    if blank:  # the reason beside the blank values, not only in a help or an expander
+        which = "Every total" if len(blank) == len(totals.tiles) else ", ".join(blank)
+        st.caption(f':material/help: {which}: unknown ("-"). {_first_upper(reason)}')
 
 
 def download_buttons(

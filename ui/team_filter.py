@@ -21,13 +21,19 @@ from teams.mapping import OTHER_TEAMS
 from ui import controls, team_source
 
 
-def pick(settings: Settings, start: dt.date, end: dt.date, page: str) -> Lens | None:
-    """The sidebar's team filter; None: all teams (or no teams mapping)."""
+def pick(
+    settings: Settings, start: dt.date, end: dt.date, page: str, container=None
+) -> Lens | None:
+    """The sidebar's team filter, carried from page to page; None: all teams (or no teams
+    mapping, which it says where the filter would be)."""
     teams = team_source.current(settings)
     if not teams.active:
+        controls.not_used(
+            controls.TEAM_LABEL, "No teams mapping yet (see the Teams page).", container
+        )
         return None
     offered = options(teams.mapping, start, end, settings.min_group)
-    with st.sidebar:
+    with container if container is not None else st.sidebar:
         chosen = controls.mirrored_select(
             "Team",
             [ALL, *offered],
@@ -37,6 +43,7 @@ def pick(settings: Settings, start: dt.date, end: dt.date, page: str) -> Lens | 
             help="Show one team's people, pipelines and spaces (from the teams mapping). "
             f"Teams with fewer than {settings.min_group} people are offered together as "
             f"'{OTHER_TEAMS}'.",
+            carry=True,
         )
     if chosen == ALL:
         return None

@@ -157,5 +157,10 @@ def describe(known: Span | None) -> str | None:
     return None
 
 
+def describe_day(day: dt.date) -> str:
+    """A day as coverage sentences write it ("1 Jan 2025")."""
+    return _day(day)
+
+
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"

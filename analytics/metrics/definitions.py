@@ -286,7 +286,7 @@ METRICS: dict[str, Metric] = {
         ),
         Metric(
             "credits_per_ai_developer",
-            "CI credits per AI-active developer",
+            "CI credits per AI-active dev",  # whole, it was cut off in a tile at 1440 px
             "derived",
             "CI credits / AI-active developers, per period.",
             unit="credits",

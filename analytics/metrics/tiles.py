@@ -152,6 +152,8 @@ def range_totals(
         if how == "mean":
             name = f"{name} (avg)"  # short: a tile's label is one line; its help says per what
             text = f"{definition(column)} The average per {granularity} of the range."
+            # An average of people has a decimal: "+0 (+2%)" with an arrow read as no change.
+            unit = "average" if unit == "count" else unit
         value = total(column, first, last)
         previous = total(column, *before) if before else None
         tiles.append(

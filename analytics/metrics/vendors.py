@@ -373,11 +373,15 @@ BUILDER_TREND = {
     "users": "Users",
     "events": "Events",
 }
+# One name for one thing across vendors: Builder.io's `cacheInput` is the input read from the
+# prompt cache, Firebender's `cacheReadTokens` (Builder's docs do not define it; in their
+# sample it is 113x the fresh input, as cache reads are in long agent sessions), so both are
+# "Cache read".
 BUILDER_TOKENS = {
     "tokens_input": "Input",
     "tokens_output": "Output",
     "tokens_cache_write": "Cache write",
-    "tokens_cache_input": "Cache input",
+    "tokens_cache_input": "Cache read",
 }
 
 

@@ -330,3 +330,27 @@ def test_a_period_that_holds_today_is_not_complete():
     week = (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
     assert not metrics.periods(*week, "week", today=dt.date(2026, 11, 22))["complete"].any()
     assert metrics.periods(*week, "week", today=dt.date(2026, 11, 23))["complete"].all()
+
+
+def test_builder_and_firebender_name_cache_reads_alike():
+    # Builder.io's cacheInput and Firebender's cacheReadTokens are the same thing: one name.
+    space = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-03-16"]),
+            "tokens_input": [3],
+            "tokens_output": [30],
+            "tokens_cache_write": [10],
+            "tokens_cache_input": [300],
+        }
+    )
+    builder = set(metrics.space_tokens(space)["kind"])
+    assert (
+        builder
+        == set(metrics.TOKEN_KINDS.values())
+        == {
+            "Input",
+            "Output",
+            "Cache read",
+            "Cache write",
+        }
+    )

@@ -109,3 +109,17 @@ def clients_source(vendor: str):
     from config.settings import Source
 
     return Source(vendor, demo=True)
+
+
+def test_the_history_line_names_the_first_day_with_data_after_a_long_range():
+    # The demo's data start on 2025-01-01; a range from 2024-06-01 leaves empty months behind.
+    at = open_page(
+        "pages/codefresh.py",
+        query={"start": "2024-06-01", "end": today().isoformat(), "granularity": "month"},
+    )
+    assert_ok(at)
+    text = texts(at)
+    assert "history (Codefresh): synced just now; holds 2025-01-01 - " in text, [
+        c.value for c in at.caption if "istory" in c.value
+    ]
+    assert "holds 2024-" not in text

@@ -297,3 +297,25 @@ def test_pseudonymised_people_still_follow_their_team(monkeypatch, downloads):
     assert len(shown) and set(shown["email"]) <= web
     mover = shown[shown["email"] == pseudonym(MOVER, salt)]
     assert len(mover) and (pd.to_datetime(mover["timestamp"], utc=True).dt.date < MOVE_DAY).all()
+
+
+@pytest.mark.parametrize("chosen_on", ["pages/overview.py", "pages/teams.py"])
+def test_a_team_chosen_on_one_page_is_kept_on_the_next(chosen_on):
+    at = open_page(chosen_on)
+    page = chosen_on.removeprefix("pages/").removesuffix(".py")
+    at.selectbox(key=f"{page}__team").set_value("Web").run()
+    assert_ok(at)
+    for following in ("pages/explore.py", "pages/firebender.py", "pages/overview.py"):
+        at.query_params.clear()  # the browser's page navigation drops the link's query
+        at.switch_page(following).run()
+        assert_ok(at)
+        name = following.removeprefix("pages/").removesuffix(".py")
+        assert at.selectbox(key=f"{name}__team").value == "Web", following
+        assert at.query_params["team"] == "Web", following  # the link says it too
+        assert team_caption(at, "Web"), following
+    # Back to all teams: that is kept as well.
+    at.selectbox(key="overview__team").set_value(ALL).run()
+    at.query_params.clear()
+    at.switch_page("pages/codefresh.py").run()
+    assert at.selectbox(key="codefresh__team").value == ALL
+    assert "team" not in at.query_params

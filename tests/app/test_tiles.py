@@ -34,3 +34,53 @@ def test_a_change_that_rounds_to_zero_has_no_arrow_and_credits_have_no_decimals(
     assert "direction: NONE" not in str(by_label["Builder.io users"])  # +20%: an arrow
     assert by_label["CI credits"].body == "36,925" and by_label["CI credits"].delta == "+22 (+0%)"
     assert "vs week of 16 Nov 2026" in by_label["CI credits"].help  # in the help, not cut off
+
+
+def _share_tiles():
+    import pandas as pd
+
+    from analytics.metrics import Kpi
+    from ui import page as ui
+
+    month, before = pd.Timestamp("2026-10-01"), pd.Timestamp("2026-09-01")
+    ui.kpi_tiles(
+        [
+            Kpi("ai_adoption_rate", "AI adoption rate", 0.5882, 0.5880, month, before, "", "share"),
+            Kpi(
+                "builder_acceptance",
+                "Builder.io acceptance",
+                0.62,
+                0.60,
+                month,
+                before,
+                "",
+                "share",
+            ),
+        ],
+        "month",
+    )
+
+
+def test_a_share_that_moved_less_than_a_tenth_of_a_point_has_no_arrow():
+    at = AppTest.from_function(_share_tiles).run()
+    assert not at.exception
+    by_label = {m.label: m.proto for m in at.metric}
+    flat = by_label["AI adoption rate"]
+    assert (
+        flat.delta == "+0.0 pts" and "direction: NONE" in str(flat) and "color: GRAY" in str(flat)
+    )
+    assert "direction: NONE" not in str(by_label["Builder.io acceptance"])  # +2.0 pts: an arrow
+
+
+def test_an_average_of_people_in_the_totals_has_a_decimal():
+    from .conftest import open_page
+
+    at = open_page(
+        "pages/overview.py",
+        query={"start": "2026-10-26", "end": "2026-11-22", "granularity": "day"},
+    )
+    assert not at.exception
+    [tile] = [m for m in at.metric if m.label == "AI-active devs (avg)"]
+    value, delta = tile.value, tile.proto.delta
+    assert "." in value, value  # 13.2, not 13
+    assert not delta.startswith(("+0 ", "-0 ")), delta  # "+0 (+2%)" with a green arrow before

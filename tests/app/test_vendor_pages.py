@@ -4,6 +4,7 @@ separators, and tiles that show the same numbers as the overview for the same pe
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pandas as pd
@@ -116,8 +117,7 @@ def test_codefresh_tile_shows_the_overview_number_and_keys_are_resource_classes(
 def test_builder_users_caption_names_the_range_and_tables_separate_thousands():
     at = open_page("pages/builder.py")
     assert_ok(at)
-    start, end = at.date_input[0].value
-    start = period_floor(start, "week")  # the page loads whole weeks
+    start, end = at.date_input[0].value  # the users' totals: the days picked, not whole weeks
     assert any(
         f"people active in {metrics.range_name(start, end)}" in c.value for c in at.caption
     ), [c.value for c in at.caption]
@@ -153,3 +153,31 @@ def test_a_range_ending_mid_week_leaves_its_last_part_week_out():
     assert any("goes on past the range's last day (21 Oct 2026)" in c.value for c in at.caption)
     drawn = drawn_periods(at)
     assert "2026-10-19" not in drawn and "2026-10-12" in drawn
+
+
+def test_builder_users_table_is_the_explore_export_of_the_same_link(downloads):
+    # A range starting on a Wednesday, by week: the page's charts load from that week's Monday,
+    # but the users endpoint has no weeks. The page and Explore read the same days.
+    link = {"start": "2026-09-02", "end": "2026-11-18", "granularity": "week"}
+    page = open_page("pages/builder.py", query=link)
+    assert_ok(page)
+    [shown] = [d for c, d in tables(page) if "user_email" in c]
+    explore = open_page("pages/explore.py", query={**link, "dataset": "builder.org_users"})
+    assert_ok(explore)
+    exported = pd.read_csv(
+        io.BytesIO(downloads[next(n for n in downloads if n.endswith(".csv"))]())
+    )
+    mine = shown.set_index("user_email")["lines_accepted"].sort_index()
+    theirs = exported.set_index("user_email")["lines_accepted"].sort_index()
+    assert len(mine) > 5
+    pd.testing.assert_series_equal(mine.astype("int64"), theirs.astype("int64"))
+
+
+def test_codefreshs_running_month_of_committers_is_said_to_be_running():
+    at = open_page("pages/codefresh.py")
+    assert_ok(at)
+    assert any(
+        c.value.startswith(":material/schedule: November 2026 is still running: its bar is drawn")
+        and "not a drop" in c.value
+        for c in at.caption
+    ), [c.value for c in at.caption]

@@ -1,0 +1,26 @@
+"""No tile label is cut off on the overview at 1440x900 in Chromium ("CI credits per AI-active
+devel..." was): each metric label shows whole, or is shortened with its definition in the help."""
+
+from __future__ import annotations
+
+from .test_browser import CHART, wait_idle
+
+CUT = """() => [...document.querySelectorAll("[data-testid='stMetricLabel']")]
+  .filter(label => [label, ...label.querySelectorAll('*')].some(e =>
+    e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible'))
+  .map(label => label.innerText)"""
+
+
+def test_no_tile_label_is_cut_off_at_1440_by_900(browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        for link in ("/", "/?granularity=month"):
+            page.goto(app_url + link)
+            page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 2')
+            wait_idle(page)
+            assert page.locator("[data-testid='stMetricLabel']").count() >= 15
+            assert page.evaluate(CUT) == [], link
+    finally:
+        context.close()
