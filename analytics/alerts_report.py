@@ -197,19 +197,22 @@ def view(
             raise _Partial(built)  # shown, never cached: the next rerun tries the vendor again
         return built
 
-    identity = (
-        "alerts",
-        today,
-        usd_per_credit,
-        to_csv(mapping) if mapping else "",
-        settings.min_group,
-        repr(chosen),
-        _alerts_stamp(store),
-        tuple(
-            (v, s.fingerprint, s.base_url, reader.version(s, ALERT_ENDPOINTS))
-            for v, s in src.items()
-        ),
-    )
+    def identity_now() -> tuple:
+        return (
+            "alerts",
+            today,
+            usd_per_credit,
+            to_csv(mapping) if mapping else "",
+            settings.min_group,
+            repr(chosen),
+            _alerts_stamp(store),
+            tuple(
+                (v, s.fingerprint, s.base_url, reader.version(s, ALERT_ENDPOINTS))
+                for v, s in src.items()
+            ),
+        )
+
+    identity = identity_now()
     try:
         built = reader.derived("alerts" if judge else "alerts-month", identity, build)
     except _Partial as partial:
@@ -218,12 +221,16 @@ def view(
         # As for any cached answer: the vendors' keys were accepted (loaders._answered).
         for vendor in ("firebender", "codefresh"):
             reader.answered(src[vendor], lambda: None)
+        # Keyed by what the store holds once this view's loads are done: the Alerts page loads
+        # pipeline credits the overview's month row does not, and a load that fills the store
+        # changes its version after the identity above was taken.
+        after = identity_now()
         if judge:
-            _JUDGED[identity] = built.open_alerts
+            _JUDGED[after] = built.open_alerts
             while len(_JUDGED) > _JUDGED_KEPT:
                 _JUDGED.pop(next(iter(_JUDGED)))
-        elif not built.judged and identity in _JUDGED:
-            built = replace(built, open_alerts=_JUDGED[identity], judged=True)
+        elif not built.judged and after in _JUDGED:
+            built = replace(built, open_alerts=_JUDGED[after], judged=True)
     return replace(built, notes=notes + built.notes, teams=list(mapping.teams) if mapping else [])
 
 

@@ -109,7 +109,7 @@ def test_verdict_rates_run_and_report_every_scenario_for_both_sources():
     assert [r.scenario for r in results] == list(picked)
     assert all(len(r.openings["both"]) == len(r.openings["firebender"]) == 1 for r in results)
     text, targets = report.verdict_section(results)
-    assert "### AI use from every connected tool (app default)" in text
+    assert "### AI use from either tool, each person counted once ('both')" in text
     assert "| `no_link` | +0.0% |" in text and "| `team_effect` | — |" in text
     # no_link held to the false-evidence target, effect to detection, team_effect reported only
     assert [t.what for t in targets] == [
