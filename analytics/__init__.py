@@ -1,3 +1,4 @@
-"""Between the connectors and the pages: settings and mode, cached loaders, cross-vendor metrics,
-charts, exports and the shared controls. Only `loaders` caches; `metrics`, `charts` and `export`
-are pure (no Streamlit)."""
+"""Streamlit-free: the measures registry (`metrics.definitions`), cross-vendor metrics, each
+screen's report (`overview_report`, `teams_report`, `alerts_report`, `datasets`), charts and
+exports. Every report reads through an `analytics.reader.Reader`: the app's (`ui.loaders`) or a
+store as it is (`StoreReader`: the digest, tests)."""

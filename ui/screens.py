@@ -3,9 +3,7 @@ keeps of it (where each vendor's data start, for every page's date picker)."""
 
 from __future__ import annotations
 
-from analytics import alerts_report as alerts_view
-from analytics import datasets, overview_report
-from analytics import teams_report as team_view
+from analytics import alerts_report, datasets, overview_report, teams_report
 from ui import controls
 from ui.loaders import READER
 
@@ -19,7 +17,9 @@ def overview(choice, settings, ai_source, usd_per_credit, lag=0, lens=None):
 
 
 def teams(settings, mapping, start, end, granularity, usd_per_credit):
-    return team_view.team_view(READER, settings, mapping, start, end, granularity, usd_per_credit)
+    return teams_report.team_view(
+        READER, settings, mapping, start, end, granularity, usd_per_credit
+    )
 
 
 def dataset(dataset, choice, settings, space=None, ai_source="firebender", usd_per_credit=None):
@@ -29,4 +29,4 @@ def dataset(dataset, choice, settings, space=None, ai_source="firebender", usd_p
 
 
 def alerts(settings, usd_per_credit, judge=True):
-    return alerts_view.view(READER, settings, usd_per_credit, judge)
+    return alerts_report.view(READER, settings, usd_per_credit, judge)
