@@ -11,10 +11,9 @@ import streamlit as st
 
 from alerts import MEASURES, budgets
 from analytics.alerts_report import Budgets
-from safe import text as safe_text
 from teams import files
 from teams.mapping import editable_rows
-from ui import access, audit_log
+from ui import access, editor_form
 
 COLUMNS = ("scope", "measure", "monthly_budget")
 EDITOR_KEY = "alerts__budgets"
@@ -87,45 +86,22 @@ def editor(found: Budgets, teams: list[str]) -> None:
             parsed = budgets.parse(text, teams=teams or None)
     except budgets.BudgetsError as err:
         parsed, problems = None, list(err.problems)
-    with st.container(horizontal=True):
-        check = st.button("Check", icon=":material/rule:", key="alerts__check")
-        save = st.button(
-            "Save",
-            icon=":material/save:",
-            type="primary",
-            key="alerts__save",
-            disabled=bool(problems),
-        )
-        st.download_button(
-            "Download budgets.csv",
-            data="" if problems else text,
-            file_name="budgets.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key="alerts__download",
-            on_click="ignore",
-            disabled=bool(problems),
-        )
+    refused = bool(problems)
+    check, save = editor_form.actions(
+        "alerts", "budgets.csv", "" if refused else text, refused=refused
+    )
     if problems:
-        shown = [safe_text.markdown(p, 300) for p in problems[:10]]  # cells quoted: literal
-        more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
-        st.error(
-            "The budgets are refused (nothing saved):  \n" + "  \n".join(shown) + more,
-            icon=":material/error:",
-        )
+        editor_form.refuse("The budgets are refused", problems)
     elif check and parsed is not None:
         st.success(f"The budgets are valid: {len(parsed.rows)} rows.", icon=":material/check:")
-    if save and not problems and access.allowed("save the budgets"):
-        try:
-            budgets.save(found.location, files.with_comments(_text(found.location), text))
-        except OSError as err:
-            st.error(
-                f"The budgets could not be saved to {found.location} ({type(err).__name__}); "
-                "download them instead.",
-                icon=":material/error:",
-            )
-            return
-        audit_log.note("save budgets", len(edited), found.location)
-        st.session_state[EDITOR_VERSION] = version + 1
-        st.toast("Budgets saved; alerts use them from the next sync.", icon=":material/check:")
-        st.rerun()
+    if save and not problems:
+        editor_form.save(
+            lambda: budgets.save(found.location, files.with_comments(_text(found.location), text)),
+            action="save the budgets",
+            audited="save budgets",
+            unsaved="The budgets could not be saved to {location} ({error}); download them instead.",
+            location=found.location,
+            rows=len(edited),
+            version_key=EDITOR_VERSION,
+            saved="Budgets saved; alerts use them from the next sync.",
+        )

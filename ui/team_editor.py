@@ -12,10 +12,9 @@ import streamlit as st
 
 from analytics.metrics.team_verdict import MIN_MONTHS, MIN_TEAMS
 from config.settings import Settings
-from safe import text as safe_text
 from teams import files, privacy
 from teams.mapping import COLUMNS, KINDS, Problem, editable_rows, from_frame, problems_in, to_csv
-from ui import access, audit_log, team_source
+from ui import access, audit_log, editor_form, team_source
 from ui import page as ui
 
 EDITOR_KEY = "teams__editor"
@@ -175,55 +174,36 @@ def editor(teams, settings: Settings) -> None:
         restored.loc[people, "match"] = restored.loc[people, "match"].map(lambda m: back.get(m, m))
     oversize = files.too_big(len(restored), to_csv(restored))
     problems = [oversize] if oversize else _unrevealing(problems_in(restored), bool(back))
-    with st.container(horizontal=True):
-        check = st.button("Check", icon=":material/rule:", key="teams__check")
-        save = st.button(
-            "Save",
-            icon=":material/save:",
-            type="primary",
-            key="teams__save",
-            disabled=bool(problems),
-        )
-        st.download_button(
-            "Download teams.csv",
-            # With pseudonyms on, even a disabled button's data is served to the browser.
-            data=""
-            if problems or settings.pseudonymize
-            else _recorded(to_csv(restored), audit_log.recorder("export teams.csv"), len(restored)),
-            file_name="teams.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key="teams__download",
-            on_click="ignore",
-            disabled=bool(problems) or settings.pseudonymize,
-            help="Off while people are pseudonymised: the file names them."
-            if settings.pseudonymize
-            else "The mapping as a CSV, for your repository.",
-        )
+    refused = bool(problems)
+    check, save = editor_form.actions(
+        "teams",
+        "teams.csv",
+        # With pseudonyms on, even a disabled button's data is served to the browser.
+        ""
+        if refused or settings.pseudonymize
+        else _recorded(to_csv(restored), audit_log.recorder("export teams.csv"), len(restored)),
+        refused=refused,
+        download_off=settings.pseudonymize,
+        help="Off while people are pseudonymised: the file names them."
+        if settings.pseudonymize
+        else "The mapping as a CSV, for your repository.",
+    )
     if problems:
-        shown = [safe_text.markdown(p, 300) for p in problems[:10]]  # cells quoted: literal
-        more = f" and {len(problems) - 10} more" if len(problems) > 10 else ""
-        st.error(
-            "The mapping is refused (nothing saved):  \n" + "  \n".join(shown) + more,
-            icon=":material/error:",
-        )
+        editor_form.refuse("The mapping is refused", problems)
     elif check:
         mapping = from_frame(restored)
         st.success(
             f"The mapping is valid: {len(mapping.rules)} rows, {len(mapping.teams)} teams.",
             icon=":material/check:",
         )
-    if save and not problems and access.allowed("save the teams mapping"):
-        try:
-            team_source.save(teams, files.with_comments(_text(teams), to_csv(restored)))
-        except OSError as err:
-            st.error(
-                f"The mapping could not be saved to {teams.location} ({type(err).__name__}); "
-                "download it instead.",
-                icon=":material/error:",
-            )
-            return
-        audit_log.note("save teams mapping", len(restored), teams.location)
-        st.session_state[EDITOR_VERSION] = version + 1
-        st.toast("Teams mapping saved; every page now uses it.", icon=":material/check:")
-        st.rerun()
+    if save and not problems:
+        editor_form.save(
+            lambda: team_source.save(teams, files.with_comments(_text(teams), to_csv(restored))),
+            action="save the teams mapping",
+            audited="save teams mapping",
+            unsaved="The mapping could not be saved to {location} ({error}); download it instead.",
+            location=teams.location,
+            rows=len(restored),
+            version_key=EDITOR_VERSION,
+            saved="Teams mapping saved; every page now uses it.",
+        )
