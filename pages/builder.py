@@ -73,6 +73,7 @@ else:
                 granularity,
             ),
             granularity,
+            vendor="Builder.io",
         )
         left, right = st.columns(2)
         left.altair_chart(

@@ -87,6 +87,7 @@ if daily is not None:
             granularity,
         ),
         granularity,
+        vendor="Firebender",
     )
     st.altair_chart(
         charts.series_over_time(

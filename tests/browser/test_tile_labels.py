@@ -24,3 +24,22 @@ def test_no_tile_label_is_cut_off_at_1440_by_900(browser, app_url):
             assert page.evaluate(CUT) == [], link
     finally:
         context.close()
+
+
+def test_no_tile_label_is_cut_off_on_the_vendor_pages(browser, app_url):
+    """The Firebender page cut "Firebender autocomplete ac..." at 1440x900: on a vendor's own
+    page the tiles drop the vendor's name, which the page's title already says."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        for link, vendor in (("/firebender", "Firebender"), ("/builder", "Builder.io")):
+            page.goto(app_url + link)
+            page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 1')
+            wait_idle(page)
+            labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+            assert len(labels) >= 4, link
+            assert page.evaluate(CUT) == [], link
+            assert not any(label.startswith(vendor) for label in labels), labels
+    finally:
+        context.close()
