@@ -46,6 +46,33 @@ by_period = (
     "first day."
 )
 
+
+def unknown(endpoint: str, what: str, space: str | None = None) -> list:
+    """Days of the range the store cannot tell for `endpoint` (a damaged history file, days a
+    read-only store's sync has not reached): their periods are left empty, totals over them
+    unknown; a damaged file's days are named."""
+    holes = loaders.unknown_days(source, endpoint, choice.start, choice.end, granularity, space)
+    if said := metrics.coverage.describe_holes(what, holes):
+        st.warning(said, icon=":material/broken_image:")
+    return holes
+
+
+def unknown_values(totals, holes):
+    """Range totals with every number unknown when the range has days nobody can tell."""
+    if holes:
+        totals = totals.copy()
+        numbers = totals.select_dtypes("number").columns
+        totals[numbers] = float("nan")
+    return totals
+
+
+def unknown_totals(holes) -> None:
+    st.caption(
+        f"Totals over the range: unknown ({metrics.coverage.why_unknown(holes)}); pick a range "
+        "without those days."
+    )
+
+
 # ------------------------------------------------------------------ organization trend
 st.subheader(
     "Organization trend",
@@ -60,7 +87,12 @@ else:
         org = loaders.read_dataset(
             source, "builder.org_metrics", choice.start, choice.end, granularity
         )
-        table = metrics.builder_org_table(org, choice.start, choice.end, granularity)
+        org_holes = unknown("builder.org_metrics", "Builder.io organization metrics")
+        table = metrics.coverage.blank_holes(
+            metrics.builder_org_table(org, choice.start, choice.end, granularity),
+            [*metrics.VENDOR_COLUMNS["builder"], "builder_total_lines", "builder_acceptance"],
+            org_holes,
+        )
         ui.kpi_tiles(
             metrics.kpis(
                 table,
@@ -77,7 +109,12 @@ else:
         left, right = st.columns(2)
         left.altair_chart(
             charts.series_over_time(
-                metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
+                metrics.coverage.blank_periods(
+                    metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
+                    ["value"],
+                    org_holes,
+                    granularity,
+                ),
                 "value",
                 "measure",
                 "builder",
@@ -118,7 +155,10 @@ with ui.vendor_errors():
     )
     if lens is not None:
         spaces = lens.spaces(spaces, "space_id", "period", "space_name")
-    per_space = metrics.space_series(spaces, n=6)
+    space_holes = unknown("builder.org_space_metrics", "Builder.io lines per space")
+    per_space = metrics.coverage.blank_periods(
+        metrics.space_series(spaces, n=6), ["lines_accepted"], space_holes, granularity
+    )
     left, right = st.columns([3, 2])
     left.altair_chart(
         charts.series_over_time(
@@ -134,8 +174,10 @@ with ui.vendor_errors():
         width="stretch",
     )
     with right:
+        if space_holes:  # each space's totals would lack those days
+            unknown_totals(space_holes)
         ui.dataframe(
-            metrics.space_totals(spaces),
+            unknown_values(metrics.space_totals(spaces), space_holes),
             column_config={
                 "space_name": "Space",
                 "total_lines": "Generated",
@@ -198,6 +240,12 @@ else:
                 "Explore. `python -m sync` keeps every space's history."
             )
         with ui.vendor_errors():
+            every_holes = {
+                name: loaders.unknown_days(
+                    source, "builder.space_metrics", choice.start, choice.end, granularity, key
+                )
+                for key, name in charted.items()
+            }
             every = {
                 name: space_rows(
                     loaders.read_dataset(
@@ -214,7 +262,12 @@ else:
             }
             st.altair_chart(
                 charts.series_over_time(
-                    metrics.tokens_per_space(every),
+                    metrics.coverage.blank_periods(
+                        metrics.tokens_per_space(every),
+                        ["tokens_total"],
+                        sorted({h for holes in every_holes.values() for h in holes}),
+                        granularity,
+                    ),
                     "tokens_total",
                     "space",
                     "builder",
@@ -239,10 +292,15 @@ else:
             ),
             space,
         )
+        token_holes = unknown(
+            "builder.space_metrics", f"Builder.io tokens of {space_names[space]}", space
+        )
         left, right = st.columns([3, 2])
         left.altair_chart(
             charts.series_over_time(
-                metrics.space_tokens(tokens),
+                metrics.coverage.blank_periods(
+                    metrics.space_tokens(tokens), ["tokens"], token_holes, granularity
+                ),
                 "tokens",
                 "kind",
                 "builder",
@@ -254,8 +312,10 @@ else:
             width="stretch",
         )
         with right:
+            if token_holes:
+                unknown_totals(token_holes)
             ui.dataframe(
-                metrics.token_totals(tokens),
+                unknown_values(metrics.token_totals(tokens), token_holes),
                 column_config={"kind": "Tokens", "tokens": "Total", "share": "Share"},
             )
 
