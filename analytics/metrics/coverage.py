@@ -112,6 +112,15 @@ def blank_periods(
     return frame
 
 
+def held_through(holes, end: dt.date) -> dt.date | None:
+    """The last day a range total can be read to when its only unknown days are a read-only
+    store's not-synced-yet tail (a total "through 22 Nov" rather than none); None otherwise."""
+    holes = list(holes or ())
+    if len(holes) == 1 and isinstance(holes[0], NotSynced) and holes[0][1] >= end:
+        return holes[0][0] - dt.timedelta(days=1)
+    return None
+
+
 def why_unknown(holes) -> str:
     """Why a total over `holes` is unknown, in a few words for a caption or a tooltip."""
     holes = list(holes or ())
