@@ -57,15 +57,6 @@ def unknown(endpoint: str, what: str, space: str | None = None) -> list:
     return holes
 
 
-def unknown_values(totals, holes):
-    """Range totals with every number unknown when the range has days nobody can tell."""
-    if holes:
-        totals = totals.copy()
-        numbers = totals.select_dtypes("number").columns
-        totals[numbers] = float("nan")
-    return totals
-
-
 def unknown_totals(holes) -> None:
     st.caption(
         f"Totals over the range: unknown ({metrics.coverage.why_unknown(holes)}); pick a range "
@@ -174,21 +165,22 @@ with ui.vendor_errors():
         width="stretch",
     )
     with right:
-        if space_holes:  # each space's totals would lack those days
+        if space_holes:  # each space's totals would lack those days: no table of them
             unknown_totals(space_holes)
-        ui.dataframe(
-            unknown_values(metrics.space_totals(spaces), space_holes),
-            column_config={
-                "space_name": "Space",
-                "total_lines": "Generated",
-                "lines_accepted": "Accepted",
-                "lines_added": "Added",
-                "lines_removed": "Removed",
-                "acceptance": ui.number_column(
-                    "Acceptance", "share", help="Accepted / generated lines"
-                ),
-            },
-        )
+        else:
+            ui.dataframe(
+                metrics.space_totals(spaces),
+                column_config={
+                    "space_name": "Space",
+                    "total_lines": "Generated",
+                    "lines_accepted": "Accepted",
+                    "lines_added": "Added",
+                    "lines_removed": "Removed",
+                    "acceptance": ui.number_column(
+                        "Acceptance", "share", help="Accepted / generated lines"
+                    ),
+                },
+            )
 
 # ------------------------------------------------------------------ space tokens
 st.subheader(
@@ -312,12 +304,13 @@ else:
             width="stretch",
         )
         with right:
-            if token_holes:
+            if token_holes:  # the range's totals would lack those days: no table of them
                 unknown_totals(token_holes)
-            ui.dataframe(
-                unknown_values(metrics.token_totals(tokens), token_holes),
-                column_config={"kind": "Tokens", "tokens": "Total", "share": "Share"},
-            )
+            else:
+                ui.dataframe(
+                    metrics.token_totals(tokens),
+                    column_config={"kind": "Tokens", "tokens": "Total", "share": "Share"},
+                )
 
 # ------------------------------------------------------------------ users
 st.subheader(

@@ -171,12 +171,6 @@ with left:
             "Each pipeline's credits over the range: unknown "
             f"({metrics.coverage.why_unknown(pipeline_holes)}); pick a range without those days."
         )
-        pipelines = pipelines.assign(credits=float("nan"), share=float("nan"))
-        with st.expander(f"All {len(pipelines)} pipelines"):
-            ui.dataframe(
-                pipelines,
-                column_config={"pipeline": "Pipeline", "credits": "Credits", "share": "Share"},
-            )
     elif pipelines is not None:
         st.altair_chart(
             charts.ranking(

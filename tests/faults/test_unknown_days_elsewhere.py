@@ -71,8 +71,8 @@ def test_codefresh_top_pipelines_over_a_damaged_month_are_unknown(damaged):
     assert any("Codefresh pipeline credits for " in w.value for w in at.warning)
     captions = " ".join(c.value for c in at.caption)
     assert "Each pipeline's credits over the range: unknown (part of it could not be" in captions
-    (table,) = [t.value for t in at.dataframe if "pipeline" in t.value and "share" in t.value]
-    assert len(table) and table["credits"].isna().all(), table.head()
+    # No ranking, no table of totals that would lack the damaged month.
+    assert not [t for t in at.dataframe if "pipeline" in t.value and "share" in t.value]
 
 
 def test_alerts_page_does_not_judge_or_draw_a_damaged_day(damaged):
