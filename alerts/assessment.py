@@ -70,9 +70,12 @@ def project_month(
 
 
 def _so_far(daily: pd.Series, month: dt.date, through: dt.date) -> float | None:
-    """The month's settled days with data, summed (None: none has data)."""
+    """The month's settled days with data, summed (None: none has data, or a day of them is
+    unknown - a sum with an unknown part is unknown)."""
     index = pd.DatetimeIndex(daily.index)
-    days = daily[(index >= pd.Timestamp(month)) & (index <= pd.Timestamp(through))].dropna()
+    days = daily[(index >= pd.Timestamp(month)) & (index <= pd.Timestamp(through))]
+    if days.isna().any():
+        return None
     return float(days.sum()) if len(days) else None
 
 

@@ -137,6 +137,23 @@ def from_frames(
     return out
 
 
+def without_unknown(frame: pd.DataFrame, holes: dict[str, list]) -> pd.DataFrame:
+    """`frame` with the value of every day the store cannot tell unknown (NaN): `holes` maps
+    "ai" (Firebender's kinds) and "ci" (Codefresh's) to (first, last) day spans. A day nobody
+    can tell is neither judged (no alert fires on it) nor quiet (it resolves nothing), and a
+    sum over it is unknown."""
+    if frame.empty or not any(holes.values()):
+        return frame
+    frame = frame.copy()
+    day = pd.to_datetime(frame["day"])
+    for prefix, spans in holes.items():
+        ours = frame["kind"].str.contains(f"_{prefix}_", regex=False).to_numpy(dtype=bool)
+        for first, last in spans or ():
+            inside = ((day >= pd.Timestamp(first)) & (day <= pd.Timestamp(last))).to_numpy()
+            frame.loc[ours & inside, "value"] = float("nan")
+    return frame
+
+
 def without_teams(frame: pd.DataFrame, teams) -> pd.DataFrame:
     """`frame` without the series of `teams` (those too small to be shown on their own)."""
     if not teams or frame.empty:

@@ -23,6 +23,7 @@ from teams import privacy
 from teams.files import shown
 from teams.mapping import to_csv
 
+from .metrics import coverage
 from .overview_report import _try
 from .reader import Reader
 
@@ -146,6 +147,7 @@ def view(
 
     def build():
         errors: dict[str, str] = {}
+        state_notes: list[str] = []
         requests = pipelines = org = None
         if ai_span[1] >= ai_span[0]:
             by = () if org_only else ("email",)
@@ -174,11 +176,28 @@ def view(
             _seen(ai_span, requests, "timestamp"),
             _seen(ci_span, org if org_only else pipelines, "period"),
         )
+        # Days the store cannot tell: unknown in the series (not judged, resolving nothing,
+        # no month "so far" over them), and named.
+        holes = {
+            "ai": reader.unknown_days(src["firebender"], assessment.REQUESTS, None, *ai_span),
+            "ci": sorted(
+                {
+                    *reader.unknown_days(src["codefresh"], assessment.PIPELINES, "day", *ci_span),
+                    *reader.unknown_days(src["codefresh"], assessment.CREDITS, "day", *ci_span),
+                }
+            ),
+        }
+        frame = series.without_unknown(frame, holes)
+        for key, spans in holes.items():
+            what = "Firebender model requests" if key == "ai" else "Codefresh credits"
+            if said := coverage.describe_holes(what, spans):
+                state_notes.append(
+                    f"{said} Those days are not judged: no alert fires or resolves on them."
+                )
         if org_only:
             frame = frame[frame["kind"].str.startswith("org_")].reset_index(drop=True)
         frame = series.without_teams(frame, small)
         first = min(through.values()) - dt.timedelta(days=SHOWN_DAYS - 1)
-        state_notes: list[str] = []
         stored_table, stored = _stored(store, state_notes)
         table, found = assessment.assess(
             frame,

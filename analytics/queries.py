@@ -66,7 +66,9 @@ def rolled_up(
         period = f"date_trunc('{_TRUNC[granularity]}', {time})"
     select = [f"{period} AS {time}"] + [_quote(k) for k in keys]
     select += [f"any_value({_quote(c)}) AS {_quote(c)}" for c in others]
-    select += [f"sum({_quote(c)}) AS {_quote(c)}" for c in measures]
+    # A sum with an unknown part (a documented number sent as null) is unknown, not the sum
+    # of the known part.
+    select += [f"{rollups.known_sum(_quote(c))} AS {_quote(c)}" for c in measures]
     group = ", ".join(["1"] + [str(i + 2) for i in range(len(keys))])
     order = ", ".join([time] + [_quote(k) for k in keys])
     frame = store.sql(

@@ -18,9 +18,10 @@ import pandas as pd
 
 from connectors import endpoints
 from connectors.errors import VENDOR_NAMES
-from store import Store, StoreError
+from store import Store, StoreError, coverage
 
 from . import queries
+from .metrics.coverage import NotHeld, NotSynced
 
 MODEL_REQUESTS = "firebender.model_requests"
 # Datasets whose raw rows no page holds: pages get their sums (`Reader.requests`); Explore pages
@@ -150,12 +151,33 @@ def unknown_days(
     try:
         found = store.unknown(spec.key, g, scope, start, end)
         if store.read_only:
-            # Nothing is fetched here: days of the range before the first one the store holds
-            # (from the vendor's first day) stay unknown, never drawn as 0.
-            held = store.held(spec.key, g, scope)
-            first = max(start, spec.earliest or start)
-            if held and first < held[0][0]:
-                found = sorted([(first, min(end, held[0][0] - dt.timedelta(days=1))), *found])
+            runs = store.ledger(spec.key, g, scope)
+            found = found + _not_held(runs, spec, g, start, end)
+            found = sorted(found)
     except StoreError:
         return []  # the store's own message is shown by the freshness lines
     return found
+
+
+def _not_held(runs, spec, granularity, start: dt.date, end: dt.date) -> list:
+    """In a read-only store nothing is fetched, so the range's days the store does not hold
+    at either end are unknown, never drawn as 0: before the first one it holds (from the
+    vendor's first day), and after the last one (not synced yet: today, and the days since
+    cron's last run; the running period's "so far" is unknown, not 0). The last period held
+    counts only up to the day before it was fetched (a sync cannot hold the day it runs on
+    whole). A dataset it holds nothing of is unknown over the whole range."""
+    first = max(start, spec.earliest or start)
+    if first > end:
+        return []
+    held = coverage.spans(runs, granularity)
+    if not held:
+        return [NotSynced(first, end)]
+    out = []
+    if first < held[0][0]:
+        out.append(NotHeld(first, min(end, held[0][0] - dt.timedelta(days=1))))
+    last = held[-1][1]
+    fetched = coverage.held(runs, granularity)[last].date()
+    after = min(coverage.period_end(last, granularity) + dt.timedelta(days=1), max(fetched, last))
+    if after <= end:
+        out.append(NotSynced(max(after, start), end))
+    return out

@@ -46,6 +46,24 @@ by_period = (
     "first day."
 )
 
+
+def unknown(endpoint: str, what: str, space: str | None = None) -> list:
+    """Days of the range the store cannot tell for `endpoint` (a damaged history file, days a
+    read-only store's sync has not reached): their periods are left empty, totals over them
+    unknown; a damaged file's days are named."""
+    holes = loaders.unknown_days(source, endpoint, choice.start, choice.end, granularity, space)
+    if said := metrics.coverage.describe_holes(what, holes):
+        st.warning(said, icon=":material/broken_image:")
+    return holes
+
+
+def unknown_totals(holes) -> None:
+    st.caption(
+        f"Totals over the range: unknown ({metrics.coverage.why_unknown(holes)}); pick a range "
+        "without those days."
+    )
+
+
 # ------------------------------------------------------------------ organization trend
 st.subheader(
     "Organization trend",
@@ -60,7 +78,12 @@ else:
         org = loaders.read_dataset(
             source, "builder.org_metrics", choice.start, choice.end, granularity
         )
-        table = metrics.builder_org_table(org, choice.start, choice.end, granularity)
+        org_holes = unknown("builder.org_metrics", "Builder.io organization metrics")
+        table = metrics.coverage.blank_holes(
+            metrics.builder_org_table(org, choice.start, choice.end, granularity),
+            [*metrics.VENDOR_COLUMNS["builder"], "builder_total_lines", "builder_acceptance"],
+            org_holes,
+        )
         ui.kpi_tiles(
             metrics.kpis(
                 table,
@@ -78,7 +101,12 @@ else:
         left, right = st.columns(2)
         left.altair_chart(
             charts.series_over_time(
-                metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
+                metrics.coverage.blank_periods(
+                    metrics.builder_trend(org, ["total_lines", "lines_accepted"]),
+                    ["value"],
+                    org_holes,
+                    granularity,
+                ),
                 "value",
                 "measure",
                 "builder",
@@ -119,7 +147,10 @@ with ui.vendor_errors():
     )
     if lens is not None:
         spaces = lens.spaces(spaces, "space_id", "period", "space_name")
-    per_space = metrics.space_series(spaces, n=6)
+    space_holes = unknown("builder.org_space_metrics", "Builder.io lines per space")
+    per_space = metrics.coverage.blank_periods(
+        metrics.space_series(spaces, n=6), ["lines_accepted"], space_holes, granularity
+    )
     left, right = st.columns([3, 2])
     left.altair_chart(
         charts.series_over_time(
@@ -135,19 +166,22 @@ with ui.vendor_errors():
         width="stretch",
     )
     with right:
-        ui.dataframe(
-            metrics.space_totals(spaces),
-            column_config={
-                "space_name": "Space",
-                "total_lines": "Generated",
-                "lines_accepted": "Accepted",
-                "lines_added": "Added",
-                "lines_removed": "Removed",
-                "acceptance": ui.number_column(
-                    "Acceptance", "share", help="Accepted / generated lines"
-                ),
-            },
-        )
+        if space_holes:  # each space's totals would lack those days: no table of them
+            unknown_totals(space_holes)
+        else:
+            ui.dataframe(
+                metrics.space_totals(spaces),
+                column_config={
+                    "space_name": "Space",
+                    "total_lines": "Generated",
+                    "lines_accepted": "Accepted",
+                    "lines_added": "Added",
+                    "lines_removed": "Removed",
+                    "acceptance": ui.number_column(
+                        "Acceptance", "share", help="Accepted / generated lines"
+                    ),
+                },
+            )
 
 # ------------------------------------------------------------------ space tokens
 st.subheader(
@@ -199,6 +233,12 @@ else:
                 "Explore. `python -m sync` keeps every space's history."
             )
         with ui.vendor_errors():
+            every_holes = {
+                name: loaders.unknown_days(
+                    source, "builder.space_metrics", choice.start, choice.end, granularity, key
+                )
+                for key, name in charted.items()
+            }
             every = {
                 name: space_rows(
                     loaders.read_dataset(
@@ -215,7 +255,12 @@ else:
             }
             st.altair_chart(
                 charts.series_over_time(
-                    metrics.tokens_per_space(every),
+                    metrics.coverage.blank_periods(
+                        metrics.tokens_per_space(every),
+                        ["tokens_total"],
+                        sorted({h for holes in every_holes.values() for h in holes}),
+                        granularity,
+                    ),
                     "tokens_total",
                     "space",
                     "builder",
@@ -240,10 +285,15 @@ else:
             ),
             space,
         )
+        token_holes = unknown(
+            "builder.space_metrics", f"Builder.io tokens of {space_names[space]}", space
+        )
         left, right = st.columns([3, 2])
         left.altair_chart(
             charts.series_over_time(
-                metrics.space_tokens(tokens),
+                metrics.coverage.blank_periods(
+                    metrics.space_tokens(tokens), ["tokens"], token_holes, granularity
+                ),
                 "tokens",
                 "kind",
                 "builder",
@@ -255,10 +305,13 @@ else:
             width="stretch",
         )
         with right:
-            ui.dataframe(
-                metrics.token_totals(tokens),
-                column_config={"kind": "Tokens", "tokens": "Total", "share": "Share"},
-            )
+            if token_holes:  # the range's totals would lack those days: no table of them
+                unknown_totals(token_holes)
+            else:
+                ui.dataframe(
+                    metrics.token_totals(tokens),
+                    column_config={"kind": "Tokens", "tokens": "Total", "share": "Share"},
+                )
 
 # ------------------------------------------------------------------ users
 st.subheader(

@@ -133,21 +133,45 @@ with left:
         "the 12 largest; the table all.",
     )
     pipelines = None
+    pipeline_holes = loaders.unknown_days(
+        source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, "day"
+    )
+    # A read-only store not synced to the range's end yet: the totals through its last day.
+    through = metrics.coverage.held_through(pipeline_holes, choice.end)
+    if through is not None and through >= choice.start:
+        pipeline_holes = []
+        st.caption(
+            f"Through {metrics.coverage.describe_day(through)}: the read-only store holds no "
+            "later day yet."
+        )
     if lens is None:
         with ui.vendor_errors():
             pipelines = metrics.pipeline_ranking(
                 loaders.read_dataset(
-                    source, "codefresh.pipeline_credit_consumption", choice.start, choice.end, None
+                    source,
+                    "codefresh.pipeline_credit_consumption",
+                    choice.start,
+                    choice.end if through is None else through,
+                    None,
                 )
             )
     elif team_credits is not None:
         pipelines = metrics.pipeline_ranking(team_credits)
+    if pipelines is not None and lens is not None and not pipeline_holes:
         st.caption(
             f"{pipelines['credits'].sum():,.2f} credits in "
             f"{metrics.range_name(choice.start, choice.end)} from {len(pipelines):,} "
             f"pipelines of {lens.name}."
         )
-    if pipelines is not None:
+    if pipelines is not None and pipeline_holes:
+        # Each pipeline's total would lack the days nobody can tell: unknown, never ranked.
+        if said := metrics.coverage.describe_holes("Codefresh pipeline credits", pipeline_holes):
+            st.warning(said, icon=":material/broken_image:")
+        st.caption(
+            "Each pipeline's credits over the range: unknown "
+            f"({metrics.coverage.why_unknown(pipeline_holes)}); pick a range without those days."
+        )
+    elif pipelines is not None:
         st.altair_chart(
             charts.ranking(
                 pipelines.head(12),

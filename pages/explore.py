@@ -141,7 +141,27 @@ def team_note(dataset, choice, lens) -> str:
     return f"Only the rows of {lens.name}'s {many}, each on the days they were in the team."
 
 
+def unknown_note(dataset, choice, space) -> list:
+    """Days of the range the store cannot tell for the dataset (a damaged history file, days a
+    read-only store's sync has not reached): named above the rows, never exported as 0."""
+    if choice is None or dataset.endpoint is None:
+        return []
+    granularity = datasets.fetched_granularity(dataset, choice)
+    holes = loaders.unknown_days(
+        settings[dataset.vendor], dataset.endpoint, choice.start, choice.end, granularity, space
+    )
+    if holes:
+        st.warning(
+            f"Part of the range has no rows ({metrics.coverage.why_unknown(holes)}): those "
+            "days are missing from the rows below and from the downloads (never exported as "
+            "0), and the values of a period or total touching them are left empty.",
+            icon=":material/broken_image:",
+        )
+    return holes
+
+
 if dataset.raw_rows:
+    unknown_note(dataset, choice, None)
     with ui.vendor_errors():
         explore_raw.show(settings[dataset.vendor], dataset, choice, raw, lens)
     ui.refresh_badges(settings)
@@ -169,6 +189,18 @@ for message in problems:
     st.error(message, icon=":material/error:")
 if frame is None:
     st.stop()
+if dataset.key != datasets.OVERVIEW_KEY and (holes := unknown_note(dataset, choice, space)):
+    if "period" in frame:
+        frame = metrics.coverage.blank_periods(
+            frame,
+            [c for c in frame.select_dtypes("number").columns if c not in dataset.dimensions],
+            holes,
+            datasets.fetched_granularity(dataset, choice),
+        )
+    elif not {"date", "day", "timestamp"} & set(frame.columns):
+        # Totals over the range (no time column): every number lacks those days.
+        numbers = frame.select_dtypes("number").columns.difference(list(dataset.dimensions))
+        frame = frame.assign(**dict.fromkeys(numbers, float("nan")))
 
 
 if dataset.dimensions:

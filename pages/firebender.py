@@ -116,7 +116,7 @@ if daily is not None:
             "-" if row.offered == 0 or daily_holes else f"{row.value:.1%}",
             help=f"{row.definition}\n\n{metrics.range_name(choice.start, choice.end)}: "
             + (
-                "unknown: part of the range could not be read."
+                f"unknown: {metrics.coverage.why_unknown(daily_holes)}."
                 if daily_holes
                 else f"{row.accepted:,.0f} of {row.offered:,.0f}."
             ),
@@ -177,18 +177,21 @@ def without_unread(frame, holes, columns):
     return frame
 
 
-if requests is not None and request_holes:
+if requests is not None and (
+    said := metrics.coverage.describe_holes("Firebender model requests", request_holes)
+):
     # A count or a breakdown over days that could not be read would be too small.
     st.warning(
-        metrics.coverage.describe_holes("Firebender model requests", request_holes)
-        + " The range's request count and breakdown are unknown; the charts leave those "
+        said + " The range's request count and breakdown are unknown; the charts leave those "
         "periods empty.",
         icon=":material/broken_image:",
     )
 
 if requests is not None:
     if request_holes:
-        st.caption("Requests in the range: unknown (part of it could not be read).")
+        st.caption(
+            f"Requests in the range: unknown ({metrics.coverage.why_unknown(request_holes)})."
+        )
     else:
         st.caption(f"{metrics.request_count(requests):,} requests in the range.")
     by = controls.mirrored_select(
@@ -276,8 +279,8 @@ if daily is not None and access.people_view("People"):
     board = metrics.leaderboard(daily, per_person)
     if daily_holes:  # each person's totals would lack the unreadable days
         st.info(
-            "Not shown: each person's totals over this range are unknown (part of it could "
-            "not be read, see above). Pick a range without those days.",
+            "Not shown: each person's totals over this range are unknown "
+            f"({metrics.coverage.why_unknown(daily_holes)}). Pick a range without those days.",
             icon=":material/broken_image:",
         )
         board = board.iloc[0:0]

@@ -57,7 +57,17 @@ USAGE_ACTIVE = "(" + " OR ".join(f"coalesce({c}, 0) > 0" for c in AI_ACTIVITY_CO
 ACCEPTED_LINES_COLUMNS = ("agent_accepted_lines_added", "inline_accepted_lines_added")
 ACCEPTED_LINES_SQL = " + ".join(f"coalesce({c}, 0)" for c in ACCEPTED_LINES_COLUMNS)
 # Model spend: Firebender model requests' `costUsd`, summed.
-MODEL_SPEND_SQL = "CAST(sum(cost_usd) AS DOUBLE)"
+
+
+def known_sum(expr: str) -> str:
+    """SQL: the sum of `expr`, NULL when any of its rows is NULL (a vendor sent a documented
+    number as null): a sum with an unknown part is unknown, never the known part's sum. The
+    null count travels with the sum as the NULL itself: every later sum of it is a
+    `known_sum` too."""
+    return f"CASE WHEN count(*) = count({expr}) THEN sum({expr}) END"
+
+
+MODEL_SPEND_SQL = f"CAST({known_sum('cost_usd')} AS DOUBLE)"
 
 
 def _month_first(day: dt.date) -> dt.date:
@@ -136,7 +146,7 @@ def _active_sql(active: str) -> str:
     )
 
 
-_SUM_TOKENS = ", ".join(f"CAST(sum({t}) AS BIGINT) AS {t}" for t in _TOKENS)
+_SUM_TOKENS = ", ".join(f"CAST({known_sum(t)} AS BIGINT) AS {t}" for t in _TOKENS)
 
 ROLLUPS: dict[str, Rollup] = {
     r.name: r
@@ -163,7 +173,8 @@ ROLLUPS: dict[str, Rollup] = {
             "day",
             "day",
             "SELECT CAST(_label AS DATE) AS day, CAST(key AS VARCHAR) AS key, "
-            "CAST(sum(value) AS DOUBLE) AS credits FROM {src} GROUP BY ALL ORDER BY ALL",
+            f"CAST({known_sum('value')} AS DOUBLE) AS credits FROM {{src}} GROUP BY ALL "
+            "ORDER BY ALL",
             _month_span,
             _days_affected,
         ),
@@ -175,9 +186,9 @@ ROLLUPS: dict[str, Rollup] = {
             "day",
             "SELECT CAST(_label AS DATE) AS day, count(*) AS people, "
             f"count(DISTINCT CASE WHEN {USAGE_ACTIVE} THEN email END) AS active_people, "
-            "CAST(sum(agent_prompts) AS BIGINT) AS agent_prompts, "
-            "CAST(sum(inline_edits) AS BIGINT) AS inline_edits, "
-            "CAST(sum(autocomplete_accepts) AS BIGINT) AS autocomplete_accepts, "
+            f"CAST({known_sum('agent_prompts')} AS BIGINT) AS agent_prompts, "
+            f"CAST({known_sum('inline_edits')} AS BIGINT) AS inline_edits, "
+            f"CAST({known_sum('autocomplete_accepts')} AS BIGINT) AS autocomplete_accepts, "
             f"CAST(sum({ACCEPTED_LINES_SQL}) AS BIGINT) AS accepted_lines "
             "FROM {src} GROUP BY 1 ORDER BY 1",
             _month_span,
@@ -489,8 +500,8 @@ def spend(store, start: dt.date, end: dt.date, by=(), per_day: bool = True):
     select = (["day AS timestamp"] if per_day else []) + list(by)
     sums = ", ".join(
         ["CAST(coalesce(sum(requests), 0) AS BIGINT) AS requests"]
-        + [f"CAST(sum({m}) AS BIGINT) AS {m}" for m in _TOKENS]
-        + ["CAST(sum(cost_usd) AS DOUBLE) AS cost_usd"]
+        + [f"CAST({known_sum(m)} AS BIGINT) AS {m}" for m in _TOKENS]
+        + [f"CAST({known_sum('cost_usd')} AS DOUBLE) AS cost_usd"]
     )
     head = ", ".join(select) + ", " if select else ""
     tail = " GROUP BY ALL ORDER BY ALL" if select else ""

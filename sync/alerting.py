@@ -22,7 +22,8 @@ import pandas as pd
 
 from alerts import MEASURES, budgets, deliver, lifecycle, messages, series
 from alerts.assessment import CREDITS, PIPELINES, REQUESTS, assess, settled_through
-from analytics import queries
+from analytics import queries, reader
+from analytics.metrics import coverage
 from config.names import (
     APP_URL,
     BUDGETS_FILE,
@@ -88,17 +89,19 @@ def read_mapping(values: Mapping[str, str], store: Store, notes: list[str]):
 
 
 def _held_span(store: Store, dataset: str, granularity, first: dt.date, last: dt.date):
-    """(first, last) of the days held of [first, last] in the store's last held run."""
+    """(first, last) of the days held of [first, last]: from the first held day to the last.
+    Days between that it does not hold (a damaged file's, a window never fetched) are unknown
+    in the series (`read_series`), so the history before them still serves as a baseline."""
     held = [(a, b) for a, b in store.held(dataset, granularity) if b >= first and a <= last]
     if not held:
         return None
-    a, b = held[-1]
-    return max(a, first), min(b, last)
+    return max(held[0][0], first), min(held[-1][1], last)
 
 
-def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_salt):
+def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_salt, notes=None):
     """The series frame of [first, last] from the store (people as pseudonyms when a salt is
-    given)."""
+    given). Days the store cannot tell (a damaged file's, the ledger's gaps) are unknown in it,
+    never 0: not judged, resolving nothing; `notes` gets a line naming them."""
     requests = pipelines = org = None
     ai_span = _held_span(store, REQUESTS, None, first, last)
     if ai_span:
@@ -113,6 +116,22 @@ def read_series(store: Store, first: dt.date, last: dt.date, mapping, pseudonym_
         if org_span == ci_span:
             org = store.rows(CREDITS, "day", start=ci_span[0], end=ci_span[1])
     frame = series.from_frames(requests, pipelines, org, mapping, ai_span, ci_span)
+    holes = {
+        "ai": reader.unknown_days(store, REQUESTS, None, *ai_span) if ai_span else [],
+        "ci": sorted(
+            {
+                *(reader.unknown_days(store, PIPELINES, "day", *ci_span) if ci_span else []),
+                *(reader.unknown_days(store, CREDITS, "day", *ci_span) if ci_span else []),
+            }
+        ),
+    }
+    frame = series.without_unknown(frame, holes)
+    for key, spans in holes.items():
+        said = coverage.describe_holes(
+            "Firebender model requests" if key == "ai" else "Codefresh credits", spans
+        )
+        if said and notes is not None:
+            notes.append(f"{said} Those days are not judged: no alert fires or resolves on them.")
     if pseudonym_salt and not frame.empty:
         people = frame["kind"] == "person_ai_spend_usd"
         names = frame.loc[people, "subject"].unique()
@@ -172,7 +191,7 @@ def evaluate(
     first_read = min(first_judged - dt.timedelta(days=HISTORY_DAYS), month - dt.timedelta(60))
     mapping = read_mapping(values, store, notes)
     hidden = salt(values) if pseudonymizing(values) else None
-    frame = read_series(store, first_read, max(through.values()), mapping, hidden)
+    frame = read_series(store, first_read, max(through.values()), mapping, hidden, notes)
     if mapping:
         small = privacy.small_teams(mapping, today, _min_group(values))
         frame = series.without_teams(frame, small)

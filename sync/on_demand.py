@@ -249,9 +249,16 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         )
         lines.append(f"{where.capitalize()} ({names}): {describe_age(last)}{holds}.")
         if place.store.read_only:
-            when = f"at {last:%Y-%m-%d %H:%M} UTC" if last else "(not filled yet)"
+            # Said once, calmly: the days after `held_until` are not synced yet (the pages
+            # leave their periods empty), which is the normal state between cron's runs.
+            when = (
+                f"through {held_until.day} {held_until:%b %Y} (last run {last:%Y-%m-%d %H:%M} UTC)"
+                if last and held_until
+                else "(not filled yet)"
+            )
             lines.append(
-                f"Read-only store, filled by the scheduled sync {when}; this app fetches nothing."
+                f"Read-only store, filled by the scheduled sync {when}; this app fetches "
+                "nothing, so periods after that day are left empty until its next run."
             )
         if place.store.note:
             lines.append(place.store.note)

@@ -45,6 +45,21 @@ class Span:
         return not (self.last is not None and end.date() > self.last)
 
 
+class NotHeld(tuple):
+    """A hole (first, last) of days a read-only store does not hold at an end of what it holds
+    (before its first day; `NotSynced`: after its last): unknown like any hole, so its periods
+    are empty and totals over it unknown, but said calmly - the freshness line names the days
+    the store holds - rather than warned about as damage on every page, every day."""
+
+    def __new__(cls, first: dt.date, last: dt.date):
+        return super().__new__(cls, (first, last))
+
+
+class NotSynced(NotHeld):
+    """Days after the last one a read-only store holds: its scheduled sync has not reached
+    them yet (today, always; more when cron has not run)."""
+
+
 def touches(hole: tuple[dt.date, dt.date], start, end) -> bool:
     """Whether the period [start, end] (dates or timestamps) has a day in `hole`."""
     return pd.Timestamp(hole[0]) <= pd.Timestamp(end) and pd.Timestamp(hole[1]) >= pd.Timestamp(
@@ -74,9 +89,59 @@ def blank_holes(table: pd.DataFrame, columns: list[str], holes) -> pd.DataFrame:
     return table
 
 
+def blank_periods(
+    frame: pd.DataFrame, columns: list[str], holes, granularity: str | None
+) -> pd.DataFrame:
+    """`frame` (a `period` column of `granularity` periods, any number of rows per period:
+    long format, per space, per pipeline) with `columns` set to NA in periods touching a hole."""
+    holes = list(holes or ())
+    if not holes or frame.empty:
+        return frame
+    start = pd.to_datetime(frame["period"])
+    if getattr(start.dt, "tz", None) is not None:
+        start = start.dt.tz_convert("UTC").dt.tz_localize(None)
+    g = granularity or "day"
+    ends = {
+        day: pd.Timestamp(next_period(day.date(), g)) - pd.Timedelta(days=1)
+        for day in start.drop_duplicates()
+    }
+    touched = [any(touches(h, day, ends[day]) for h in holes) for day in start]
+    frame = frame.copy()
+    present = [c for c in columns if c in frame]
+    frame.loc[pd.Series(touched, index=frame.index, dtype=bool), present] = float("nan")
+    return frame
+
+
+def held_through(holes, end: dt.date) -> dt.date | None:
+    """The last day a range total can be read to when its only unknown days are a read-only
+    store's not-synced-yet tail (a total "through 22 Nov" rather than none); None otherwise."""
+    holes = list(holes or ())
+    if len(holes) == 1 and isinstance(holes[0], NotSynced) and holes[0][1] >= end:
+        return holes[0][0] - dt.timedelta(days=1)
+    return None
+
+
+def why_unknown(holes) -> str:
+    """Why a total over `holes` is unknown, in a few words for a caption or a tooltip."""
+    holes = list(holes or ())
+    said = []
+    if any(not isinstance(h, NotHeld) for h in holes):
+        said.append("part of it could not be read")
+    if absent := [h for h in holes if type(h) is NotHeld]:
+        said.append(f"the read-only store holds nothing for {_days(absent)}")
+    if waiting := [h for h in holes if isinstance(h, NotSynced)]:
+        said.append(
+            f"the read-only store is not synced yet for {_days(waiting)} (the scheduled sync "
+            "fills it)"
+        )
+    return "; ".join(said)
+
+
 def describe_holes(what: str, holes) -> str | None:
     """ "Firebender daily usage for 1 Oct 2026 to 31 Oct 2026 could not be read: ..." or None."""
-    holes = list(holes or ())
+    # Days not synced yet are said by the freshness line ("filled by the scheduled sync
+    # through ..."), not warned about.
+    holes = [h for h in holes or () if not isinstance(h, NotHeld)]
     if not holes:
         return None
     days = ", ".join(
@@ -141,11 +206,16 @@ def describe(known: Span | None) -> str | None:
     if known is None:
         return None
     if known.holes:
-        unread = " and ".join(
-            _day(a) if a == b else f"{_day(a)} to {_day(b)}" for a, b in known.holes
-        )
-        around = describe(replace(known, holes=()))
-        return f"{around + ', ' if around else ''}no readable data for {unread}"
+        said = [describe(replace(known, holes=()))]
+        unread = [h for h in known.holes if not isinstance(h, NotHeld)]
+        if unread:
+            said.append(f"no readable data for {_days(unread, ' and ')}")
+        absent = [h for h in known.holes if type(h) is NotHeld]
+        if absent:
+            said.append(f"nothing in the read-only store for {_days(absent, ' and ')}")
+        if waiting := [h for h in known.holes if isinstance(h, NotSynced)]:
+            said.append(f"not synced yet for {_days(waiting, ' and ')}")
+        return ", ".join(s for s in said if s)
     if known.empty:
         return "no data in this range"
     if known.first and known.last:
@@ -160,6 +230,17 @@ def describe(known: Span | None) -> str | None:
 def describe_day(day: dt.date) -> str:
     """A day as coverage sentences write it ("1 Jan 2025")."""
     return _day(day)
+
+
+def _days(holes, sep: str = ", ") -> str:
+    """Spans as words, overlapping or adjacent ones (several datasets' holes) said once."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(holes):
+        if merged and merged[-1][1] + dt.timedelta(days=1) >= first:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return sep.join(_day(a) if a == b else f"{_day(a)} to {_day(b)}" for a, b in merged)
 
 
 def _day(day: dt.date) -> str:

@@ -21,8 +21,13 @@ from .definitions import AI_SOURCES
 
 def _frame(index: pd.DataFrame, parts: dict[str, pd.Series]) -> pd.DataFrame:
     out = index[["period"]].copy()
+    unknown = {}
     for name, series in parts.items():
         out[name] = out["period"].map(series).astype("float64")
+        # A period whose sum is NaN (a row's documented number sent as null: a sum with an
+        # unknown part) stays unknown; `_fill` zeroes only periods without rows.
+        unknown[name] = out["period"].isin(series.index[series.isna()]).to_numpy()
+    out.attrs["unknown"] = unknown
     return out
 
 
@@ -82,9 +87,9 @@ def firebender_by_period(
     grouped = d.groupby("period")
     parts = {
         "firebender_active_users": d.loc[firebender_active(d)].groupby("period")["email"].nunique(),
-        "firebender_agent_prompts": grouped["agent_prompts"].sum().pipe(_num),
+        "firebender_agent_prompts": _num(grouped["agent_prompts"].sum(skipna=False)),
         "firebender_accepted_lines": grouped["accepted_lines"].sum(),
-        "firebender_autocomplete_accepts": grouped["autocomplete_accepts"].sum().pipe(_num),
+        "firebender_autocomplete_accepts": _num(grouped["autocomplete_accepts"].sum(skipna=False)),
         "firebender_daily_active": daily_active,
     }
     return _fill(_frame(index, parts), names)
@@ -107,9 +112,9 @@ def _summed_parts(daily, index, granularity, people) -> dict[str, pd.Series]:
     grouped = d.groupby("period")
     return {
         "firebender_active_users": active,
-        "firebender_agent_prompts": grouped["agent_prompts"].sum().pipe(_num),
+        "firebender_agent_prompts": _num(grouped["agent_prompts"].sum(skipna=False)),
         "firebender_accepted_lines": grouped["accepted_lines"].sum().pipe(_num),
-        "firebender_autocomplete_accepts": grouped["autocomplete_accepts"].sum().pipe(_num),
+        "firebender_autocomplete_accepts": _num(grouped["autocomplete_accepts"].sum(skipna=False)),
         "firebender_daily_active": daily_active,
     }
 
@@ -131,7 +136,8 @@ def spend_by_period(
         }
     )
     out = _fill(
-        _frame(index, {"model_spend_usd": r.groupby("period")["cost"].sum()}), ["model_spend_usd"]
+        _frame(index, {"model_spend_usd": r.groupby("period")["cost"].sum(skipna=False)}),
+        ["model_spend_usd"],
     )
     if served_from is not None:
         # A period that starts before the first day with data would be partly empty: NA.
@@ -151,7 +157,8 @@ def credits_by_period(
     c = pd.DataFrame(
         {"period": floor_periods(credits["period"], granularity), "value": _num(credits["value"])}
     )
-    out = _fill(_frame(index, {"ci_credits": c.groupby("period")["value"].sum()}), ["ci_credits"])
+    summed = c.groupby("period")["value"].sum(skipna=False)
+    out = _fill(_frame(index, {"ci_credits": summed}), ["ci_credits"])
     out["ci_spend_usd"] = (
         out["ci_credits"] * usd_per_credit if usd_per_credit is not None else np.nan
     )
@@ -167,9 +174,13 @@ def committers_by_month(committers: pd.DataFrame | None, index: pd.DataFrame) ->
 
 
 def _fill(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """A loaded vendor with no row for a period had no activity then: 0, not NA."""
+    """A loaded vendor with no row for a period had no activity then: 0, not NA (a period
+    whose sum is unknown stays NA)."""
+    unknown = frame.attrs.get("unknown", {})
     for name in columns:
         frame[name] = frame[name].fillna(0.0)
+        if name in unknown:
+            frame.loc[unknown[name], name] = np.nan
     return frame
 
 

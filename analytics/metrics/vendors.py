@@ -49,7 +49,8 @@ def sum_by_period(
         data[by] = frame[by].astype("str").to_numpy()
     for column in value_columns:
         data[column] = _num(frame[column]).to_numpy()
-    return data.groupby(keys, as_index=False, observed=True)[value_columns].sum()
+    # A sum with an unknown part (a documented number sent as null) is unknown.
+    return data.groupby(keys, as_index=False, observed=True)[value_columns].sum(skipna=False)
 
 
 def top_n(

@@ -61,7 +61,7 @@ def test_a_read_only_store_is_read_and_nothing_is_fetched(live, monkeypatch, rea
     at = open_page("pages/firebender.py")
     assert_ok(at)
     shown = texts(at)
-    assert "Read-only store, filled by the scheduled sync at " in shown
+    assert "Read-only store, filled by the scheduled sync through " in shown
     assert "this app fetches nothing" in shown and "temporary store" not in shown
     assert charts(at)
     assert live.request_log() == []  # the vendor was not asked

@@ -1,0 +1,105 @@
+"""A read-only store (a viewer deployment; cron's sync fills it) holds days up to its last run:
+the days after it (today, and any day cron has not reached) are unknown, not zero. Every page
+leaves the periods touching them empty, says calmly through which day the store is filled, and
+does not warn about damage that is not there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pandas as pd
+import pytest
+import time_machine
+
+from sync.__main__ import main as sync_main
+from tests.app.conftest import APP, FROZEN_NOW, open_page, texts
+from tests.faults.test_unreadable_days import drawn
+
+SYNCED_AT = FROZEN_NOW - dt.timedelta(days=4)  # cron's last run: 19 Nov, holding through the 18th
+LAST_HELD = (SYNCED_AT - dt.timedelta(days=1)).date()
+WEEK = pd.Timestamp("2026-11-16")  # the first week touching a day not synced yet
+THROUGH = "filled by the scheduled sync through 18 Nov 2026"
+
+
+@pytest.fixture
+def behind(live, monkeypatch, read_only_view):
+    """A read-only store cron filled four days ago (the sandbox answers for any day)."""
+    source, make = read_only_view
+    monkeypatch.setenv("HISTORY_DIR", str(source))
+    with time_machine.travel(SYNCED_AT, tick=False):
+        since = (SYNCED_AT.date() - dt.timedelta(days=80)).isoformat()
+        assert sync_main(["--since", since, "--wait", "5"]) == 0
+    shutil.copy(APP.parent / "teams.example.csv", source / "teams.csv")
+    monkeypatch.setenv("HISTORY_DIR", str(make()))
+    live.clear_requests()
+    return live
+
+
+def known_after(at, since: pd.Timestamp = WEEK) -> list:
+    """Every number (a 0, or a sum of the days held) the page draws or tables in a period
+    from `since` on: those periods touch days the store does not hold yet."""
+    found = []
+    frames = drawn(at) + [t.value for t in at.dataframe]
+    for frame in frames:
+        if "period" not in frame:
+            continue
+        period = pd.to_datetime(frame["period"])
+        if period.dt.tz is not None:
+            period = period.dt.tz_convert("UTC").dt.tz_localize(None)
+        late = frame[(period >= since).to_numpy()]
+        # A team's head count comes from the teams mapping, not from the store.
+        for column in late.select_dtypes("number").columns.difference(["people"]):
+            if late[column].notna().any():
+                found.append((column, late[["period", column]].to_dict("records")))
+    return found
+
+
+def calm(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert THROUGH in texts(at), "the page does not say through which day the store is filled"
+    for warning in at.warning:
+        assert "unreadable" not in warning.value and "damaged" not in warning.value, warning.value
+
+
+def test_the_overviews_running_week_is_unknown_not_so_far_zero(behind):
+    at = open_page("pages/overview.py")
+    calm(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "is still running" in captions
+    assert "so far 0" not in captions and "$0.00" not in captions, captions
+    (table,) = [t.value for t in at.dataframe if "firebender_active_users" in t.value]
+    late = table[pd.to_datetime(table["period"]) >= WEEK]
+    measures = ["builder_users", "firebender_active_users", "ai_active_developers"]
+    assert len(late) == 2 and late[[*measures, "ci_credits", "model_spend_usd"]].isna().all().all()
+    early = table[pd.to_datetime(table["period"]) < WEEK]
+    assert early["firebender_active_users"].gt(0).any()  # the held weeks are drawn
+    assert not known_after(at)
+    assert behind.request_log() == []  # nothing was fetched
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/builder.py",
+        "pages/firebender.py",
+        "pages/codefresh.py",
+        "pages/teams.py",
+    ],
+)
+def test_no_page_draws_a_number_for_days_not_synced_yet(behind, page):
+    at = open_page(page, query={"range": "last_90_days", "granularity": "week"})
+    calm(at)
+    assert not known_after(at), known_after(at)
+    assert drawn(at)  # the weeks held are still drawn
+
+
+def test_builder_totals_over_days_not_synced_are_unknown(behind):
+    at = open_page("pages/builder.py", query={"range": "last_30_days", "granularity": "week"})
+    calm(at)
+    # No table of totals that would lack the days not synced yet.
+    assert not [t for t in at.dataframe if "kind" in t.value and "tokens" in t.value]
+    assert not [t for t in at.dataframe if "space_name" in t.value and "total_lines" in t.value]
+    shown = " ".join(c.value for c in at.caption)
+    assert "Totals over the range: unknown (" in shown, shown
+    assert "the read-only store is not synced yet for 19 Nov 2026 to " in shown, shown
