@@ -265,6 +265,29 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
     return lines
 
 
+def read_only_through(settings: Settings, vendors) -> dt.date | None:
+    """The last day the read-only stores behind `vendors` hold (the earliest, when several), or
+    None when none is read-only. A viewer deployment fetches nothing, so its pickers end there:
+    a range ending today would leave every total unknown between cron's runs."""
+    groups: dict[str, tuple[Shelf, list[str]]] = {}
+    for vendor in vendors:
+        if vendor in settings.sources:
+            place = shelf(settings.sources[vendor])
+            groups.setdefault(place.store.url, (place, []))[1].append(vendor)
+    days = []
+    for place, members in groups.values():
+        if not place.store.read_only:
+            continue
+        keys = [d.key for d in endpoints.stored() if d.vendor in members and d.scope == "org"]
+        try:
+            held_until = place.store.freshness(keys)[2]
+        except StoreError:
+            continue  # the freshness line says why
+        if held_until:
+            days.append(held_until)
+    return min(days) if days else None
+
+
 def damaged_lines(settings: Settings, vendors) -> list[str]:
     """One warning per history file the reads left out because it could not be read (its
     path inside the store, never the server's)."""

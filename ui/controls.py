@@ -21,6 +21,7 @@ from connectors import ranges
 from connectors.base import period_floor
 from sync import on_demand as history
 from ui import access, loaders
+from ui import settings as app_settings
 
 _SHARED = "_shared_range"  # {"start", "end", "granularity"} carried between pages
 _STARTS = "_data_starts"  # vendor -> (key fingerprint, first day with data), once known
@@ -217,7 +218,12 @@ def range_controls(
     for "the one picked here"). Returns None while the person is still picking (one date), after
     saying so; otherwise a Choice that every endpoint's rules accept or that says why not."""
     box = container if container is not None else st.sidebar
-    today = today or ranges.utc_today()
+    if today is None:
+        # A read-only store (a viewer deployment) can show nothing after the last day its
+        # scheduled sync wrote: the pickers' "today" is that day, so the default range has totals.
+        vendors = sorted({name.split(".")[0] for name in endpoints})
+        through = history.read_only_through(app_settings.current(), vendors)
+        today = min(ranges.utc_today(), through) if through else ranges.utc_today()
     warnings: list[str] = []
     granularity_key, range_key, preset_key = (
         f"{page}__granularity",

@@ -1,7 +1,8 @@
 """A read-only store (a viewer deployment; cron's sync fills it) holds days up to its last run:
-the days after it (today, and any day cron has not reached) are unknown, not zero. Every page
-leaves the periods touching them empty, says calmly through which day the store is filled, and
-does not warn about damage that is not there."""
+the days after it (today, and any day cron has not reached) are unknown, not zero. Every page's
+pickers end on the last day held (a range ending today would have no totals between cron's
+runs), a period after it is never drawn or tabled, the page says calmly through which day the
+store is filled, and does not warn about damage that is not there."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from tests.faults.test_unreadable_days import drawn
 
 SYNCED_AT = FROZEN_NOW - dt.timedelta(days=4)  # cron's last run: 19 Nov, holding through the 18th
 LAST_HELD = (SYNCED_AT - dt.timedelta(days=1)).date()
-WEEK = pd.Timestamp("2026-11-16")  # the first week touching a day not synced yet
+WEEK = pd.Timestamp("2026-11-16")  # the week holding the last day held: running, in the store
+NOT_HELD = pd.Timestamp(LAST_HELD + dt.timedelta(days=1))
 THROUGH = "filled by the scheduled sync through 18 Nov 2026"
 
 
@@ -62,20 +64,32 @@ def calm(at) -> None:
         assert "unreadable" not in warning.value and "damaged" not in warning.value, warning.value
 
 
-def test_the_overviews_running_week_is_unknown_not_so_far_zero(behind):
+def test_the_overview_ends_on_the_last_day_held_not_so_far_zero(behind):
     at = open_page("pages/overview.py")
     calm(at)
     captions = " ".join(c.value for c in at.caption)
-    assert "is still running" in captions
     assert "so far 0" not in captions and "$0.00" not in captions, captions
+    # The week holding the last day held is the running week, with what those days hold.
+    assert "Week of 16 Nov 2026 is still running: so far " in captions, captions
+    headings = [h.value for h in at.subheader]
+    assert "Latest whole week: week of 9 Nov 2026" in headings, headings
     (table,) = [t.value for t in at.dataframe if "firebender_active_users" in t.value]
-    late = table[pd.to_datetime(table["period"]) >= WEEK]
-    measures = ["builder_users", "firebender_active_users", "ai_active_developers"]
-    assert len(late) == 2 and late[[*measures, "ci_credits", "model_spend_usd"]].isna().all().all()
-    early = table[pd.to_datetime(table["period"]) < WEEK]
-    assert early["firebender_active_users"].gt(0).any()  # the held weeks are drawn
-    assert not known_after(at)
+    assert pd.to_datetime(table["period"]).max() == WEEK
+    whole = table[pd.to_datetime(table["period"]) < WEEK]
+    assert whole[["firebender_active_users", "ci_credits"]].iloc[-1].gt(0).all()
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["CI credits"] != "-" and tiles["AI-active developers"] != "-", tiles
+    assert not known_after(at, NOT_HELD)
     assert behind.request_log() == []  # nothing was fetched
+
+
+def test_a_range_past_the_last_day_held_is_cut_there(behind):
+    """A link ending today opens ending on the last day held: nothing after it can be shown."""
+    at = open_page("pages/overview.py", query={"start": "2026-10-19", "end": "2026-11-23"})
+    calm(at)
+    assert not known_after(at, NOT_HELD)
+    assert at.query_params["end"] == LAST_HELD.isoformat(), at.query_params
+    assert behind.request_log() == []
 
 
 @pytest.mark.parametrize(
@@ -90,16 +104,16 @@ def test_the_overviews_running_week_is_unknown_not_so_far_zero(behind):
 def test_no_page_draws_a_number_for_days_not_synced_yet(behind, page):
     at = open_page(page, query={"range": "last_90_days", "granularity": "week"})
     calm(at)
-    assert not known_after(at), known_after(at)
+    assert not known_after(at, NOT_HELD), known_after(at, NOT_HELD)
     assert drawn(at)  # the weeks held are still drawn
 
 
-def test_builder_totals_over_days_not_synced_are_unknown(behind):
-    at = open_page("pages/builder.py", query={"range": "last_30_days", "granularity": "week"})
+def test_builder_totals_over_the_days_held_are_known(behind):
+    query = {"start": "2026-10-19", "end": "2026-11-23", "granularity": "week"}
+    at = open_page("pages/builder.py", query=query)
     calm(at)
-    # No table of totals that would lack the days not synced yet.
-    assert not [t for t in at.dataframe if "kind" in t.value and "tokens" in t.value]
-    assert not [t for t in at.dataframe if "space_name" in t.value and "total_lines" in t.value]
+    # The range ends on the last day held, so its totals are whole: the tables are shown.
+    assert [t for t in at.dataframe if "kind" in t.value and "tokens" in t.value]
+    assert [t for t in at.dataframe if "space_name" in t.value and "total_lines" in t.value]
     shown = " ".join(c.value for c in at.caption)
-    assert "Totals over the range: unknown (" in shown, shown
-    assert "the read-only store is not synced yet for 19 Nov 2026 to " in shown, shown
+    assert "Totals over the range: unknown (" not in shown, shown
