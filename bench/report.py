@@ -515,7 +515,7 @@ def _rate(share: float, n: int) -> str:
 
 
 TEAM_METHOD_NAMES = {
-    "week": "team + week FE, each team's trend, Driscoll-Kraay (app)",
+    "week": "team + week FE, each team's trend, the wider of Driscoll-Kraay and classical errors (app)",
     "week_fe": "team + week FE, OLS (the answer before)",
 }
 

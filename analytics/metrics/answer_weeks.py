@@ -16,7 +16,13 @@ change what it compares. Per week:
   caught: that is one thing the answer cannot see. Leaving days out on a dip of both credits
   and AI use together was measured too: it selects on the outcome, biased every scenario's
   estimate and halved detection; so did keeping a week's ordinary days only (15% "Evidence"
-  without an effect);
+  without an effect). Measured again on 56-57 development seeds a scenario (issue 17, seeds
+  1001-1057, not the bench's) against leaving the week out (80% of "holidays_effect" found, 7%
+  "Evidence" on "holidays"): keeping every week with its share of weekdays off as a covariate
+  found 70% (7%); a week's ordinary weekdays only, with weekends, kept when one weekday is off
+  and the week left out at two or more, found 86% but said "Evidence" in 9% of "holidays" and
+  12.5% of "team_trends" seeds (median +2.4% against +1.2%: in a summer week with a single day
+  flagged, the other days with people away stay in and read as a link). None is shipped;
 - AI-active people on an average weekday, from the chosen source: Firebender's people using AI
   that day, Builder.io's users that day, or either ("both"). Builder.io's organization metrics
   give a count of users per day, not who they are, so people cannot be matched across the two

@@ -31,7 +31,13 @@ measures it). A distributed lag was measured instead (issue 17, 80 seeds a scena
 effect of lags 0-4 found the same-week effect in 20% of seeds (this model: 80-85%), and even the
 exact lag of the sandbox's late effect (the mean of weeks 2-4 before), fixed in advance, found
 that one in 35%: a week's AI use is mostly its own busy or quiet week, so a mean of three earlier
-weeks varies a third as much, and 52 weeks are too few for it. The sentence also gives the smallest change these weeks could show (MDE_Z
+weeks varies a third as much, and 52 weeks are too few for it (measured again on 56 other
+development seeds, 1001-1057: lags 0-4 summed found "lagged_effect" in 14% and "effect" in 21%,
+and said "Evidence" in 9-10.5% of "no_link", "ci_step" and "ci_autocorrelated" seeds). A joint
+test of the two tools' shares, each in the model (the F test over both, the wider of classical
+and Newey-West), found "builder_effect" no more often than the either-tool share (59%, the
+same seeds), "effect" less often (75% against 84%) and said "Evidence" in 9-10.5% of the
+no-link seeds above: not shipped either. The sentence also gives the smallest change these weeks could show (MDE_Z
 standard errors) and, when that is larger than NOTICE, how many more weeks would show NOTICE.
 
 Below the minimums (MIN_WEEKS usable weeks, a vendor's data, variation in both measures) the

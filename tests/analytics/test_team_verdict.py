@@ -273,3 +273,15 @@ def test_the_weekly_answer_never_counts_the_week_before_the_first_day_loaded(wee
     assert answer.first >= pd.Timestamp(load_from), (load_from, answer.first)
     monday = load_from + dt.timedelta(days=(7 - weekday) % 7)
     assert answer.first == pd.Timestamp(monday)
+
+
+@pytest.mark.parametrize(("scenario", "seed"), [("effect", 1003), ("anomalies", 1042)])
+def test_a_noisy_driscoll_kraay_error_alone_does_not_make_evidence(scenario, seed):
+    """Development seeds (not the bench's) of two organisation-only worlds, whose truth within
+    teams is 0, where the Driscoll-Kraay standard error alone came out narrow enough to say
+    "Evidence of fewer": the interval takes the wider of it and the classical one, and holds 0
+    (issue 17: 6.5% "Evidence" on 200 seeds of lagged_effect with Driscoll-Kraay alone)."""
+    opening, effect, low, high = rates.one_seed(scenario, seed)["week"]
+    assert rates.truth(scenario) == 0
+    assert opening == UNCLEAR, (opening, effect, low, high)
+    assert low <= 0 <= high

@@ -129,7 +129,10 @@ def test_team_verdict_rates_run_and_report_every_method():
         assert all(len(found) == 1 for found in r.openings.values())
         assert r.shapes == [(4, 51)]
     text, targets = report.teams_section(results)
-    assert "### team + week FE, each team's trend, Driscoll-Kraay (app)" in text
+    assert (
+        "### team + week FE, each team's trend, the wider of Driscoll-Kraay and classical errors (app)"
+        in text
+    )
     # the app's method is the one held to the targets
     assert [t.what for t in targets] == [
         "teams: team_no_link: says evidence",
