@@ -228,7 +228,7 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         # Organisation-wide datasets only: per-space files can number in the thousands.
         keys = [d.key for d in endpoints.stored() if d.vendor in members and d.scope == "org"]
         try:
-            last, first, held_until = place.store.freshness(keys)
+            last, first, held_until, with_rows = _held_span(place, keys)
         except StoreError as err:
             lines.append(f"History unreadable: {err}")
             continue
@@ -236,10 +236,6 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         where = {"demo": "demo history", "session": "this session's history"}.get(
             place.kind, "history"
         )
-        # The first day with rows, not the first day asked for: a long range asked before
-        # the data start leaves empty partitions behind ("holds 2021-02-01" for data from Dec
-        # 2024).
-        with_rows = place.store.first_with_rows(keys) if first else None
         holds = (
             f"; holds {with_rows} - {held_until}"
             if with_rows
@@ -256,6 +252,26 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         if place.store.note:
             lines.append(place.store.note)
     return lines
+
+
+def _held_span(place: Shelf, keys: list[str]):
+    """(last fetch, first day asked for, last day held, first day with rows) of `keys` in the
+    shelf's store. The demo's, kept beside its store by the store's version (a restarted server
+    reads one small file instead of every partition's footer before its first chart)."""
+
+    def compute():
+        last, first, held_until = place.store.freshness(keys)
+        # The first day with rows, not the first day asked for: a long range asked before
+        # the data start leaves empty partitions behind ("holds 2021-02-01" for data from Dec
+        # 2024).
+        with_rows = place.store.first_with_rows(keys) if first else None
+        return last, first, held_until, with_rows
+
+    kept = demo_cache.frames_for(place.store.url) if place.kind == "demo" else None
+    if kept is None or not any(place.store.entries(key) for key in keys):
+        return compute()  # not the demo's, or nothing held yet (nothing to read either)
+    key = repr(("held_span", place.store.version(keys), tuple(keys)))
+    return demo_cache.remembered(kept, key, compute)
 
 
 def damaged_lines(settings: Settings, vendors) -> list[str]:
