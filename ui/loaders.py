@@ -442,6 +442,38 @@ def usage_summed(
     return demo_cache.remembered(kept, key, lambda: queries.usage_summed(_store, start, end))
 
 
+def usage_by_day(source: Source, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Firebender's daily usage summed per day by DuckDB, every measure
+    (`queries.usage_by_day`): the Firebender page's organisation views, no person in them."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    return _usage_sums(store.url, store.version(queries.DAILY_USAGE), start, end, _store=store)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _usage_sums(store_url: str, version: str, start, end, _store: Store) -> pd.DataFrame:
+    return queries.usage_by_day(_store, start, end)
+
+
+def usage_by_person(
+    source: Source, start: dt.date, end: dt.date, limit: int = queries.BOARD_PEOPLE
+) -> tuple[pd.DataFrame, int]:
+    """The `limit` people with the most accepted lines, their daily usage summed over the range
+    by DuckDB, and how many people there are (`queries.usage_by_person`); emails as the
+    viewer may see them."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    board, total = _usage_people(
+        store.url, store.version(queries.DAILY_USAGE), start, end, limit, _store=store
+    )
+    return people(board), total
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _usage_people(
+    store_url: str, version: str, start, end, limit: int, _store: Store
+) -> tuple[pd.DataFrame, int]:
+    return queries.usage_by_person(_store, start, end, limit)
+
+
 # ---------------------------------------------------------------- Explore: raw rows in the store
 
 
