@@ -526,6 +526,69 @@ def _top(sampler) -> dict:
     }
 
 
+# ---------------------------------------------------------------- a page's data
+
+# The app's loaders whose results a page holds (any of them a tree has): each frame they
+# return is counted (rows, bytes), a tuple's frames each.
+PAGE_LOADS = ("read_dataset", "fetch", "requests", "usage", "usage_by_day", "usage_by_person")
+
+
+def page_phase(options: dict) -> dict:
+    """One page (`page`: its file under pages/) in AppTest, live mode: a first run (it syncs
+    what the view lacks), then a cold run (Streamlit's caches emptied) whose loads are counted:
+    what the page holds."""
+    import pandas as pd
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    _, loaders = _overview_modules()
+    fetched: list[list] = []
+
+    def recorded(name, original):
+        def load(*args, **kwargs):
+            found = original(*args, **kwargs)
+            parts = found if isinstance(found, tuple) else (found,)
+            for i, part in enumerate(parts):
+                if isinstance(part, pd.DataFrame):
+                    what = name + (f"[{i}]" if isinstance(found, tuple) else "")
+                    dates = [str(a) for a in args if isinstance(a, dt.date)][:2]
+                    fetched.append([what, *(dates + ["", ""])[:2], *_frame_size(part)])
+            return found
+
+        return load
+
+    for name in PAGE_LOADS:
+        if hasattr(loaders, name):
+            setattr(loaders, name, recorded(name, getattr(loaders, name)))
+
+    def run():
+        at = AppTest.from_file(str(APP), default_timeout=options.get("timeout", 1800))
+        for key in ("start", "end"):
+            if options.get(key):
+                at.query_params[key] = options[key]
+        at.switch_page(f"pages/{options['page']}.py")
+        began = time.perf_counter()
+        at.run()
+        seconds = time.perf_counter() - began
+        if at.exception:
+            raise RuntimeError("; ".join(str(getattr(e, "message", e))[:400] for e in at.exception))
+        return seconds
+
+    st.cache_data.clear()
+    first = run()
+    st.cache_data.clear()
+    fetched.clear()
+    cold = run()
+    return {
+        "status": "ok",
+        "page": options["page"],
+        "first_seconds": first,
+        "cold_seconds": cold,
+        "aggregates": list(fetched),
+        "peak_rss_mb": (status_kib("VmHWM") or 0) / 1024,
+    }
+
+
 # The store datasets the Overview reads (analytics.overview_report.OVERVIEW_ENDPOINTS), by the
 # granularity the store keeps them at.
 OVERVIEW_STORED = (
@@ -638,6 +701,7 @@ def export_phase(options: dict) -> dict:
 PHASES = {
     "sync": sync_phase,
     "overview": overview_phase,
+    "page": page_phase,
     "range": range_phase,
     "export": export_phase,
 }

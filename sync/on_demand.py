@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import errno
+import hashlib
 import os
 import tempfile
 import threading
@@ -191,8 +192,13 @@ def ensure(
     if until < start:
         return None
     g = dataset.stored_as(granularity)
+    held = _held_already(source, store, dataset, g, scope, start, until, fresh_for)
+    if held is not None and held.exists():
+        return None  # the demo's store, unchanged since a plan found nothing lacking here
     tasks = sync.plan(store, [sync.Target(dataset, g, scope)], start, until, fresh_for=fresh_for)
     if not tasks:
+        if held is not None:
+            _mark(held)
         return None
     try:
         summary = sync.run(
@@ -210,7 +216,32 @@ def ensure(
             raise failed.exception
     if summary.quarantined:
         return " ".join(f"A damaged history file {q}." for q in summary.quarantined)
+    if held is not None and not summary.failed:  # all fetched: nothing lacks at the new version
+        _mark(_held_already(source, store, dataset, g, scope, start, until, fresh_for))
     return None
+
+
+def _held_already(source, store, dataset, granularity, scope, start, until, fresh_for):
+    """Where the demo's kept frames note that its store, at its present version, lacked nothing
+    of [start, until] (None: not the demo's store, or a sync asked for regardless of age). A
+    restarted server then does not read every partition's footer to plan nothing: the demo's
+    store is a day's folder and its tail stays fresh for that day (DEMO_TAIL_FRESH_FOR); a write
+    or a damaged file changes the version, and the plan is made again."""
+    if not source.demo or fresh_for is None:
+        return None
+    kept = demo_cache.frames_for(store.url)
+    if kept is None:
+        return None
+    what = repr(("held", dataset.key, granularity, scope, start, until, store.version(dataset.key)))
+    return kept / f"held-{hashlib.sha256(what.encode()).hexdigest()[:40]}"
+
+
+def _mark(path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError:
+        pass  # not kept: planned again next time
 
 
 # ---------------------------------------------------------------- what the pages read
@@ -297,8 +328,22 @@ def unknown_days(
     scope: str = "org",
 ) -> list[tuple[dt.date, dt.date]]:
     """Days of [start, end] that `source`'s store cannot tell for `dataset`
-    (`analytics.reader.unknown_days`)."""
-    return reader.unknown_days(shelf(source).store, dataset, granularity, start, end, scope)
+    (`analytics.reader.unknown_days`). The demo's store notes, beside it, that it could tell
+    every day at its present version, so a restarted server does not read every partition's
+    footer to find none (a write or a damaged file changes the version)."""
+    store = shelf(source).store
+    spec = endpoints.get(dataset) if isinstance(dataset, str) else dataset
+    kept = demo_cache.frames_for(store.url) if source.demo and spec.stored else None
+    known = None
+    if kept is not None:
+        what = repr(("known", spec.key, granularity, scope, start, end, store.version(spec.key)))
+        known = kept / f"known-{hashlib.sha256(what.encode()).hexdigest()[:40]}"
+        if known.exists():
+            return []
+    found = reader.unknown_days(store, dataset, granularity, start, end, scope)
+    if known is not None and not found and not store.damaged():
+        _mark(known)
+    return found
 
 
 def where_lines(settings: Settings) -> list[str]:

@@ -163,8 +163,13 @@ def test_a_restarted_server_draws_the_overview_without_opening_duckdb(
     first = open_page()
     assert_ok(first)
     _restart()
-    opened = {"duckdb": 0, "first rows": 0}
+    opened = {"duckdb": 0, "first rows": 0, "footers": 0}
     connect, first_label = store_api.Store.connect, store_api.Store._first_label
+    footers = store_api.footer_runs
+
+    def counted_footers(*args, **kwargs):
+        opened["footers"] += 1
+        return footers(*args, **kwargs)
 
     def counted_connect(self, *args, **kwargs):
         opened["duckdb"] += 1
@@ -176,7 +181,8 @@ def test_a_restarted_server_draws_the_overview_without_opening_duckdb(
 
     monkeypatch.setattr(store_api.Store, "connect", counted_connect)
     monkeypatch.setattr(store_api.Store, "_first_label", counted_first_label)
+    monkeypatch.setattr(store_api, "footer_runs", counted_footers)
     again = open_page()
     assert_ok(again)
-    assert opened == {"duckdb": 0, "first rows": 0}
+    assert opened == {"duckdb": 0, "first rows": 0, "footers": 0}
     assert [c.value for c in again.caption] == [c.value for c in first.caption]
