@@ -386,3 +386,38 @@ def usage_by_person(
     frame = store.sql(query, src=source)
     total = int(frame["_people"].iloc[0]) if len(frame) else 0
     return frame.drop(columns=["_lines", "_people"]).astype(columns), total
+
+
+def requests_of_people(
+    store: Store, dataset: Dataset, start, end, emails: tuple | None, top: int = 10
+) -> pd.DataFrame:
+    """Model requests summed per person over [start, end] (as `requests_summed` by email):
+    everyone's when `emails` is None, else only the people in `emails` and the `top` people
+    with the highest cost (the page's people table and its top spenders), chosen by DuckDB."""
+    if emails is None:
+        return requests_summed(store, dataset, start, end, ("email",), False)
+    schema = empty_frame(dataset.schema)
+    empty = schema[["email"]].copy()
+    empty["requests"] = pd.Series(dtype="int64")
+    for column in _measures(dataset):
+        empty[column] = schema[column]
+    src = rollups.source(store, "model_spend", start, end)
+    if src is None:
+        return empty
+    sums = ", ".join(
+        ["CAST(coalesce(sum(requests), 0) AS BIGINT) AS requests"]
+        + [
+            f"CAST(sum({_quote(m)}) AS {'DOUBLE' if m == 'cost_usd' else 'BIGINT'}) AS {_quote(m)}"
+            for m in _measures(dataset)
+        ]
+    )
+    frame = store.sql(
+        f"WITH p AS (SELECT email, {sums} FROM {{src}} GROUP BY email) "
+        "SELECT * FROM p WHERE email IN (SELECT unnest(CAST(? AS VARCHAR[]))) OR email IN "
+        f"(SELECT email FROM p ORDER BY cost_usd DESC NULLS LAST, email LIMIT {int(top)}) "
+        "ORDER BY email",
+        [list(emails)],
+        src=src,
+    )
+    frame["requests"] = frame["requests"].astype("int64")
+    return typed(frame[list(empty.columns)], empty)

@@ -280,7 +280,11 @@ if daily is not None and access.people_view("People"):
     )
     per_person = None
     if requests is not None and not request_holes:
-        per_person = summed_requests(("email",), per_day=False)
+        if lens is None:  # everyone's, or only the people shown and the top spenders
+            with ui.vendor_errors():
+                per_person = loaders.requests_of_people(source, choice.start, choice.end)
+        else:
+            per_person = summed_requests(("email",), per_day=False)
     everyone = shown_people = None
     if lens is None:  # the top people by accepted lines, summed by DuckDB
         with ui.vendor_errors():

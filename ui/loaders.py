@@ -467,6 +467,34 @@ def usage_by_person(
     return people(board), total
 
 
+def requests_of_people(
+    source: Source, start: dt.date, end: dt.date, limit: int = queries.BOARD_PEOPLE, top: int = 10
+) -> pd.DataFrame:
+    """Model requests summed per person for the Firebender page's people table: everyone's
+    when the table shows everyone, else only its people (`usage_by_person`'s) and the `top`
+    by cost (`queries.requests_of_people`); emails as the viewer may see them."""
+    usage_store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    board, everyone = _usage_people(
+        usage_store.url, usage_store.version(queries.DAILY_USAGE), start, end, limit,
+        _store=usage_store,
+    )  # fmt: skip
+    emails = tuple(board["email"]) if everyone > len(board) else None
+    store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
+    return people(
+        _requests_of_people(
+            store.url, store.version(MODEL_REQUESTS), start, end, emails, top, _store=store
+        )
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _requests_of_people(
+    store_url: str, version: str, start, end, emails, top: int, _store: Store
+) -> pd.DataFrame:
+    dataset = endpoints.get(MODEL_REQUESTS)
+    return queries.requests_of_people(_store, dataset, start, end, emails, top)
+
+
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
 def _usage_people(
     store_url: str, version: str, start, end, limit: int, _store: Store

@@ -269,3 +269,28 @@ def test_the_firebender_page_from_duckdb_sums_equals_the_page_from_raw_rows(
     top, everyone = queries.usage_by_person(store, SINCE, end, limit=3)
     assert (len(top), everyone) == (3, len(board_raw))
     pd.testing.assert_frame_equal(metrics.leaderboard(top), board_raw.head(3), check_dtype=False)
+
+
+def test_the_firebender_pages_requests_per_person_arrive_for_the_people_shown_and_top_spenders(
+    incremental,
+):
+    """Everyone's model requests per person when the table shows everyone (the rows
+    `requests_summed` gives); else only the people shown and the top spenders, with the same
+    sums, so the top-spenders chart is the one over everyone."""
+    from analytics import metrics, queries
+
+    store = Store(incremental)
+    spec = endpoints.get("firebender.model_requests")
+    end = SYNCS[-1]
+    everyone = queries.requests_summed(store, spec, SINCE, end, ("email",), False)
+    assert len(everyone) > 5
+    pd.testing.assert_frame_equal(
+        queries.requests_of_people(store, spec, SINCE, end, None), everyone
+    )
+    shown = tuple(everyone["email"].iloc[:2])
+    some = queries.requests_of_people(store, spec, SINCE, end, shown, top=3)
+    top = metrics.top_spenders(metrics.requests_by_person(everyone), n=3)
+    assert set(some["email"]) == set(shown) | set(top["email"])
+    expected = everyone[everyone["email"].isin(some["email"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected)
+    pd.testing.assert_frame_equal(metrics.top_spenders(metrics.requests_by_person(some), n=3), top)
