@@ -530,7 +530,15 @@ def _top(sampler) -> dict:
 
 # The app's loaders whose results a page holds (any of them a tree has): each frame they
 # return is counted (rows, bytes), a tuple's frames each.
-PAGE_LOADS = ("read_dataset", "fetch", "requests", "usage", "usage_by_day", "usage_by_person")
+PAGE_LOADS = (
+    "read_dataset",
+    "fetch",
+    "requests",
+    "usage",
+    "usage_by_day",
+    "usage_by_person",
+    "requests_of_people",
+)
 
 
 def page_phase(options: dict) -> dict:
