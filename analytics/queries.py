@@ -14,6 +14,7 @@ import tempfile
 
 import pandas as pd
 
+from connectors import endpoints
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 from store import Store, rollups, typed
@@ -330,3 +331,95 @@ def usage_summed(store: Store, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
         people = pd.DataFrame({c: pd.Series(dtype=t) for c, t in PEOPLE_COLUMNS.items()})
         return daily, people
     return found
+
+
+# ---------------------------------------------------------------- the Firebender page's sums
+
+BOARD_PEOPLE = 100  # the Firebender page's people table: the top this many, from DuckDB
+
+
+def usage_by_day(store: Store, start, end) -> pd.DataFrame:
+    """Firebender's daily usage summed per day of [start, end] (every measure of the dataset,
+    `people` with a row that day, `active_people` using AI, `accepted_lines`): the
+    organisation's rows for the page's tiles, active users and acceptance rates, one a day
+    whatever the headcount. Nothing held: no row."""
+    dataset = endpoints.get(DAILY_USAGE)
+    measures = _measures(dataset)
+    source = store.source(DAILY_USAGE, "day", ["org"], start, end)
+    columns = {"date": "datetime64[ns]", "people": "int64", "active_people": "int64",
+               **{m: "float64" for m in measures}, "accepted_lines": "float64"}  # fmt: skip
+    if source is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    sums = ", ".join(f"CAST(sum({_quote(m)}) AS DOUBLE) AS {_quote(m)}" for m in measures)
+    frame = store.sql(
+        "SELECT CAST(_label AS TIMESTAMP) AS date, count(*) AS people, "
+        f"count(DISTINCT CASE WHEN {rollups.USAGE_ACTIVE} THEN email END) AS active_people, "
+        f"{sums}, CAST(sum({rollups.ACCEPTED_LINES_SQL}) AS DOUBLE) AS accepted_lines "
+        "FROM {src} GROUP BY 1 ORDER BY 1",
+        src=source,
+    )
+    return frame.astype(columns)
+
+
+def usage_by_person(
+    store: Store, start, end, limit: int = BOARD_PEOPLE
+) -> tuple[pd.DataFrame, int]:
+    """Firebender's daily usage summed per person over [start, end], the `limit` people with
+    the most accepted lines (then by email), with `active_days` (days using AI), and how many
+    people there are in all: the page's people table, never every person's every day."""
+    dataset = endpoints.get(DAILY_USAGE)
+    measures = _measures(dataset)
+    source = store.source(DAILY_USAGE, "day", ["org"], start, end)
+    columns = {"email": "str", **{m: "float64" for m in measures}, "active_days": "int64"}
+    if source is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()}), 0
+    # As the per-row metrics sum them: a missing value counts 0 in a person's total.
+    sums = ", ".join(
+        f"CAST(coalesce(sum({_quote(m)}), 0) AS DOUBLE) AS {_quote(m)}" for m in measures
+    )
+    lines = " + ".join(f"coalesce(sum({c}), 0)" for c in rollups.ACCEPTED_LINES_COLUMNS)
+    query = (
+        "SELECT CAST(email AS VARCHAR) AS email, "
+        f"{sums}, count(DISTINCT CASE WHEN {rollups.USAGE_ACTIVE} THEN _label END) AS active_days, "
+        f"{lines} AS _lines, count(*) OVER () AS _people "
+        "FROM {src} WHERE email IS NOT NULL GROUP BY 1 "
+        f"ORDER BY _lines DESC, email LIMIT {int(limit)}"
+    )
+    frame = store.sql(query, src=source)
+    total = int(frame["_people"].iloc[0]) if len(frame) else 0
+    return frame.drop(columns=["_lines", "_people"]).astype(columns), total
+
+
+def requests_of_people(
+    store: Store, dataset: Dataset, start, end, emails: tuple | None, top: int = 10
+) -> pd.DataFrame:
+    """Model requests summed per person over [start, end] (as `requests_summed` by email):
+    everyone's when `emails` is None, else only the people in `emails` and the `top` people
+    with the highest cost (the page's people table and its top spenders), chosen by DuckDB."""
+    if emails is None:
+        return requests_summed(store, dataset, start, end, ("email",), False)
+    schema = empty_frame(dataset.schema)
+    empty = schema[["email"]].copy()
+    empty["requests"] = pd.Series(dtype="int64")
+    for column in _measures(dataset):
+        empty[column] = schema[column]
+    src = rollups.source(store, "model_spend", start, end)
+    if src is None:
+        return empty
+    sums = ", ".join(
+        ["CAST(coalesce(sum(requests), 0) AS BIGINT) AS requests"]
+        + [
+            f"CAST(sum({_quote(m)}) AS {'DOUBLE' if m == 'cost_usd' else 'BIGINT'}) AS {_quote(m)}"
+            for m in _measures(dataset)
+        ]
+    )
+    frame = store.sql(
+        f"WITH p AS (SELECT email, {sums} FROM {{src}} GROUP BY email) "
+        "SELECT * FROM p WHERE email IN (SELECT unnest(CAST(? AS VARCHAR[]))) OR email IN "
+        f"(SELECT email FROM p ORDER BY cost_usd DESC NULLS LAST, email LIMIT {int(top)}) "
+        "ORDER BY email",
+        [list(emails)],
+        src=src,
+    )
+    frame["requests"] = frame["requests"].astype("int64")
+    return typed(frame[list(empty.columns)], empty)

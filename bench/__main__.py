@@ -1,5 +1,5 @@
 """python -m bench [--quick] [--only cold_load|frames|overview|verdict|teams|anomalies|scale|
-scale_store|first_chart|overview_size]
+scale_store|first_chart|overview_size|page_size]
 [--repeat N] [--seeds N] [--stock-server] [--developers N ...] [--sessions N] [--output PATH]
 
 Prints the results as Markdown. A full run (no --quick, no --only) runs the first three parts
@@ -42,6 +42,7 @@ PARTS = (
     "scale_store",
     "first_chart",
     "overview_size",
+    "page_size",
 )
 DEFAULT_PARTS = ("cold_load", "frames", "overview")  # the long ones run when named
 HERE = Path(__file__).resolve().parent
@@ -55,6 +56,7 @@ OWN_RESULTS = {
     "scale_store": HERE / "results-store.md",
     "first_chart": HERE / "results-first-chart.md",
     "overview_size": HERE / "results-overview-size.md",
+    "page_size": HERE / "results-page-size.md",
 }
 
 
@@ -262,6 +264,15 @@ def main(argv=None) -> int:
         sections.append(
             "## What the Overview holds, before and after the rollups\n\n"
             + overview_size.render(measured["sizes"], measured["before"])
+        )
+    if "page_size" in parts:
+        from . import overview_size, page_size
+
+        log("8. what the Firebender and Builder.io pages hold, before and after")
+        measured = page_size.run(base=overview_size.base_commit(), log=log)
+        sections.append(
+            "## What the vendor pages hold, before and after\n\n"
+            + page_size.render(measured["sizes"], measured["before"], measured["pages"])
         )
     took = time.perf_counter() - started + rendered
     kind = (

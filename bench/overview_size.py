@@ -52,6 +52,28 @@ def export(commit: str, where: str) -> str:
     return where
 
 
+PROBES = ("bench/store_probe.py", "bench/overview_probe.py", "bench/stack_sampler.py")
+
+
+def probe_tree(tree: str, log=print) -> str:
+    """`tree` with this tree's probe files (`python -m bench.store_probe overview`), which read
+    both module layouts (before and after the layers: `store_probe.OVERVIEW_MODULES`): a
+    commit's own probe may name modules its tree no longer has (the layers moved them before
+    the probe followed), and both sides are then measured by the same probe."""
+    if tree == str(PROJECT_DIR):
+        return tree
+    for name in PROBES:
+        target = os.path.join(tree, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy(os.path.join(PROJECT_DIR, name), target)
+    init = os.path.join(tree, "bench", "__init__.py")
+    if not os.path.isfile(init):
+        with open(init, "w"):
+            pass
+    log(f"    before: {tree} measured with this tree's probe ({', '.join(PROBES)})")
+    return tree
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -216,7 +238,8 @@ def run(base: str, developers=(0, 2000), reruns: int = 5, timeout: float = 3600,
     home = tempfile.mkdtemp(prefix="bench-before-")
     measured = {"before": base, "sizes": []}
     try:
-        trees = {"before": export(base, f"{home}/tree"), "after": str(PROJECT_DIR)}
+        trees = {"before": probe_tree(export(base, f"{home}/tree"), log),
+                 "after": str(PROJECT_DIR)}  # fmt: skip
         for n in developers:
             measured["sizes"].append(measure(n or None, trees, reruns, timeout, log))
             if keep:

@@ -346,12 +346,32 @@ def _frame_size(frame) -> tuple[int, int]:
         return 0, 0
 
 
+# Where the Overview's report and the app's loaders live: this tree's layout first, then the
+# layout before the layers (analytics/overview.py, analytics/loaders.py with `fetch`), so the
+# same probe measures a "before" commit of either (bench/overview_size.py).
+OVERVIEW_MODULES = (
+    ("analytics.overview_report", "ui.loaders"),
+    ("analytics.overview", "analytics.loaders"),
+)
+
+
+def _overview_modules():
+    import importlib
+
+    for report, loaders in OVERVIEW_MODULES:
+        try:
+            return importlib.import_module(report), importlib.import_module(loaders)
+        except ModuleNotFoundError as err:
+            if err.name not in (report, loaders):
+                raise  # a module they import is missing: not a layout question
+    raise ModuleNotFoundError(f"none of {OVERVIEW_MODULES} could be imported")
+
+
 def overview_phase(options: dict) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    import analytics.overview_report as overview_module
-    import ui.loaders as loaders
+    overview_module, loaders = _overview_modules()
 
     url = options["server_url"]
     start, end = options["start"], options["end"]
@@ -376,7 +396,8 @@ def overview_phase(options: dict) -> dict:
     built: list[float] = []
     fetched: list[list] = []  # [what, start, end, rows, bytes] per load the page made
     views: list = []
-    original_overview, original_fetch = overview_module.overview, loaders.read_dataset
+    fetch_name = "read_dataset" if hasattr(loaders, "read_dataset") else "fetch"
+    original_overview, original_fetch = overview_module.overview, getattr(loaders, fetch_name)
     original_requests = getattr(loaders, "requests", None)
 
     def timed_overview(*args, **kwargs):
@@ -410,7 +431,7 @@ def overview_phase(options: dict) -> dict:
         return daily, people
 
     overview_module.overview = timed_overview
-    loaders.read_dataset = recorded_fetch
+    setattr(loaders, fetch_name, recorded_fetch)
     if original_usage is not None:  # daily usage summed per day (the store's rollups)
         loaders.usage = recorded_usage
     if original_requests is not None:  # model requests as DuckDB sums (pages never get rows)
@@ -502,6 +523,77 @@ def _top(sampler) -> dict:
         "functions": sampler.top_functions(8),
         "libraries": sampler.top_libraries(6),
         "lines": sampler.top(6),
+    }
+
+
+# ---------------------------------------------------------------- a page's data
+
+# The app's loaders whose results a page holds (any of them a tree has): each frame they
+# return is counted (rows, bytes), a tuple's frames each.
+PAGE_LOADS = (
+    "read_dataset",
+    "fetch",
+    "requests",
+    "usage",
+    "usage_by_day",
+    "usage_by_person",
+    "requests_of_people",
+)
+
+
+def page_phase(options: dict) -> dict:
+    """One page (`page`: its file under pages/) in AppTest, live mode: a first run (it syncs
+    what the view lacks), then a cold run (Streamlit's caches emptied) whose loads are counted:
+    what the page holds."""
+    import pandas as pd
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    _, loaders = _overview_modules()
+    fetched: list[list] = []
+
+    def recorded(name, original):
+        def load(*args, **kwargs):
+            found = original(*args, **kwargs)
+            parts = found if isinstance(found, tuple) else (found,)
+            for i, part in enumerate(parts):
+                if isinstance(part, pd.DataFrame):
+                    what = name + (f"[{i}]" if isinstance(found, tuple) else "")
+                    dates = [str(a) for a in args if isinstance(a, dt.date)][:2]
+                    fetched.append([what, *(dates + ["", ""])[:2], *_frame_size(part)])
+            return found
+
+        return load
+
+    for name in PAGE_LOADS:
+        if hasattr(loaders, name):
+            setattr(loaders, name, recorded(name, getattr(loaders, name)))
+
+    def run():
+        at = AppTest.from_file(str(APP), default_timeout=options.get("timeout", 1800))
+        for key in ("start", "end"):
+            if options.get(key):
+                at.query_params[key] = options[key]
+        at.switch_page(f"pages/{options['page']}.py")
+        began = time.perf_counter()
+        at.run()
+        seconds = time.perf_counter() - began
+        if at.exception:
+            raise RuntimeError("; ".join(str(getattr(e, "message", e))[:400] for e in at.exception))
+        return seconds
+
+    st.cache_data.clear()
+    first = run()
+    st.cache_data.clear()
+    fetched.clear()
+    cold = run()
+    return {
+        "status": "ok",
+        "page": options["page"],
+        "first_seconds": first,
+        "cold_seconds": cold,
+        "aggregates": list(fetched),
+        "peak_rss_mb": (status_kib("VmHWM") or 0) / 1024,
     }
 
 
@@ -617,6 +709,7 @@ def export_phase(options: dict) -> dict:
 PHASES = {
     "sync": sync_phase,
     "overview": overview_phase,
+    "page": page_phase,
     "range": range_phase,
     "export": export_phase,
 }

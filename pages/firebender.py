@@ -47,10 +47,17 @@ def summed_requests(by: tuple[str, ...], per_day: bool = True):
     return lens.people(rows, "email", "timestamp")
 
 
-daily = None
+# The organisation: daily usage summed per day and the distinct people per period, by DuckDB
+# (a row a day whatever the headcount); a team: its people's rows, each day in its team.
+daily = usage_people = None
 with ui.vendor_errors():
-    daily = loaders.read_dataset(source, "firebender.daily_usage", choice.start, choice.end, "day")
-    if lens is not None:
+    if lens is None:
+        daily = loaders.usage_by_day(source, choice.start, choice.end)
+        usage_people = loaders.usage(source, choice.start, choice.end)[1]
+    else:
+        daily = loaders.read_dataset(
+            source, "firebender.daily_usage", choice.start, choice.end, "day"
+        )
         daily = lens.people(daily, "email", "date")
 
 # Days the history cannot tell (a damaged file): their periods are empty, range totals unknown.
@@ -67,14 +74,16 @@ if daily is not None:
 if daily is not None:
     # -------------------------------------------------------------- active users
     st.subheader("Active users", anchor=False, help=metrics.definition("firebender_active_users"))
-    users = metrics.active_users(daily, granularity, choice.start, choice.end)
+    users = metrics.active_users(daily, granularity, choice.start, choice.end, usage_people)
     users = metrics.coverage.blank_holes(
         users, ["firebender_active_users", "avg_daily_active_users"], daily_holes
     )
     ui.kpi_tiles(
         metrics.kpis(
             metrics.coverage.blank_holes(
-                metrics.firebender_table(daily, choice.start, choice.end, granularity),
+                metrics.firebender_table(
+                    daily, choice.start, choice.end, granularity, usage_people
+                ),
                 metrics.VENDOR_COLUMNS["firebender"],
                 daily_holes,
             ),
@@ -275,8 +284,26 @@ if daily is not None and access.people_view("People"):
     )
     per_person = None
     if requests is not None and not request_holes:
-        per_person = summed_requests(("email",), per_day=False)
-    board = metrics.leaderboard(daily, per_person)
+        if lens is None:  # everyone's, or only the people shown and the top spenders
+            with ui.vendor_errors():
+                per_person = loaders.requests_of_people(source, choice.start, choice.end)
+        else:
+            per_person = summed_requests(("email",), per_day=False)
+    everyone = shown_people = None
+    if lens is None:  # the top people by accepted lines, summed by DuckDB
+        with ui.vendor_errors():
+            summed, everyone = loaders.usage_by_person(source, choice.start, choice.end)
+            shown_people = len(summed)
+        board = metrics.leaderboard(summed, None) if shown_people is not None else None
+        if board is not None and per_person is not None:
+            if everyone > shown_people:  # only the people shown get their requests' columns
+                board = board.merge(metrics.requests_by_person(per_person), on="email", how="left")
+            else:
+                board = metrics.leaderboard(summed, per_person)
+    else:
+        board = metrics.leaderboard(daily, per_person)
+    if board is None:  # the people could not be read: their error is shown above
+        board = metrics.leaderboard(pd.DataFrame(), None)
     if daily_holes:  # each person's totals would lack the unreadable days
         st.info(
             "Not shown: each person's totals over this range are unknown "
@@ -285,11 +312,20 @@ if daily is not None and access.people_view("People"):
         )
         board = board.iloc[0:0]
     if per_person is not None and len(board):
-        top = metrics.top_spenders(board, n=10)
+        # Over everyone, not only the people the table shows.
+        spenders = board
+        if everyone is not None and everyone > (shown_people or 0):
+            spenders = metrics.requests_by_person(per_person)
+        top = metrics.top_spenders(spenders, n=10)
         st.caption("The ten people with the highest model cost:")
         st.altair_chart(
             charts.ranking(top, "email", "cost_usd", "firebender", "Model cost (USD)", fmt="$,.2f"),
             width="stretch",
+        )
+    if everyone is not None and everyone > (shown_people or 0) and len(board):
+        st.caption(
+            f"The {shown_people:,} people with the most accepted lines in the range, of "
+            f"{everyone:,}."
         )
     ui.dataframe(
         board,

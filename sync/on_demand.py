@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import errno
+import hashlib
 import os
 import tempfile
 import threading
@@ -191,8 +192,13 @@ def ensure(
     if until < start:
         return None
     g = dataset.stored_as(granularity)
+    held = _held_already(source, store, dataset, g, scope, start, until, fresh_for)
+    if held is not None and held.exists():
+        return None  # the demo's store, unchanged since a plan found nothing lacking here
     tasks = sync.plan(store, [sync.Target(dataset, g, scope)], start, until, fresh_for=fresh_for)
     if not tasks:
+        if held is not None:
+            _mark(held)
         return None
     try:
         summary = sync.run(
@@ -210,7 +216,32 @@ def ensure(
             raise failed.exception
     if summary.quarantined:
         return " ".join(f"A damaged history file {q}." for q in summary.quarantined)
+    if held is not None and not summary.failed:  # all fetched: nothing lacks at the new version
+        _mark(_held_already(source, store, dataset, g, scope, start, until, fresh_for))
     return None
+
+
+def _held_already(source, store, dataset, granularity, scope, start, until, fresh_for):
+    """Where the demo's kept frames note that its store, at its present version, lacked nothing
+    of [start, until] (None: not the demo's store, or a sync asked for regardless of age). A
+    restarted server then does not read every partition's footer to plan nothing: the demo's
+    store is a day's folder and its tail stays fresh for that day (DEMO_TAIL_FRESH_FOR); a write
+    or a damaged file changes the version, and the plan is made again."""
+    if not source.demo or fresh_for is None:
+        return None
+    kept = demo_cache.frames_for(store.url)
+    if kept is None:
+        return None
+    what = repr(("held", dataset.key, granularity, scope, start, until, store.version(dataset.key)))
+    return kept / f"held-{hashlib.sha256(what.encode()).hexdigest()[:40]}"
+
+
+def _mark(path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError:
+        pass  # not kept: planned again next time
 
 
 # ---------------------------------------------------------------- what the pages read
@@ -228,7 +259,7 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         # Organisation-wide datasets only: per-space files can number in the thousands.
         keys = [d.key for d in endpoints.stored() if d.vendor in members and d.scope == "org"]
         try:
-            last, first, held_until = place.store.freshness(keys)
+            last, first, held_until, with_rows = _held_span(place, keys)
         except StoreError as err:
             lines.append(f"History unreadable: {err}")
             continue
@@ -236,10 +267,6 @@ def freshness_lines(settings: Settings, vendors) -> list[str]:
         where = {"demo": "demo history", "session": "this session's history"}.get(
             place.kind, "history"
         )
-        # The first day with rows, not the first day asked for: a long range asked before
-        # the data start leaves empty partitions behind ("holds 2021-02-01" for data from Dec
-        # 2024).
-        with_rows = place.store.first_with_rows(keys) if first else None
         holds = (
             f"; holds {with_rows} - {held_until}"
             if with_rows
@@ -288,6 +315,26 @@ def read_only_through(settings: Settings, vendors) -> dt.date | None:
     return min(days) if days else None
 
 
+def _held_span(place: Shelf, keys: list[str]):
+    """(last fetch, first day asked for, last day held, first day with rows) of `keys` in the
+    shelf's store. The demo's, kept beside its store by the store's version (a restarted server
+    reads one small file instead of every partition's footer before its first chart)."""
+
+    def compute():
+        last, first, held_until = place.store.freshness(keys)
+        # The first day with rows, not the first day asked for: a long range asked before
+        # the data start leaves empty partitions behind ("holds 2021-02-01" for data from Dec
+        # 2024).
+        with_rows = place.store.first_with_rows(keys) if first else None
+        return last, first, held_until, with_rows
+
+    kept = demo_cache.frames_for(place.store.url) if place.kind == "demo" else None
+    if kept is None or not any(place.store.entries(key) for key in keys):
+        return compute()  # not the demo's, or nothing held yet (nothing to read either)
+    key = repr(("held_span", place.store.version(keys), tuple(keys)))
+    return demo_cache.remembered(kept, key, compute)
+
+
 def damaged_lines(settings: Settings, vendors) -> list[str]:
     """One warning per history file the reads left out because it could not be read (its
     path inside the store, never the server's)."""
@@ -311,8 +358,22 @@ def unknown_days(
     scope: str = "org",
 ) -> list[tuple[dt.date, dt.date]]:
     """Days of [start, end] that `source`'s store cannot tell for `dataset`
-    (`analytics.reader.unknown_days`)."""
-    return reader.unknown_days(shelf(source).store, dataset, granularity, start, end, scope)
+    (`analytics.reader.unknown_days`). The demo's store notes, beside it, that it could tell
+    every day at its present version, so a restarted server does not read every partition's
+    footer to find none (a write or a damaged file changes the version)."""
+    store = shelf(source).store
+    spec = endpoints.get(dataset) if isinstance(dataset, str) else dataset
+    kept = demo_cache.frames_for(store.url) if source.demo and spec.stored else None
+    known = None
+    if kept is not None:
+        what = repr(("known", spec.key, granularity, scope, start, end, store.version(spec.key)))
+        known = kept / f"known-{hashlib.sha256(what.encode()).hexdigest()[:40]}"
+        if known.exists():
+            return []
+    found = reader.unknown_days(store, dataset, granularity, start, end, scope)
+    if known is not None and not found and not store.damaged():
+        _mark(known)
+    return found
 
 
 def where_lines(settings: Settings) -> list[str]:

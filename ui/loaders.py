@@ -435,7 +435,71 @@ def usage(source: Source, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, p
 def usage_summed(
     store_url: str, version: str, start, end, _store: Store
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return queries.usage_summed(_store, start, end)
+    kept = demo_cache.frames_for(store_url)  # demo data's kept on disk for the next server
+    if kept is None:
+        return queries.usage_summed(_store, start, end)
+    key = repr(("usage_summed", version, start, end))
+    return demo_cache.remembered(kept, key, lambda: queries.usage_summed(_store, start, end))
+
+
+def usage_by_day(source: Source, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Firebender's daily usage summed per day by DuckDB, every measure
+    (`queries.usage_by_day`): the Firebender page's organisation views, no person in them."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    return _usage_sums(store.url, store.version(queries.DAILY_USAGE), start, end, _store=store)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _usage_sums(store_url: str, version: str, start, end, _store: Store) -> pd.DataFrame:
+    return queries.usage_by_day(_store, start, end)
+
+
+def usage_by_person(
+    source: Source, start: dt.date, end: dt.date, limit: int = queries.BOARD_PEOPLE
+) -> tuple[pd.DataFrame, int]:
+    """The `limit` people with the most accepted lines, their daily usage summed over the range
+    by DuckDB, and how many people there are (`queries.usage_by_person`); emails as the
+    viewer may see them."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    board, total = _usage_people(
+        store.url, store.version(queries.DAILY_USAGE), start, end, limit, _store=store
+    )
+    return people(board), total
+
+
+def requests_of_people(
+    source: Source, start: dt.date, end: dt.date, limit: int = queries.BOARD_PEOPLE, top: int = 10
+) -> pd.DataFrame:
+    """Model requests summed per person for the Firebender page's people table: everyone's
+    when the table shows everyone, else only its people (`usage_by_person`'s) and the `top`
+    by cost (`queries.requests_of_people`); emails as the viewer may see them."""
+    usage_store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    board, everyone = _usage_people(
+        usage_store.url, usage_store.version(queries.DAILY_USAGE), start, end, limit,
+        _store=usage_store,
+    )  # fmt: skip
+    emails = tuple(board["email"]) if everyone > len(board) else None
+    store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
+    return people(
+        _requests_of_people(
+            store.url, store.version(MODEL_REQUESTS), start, end, emails, top, _store=store
+        )
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _requests_of_people(
+    store_url: str, version: str, start, end, emails, top: int, _store: Store
+) -> pd.DataFrame:
+    dataset = endpoints.get(MODEL_REQUESTS)
+    return queries.requests_of_people(_store, dataset, start, end, emails, top)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _usage_people(
+    store_url: str, version: str, start, end, limit: int, _store: Store
+) -> tuple[pd.DataFrame, int]:
+    return queries.usage_by_person(_store, start, end, limit)
 
 
 # ---------------------------------------------------------------- Explore: raw rows in the store

@@ -134,10 +134,11 @@ def save(teams: Teams, text: str) -> None:
 
 
 def _write_demo_mapping(where: str) -> None:
+    if files.read_text(where) is not None:
+        return  # written by an earlier run: the sandbox is not imported for it
     from connectors.sandbox.teams import demo_teams_csv
 
-    if files.read_text(where) is None:
-        files.write_text(where, demo_teams_csv())
+    files.write_text(where, demo_teams_csv())
 
 
 def salt(settings: Settings) -> str:

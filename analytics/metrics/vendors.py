@@ -122,25 +122,41 @@ RATES = {
 
 
 def firebender_table(
-    daily: pd.DataFrame | None, start: dt.date, end: dt.date, granularity: str
+    daily: pd.DataFrame | None,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Firebender's measures (active users, agent prompts, accepted lines, autocomplete
     accepts) on the full period index with `complete`: the same numbers as the overview's
-    columns of those names, without building the overview."""
+    columns of those names, without building the overview. `daily`: rows per person and day,
+    or the organisation's daily sums with `people` (distinct people per period, DuckDB's)."""
     index = periods(start, end, granularity)
-    return index.merge(firebender_by_period(daily, index, granularity), on="period", how="left")
+    return index.merge(
+        firebender_by_period(daily, index, granularity, people), on="period", how="left"
+    )
 
 
 def active_users(
-    daily: pd.DataFrame, granularity: str, start: dt.date, end: dt.date
+    daily: pd.DataFrame,
+    granularity: str,
+    start: dt.date,
+    end: dt.date,
+    people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """period, complete, firebender_active_users (distinct people in the period) and
-    avg_daily_active_users (mean over the period's days in the range, zero days included)."""
+    avg_daily_active_users (mean over the period's days in the range, zero days included).
+    `daily`: rows per person and day, or daily sums with `people` (as `firebender_table`)."""
     index = periods(start, end, granularity)
-    part = firebender_by_period(daily, index, granularity)[["period", "firebender_active_users"]]
+    part = firebender_by_period(daily, index, granularity, people)[
+        ["period", "firebender_active_users"]
+    ]
     table = index.merge(part, on="period", how="left")
     days = periods(start, end, "day")
-    per_day = firebender_by_period(daily, days, "day")[["period", "firebender_active_users"]]
+    per_day = firebender_by_period(daily, days, "day", people)[
+        ["period", "firebender_active_users"]
+    ]
     per_day = per_day.assign(period=floor_periods(per_day["period"], granularity))
     table["avg_daily_active_users"] = table["period"].map(
         per_day.groupby("period")["firebender_active_users"].mean()
@@ -215,7 +231,8 @@ def overall_rates(daily: pd.DataFrame) -> pd.DataFrame:
 
 def leaderboard(daily: pd.DataFrame, requests: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per person: active days, prompts, accepts, lines, autocomplete, rates, and model
-    requests, tokens and cost when given. Sorted by accepted lines."""
+    requests, tokens and cost when given. Sorted by accepted lines. `daily`: rows per person
+    and day, or already summed per person with `active_days` (`queries.usage_by_person`)."""
     columns = [
         "agent_prompts",
         "agent_accepts",
@@ -226,7 +243,11 @@ def leaderboard(daily: pd.DataFrame, requests: pd.DataFrame | None = None) -> pd
         "autocomplete_accepts",
         "autocomplete_shown",
     ]
-    if daily.empty:
+    if "active_days" in daily.columns and not daily.empty:  # summed per person (DuckDB's)
+        numbers = daily[columns].apply(_num).fillna(0.0)
+        numbers["email"] = daily["email"].astype("str")
+        board = numbers.assign(active_days=daily["active_days"].astype("int64"))
+    elif daily.empty:
         board = pd.DataFrame(
             {"email": pd.Series(dtype="str"), "active_days": pd.Series(dtype="int64")}
             | {c: pd.Series(dtype="float64") for c in columns}

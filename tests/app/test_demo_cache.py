@@ -150,3 +150,39 @@ def test_a_cache_folder_that_cannot_be_written_falls_back_to_a_temporary_store(
     assert_ok(at)
     assert charts(at)
     assert blocked.read_text() == "not a folder"
+
+
+def test_a_restarted_server_draws_the_overview_without_opening_duckdb(
+    demo_sandbox, tmp_path, monkeypatch
+):
+    """The first chart's path on a restart: the daily usage's sums and the header's freshness
+    line come from the frames kept beside the demo store, not from DuckDB nor from each
+    partition's rows (the issue's "demo in seconds"); the page says the same."""
+    from store import api as store_api
+
+    first = open_page()
+    assert_ok(first)
+    _restart()
+    opened = {"duckdb": 0, "first rows": 0, "footers": 0}
+    connect, first_label = store_api.Store.connect, store_api.Store._first_label
+    footers = store_api.footer_runs
+
+    def counted_footers(*args, **kwargs):
+        opened["footers"] += 1
+        return footers(*args, **kwargs)
+
+    def counted_connect(self, *args, **kwargs):
+        opened["duckdb"] += 1
+        return connect(self, *args, **kwargs)
+
+    def counted_first_label(self, *args, **kwargs):
+        opened["first rows"] += 1
+        return first_label(self, *args, **kwargs)
+
+    monkeypatch.setattr(store_api.Store, "connect", counted_connect)
+    monkeypatch.setattr(store_api.Store, "_first_label", counted_first_label)
+    monkeypatch.setattr(store_api, "footer_runs", counted_footers)
+    again = open_page()
+    assert_ok(again)
+    assert opened == {"duckdb": 0, "first rows": 0, "footers": 0}
+    assert [c.value for c in again.caption] == [c.value for c in first.caption]

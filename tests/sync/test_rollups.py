@@ -229,3 +229,68 @@ def test_a_writer_stopped_by_an_error_leaves_no_stale_read_and_the_next_sync_wri
     assert rollups.refresh_stale(store) >= 1
     assert rollups.status(store, spend, day, day)[1] == []
     pd.testing.assert_frame_equal(rollups.frame(store, "model_spend", day, day), after)
+
+
+@pytest.mark.parametrize(
+    ("granularity", "end"),
+    [("month", SYNCS[-1]), ("week", dt.date(2026, 6, 17)), ("day", dt.date(2026, 6, 17))],
+)
+def test_the_firebender_page_from_duckdb_sums_equals_the_page_from_raw_rows(
+    incremental, granularity, end
+):
+    """The Firebender page's numbers (active users, tiles, acceptance rates over time and over
+    the range, the people table) from DuckDB's sums per day and per person equal those from a
+    row per person and day; the people table arrives top-N, in the same order."""
+    from analytics import metrics, queries
+
+    store = Store(incremental)
+    raw = store.rows("firebender.daily_usage", "day", start=SINCE, end=end)
+    daily = queries.usage_by_day(store, SINCE, end)
+    _, people = queries.usage_summed(store, SINCE, end)
+    assert len(daily) <= (end - SINCE).days + 1 < len(raw)  # a row per day, not per person
+    pd.testing.assert_frame_equal(
+        metrics.active_users(daily, granularity, SINCE, end, people),
+        metrics.active_users(raw, granularity, SINCE, end),
+    )
+    pd.testing.assert_frame_equal(
+        metrics.firebender_table(daily, SINCE, end, granularity, people),
+        metrics.firebender_table(raw, SINCE, end, granularity),
+    )
+    pd.testing.assert_frame_equal(
+        metrics.acceptance_rates(daily, granularity, SINCE, end),
+        metrics.acceptance_rates(raw, granularity, SINCE, end),
+    )
+    pd.testing.assert_frame_equal(metrics.overall_rates(daily), metrics.overall_rates(raw))
+
+    board_raw = metrics.leaderboard(raw)
+    summed, everyone = queries.usage_by_person(store, SINCE, end, limit=1000)
+    assert everyone == len(board_raw) == len(summed)
+    pd.testing.assert_frame_equal(metrics.leaderboard(summed), board_raw, check_dtype=False)
+    top, everyone = queries.usage_by_person(store, SINCE, end, limit=3)
+    assert (len(top), everyone) == (3, len(board_raw))
+    pd.testing.assert_frame_equal(metrics.leaderboard(top), board_raw.head(3), check_dtype=False)
+
+
+def test_the_firebender_pages_requests_per_person_arrive_for_the_people_shown_and_top_spenders(
+    incremental,
+):
+    """Everyone's model requests per person when the table shows everyone (the rows
+    `requests_summed` gives); else only the people shown and the top spenders, with the same
+    sums, so the top-spenders chart is the one over everyone."""
+    from analytics import metrics, queries
+
+    store = Store(incremental)
+    spec = endpoints.get("firebender.model_requests")
+    end = SYNCS[-1]
+    everyone = queries.requests_summed(store, spec, SINCE, end, ("email",), False)
+    assert len(everyone) > 5
+    pd.testing.assert_frame_equal(
+        queries.requests_of_people(store, spec, SINCE, end, None), everyone
+    )
+    shown = tuple(everyone["email"].iloc[:2])
+    some = queries.requests_of_people(store, spec, SINCE, end, shown, top=3)
+    top = metrics.top_spenders(metrics.requests_by_person(everyone), n=3)
+    assert set(some["email"]) == set(shown) | set(top["email"])
+    expected = everyone[everyone["email"].isin(some["email"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected)
+    pd.testing.assert_frame_equal(metrics.top_spenders(metrics.requests_by_person(some), n=3), top)
