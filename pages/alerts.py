@@ -30,7 +30,8 @@ controls.not_used(
 controls.sync_button("alerts")
 controls.not_used(
     controls.TEAM_LABEL,
-    "Pick the organisation or a team under 'This month' (every team's anomalies are listed).",
+    "Pick the organisation or a team under 'This month' (the team picked on another page "
+    "starts there); every team's anomalies are listed.",
 )
 controls.not_used(controls.AI_LABEL, "Projections and anomalies are money and credits.")
 price = controls.price_input(
@@ -61,6 +62,13 @@ if not scopes:
         icon=":material/block:",
     )
 else:
+    team = controls.carried("team")
+    if (
+        "alerts__scope" not in st.session_state
+        and "scope" not in st.query_params
+        and team in scopes
+    ):
+        st.session_state["alerts__scope"] = team  # the team picked on another page
     scope = controls.mirrored_select(
         "Organisation or team",
         scopes,

@@ -376,6 +376,12 @@ def _carry_in(key: str, param: str) -> None:
         st.query_params[param] = value
 
 
+def carried(param: str) -> str | None:
+    """The value chosen on another page of this session for a carried control (the team),
+    or None (its default, or nothing chosen yet)."""
+    return (st.session_state.get(_CARRIED) or {}).get(param)
+
+
 def _carry_out(param: str, text: str | None) -> None:
     carried = dict(st.session_state.get(_CARRIED) or {})
     carried[param] = text

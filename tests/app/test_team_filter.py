@@ -65,6 +65,17 @@ def test_every_data_page_runs_for_a_team_and_says_so(page):
     assert team_caption(at, "Web"), captions(at)
 
 
+def test_the_team_picked_on_a_page_starts_the_alerts_month():
+    at = open_page("pages/codefresh.py")
+    at.selectbox(key="codefresh__team").set_value("Platform").run()
+    at.query_params.clear()  # the browser's page navigation drops the link's query
+    at.switch_page("pages/alerts.py").run()
+    assert_ok(at)
+    assert at.selectbox(key="alerts__scope").value == "Platform"
+    at.selectbox(key="alerts__scope").set_value("org").run()  # and can be changed there
+    assert at.selectbox(key="alerts__scope").value == "org"
+
+
 def test_all_teams_shows_no_team_caption_and_keeps_the_link_clean():
     at = open_page("pages/firebender.py")
     assert_ok(at)
