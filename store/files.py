@@ -143,6 +143,28 @@ class Root:
         finally:
             _forget_listings(self.url)
 
+    def remove(self, path: str) -> None:
+        """Delete one file (a space's file once the compaction step folded it into the pack),
+        and locally the folders it leaves empty."""
+        _forget_listings(self.url)
+        try:
+            if self.local:
+                os.unlink(self.full(path))
+                # and the folders it leaves empty (the space's `scope=` folder)
+                folder = os.path.dirname(self.full(path))
+                while folder != self.base and folder.startswith(self.base + os.sep):
+                    try:
+                        os.rmdir(folder)
+                    except OSError:  # not empty
+                        break
+                    folder = os.path.dirname(folder)
+            else:
+                self.fs.rm_file(self.full(path))
+        except FileNotFoundError:
+            pass
+        finally:
+            _forget_listings(self.url)
+
     def _write(self, path: str, data: bytes) -> None:
         target = self.full(path)
         if not self.local:
