@@ -37,6 +37,7 @@ ALERTS_PATH = "alerts/state.parquet"
 QUARANTINE = "quarantine"
 AUDIT_DIR = "audit"  # the audit log's events (sync/audit.py)
 ROLLUP_DIR = "rollups"  # derived tables sync keeps beside the partitions (store/rollups.py)
+PACKS_KEPT = 16  # packs of spaces kept decoded by a Store (read_partition)
 
 
 class Store:
@@ -52,6 +53,7 @@ class Store:
         # path -> (stamp, size, runs, a pack's runs per space)
         self._footers: dict[str, tuple[str, int, list[Run], dict[str, list[Run]]]] = {}
         self._firsts: dict[str, tuple[str, int, dt.date | None]] = {}  # first_with_rows
+        self._packs: dict[str, tuple[tuple, tuple]] = {}  # path -> (stamp, (rows, spaces))
         self._lock = threading.Lock()
         # Partitions found unreadable (path -> why), left out of every read: the ledger then
         # lacks their days, so the next sync fetches them again (quarantining the file).
@@ -302,20 +304,40 @@ class Store:
         read: the pack is left as it is, skipped by reads, and the compaction step moves it
         aside)."""
         if not self.root.exists(key.path):
-            if key.loose and self.root.exists(key.pack.path):
-                try:
-                    table, _ = decode(self.root.read(key.pack.path), key.pack.path)
-                    spaces = spaces_of(table.schema.metadata, key.pack.path)
-                except StoreError:
-                    return None, []
-                if key.scope not in spaces:
-                    return None, []
-                frame = table.to_pandas()
-                mine = frame.loc[frame[SPACE_COLUMN] == key.scope].drop(columns=SPACE_COLUMN)
-                return mine.reset_index(drop=True), spaces[key.scope]
-            return None, []
+            pack = self._pack(key.pack.path) if key.loose else None
+            if pack is None or key.scope not in pack[1]:
+                return None, []
+            frame, spaces = pack
+            mine = frame.loc[frame[SPACE_COLUMN] == key.scope].drop(columns=SPACE_COLUMN)
+            return mine.reset_index(drop=True), spaces[key.scope]
         table, runs = decode(self.root.read(key.path), key.path)
         return table.to_pandas(), runs
+
+    def _pack(self, path: str) -> tuple[pd.DataFrame, dict[str, list[Run]]] | None:
+        """A pack's rows and runs per space (None: no such file, or unreadable), kept while
+        the file is unchanged: a sync reads the pack once per space's window."""
+        try:
+            info = self.root.fs.info(self.root.full(path))
+        except FileNotFoundError:
+            return None
+        stamp = (
+            info.get("size"),
+            info.get("mtime") or info.get("ETag") or info.get("LastModified"),
+        )
+        with self._lock:
+            cached = self._packs.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            table, _ = decode(self.root.read(path), path)
+            found = (table.to_pandas(), spaces_of(table.schema.metadata, path))
+        except (StoreError, FileNotFoundError):
+            return None
+        with self._lock:
+            if len(self._packs) >= PACKS_KEPT:
+                self._packs.pop(next(iter(self._packs)))
+            self._packs[path] = (stamp, found)
+        return found
 
     # ------------------------------------------------------------ queries
 

@@ -18,6 +18,7 @@ then lacking from the ledger, so the next sync fetches them again.
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -48,17 +49,28 @@ def compact(store) -> int:
     return folded
 
 
+READERS = 4  # files read at once (a first sync at 2,000 developers folds ~12,000)
+
+
+def _read(store, key: Key):
+    try:
+        table, runs = decode(store.root.read(key.path), key.path)
+    except (StoreError, FileNotFoundError):
+        return None  # left as it is: it keeps winning over the pack, its days unknown
+    return table.to_pandas().assign(**{SPACE_COLUMN: key.scope}), runs
+
+
 def _fold(store, pack: Key, keys: list[Key]) -> int:
     frames: list[pd.DataFrame] = []
     spaces = {}
     taken: list[Key] = []
-    for key in keys:
-        try:
-            table, runs = decode(store.root.read(key.path), key.path)
-        except (StoreError, FileNotFoundError):
-            continue  # left as it is: it keeps winning over the pack, its days unknown
-        frames.append(table.to_pandas().assign(**{SPACE_COLUMN: key.scope}))
-        spaces[key.scope] = runs
+    with ThreadPoolExecutor(READERS) as pool:
+        read = list(pool.map(lambda key: _read(store, key), keys))
+    for key, found in zip(keys, read, strict=True):
+        if found is None:
+            continue
+        frames.append(found[0])
+        spaces[key.scope] = found[1]
         taken.append(key)
     if not taken:
         return 0
