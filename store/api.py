@@ -418,6 +418,7 @@ class Store:
         if packs:
             loose = self._loose_parts(dataset, granularity)
             wanted = None if scopes is None else {s for s in scopes if s not in ("org", PACKED)}
+            tests: dict[str, list[str]] = {}  # packs read with the same test read at once
             for key, entry in packs:
                 hidden = loose.get(key.part, set())
                 if wanted is None:
@@ -426,10 +427,11 @@ class Store:
                     test = f"{SPACE_COLUMN} IN ({_listed(wanted - hidden)})"
                 else:
                     continue  # every space asked for has a file of its own that month
+                tests.setdefault(test, []).append(_quoted(self.root.uri(entry.path)))
+            for test, uris in tests.items():
                 reads.append(
-                    f"SELECT * EXCLUDE ({SPACE_COLUMN}) FROM read_parquet("
-                    f"[{_quoted(self.root.uri(entry.path))}], hive_partitioning = false) "
-                    f"WHERE {test}"
+                    f"SELECT * EXCLUDE ({SPACE_COLUMN}) FROM read_parquet([{', '.join(uris)}], "
+                    f"union_by_name = true, hive_partitioning = false) WHERE {test}"
                 )
         if not reads:
             return None

@@ -42,6 +42,11 @@ def state(store: Store) -> dict:
     for t in TARGETS:
         rows = store.rows(t.dataset.key, t.granularity, scopes=[t.scope])
         out[(t.granularity, t.scope)] = (rows, store.held(t.dataset.key, t.granularity, t.scope))
+    for g in ("day", "week"):  # every space at once (Explore's raw view of all spaces)
+        rows = store.rows(FOLDER, g, scopes=None)
+        columns = sorted(rows.columns)
+        rows = rows[columns].sort_values(columns, ignore_index=True)
+        out[(g, "every space")] = (rows, None)
     return out
 
 
