@@ -21,6 +21,8 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from connectors import endpoints
@@ -43,9 +45,12 @@ def loose_files(store) -> dict[Key, list[Key]]:
 
 def compact(store) -> int:
     """Fold every space's own file into its pack; returns how many files were folded."""
-    folded = 0
+    folded, folders = 0, set()
     for pack, keys in sorted(loose_files(store).items()):
         folded += _fold(store, pack, sorted(keys))
+        folders |= {key.path.rsplit("/", 2)[0] for key in keys}
+    for folder in sorted(folders):  # the spaces' `scope=` folders, once each, when emptied
+        store.root.prune(folder)
     return folded
 
 
@@ -53,15 +58,23 @@ READERS = 4  # files read at once (a first sync at 2,000 developers folds ~12,00
 
 
 def _read(store, key: Key):
+    """A space's file as an Arrow table with its `_space` column, and its runs (None: it
+    cannot be read, and is left as it is: it keeps winning over the pack, its days unknown)."""
     try:
         table, runs = decode(store.root.read(key.path), key.path)
     except (StoreError, FileNotFoundError):
-        return None  # left as it is: it keeps winning over the pack, its days unknown
-    return table.to_pandas().assign(**{SPACE_COLUMN: key.scope}), runs
+        return None
+    space = pa.array([key.scope] * table.num_rows, pa.string())
+    return _bare(table).append_column(SPACE_COLUMN, space), runs
+
+
+def _bare(table: pa.Table) -> pa.Table:
+    """Without the file's metadata (each file's ledger record and pandas' notes differ)."""
+    return table.replace_schema_metadata(None)
 
 
 def _fold(store, pack: Key, keys: list[Key]) -> int:
-    frames: list[pd.DataFrame] = []
+    tables: list[pa.Table] = []
     spaces = {}
     taken: list[Key] = []
     with ThreadPoolExecutor(READERS) as pool:
@@ -69,7 +82,7 @@ def _fold(store, pack: Key, keys: list[Key]) -> int:
     for key, found in zip(keys, read, strict=True):
         if found is None:
             continue
-        frames.append(found[0])
+        tables.append(found[0])
         spaces[key.scope] = found[1]
         taken.append(key)
     if not taken:
@@ -81,28 +94,17 @@ def _fold(store, pack: Key, keys: list[Key]) -> int:
         except StoreError:
             store.quarantine(pack.path)
         else:
-            old = table.to_pandas()
-            kept = old.loc[~old[SPACE_COLUMN].isin(spaces)]
-            if len(kept):
-                frames.insert(0, kept)
+            folded = pa.array(sorted(spaces), pa.string())
+            kept = table.filter(pc.invert(pc.is_in(table[SPACE_COLUMN], value_set=folded)))
+            tables.insert(0, _bare(kept))
             for space, runs in held.items():
                 spaces.setdefault(space, runs)
-    frames = [f for f in frames if len(f)] or frames[:1]
-    combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    combined = combined.sort_values([SPACE_COLUMN, "_label"], kind="stable", ignore_index=True)
-    store.root.write(pack.path, encode_pack(_plain(combined), spaces, pack))
+    combined = pa.concat_tables(tables, promote_options="permissive")
+    combined = combined.sort_by([(SPACE_COLUMN, "ascending"), ("_label", "ascending")])
+    store.root.write(pack.path, encode_pack(combined, spaces, pack))
     for key in taken:
         store.root.remove(key.path)
     return len(taken)
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns in one type whatever file they came from (categories differ between files)."""
-    out = frame.copy()
-    for name in out.columns:
-        if isinstance(out[name].dtype, pd.CategoricalDtype):
-            out[name] = out[name].astype("str")
-    return out
 
 
 def pack_rows(store, pack: Key) -> pd.DataFrame:

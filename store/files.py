@@ -7,6 +7,7 @@ itself. Readers list `*.parquet` only, so a temporary file is never read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -145,25 +146,28 @@ class Root:
 
     def remove(self, path: str) -> None:
         """Delete one file (a space's file once the compaction step folded it into the pack),
-        and locally the folders it leaves empty."""
+        and locally its folder when that is left empty."""
         _forget_listings(self.url)
         try:
             if self.local:
                 os.unlink(self.full(path))
-                # and the folders it leaves empty (the space's `scope=` folder)
-                folder = os.path.dirname(self.full(path))
-                while folder != self.base and folder.startswith(self.base + os.sep):
-                    try:
-                        os.rmdir(folder)
-                    except OSError:  # not empty
-                        break
-                    folder = os.path.dirname(folder)
+                self._prune(os.path.dirname(path))
             else:
                 self.fs.rm_file(self.full(path))
         except FileNotFoundError:
             pass
         finally:
             _forget_listings(self.url)
+
+    def prune(self, folder: str) -> None:
+        """Remove a local folder (relative to the root) if it is empty; S3 has no folders."""
+        if self.local:
+            self._prune(folder)
+
+    def _prune(self, folder: str) -> None:
+        if folder and not folder.startswith(("/", ".")):
+            with contextlib.suppress(OSError):  # not empty (or gone)
+                os.rmdir(self.full(folder))
 
     def _write(self, path: str, data: bytes) -> None:
         target = self.full(path)

@@ -152,9 +152,9 @@ def encode(frame: pd.DataFrame, runs: list[Run], key: Key) -> bytes:
     return out.getvalue()
 
 
-def encode_pack(frame: pd.DataFrame, spaces: dict[str, list[Run]], key: Key) -> bytes:
+def encode_pack(rows: pd.DataFrame | pa.Table, spaces: dict[str, list[Run]], key: Key) -> bytes:
     """A pack: every space's rows (`_space` says whose) and each space's runs in the footer."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
     meta = {
         "format": FORMAT,
         "dataset": key.dataset,
