@@ -46,9 +46,13 @@ def loose_files(store) -> dict[Key, list[Key]]:
 def compact(store) -> int:
     """Fold every space's own file into its pack; returns how many files were folded."""
     folded, folders = 0, set()
-    for pack, keys in sorted(loose_files(store).items()):
-        folded += _fold(store, pack, sorted(keys))
-        folders |= {key.path.rsplit("/", 2)[0] for key in keys}
+    found = loose_files(store)
+    if not found:
+        return 0
+    with ThreadPoolExecutor(READERS) as pool:  # one pool for every pack (a thread start is ms)
+        for pack, keys in sorted(found.items()):
+            folded += _fold(store, pack, sorted(keys), pool)
+            folders |= {key.path.rsplit("/", 2)[0] for key in keys}
     for folder in sorted(folders):  # the spaces' `scope=` folders, once each, when emptied
         store.root.prune(folder)
     return folded
@@ -73,11 +77,13 @@ def _bare(table: pa.Table) -> pa.Table:
     return table.replace_schema_metadata(None)
 
 
-def _fold(store, pack: Key, keys: list[Key]) -> int:
+def _fold(store, pack: Key, keys: list[Key], pool: ThreadPoolExecutor) -> int:
     tables: list[pa.Table] = []
     spaces = {}
     taken: list[Key] = []
-    with ThreadPoolExecutor(READERS) as pool:
+    if len(keys) < READERS:
+        read = [_read(store, key) for key in keys]
+    else:
         read = list(pool.map(lambda key: _read(store, key), keys))
     for key, found in zip(keys, read, strict=True):
         if found is None:
