@@ -16,7 +16,15 @@ from connectors.frames import empty_frame
 
 from .coverage import Run, holes, label_granularity, spans
 from .files import Entry, Root
-from .partitions import Key, StoreError, decode, footer_runs
+from .partitions import (
+    PACKED,
+    SPACE_COLUMN,
+    Key,
+    StoreError,
+    decode,
+    footer_record,
+    spaces_of,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,6 +37,7 @@ ALERTS_PATH = "alerts/state.parquet"
 QUARANTINE = "quarantine"
 AUDIT_DIR = "audit"  # the audit log's events (sync/audit.py)
 ROLLUP_DIR = "rollups"  # derived tables sync keeps beside the partitions (store/rollups.py)
+PACKS_KEPT = 16  # packs of spaces kept decoded by a Store (read_partition)
 
 
 class Store:
@@ -41,8 +50,10 @@ class Store:
         self.note = note
         # A store others fill (cron's sync) mounted read-only: read, never synced into.
         self.read_only = read_only
-        self._footers: dict[str, tuple[str, int, list[Run]]] = {}
+        # path -> (stamp, size, runs, a pack's runs per space)
+        self._footers: dict[str, tuple[str, int, list[Run], dict[str, list[Run]]]] = {}
         self._firsts: dict[str, tuple[str, int, dt.date | None]] = {}  # first_with_rows
+        self._packs: dict[str, tuple[tuple, tuple]] = {}  # path -> (stamp, (rows, spaces))
         self._lock = threading.Lock()
         # Partitions found unreadable (path -> why), left out of every read: the ledger then
         # lacks their days, so the next sync fetches them again (quarantining the file).
@@ -104,18 +115,25 @@ class Store:
         return digest.hexdigest()[:16]
 
     def _runs(self, entry: Entry) -> list[Run]:
+        return self._record(entry)[0]
+
+    def _spaces(self, entry: Entry) -> dict[str, list[Run]]:
+        """A pack's runs per space (store/partitions.py)."""
+        return self._record(entry)[1]
+
+    def _record(self, entry: Entry) -> tuple[list[Run], dict[str, list[Run]]]:
         with self._lock:
             cached = self._footers.get(entry.path)
         if cached and cached[:2] == (entry.stamp, entry.size):
-            return cached[2]
+            return cached[2], cached[3]
         if self.root.local:
-            runs = footer_runs(self.root.full(entry.path), entry.path)
+            runs, spaces = footer_record(self.root.full(entry.path), entry.path)
         else:
             with self.root.fs.open(self.root.full(entry.path), "rb") as handle:
-                runs = footer_runs(handle, entry.path)
+                runs, spaces = footer_record(handle, entry.path)
         with self._lock:
-            self._footers[entry.path] = (entry.stamp, entry.size, runs)
-        return runs
+            self._footers[entry.path] = (entry.stamp, entry.size, runs, spaces)
+        return runs, spaces
 
     def _readable(self, entry: Entry) -> list[Run] | None:
         """The entry's runs, or None (remembered, for `damaged`) when it cannot be read."""
@@ -147,11 +165,24 @@ class Store:
         """The coverage runs of one dataset, granularity and scope, over every month."""
         runs: list[Run] = []
         # Only this granularity and scope's folder: a dataset may hold thousands of spaces.
-        folder = Key(dataset, granularity, scope, "month", "2000-01").path.rsplit("/", 2)[0]
-        for key, entry in self.entries(folder):
-            if key.dataset == dataset and key.granularity == granularity and key.scope == scope:
-                runs.extend(self._readable(entry) or [])
+        loose = set()
+        for key, entry in self._scope_entries(dataset, granularity, scope):
+            loose.add(key.part)
+            runs.extend(self._readable(entry) or [])
+        if scope not in ("org", PACKED):
+            # The space's runs in the packs, for the months it has no file of its own in.
+            for key, entry in self._scope_entries(dataset, granularity, PACKED):
+                if key.part not in loose and self._readable(entry) is not None:
+                    runs.extend(self._spaces(entry).get(scope, []))
         return sorted(runs)
+
+    def _scope_entries(self, dataset: str, granularity: str | None, scope: str):
+        folder = Key(dataset, granularity, scope, "month", "2000-01").path.rsplit("/", 2)[0]
+        return [
+            (key, entry)
+            for key, entry in self.entries(folder)
+            if key.dataset == dataset and key.granularity == granularity and key.scope == scope
+        ]
 
     def held(
         self, dataset: str, granularity: str | None, scope: str = "org"
@@ -172,9 +203,15 @@ class Store:
         Pages leave them empty and call a sum over them unknown, never zero."""
         runs = self.ledger(dataset, granularity, scope)  # notes damaged files on the way
         unreadable = []
-        for path in self.damaged():
+        damaged = self.damaged()
+        if damaged and scope not in ("org", PACKED):
+            # A damaged pack: the space's days there, unless it has a file of its own then.
+            own = {key.part for key, _ in self._scope_entries(dataset, granularity, scope)}
+        for path in damaged:
             key = Key.parse(path)
-            if key and (key.dataset, key.granularity, key.scope) == (dataset, granularity, scope):
+            if key is None or (key.dataset, key.granularity) != (dataset, granularity):
+                continue
+            if key.scope == scope or (key.packed and scope != "org" and key.part not in own):
                 unreadable.append((key.first_day, key.last_day))
         low = start or min([r.first for r in runs] + [u[0] for u in unreadable], default=None)
         high = end or max([r.last for r in runs] + [u[1] for u in unreadable], default=None)
@@ -262,11 +299,45 @@ class Store:
         return first
 
     def read_partition(self, key: Key) -> tuple[pd.DataFrame | None, list[Run]]:
-        """One partition's rows and runs (None, [] when it does not exist)."""
+        """One partition's rows and runs (None, [] when it does not exist). A space's month
+        without a file of its own: its rows and runs in the pack (none when the pack cannot be
+        read: the pack is left as it is, skipped by reads, and the compaction step moves it
+        aside)."""
         if not self.root.exists(key.path):
-            return None, []
+            pack = self._pack(key.pack.path) if key.loose else None
+            if pack is None or key.scope not in pack[1]:
+                return None, []
+            frame, spaces = pack
+            mine = frame.loc[frame[SPACE_COLUMN] == key.scope].drop(columns=SPACE_COLUMN)
+            return mine.reset_index(drop=True), spaces[key.scope]
         table, runs = decode(self.root.read(key.path), key.path)
         return table.to_pandas(), runs
+
+    def _pack(self, path: str) -> tuple[pd.DataFrame, dict[str, list[Run]]] | None:
+        """A pack's rows and runs per space (None: no such file, or unreadable), kept while
+        the file is unchanged: a sync reads the pack once per space's window."""
+        try:
+            info = self.root.fs.info(self.root.full(path))
+        except FileNotFoundError:
+            return None
+        stamp = (
+            info.get("size"),
+            info.get("mtime") or info.get("ETag") or info.get("LastModified"),
+        )
+        with self._lock:
+            cached = self._packs.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            table, _ = decode(self.root.read(path), path)
+            found = (table.to_pandas(), spaces_of(table.schema.metadata, path))
+        except (StoreError, FileNotFoundError):
+            return None
+        with self._lock:
+            if len(self._packs) >= PACKS_KEPT:
+                self._packs.pop(next(iter(self._packs)))
+            self._packs[path] = (stamp, found)
+        return found
 
     # ------------------------------------------------------------ queries
 
@@ -278,17 +349,34 @@ class Store:
         start: dt.date | None = None,
         end: dt.date | None = None,
     ) -> list[str]:
-        """URIs of the partitions that may hold rows of [start, end] (pruned by partition)."""
+        """URIs of the partitions that may hold rows of [start, end] (pruned by partition;
+        a pack, holding every space's rows, when one of `scopes` is a space)."""
+        chosen = self._chosen(dataset, granularity, scopes, start, end)
+        return [self.root.uri(entry.path) for _, entry in chosen]
+
+    def _chosen(self, dataset, granularity, scopes, start, end) -> list[tuple[Key, Entry]]:
         chosen = []
+        spaces = scopes is None or any(s not in ("org", PACKED) for s in scopes)
         for key, entry in self.entries(dataset):
-            if key.granularity != granularity or (scopes is not None and key.scope not in scopes):
+            if key.granularity != granularity:
+                continue
+            if not (key.packed and spaces) and scopes is not None and key.scope not in scopes:
                 continue
             if (start and key.last_day < start) or (end and key.first_day > end):
                 continue
             if self._readable(entry) is None:
                 continue  # a damaged file: the pages show the rest and say which it is
-            chosen.append(self.root.uri(entry.path))
+            chosen.append((key, entry))
         return chosen
+
+    def _loose_parts(self, dataset, granularity) -> dict[str, set[str]]:
+        """Per month, the spaces with a file of their own (listed, readable or not): those
+        win over the pack's rows."""
+        found: dict[str, set[str]] = {}
+        for key, _ in self.entries(dataset):
+            if key.granularity == granularity and key.loose:
+                found.setdefault(key.part, set()).add(key.scope)
+        return found
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A fresh in-memory DuckDB that can read the store's files (S3 through fsspec, so no
@@ -315,20 +403,48 @@ class Store:
         began before `start` but reaches into it is included, whole."""
         if start is not None:
             start = period_floor(start, label_granularity(granularity))
-        files = self.files(dataset, granularity, scopes, start, end)
-        if not files:
+        chosen = self._chosen(dataset, granularity, scopes, start, end)
+        if not chosen:
             return None
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        files = [self.root.uri(e.path) for k, e in chosen if not k.packed]
+        packs = [(k, e) for k, e in chosen if k.packed]
+        reads = []
+        if files:
+            listed = ", ".join(_quoted(f) for f in files)
+            reads.append(
+                f"SELECT * FROM read_parquet([{listed}], union_by_name = true, "
+                f"hive_partitioning = false)"
+            )
+        if packs:
+            loose = self._loose_parts(dataset, granularity)
+            wanted = None if scopes is None else {s for s in scopes if s not in ("org", PACKED)}
+            tests: dict[str, list[str]] = {}  # packs read with the same test read at once
+            for key, entry in packs:
+                hidden = loose.get(key.part, set())
+                if wanted is None:
+                    test = f"{SPACE_COLUMN} NOT IN ({_listed(hidden)})" if hidden else "true"
+                elif wanted - hidden:
+                    test = f"{SPACE_COLUMN} IN ({_listed(wanted - hidden)})"
+                else:
+                    continue  # every space asked for has a file of its own that month
+                tests.setdefault(test, []).append(_quoted(self.root.uri(entry.path)))
+            for test, uris in tests.items():
+                reads.append(
+                    f"SELECT * EXCLUDE ({SPACE_COLUMN}) FROM read_parquet([{', '.join(uris)}], "
+                    f"union_by_name = true, hive_partitioning = false) WHERE {test}"
+                )
+        if not reads:
+            return None
         where = []
         if start:
             where.append(f"_label >= DATE '{start.isoformat()}'")
         if end:
             where.append(f"_label <= DATE '{end.isoformat()}'")
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return (
-            f"(SELECT * FROM read_parquet([{listed}], union_by_name = true, "
-            f"hive_partitioning = false){clause})"
-        )
+        if len(reads) == 1 and not packs:
+            return f"({reads[0]}{clause})"
+        union = " UNION ALL BY NAME ".join(f"({read})" for read in reads)
+        return f"(SELECT * FROM ({union}){clause})"
 
     def sql(self, text: str, params=None, **sources) -> pd.DataFrame:
         """Run `text`, where `{name}` stands for a FROM item given in `sources` (from
@@ -365,6 +481,14 @@ class Store:
         if not bookkeeping:
             frame = frame[[c for c in frame.columns if not c.startswith("_")]]
         return typed(frame, empty)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _listed(values) -> str:
+    return ", ".join(_quoted(v) for v in sorted(values))
 
 
 def typed(frame: pd.DataFrame, empty: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ itself. Readers list `*.parquet` only, so a temporary file is never read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -142,6 +143,31 @@ class Root:
                 self.fs.mv(self.full(path), self.full(to))
         finally:
             _forget_listings(self.url)
+
+    def remove(self, path: str) -> None:
+        """Delete one file (a space's file once the compaction step folded it into the pack),
+        and locally its folder when that is left empty."""
+        _forget_listings(self.url)
+        try:
+            if self.local:
+                os.unlink(self.full(path))
+                self._prune(os.path.dirname(path))
+            else:
+                self.fs.rm_file(self.full(path))
+        except FileNotFoundError:
+            pass
+        finally:
+            _forget_listings(self.url)
+
+    def prune(self, folder: str) -> None:
+        """Remove a local folder (relative to the root) if it is empty; S3 has no folders."""
+        if self.local:
+            self._prune(folder)
+
+    def _prune(self, folder: str) -> None:
+        if folder and not folder.startswith(("/", ".")):
+            with contextlib.suppress(OSError):  # not empty (or gone)
+                os.rmdir(self.full(folder))
 
     def _write(self, path: str, data: bytes) -> None:
         target = self.full(path)

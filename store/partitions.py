@@ -8,6 +8,15 @@ Layout, Hive-style so that DuckDB, pyarrow.dataset, Spark, Trino, Athena and Big
 
 Columns are the connector frame's, plus bookkeeping columns that start with "_": `_label` (the
 first day of the row's period: what coverage counts) and `_fetched_at` (UTC).
+
+A Builder space is a column, not a folder: the rows of every space of a dataset, granularity and
+month live in one file, `scope=spaces/month=<YYYY-MM>/data.parquet` (a "pack"), with a `_space`
+column (the space's public key) and each space's coverage runs in the footer. A sync writes a
+space's month as a file of its own first (`scope=<space key>/…`, the layout before packs), and the
+writer's compaction step (store/compaction.py) folds those into the pack when it is done. Such a
+loose file wins over the pack's rows of its space and month until it is folded, so a store is read
+the same at every moment of a compaction, and a store written before packs is read as it is and
+packed by the next sync.
 """
 
 from __future__ import annotations
@@ -30,6 +39,8 @@ FILE_NAME = "data.parquet"
 META_KEY = b"ai_ci_coverage"
 FORMAT = 1
 NONE = "none"  # the granularity of data kept per row (model requests)
+PACKED = "spaces"  # the scope folder of a pack: every space's rows, `_space` saying whose
+SPACE_COLUMN = "_space"
 
 
 class StoreError(Exception):
@@ -80,6 +91,21 @@ class Key:
         )
 
     @property
+    def packed(self) -> bool:
+        """The file holds every space's rows (of its dataset, granularity and month)."""
+        return self.scope == PACKED
+
+    @property
+    def loose(self) -> bool:
+        """The file of one Builder space (folded into the pack by the compaction step)."""
+        return self.scope not in ("org", PACKED)
+
+    @property
+    def pack(self) -> Key:
+        """The pack a space's file is folded into."""
+        return Key(self.dataset, self.granularity, PACKED, self.by, self.part)
+
+    @property
     def first_day(self) -> dt.date:
         return dt.date.fromisoformat(self.part if self.by == "day" else f"{self.part}-01")
 
@@ -126,6 +152,44 @@ def encode(frame: pd.DataFrame, runs: list[Run], key: Key) -> bytes:
     return out.getvalue()
 
 
+def encode_pack(rows: pd.DataFrame | pa.Table, spaces: dict[str, list[Run]], key: Key) -> bytes:
+    """A pack: every space's rows (`_space` says whose) and each space's runs in the footer."""
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+    meta = {
+        "format": FORMAT,
+        "dataset": key.dataset,
+        "granularity": key.granularity,
+        "scope": key.scope,
+        "part": f"{key.by}={key.part}",
+        "runs": [],
+        "spaces": {
+            space: [run.to_json() for run in sorted(runs)] for space, runs in sorted(spaces.items())
+        },
+    }
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()}
+    )
+    out = io.BytesIO()
+    pq.write_table(table, out, compression="zstd")
+    return out.getvalue()
+
+
+def spaces_of(metadata: dict | None, where: str) -> dict[str, list[Run]]:
+    """A pack's runs per space (from its footer's record; {} for a file of one scope)."""
+    runs_of(metadata, where)  # raises StoreError for a file without a readable record
+    try:
+        meta = json.loads(metadata[META_KEY])
+        return {
+            space: [Run.from_json(item) for item in items]
+            for space, items in (meta.get("spaces") or {}).items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise StoreError(
+            f"{where} has an unreadable coverage record ({err}). Move it out of HISTORY_DIR "
+            f"and run `python -m sync` to fetch its days again."
+        ) from None
+
+
 def runs_of(metadata: dict | None, where: str) -> list[Run]:
     raw = (metadata or {}).get(META_KEY)
     if raw is None:
@@ -157,6 +221,11 @@ def decode(data: bytes, where: str) -> tuple[pa.Table, list[Run]]:
 
 def footer_runs(data_source, where: str) -> list[Run]:
     """The coverage runs from a file's footer alone (no rows read)."""
+    return footer_record(data_source, where)[0]
+
+
+def footer_record(data_source, where: str) -> tuple[list[Run], dict[str, list[Run]]]:
+    """A file's runs and (a pack's) runs per space, from its footer alone (no rows read)."""
     try:
         metadata = pq.read_schema(data_source).metadata
     except (pa.ArrowInvalid, OSError) as err:
@@ -165,4 +234,4 @@ def footer_runs(data_source, where: str) -> list[Run]:
             f"HISTORY_DIR (nothing else is affected) and run `python -m sync` to fetch its "
             f"days again."
         ) from None
-    return runs_of(metadata, where)
+    return runs_of(metadata, where), spaces_of(metadata, where)

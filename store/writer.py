@@ -20,7 +20,7 @@ import pandas as pd
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
-from . import ALERTS_PATH, Store, StoreError, rollups
+from . import ALERTS_PATH, Store, StoreError, compaction, rollups
 from .coverage import Run, labels, replace
 from .partitions import Key, encode, labels_of, part_of
 
@@ -102,6 +102,9 @@ class Writer:
                 # A writer stopped by an error leaves its rollup months out of date: readers
                 # then roll those months up from the raw rows, and the next sync rewrites them.
                 self.write_rollups()
+                # The spaces' files of this writer (and any a killed one left, or a store
+                # written before packs) folded into their months' packs (store/compaction.py).
+                self.compact()
         finally:
             self._release()
 
@@ -165,6 +168,10 @@ class Writer:
         with self._guard:
             self._touched |= rollups.touched(dataset.key, granularity, scope, first, last)
         return written
+
+    def compact(self) -> int:
+        """Fold the spaces' own files into their packs (store/compaction.py)."""
+        return compaction.compact(self.store)
 
     def write_rollups(self) -> int:
         """Rewrite the rollup months the writes so far touched (store/rollups.py)."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pandas as pd
+
 from connectors.sandbox import keys
 from sync.__main__ import main as sync_main
 
@@ -83,8 +85,10 @@ def test_every_builder_space_of_builder_spaces_is_synced_and_charted(live, monke
     asked = {r["path"] for r in live.request_log() if "/spaces/" in r["path"]}
     assert asked == {f"/api/v1/spaces/{public}/fusion/metrics" for public, _ in spaces}
     assert any("Tokens, every space" in c.proto.spec for c in charts(at))
-    stored = os.listdir(os.environ["HISTORY_DIR"] + "/builder.space_metrics/granularity=week")
-    assert sorted(stored) == sorted(f"scope={public}" for public, _ in spaces)
+    weekly = os.environ["HISTORY_DIR"] + "/builder.space_metrics/granularity=week"
+    assert os.listdir(weekly) == ["scope=spaces"]  # a space is a column, not a folder
+    stored = pd.read_parquet(weekly + "/scope=spaces", columns=["_space"])["_space"]
+    assert sorted(set(stored)) == sorted(public for public, _ in spaces)
 
 
 def test_the_firebender_page_sums_model_requests_in_the_store_to_the_connectors_totals(
