@@ -21,6 +21,7 @@ from store import Store, rollups, typed
 from teams import privacy
 
 from .export import decimals
+from .metrics import vendors
 
 _NUMERIC = ("int", "float")
 _TRUNC = {"week": "week", "month": "month", "quarter": "quarter"}
@@ -335,8 +336,6 @@ def usage_summed(store: Store, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # ---------------------------------------------------------------- the Firebender page's sums
 
-BOARD_PEOPLE = 100  # the Firebender page's people table: the top this many, from DuckDB
-
 
 def usage_by_day(store: Store, start, end) -> pd.DataFrame:
     """Firebender's daily usage summed per day of [start, end] (every measure of the dataset,
@@ -362,7 +361,7 @@ def usage_by_day(store: Store, start, end) -> pd.DataFrame:
 
 
 def usage_by_person(
-    store: Store, start, end, limit: int = BOARD_PEOPLE
+    store: Store, start, end, limit: int = vendors.BOARD_PEOPLE
 ) -> tuple[pd.DataFrame, int]:
     """Firebender's daily usage summed per person over [start, end], the `limit` people with
     the most accepted lines (then by email), with `active_days` (days using AI), and how many

@@ -342,8 +342,15 @@ if access.people_view("Users"):
                 else "."
             )
         )
+        board = metrics.builder_users_table(users)
+        if len(board) > metrics.BOARD_PEOPLE:  # as on the Firebender page: a page, not everyone
+            board = board.head(metrics.BOARD_PEOPLE)
+            st.caption(
+                f"The {len(board):,} people with the most accepted lines, of {len(users):,}; "
+                "every person is in Explore & export (Builder.io, Users)."
+            )
         ui.dataframe(
-            metrics.builder_users_table(users),
+            board,
             column_config={
                 "user_email": "Person",
                 "last_active": st.column_config.DatetimeColumn(

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analytics import queries
+from analytics import metrics, queries
 from analytics.reader import MODEL_REQUESTS, RAW_ROWS, describe
 from config.settings import Source
 from connectors import endpoints, ranges
@@ -455,7 +455,7 @@ def _usage_sums(store_url: str, version: str, start, end, _store: Store) -> pd.D
 
 
 def usage_by_person(
-    source: Source, start: dt.date, end: dt.date, limit: int = queries.BOARD_PEOPLE
+    source: Source, start: dt.date, end: dt.date, limit: int = metrics.BOARD_PEOPLE
 ) -> tuple[pd.DataFrame, int]:
     """The `limit` people with the most accepted lines, their daily usage summed over the range
     by DuckDB, and how many people there are (`queries.usage_by_person`); emails as the
@@ -468,7 +468,7 @@ def usage_by_person(
 
 
 def requests_of_people(
-    source: Source, start: dt.date, end: dt.date, limit: int = queries.BOARD_PEOPLE, top: int = 10
+    source: Source, start: dt.date, end: dt.date, limit: int = metrics.BOARD_PEOPLE, top: int = 10
 ) -> pd.DataFrame:
     """Model requests summed per person for the Firebender page's people table: everyone's
     when the table shows everyone, else only its people (`usage_by_person`'s) and the `top`

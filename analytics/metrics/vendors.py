@@ -468,6 +468,9 @@ def space_tokens(space: pd.DataFrame) -> pd.DataFrame:
 
 # How many spaces the Builder.io page charts together: each is a request of its own [a choice].
 MAX_SPACES_CHARTED = 12
+# The people tables of the vendor pages (Firebender, Builder.io): the top this many, the count of
+# all said beside them; Explore exports everyone.
+BOARD_PEOPLE = 100
 
 
 def tokens_per_space(spaces: dict[str, pd.DataFrame]) -> pd.DataFrame:
