@@ -165,7 +165,7 @@ def test_a_restarted_server_draws_the_overview_without_opening_duckdb(
     _restart()
     opened = {"duckdb": 0, "first rows": 0, "footers": 0}
     connect, first_label = store_api.Store.connect, store_api.Store._first_label
-    footers = store_api.footer_runs
+    footers = store_api.footer_record
 
     def counted_footers(*args, **kwargs):
         opened["footers"] += 1
@@ -181,7 +181,7 @@ def test_a_restarted_server_draws_the_overview_without_opening_duckdb(
 
     monkeypatch.setattr(store_api.Store, "connect", counted_connect)
     monkeypatch.setattr(store_api.Store, "_first_label", counted_first_label)
-    monkeypatch.setattr(store_api, "footer_runs", counted_footers)
+    monkeypatch.setattr(store_api, "footer_record", counted_footers)
     again = open_page()
     assert_ok(again)
     assert opened == {"duckdb": 0, "first rows": 0, "footers": 0}
