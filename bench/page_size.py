@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 from .overview_rerun import hermetic_env
-from .overview_size import GROWTH_TARGET, base_commit, export, load, probe_tree
+from .overview_size import GROWTH_TARGET, base_commit, export, held, load, probe_tree
 from .scale_store import _worker, live_settings
 from .server_process import PROJECT_DIR, SandboxProcess
 
@@ -58,11 +58,6 @@ def measure(developers, trees, pages, days, timeout, log) -> dict:
         return out
     finally:
         shutil.rmtree(home, ignore_errors=True)
-
-
-def held(result: dict) -> tuple[int, float]:
-    items = result.get("aggregates") or []
-    return sum(i[3] for i in items), sum(i[4] for i in items) / 1e6
 
 
 def render(sizes: list[dict], before: str, pages) -> str:

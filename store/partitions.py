@@ -135,7 +135,17 @@ def labels_of(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
 
 
 def encode(frame: pd.DataFrame, runs: list[Run], key: Key) -> bytes:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return _write(pa.Table.from_pandas(frame, preserve_index=False), key, runs=runs)
+
+
+def encode_pack(rows: pd.DataFrame | pa.Table, spaces: dict[str, list[Run]], key: Key) -> bytes:
+    """A pack: every space's rows (`_space` says whose) and each space's runs in the footer."""
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+    return _write(table, key, runs=[], spaces=spaces)
+
+
+def _write(table: pa.Table, key: Key, runs: list[Run], spaces=None) -> bytes:
+    """The Parquet bytes of `table` with the store's record (what it covers) in the footer."""
     meta = {
         "format": FORMAT,
         "dataset": key.dataset,
@@ -144,28 +154,11 @@ def encode(frame: pd.DataFrame, runs: list[Run], key: Key) -> bytes:
         "part": f"{key.by}={key.part}",
         "runs": [run.to_json() for run in sorted(runs)],
     }
-    table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()}
-    )
-    out = io.BytesIO()
-    pq.write_table(table, out, compression="zstd")
-    return out.getvalue()
-
-
-def encode_pack(rows: pd.DataFrame | pa.Table, spaces: dict[str, list[Run]], key: Key) -> bytes:
-    """A pack: every space's rows (`_space` says whose) and each space's runs in the footer."""
-    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
-    meta = {
-        "format": FORMAT,
-        "dataset": key.dataset,
-        "granularity": key.granularity,
-        "scope": key.scope,
-        "part": f"{key.by}={key.part}",
-        "runs": [],
-        "spaces": {
-            space: [run.to_json() for run in sorted(runs)] for space, runs in sorted(spaces.items())
-        },
-    }
+    if spaces is not None:
+        meta["spaces"] = {
+            space: [run.to_json() for run in sorted(found)]
+            for space, found in sorted(spaces.items())
+        }
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()}
     )
