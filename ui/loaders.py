@@ -203,6 +203,11 @@ def store_version(source: Source, datasets) -> str:
     return history.shelf(source).store.version([d for d in datasets if d.startswith(source.vendor)])
 
 
+class NotKept(ConnectorError):
+    """A dataset the store does not keep (Builder.io users, Codefresh's report list), asked of
+    a read-only store's deployment: it fetches nothing, so the page says why it is missing."""
+
+
 def read_dataset(
     source: Source,
     endpoint: str,
@@ -220,6 +225,13 @@ def read_dataset(
     if dataset.key in RAW_ROWS:
         raise ValueError(f"{endpoint}: far too many rows for a page; use requests()")
     if not dataset.stored:
+        if history.shelf(source).store.read_only:
+            raise NotKept(
+                source.vendor,
+                f"{dataset.label} are not kept in the history store, and this read-only "
+                "deployment fetches nothing from the vendors. Open the app where it may fetch "
+                "(not a viewer deployment) to see them.",
+            )
         if dataset.spans:
             ranges.plan(dataset.rules, start, end, granularity)  # raises before sending
         return people(

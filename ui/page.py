@@ -168,6 +168,8 @@ def vendor_errors() -> Iterator[None]:
     """Show a vendor's ConnectorError where it happened and carry on with the rest of the page."""
     try:
         yield
+    except loaders.NotKept as err:  # not a fault: what a viewer deployment is
+        st.info(str(err), icon=":material/cloud_off:")
     except ConnectorError as err:
         st.error(str(err), icon=":material/error:")
 

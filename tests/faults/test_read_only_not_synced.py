@@ -117,3 +117,23 @@ def test_builder_totals_over_the_days_held_are_known(behind):
     assert [t for t in at.dataframe if "space_name" in t.value and "total_lines" in t.value]
     shown = " ".join(c.value for c in at.caption)
     assert "Totals over the range: unknown (" not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [
+        ("pages/builder.py", "Builder.io: Users are not kept in the history store"),
+        ("pages/codefresh.py", "Codefresh: Reports (metadata) are not kept in the history"),
+        ("pages/explore.py", None),
+    ],
+)
+def test_a_read_only_deployment_asks_the_vendors_nothing(behind, page, said):
+    """Builder.io's users and Codefresh's report list are not kept in the store: a viewer
+    deployment says so instead of fetching them (it asked both vendors before)."""
+    at = open_page(page)
+    calm(at)
+    assert behind.request_log() == []
+    if said:
+        infos = [i.value for i in at.info]
+        assert any(said in i and "fetches nothing" in i for i in infos), infos
+    assert not at.error, [e.value for e in at.error]
