@@ -118,6 +118,21 @@ def running_app(address: str = "127.0.0.1", port: int | None = None, **settings:
         log.close()
 
 
+@contextmanager
+def read_only_view(source: Path, view: Path):
+    """`source` mounted read-only at `view` (a viewer deployment's store); skips the test where
+    this machine cannot mount."""
+    done = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(source), str(view)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"no read-only mount here: {done.stderr.decode()[:200]}")
+    try:
+        yield view
+    finally:
+        subprocess.run(["umount", str(view)], check=False)
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """The app in demo mode: no keys, no .env, no secrets file."""

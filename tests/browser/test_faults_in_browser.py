@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from connectors.sandbox import FaultRule, Sandbox, keys, running_server
 from sync.__main__ import main as sync_main
 
-from .conftest import ARTIFACTS, running_app
+from .conftest import ARTIFACTS, read_only_view, running_app
 from .test_browser import CHART, snap, wait_idle
 
 SHOTS = Path("/tmp/issue-22-b")
@@ -48,15 +47,8 @@ def read_only_damaged(firebender_live, monkeypatch, tmp_path):
     since = dt.date(2026, 11, 23) - dt.timedelta(days=80)
     assert sync_main(["--since", since.isoformat(), "--only", "firebender", "--wait", "5"]) == 0
     (source / DAMAGED).write_bytes(b"PAR1 not really")
-    done = subprocess.run(
-        ["mount", "--bind", "-o", "ro", str(source), str(view)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"no read-only mount here: {done.stderr.decode()[:200]}")
-    try:
+    with read_only_view(source, view):
         yield {**values, "HISTORY_DIR": str(view)}
-    finally:
-        subprocess.run(["umount", str(view)], check=False)
 
 
 def test_a_damaged_file_in_a_read_only_store_is_a_named_gap_in_chromium(page, read_only_damaged):

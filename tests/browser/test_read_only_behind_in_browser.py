@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import time_machine
 from connectors.sandbox import Sandbox, keys, running_server
 from sync.__main__ import main as sync_main
 
-from .conftest import ARTIFACTS, FROZEN_NOW, running_app
+from .conftest import ARTIFACTS, FROZEN_NOW, read_only_view, running_app
 from .test_browser import CHART, snap, wait_idle
 
 SHOTS = Path("/tmp/issue-22-c")
@@ -52,15 +51,8 @@ def behind_and_damaged(monkeypatch, tmp_path):
             since = (SYNCED_AT.date() - dt.timedelta(days=90)).isoformat()
             assert sync_main(["--since", since, "--wait", "5"]) == 0
         (source / DAMAGED).write_bytes(b"PAR1 not really")
-        done = subprocess.run(
-            ["mount", "--bind", "-o", "ro", str(source), str(view)], capture_output=True
-        )
-        if done.returncode != 0:
-            pytest.skip(f"no read-only mount here: {done.stderr.decode()[:200]}")
-        try:
+        with read_only_view(source, view):
             yield {**values, "HISTORY_DIR": str(view)}
-        finally:
-            subprocess.run(["umount", str(view)], check=False)
 
 
 def test_read_only_store_behind_and_damaged_in_chromium(page, behind_and_damaged):
