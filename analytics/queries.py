@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from dataclasses import dataclass
 
 import pandas as pd
 
 from connectors import endpoints
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
-from store import Store, rollups, typed
+from store import Store, StoreError, rollups, typed
+from teams import mapping as team_mapping
 from teams import privacy
+from teams.mapping import UNASSIGNED
 
 from .export import decimals
 from .metrics import vendors
@@ -422,3 +425,205 @@ def requests_of_people(
     )
     frame["requests"] = frame["requests"].astype("int64")
     return typed(frame[list(empty.columns)], empty)
+
+
+# ---------------------------------------------------------------- the Teams page's sums
+
+TEAM_SUMS = {
+    "firebender.daily_usage": ("firebender_lines", "ai_active"),
+    "firebender.model_requests": ("ai_spend_usd",),
+    "codefresh.pipeline_credit_consumption": ("ci_credits",),
+    "builder.org_space_metrics": ("builder_lines",),
+}
+
+
+@dataclass
+class TeamSums:
+    """One dataset summed per team and period by DuckDB, the teams mapping joined on key and day
+    (`team_sums`). `sums`: granularity, team, period and the dataset's measures (TEAM_SUMS).
+    `days` (Codefresh credits): period (a day), value (1 where some pipeline's credits are not
+    0): where its data start and end. `movers` (daily usage): the rows of the people the
+    mapping puts in more than one team in the range (email, date, the AI activity columns),
+    for the moves table: a few people's days, never everyone's."""
+
+    sums: pd.DataFrame
+    days: pd.DataFrame | None = None
+    movers: pd.DataFrame | None = None
+
+
+def _empty_team_sums(endpoint: str, columns: dict) -> TeamSums:
+    sums = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    days = movers = None
+    if endpoint == "codefresh.pipeline_credit_consumption":
+        days = pd.DataFrame(
+            {"period": pd.Series(dtype="datetime64[ns]"), "value": pd.Series(dtype="int64")}
+        )
+    if endpoint == "firebender.daily_usage":
+        movers = pd.DataFrame(
+            {"email": pd.Series(dtype=str), "date": pd.Series(dtype="datetime64[ns]")}
+            | {c: pd.Series(dtype="float64") for c in rollups.AI_ACTIVITY_COLUMNS}
+        )
+    return TeamSums(sums, days, movers)
+
+
+def _team_map(mapping, kind: str, values) -> pd.DataFrame:
+    """value, team, lo, hi (midnights): each value's team intervals (`teams.mapping.resolve`: the
+    same precedence, globs included), for DuckDB to join on the value and the day."""
+    found = team_mapping.resolve(mapping, kind, values)
+    return pd.DataFrame(
+        {
+            "value": found["value"].astype(str),
+            "team": found["team"].astype(str),
+            "lo": found["valid_from"].astype("datetime64[ns]"),
+            "hi": found["valid_to"].astype("datetime64[ns]"),
+        }
+    )
+
+
+def _on_day(alias: str, day: str) -> str:
+    """SQL: `day` lies in the mapping interval of the row aliased `alias`."""
+    return f"{day} BETWEEN CAST({alias}.lo AS DATE) AND CAST({alias}.hi AS DATE)"
+
+
+def _person(column: str, salt: str | None) -> str:
+    """SQL: a person as the mapping names them: the email lowered, or its pseudonym when people
+    are pseudonymised (the mapping is pseudonymised alike)."""
+    name = _quote(column)
+    return f"lower({privacy.sql_pseudonym(name, '$salt')})" if salt else f"lower({name})"
+
+
+def _per_granularity(base: str, granularities, measures: str) -> str:
+    """SQL: the rows of CTE `base` (day, team, ...) grouped by team and period, one block per
+    granularity."""
+    blocks = [
+        f"SELECT '{g}' AS granularity, team, "
+        f"CAST(date_trunc('{_TRUNC[g]}', day) AS TIMESTAMP) AS period, {measures} "
+        f"FROM {base} GROUP BY 2, 3"
+        for g in granularities
+    ]
+    return " UNION ALL ".join(blocks)
+
+
+def _team_sql(store: Store, query: str, params: dict, tables: dict) -> pd.DataFrame:
+    import duckdb  # loaded by connect()
+
+    con = store.connect()
+    try:
+        for name, frame in tables.items():
+            con.register(name, frame)
+        used = {k: v for k, v in params.items() if f"${k}" in query}
+        return con.execute(query, used).fetch_df()
+    except (duckdb.IOException, duckdb.InvalidInputException) as err:  # a damaged file
+        raise StoreError(f"the store could not be read: {str(err)[:300]}") from None
+    finally:
+        con.close()
+
+
+def _distinct(store: Store, src: str, column: str) -> list[str]:
+    name = _quote(column)
+    found = store.sql(
+        f"SELECT DISTINCT CAST({name} AS VARCHAR) AS v FROM {{src}} WHERE {name} IS NOT NULL",
+        src=src,
+    )
+    return found["v"].tolist()
+
+
+def team_sums(
+    store: Store, endpoint: str, mapping, start, end, granularities, salt: str | None = None
+) -> TeamSums:
+    """`endpoint` (one of TEAM_SUMS) over [start, end] summed per team and period of each of
+    `granularities`, every row counted for the team its person, pipeline or space was in that
+    day (Unassigned where the mapping says nothing): what `analytics.metrics.teams.team_table`
+    computes from each row, computed by DuckDB with the mapping joined as a small table, so
+    the page holds rows per team and period whatever the headcount. Sums as that table sums
+    them (a missing value left out; the table blanks a source's holes). Nothing held: empty."""
+    granularities = tuple(dict.fromkeys(granularities))
+    params = {"salt": salt} if salt else {}
+    measures = TEAM_SUMS[endpoint]
+    columns = {"granularity": "str", "team": "str", "period": "datetime64[ns]"}
+    columns.update({m: ("int64" if m == "ai_active" else "float64") for m in measures})
+    if endpoint == "firebender.model_requests":
+        src = rollups.source(store, "model_spend", start, end)
+    else:
+        src = store.source(endpoint, "day", ["org"], start, end)
+    if src is None:  # nothing held: empty, as an empty load of the rows would be
+        return _empty_team_sums(endpoint, columns)
+    days = movers = None
+    if endpoint == "firebender.daily_usage":
+        person = _person("email", salt)
+        people = {r.match.lower() for r in mapping.rules if r.kind == "person"}
+        tables = {"team_map": _team_map(mapping, "person", sorted(people))}
+        base = (
+            f"SELECT CAST(r._label AS DATE) AS day, coalesce(m.team, '{UNASSIGNED}') AS team, "
+            f"{person} AS person, {rollups.ACCEPTED_LINES_SQL} AS lines, "
+            f"{rollups.USAGE_ACTIVE} AS active FROM {src} AS r LEFT JOIN team_map AS m "
+            f"ON m.value = {person} AND {_on_day('m', 'CAST(r._label AS DATE)')}"
+        )
+        sums = (
+            "CAST(sum(lines) AS DOUBLE) AS firebender_lines, "
+            "count(DISTINCT CASE WHEN active THEN person END) AS ai_active"
+        )
+        members = team_mapping.memberships(mapping, start, end)
+        several = members.groupby("person")["team"].nunique()
+        moving = sorted(several[several > 1].index)
+        if moving:
+            activity = ", ".join(_quote(c) for c in rollups.AI_ACTIVITY_COLUMNS)
+            movers = _team_sql(
+                store,
+                f"SELECT {person} AS email, CAST(_label AS TIMESTAMP) AS date, {activity} "
+                f"FROM {src} WHERE {person} IN (SELECT value FROM moving) ORDER BY 2, 1",
+                params,
+                {"moving": pd.DataFrame({"value": moving})},
+            )
+        else:
+            movers = _empty_team_sums(endpoint, columns).movers
+        movers["date"] = movers["date"].astype("datetime64[ns]")
+    elif endpoint == "firebender.model_requests":
+        person = _person("email", salt)
+        people = {r.match.lower() for r in mapping.rules if r.kind == "person"}
+        tables = {"team_map": _team_map(mapping, "person", sorted(people))}
+        # Model spend per day and person as `requests_summed` gives it, then per team.
+        spend = (
+            f"SELECT day, email, {rollups.known_sum('cost_usd')} AS cost FROM {src} GROUP BY ALL"
+        )
+        base = (
+            f"SELECT r.day, coalesce(m.team, '{UNASSIGNED}') AS team, r.cost FROM ({spend}) AS r "
+            f"LEFT JOIN team_map AS m ON m.value = {person} AND {_on_day('m', 'r.day')}"
+        )
+        sums = "CAST(sum(cost) AS DOUBLE) AS ai_spend_usd"
+    elif endpoint == "codefresh.pipeline_credit_consumption":
+        tables = {"team_map": _team_map(mapping, "pipeline", _distinct(store, src, "key"))}
+        value = "TRY_CAST(r.value AS DOUBLE)"
+        base = (
+            f"SELECT CAST(r._label AS DATE) AS day, coalesce(m.team, '{UNASSIGNED}') AS team, "
+            f"{value} AS value FROM {src} AS r LEFT JOIN team_map AS m "
+            f"ON m.value = CAST(r.key AS VARCHAR) AND {_on_day('m', 'CAST(r._label AS DATE)')}"
+        )
+        sums = "CAST(sum(value) AS DOUBLE) AS ci_credits"
+        days = store.sql(
+            "SELECT CAST(_label AS TIMESTAMP) AS period, max(CASE WHEN coalesce("
+            "TRY_CAST(value AS DOUBLE), 0) <> 0 THEN 1 ELSE 0 END) AS value FROM {src} "
+            "GROUP BY 1 ORDER BY 1",
+            src=src,
+        )
+        days["period"] = days["period"].astype("datetime64[ns]")
+    elif endpoint == "builder.org_space_metrics":
+        tables = {
+            "by_id": _team_map(mapping, "space", _distinct(store, src, "space_id")),
+            "by_name": _team_map(mapping, "space", _distinct(store, src, "space_name")),
+        }
+        day = "CAST(r._label AS DATE)"
+        base = (
+            f"SELECT {day} AS day, coalesce(i.team, n.team, '{UNASSIGNED}') AS team, "
+            "coalesce(TRY_CAST(r.lines_accepted AS DOUBLE), 0) AS lines FROM "
+            f"{src} AS r LEFT JOIN by_id AS i ON i.value = CAST(r.space_id AS VARCHAR) "
+            f"AND {_on_day('i', day)} LEFT JOIN by_name AS n "
+            f"ON n.value = CAST(r.space_name AS VARCHAR) AND {_on_day('n', day)}"
+        )
+        sums = "CAST(sum(lines) AS DOUBLE) AS builder_lines"
+    else:
+        raise KeyError(f"{endpoint} is not summed per team")
+    query = f"WITH base AS ({base}) " + _per_granularity("base", granularities, sums)
+    frame = _team_sql(store, query + " ORDER BY 1, 2, 3", params, tables)
+    frame = frame.astype({c: t for c, t in columns.items() if c in frame})
+    return TeamSums(frame[list(columns)], days, movers)

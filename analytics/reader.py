@@ -82,6 +82,12 @@ class Reader(Protocol):
         """Firebender's daily usage summed per day, and distinct AI-active people per period
         (`queries.usage_summed`: the rollups, no person in them)."""
 
+    def team_sums(
+        self, source, endpoint: str, mapping, start: dt.date, end: dt.date, granularities
+    ) -> queries.TeamSums:
+        """`endpoint` summed per team and period of each of `granularities`, the mapping joined
+        on key and day by DuckDB (`queries.team_sums`)."""
+
 
 @dataclass(frozen=True)
 class Teams:
@@ -108,6 +114,9 @@ class StoreReader:
 
     def usage(self, source, start, end):
         return queries.usage_summed(self._store, start, end)
+
+    def team_sums(self, source, endpoint, mapping, start, end, granularities):
+        return queries.team_sums(self._store, endpoint, mapping, start, end, granularities)
 
     def dataset(self, source, endpoint, start=None, end=None, granularity=None, space=None):
         dataset = endpoints.get(endpoint)

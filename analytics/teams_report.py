@@ -96,6 +96,61 @@ def inputs(
     return found
 
 
+def summed_inputs(
+    reader: Reader,
+    settings: Settings,
+    mapping: Mapping,
+    start: dt.date,
+    end: dt.date,
+    granularities,
+    errors: dict,
+    notes: list,
+) -> team_metrics.TeamInputs:
+    """What `inputs` loads, summed per team and period of each of `granularities` by DuckDB
+    with the mapping joined on key and day (`Reader.team_sums`): rows per team and period
+    whatever the headcount, and the daily usage of the people who move between teams only."""
+    src = settings.sources
+    found = team_metrics.TeamInputs()
+    reads = {
+        "firebender": ("firebender", "firebender.daily_usage", "day", start),
+        "requests": ("firebender", "firebender.model_requests", None, start),
+        "codefresh": ("codefresh", "codefresh.pipeline_credit_consumption", "day", start),
+        "builder": ("builder", "builder.org_space_metrics", "day", start),
+    }
+    earliest = ranges.rules_for("firebender.model_requests").earliest
+    if end >= earliest:
+        reads["requests"] = (*reads["requests"][:3], max(start, earliest))
+        found.requests_from = earliest
+        if start < earliest:
+            notes.append(
+                f"AI spend starts on {earliest}, the first day Firebender keeps model requests;"
+                " earlier periods have no spend and are left empty."
+            )
+    else:
+        del reads["requests"]
+    for name, (vendor, endpoint, g, first) in reads.items():
+        got = _try(  # None: the vendor failed (its error kept)
+            errors,
+            vendor,
+            lambda vendor=vendor, endpoint=endpoint, first=first: (
+                reader.team_sums(src[vendor], endpoint, mapping, first, end, tuple(granularities)),
+            ),
+        )
+        if got is None:
+            continue
+        (summed,) = got
+        found.summed[name] = summed.sums
+        if name == "firebender":
+            found.movers = summed.movers
+        if name == "codefresh":
+            found.credits_span = metrics.coverage.span(summed.days, "period", ["value"], start, end)
+        holes = reader.unknown_days(src[vendor], endpoint, g, start, end)
+        if holes:  # a damaged history file's days: empty, never 0
+            found.holes[name] = holes
+            notes.append(metrics.coverage.describe_holes(describe(endpoint), holes))
+    return found
+
+
 def answer_start(end: dt.date) -> dt.date:
     """The Monday that begins the last MAX_WEEKS weeks up to `end`'s week (that week itself is
     unfinished until it ends, and is left out by the table)."""
@@ -126,7 +181,8 @@ def team_view(
     # the same link gives both pages the same weeks.
     load_from = metrics.snap_start(metrics.snap_start(start, granularity), "month")
     rows_from = min(load_from, answer_start(end))
-    rows = inputs(reader, settings, rows_from, end, errors, notes)
+    granularities = ("month", granularity, "week")
+    rows = summed_inputs(reader, settings, mapping, rows_from, end, granularities, errors, notes)
     today = ranges.utc_today()
 
     def build() -> TeamView:
@@ -228,5 +284,6 @@ def _derive(
         VENDOR_NAMES[v]: short_reason(errors[v]) for v in ("codefresh", "firebender") if v in errors
     }
     answer = team_verdict.team_verdict(weekly, missing, granularity="week", whatever_the_range=True)
-    moved = team_metrics.moves(mapping, rows.daily, load_from, min(end, today))
+    daily = rows.daily if rows.daily is not None else rows.movers
+    moved = team_metrics.moves(mapping, daily, load_from, min(end, today))
     return TeamView(table, monthly, groups, answer, errors, notes, moved)

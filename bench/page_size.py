@@ -7,8 +7,13 @@ process runs the page in AppTest, live mode (`bench.store_probe page`, this tree
 trees), on its own store: a first run syncs what the page's range lacks, a cold run (Streamlit's
 caches emptied) counts every frame the page's loads return (rows, bytes).
 
-    python -m bench.page_size [--before COMMIT] [--pages firebender builder]
+    python -m bench.page_size [--before COMMIT] [--pages firebender builder teams]
         [--developers 0 2000] [--days 28] [--json FILE]
+
+The Teams page reads the bench's own mapping (`bench_mapping`): the demo's (teams.example.csv)
+at 36 developers; at N, the same five teams over the N people (one of them moving mid-year,
+Internal tools kept at 3 people, under the privacy minimum), every pipeline and space matched
+by glob. The teams stay five at any size, so the page's rows may grow with periods, not people.
 """
 
 from __future__ import annotations
@@ -21,10 +26,49 @@ import shutil
 import sys
 import tempfile
 
+from config.names import TEAMS_FILE
+
 from .overview_rerun import hermetic_env
 from .overview_size import GROWTH_TARGET, base_commit, export, held, load, probe_tree
 from .scale_store import _worker, live_settings
 from .server_process import PROJECT_DIR, SandboxProcess
+
+TEAM_GLOBS = {  # the sized sandbox's pipeline families and space names, per demo team
+    "Web": ("pipeline", "*web*", "*site*", "space", "*web app", "*marketing site"),
+    "Mobile": ("pipeline", "*android*", "*ios*", "space", "*mobile"),
+    "Platform": ("pipeline", "*api*", "*data*", "*infra*"),
+    "Design system": ("pipeline", "*ui*", "*docs*", "*design*", "space", "*design system"),
+    "Internal tools": ("pipeline", "*tools*", "space", "*internal tools"),
+}
+
+
+def bench_mapping(developers: int | None, today: dt.date) -> str:
+    """The Teams page's mapping for a world of `developers` (None: the demo's own)."""
+    from connectors.sandbox import data
+    from connectors.sandbox.teams import demo_teams_csv
+
+    if developers is None:
+        return demo_teams_csv()
+    people = [dev.email for dev in data.World.get("demo", 0, developers=developers).developers]
+    big = ("Web", "Mobile", "Platform", "Design system")
+    move = today - dt.timedelta(days=120)
+    lines = ["kind,match,team,valid_from,valid_to"]
+    for i, email in enumerate(people):
+        if i < 3:
+            lines.append(f"person,{email},Internal tools,,")
+        elif i == 3:  # moves from Web to Mobile
+            lines.append(f"person,{email},Web,,{move - dt.timedelta(days=1)}")
+            lines.append(f"person,{email},Mobile,{move},")
+        else:
+            lines.append(f"person,{email},{big[i % len(big)]},,")
+    for team, globs in TEAM_GLOBS.items():
+        kind = None
+        for item in globs:
+            if item in ("pipeline", "space"):
+                kind = item
+            else:
+                lines.append(f"{kind},{item},{team},,")
+    return "\n".join(lines) + "\n"
 
 
 def measure(developers, trees, pages, days, timeout, log) -> dict:
@@ -33,6 +77,9 @@ def measure(developers, trees, pages, days, timeout, log) -> dict:
     since = until - dt.timedelta(days=days - 1)
     home = tempfile.mkdtemp(prefix="bench-page-size-")
     out = {"developers": developers or 36, "since": str(since), "until": str(until)}
+    teams_file = os.path.join(home, "teams.csv")
+    with open(teams_file, "w") as handle:
+        handle.write(bench_mapping(developers, today))
     try:
         with SandboxProcess(0.0, today, developers=developers) as server:
             for variant, tree in trees.items():
@@ -41,7 +88,7 @@ def measure(developers, trees, pages, days, timeout, log) -> dict:
                 scratch = os.path.join(home, "tmp")
                 os.makedirs(scratch, exist_ok=True)
                 env = {**hermetic_env(home), **settings, "PYTHONUNBUFFERED": "1",
-                       "TMPDIR": scratch, "PYTHONPATH": tree}  # fmt: skip
+                       "TMPDIR": scratch, "PYTHONPATH": tree, TEAMS_FILE: teams_file}  # fmt: skip
                 for page in pages:
                     at = load()
                     options = {"page": page, "start": str(since), "end": str(until),
@@ -99,7 +146,7 @@ def render(sizes: list[dict], before: str, pages) -> str:
     return "\n".join(lines)
 
 
-def run(base, developers=(0, 2000), pages=("firebender", "builder"), days=28, timeout=3600,
+def run(base, developers=(0, 2000), pages=("firebender", "builder", "teams"), days=28, timeout=3600,
         log=print, keep=None) -> dict:  # fmt: skip
     home = tempfile.mkdtemp(prefix="bench-page-before-")
     measured = {"before": base, "pages": list(pages), "sizes": []}
@@ -119,7 +166,7 @@ def run(base, developers=(0, 2000), pages=("firebender", "builder"), days=28, ti
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.page_size")
     p.add_argument("--before", help="the commit measured as 'before' (default: the merge base)")
-    p.add_argument("--pages", nargs="*", default=["firebender", "builder"])
+    p.add_argument("--pages", nargs="*", default=["firebender", "builder", "teams"])
     p.add_argument("--developers", type=int, nargs="*", default=[0, 2000], help="0: the demo")
     p.add_argument("--days", type=int, default=28, help="the range: this many days to yesterday")
     p.add_argument("--timeout", type=float, default=3600)

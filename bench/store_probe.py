@@ -22,6 +22,7 @@ Run by bench/scale_store.py with the environment it needs (keys and base URLs fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import itertools
@@ -538,6 +539,7 @@ PAGE_LOADS = (
     "usage_by_day",
     "usage_by_person",
     "requests_of_people",
+    "team_sums",
 )
 
 
@@ -555,10 +557,15 @@ def page_phase(options: dict) -> dict:
     def recorded(name, original):
         def load(*args, **kwargs):
             found = original(*args, **kwargs)
-            parts = found if isinstance(found, tuple) else (found,)
+            held = found
+            if dataclasses.is_dataclass(found):  # TeamSums: each frame it holds
+                held = tuple(getattr(found, f.name) for f in dataclasses.fields(found))
+            parts = held if isinstance(held, tuple) else (held,)
             for i, part in enumerate(parts):
                 if isinstance(part, pd.DataFrame):
-                    what = name + (f"[{i}]" if isinstance(found, tuple) else "")
+                    what = name + (f"[{i}]" if isinstance(held, tuple) else "")
+                    if name == "team_sums":  # which dataset
+                        what += f" {args[1] if len(args) > 1 else kwargs.get('endpoint')}"
                     dates = [str(a) for a in args if isinstance(a, dt.date)][:2]
                     fetched.append([what, *(dates + ["", ""])[:2], *_frame_size(part)])
             return found

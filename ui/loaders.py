@@ -31,6 +31,7 @@ from store import Store
 from sync import clients, demo_cache
 from sync import on_demand as history
 from teams import privacy
+from teams.mapping import to_csv
 from ui import access, audit_log, status, team_source
 from ui import settings as app_settings
 
@@ -514,6 +515,49 @@ def _usage_people(
     return queries.usage_by_person(_store, start, end, limit)
 
 
+def team_sums(
+    source: Source, endpoint: str, mapping, start: dt.date, end: dt.date, granularities
+) -> queries.TeamSums:
+    """`endpoint` summed per team and period of each of `granularities` by DuckDB, the teams
+    mapping joined on key and day (`queries.team_sums`): the Teams page's rows, per team and
+    period whatever the headcount. People are pseudonyms when this run pseudonymises them (the
+    mapping is pseudonymised alike)."""
+    dataset = endpoints.get(endpoint)
+    granularity = None if dataset.key == MODEL_REQUESTS else "day"
+    store = _synced(source, dataset, start, end, granularity, None)
+    salt = people_salt()
+    return _team_sums(
+        store.url,
+        store.version(dataset.key),
+        dataset.key,
+        to_csv(mapping),  # pseudonyms, when on: never an email in a cache key then
+        start,
+        end,
+        tuple(granularities),
+        salt is not None,
+        _store=store,
+        _mapping=mapping,
+        _salt=salt,
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _team_sums(
+    store_url: str,
+    version: str,
+    endpoint: str,
+    mapping_csv: str,
+    start,
+    end,
+    granularities: tuple,
+    pseudonymized: bool,
+    _store: Store,
+    _mapping=None,
+    _salt: str | None = None,
+) -> queries.TeamSums:
+    return queries.team_sums(_store, endpoint, _mapping, start, end, granularities, _salt)
+
+
 # ---------------------------------------------------------------- Explore: raw rows in the store
 
 
@@ -614,6 +658,9 @@ class PageReader:
 
     def usage(self, source, start, end):
         return usage(source, start, end)
+
+    def team_sums(self, source, endpoint, mapping, start, end, granularities):
+        return team_sums(source, endpoint, mapping, start, end, granularities)
 
 
 READER = PageReader()

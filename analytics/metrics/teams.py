@@ -75,6 +75,19 @@ class TeamInputs:
     # Days a source's history cannot tell (a damaged file): "firebender", "requests",
     # "codefresh", "builder" -> (first, last) spans; their periods are empty, never 0.
     holes: dict = field(default_factory=dict)
+    # The same sources summed per team and period by DuckDB (`analytics.queries.team_sums`:
+    # granularity, team, period and the source's measures), read where its rows above are
+    # None: "firebender", "requests", "codefresh", "builder" -> frame.
+    summed: dict = field(default_factory=dict)
+    # Daily usage rows of the people who move between teams in the range (the moves table),
+    # when `daily` is summed.
+    movers: pd.DataFrame | None = None
+
+    def has(self, source: str) -> bool:
+        """Whether `source` was loaded, as rows or as sums."""
+        rows = {"firebender": self.daily, "requests": self.requests,
+                "codefresh": self.credits, "builder": self.spaces}[source]  # fmt: skip
+        return rows is not None or source in self.summed
 
 
 def _team_of(mapping: Mapping, kind: str, keys, days, alt_keys=None) -> pd.Series:
@@ -101,6 +114,15 @@ def people_by_period(mapping: Mapping, index: pd.DataFrame, end: dt.date) -> pd.
     )
     inside = (pairs["first"] <= pairs["period_end"]) & (pairs["last"] >= pairs["period"])
     return pairs.loc[inside, ["team", "period", "person"]].drop_duplicates(ignore_index=True)
+
+
+def _summed(inputs: TeamInputs, source: str, granularity: str, column: str) -> pd.Series:
+    """A source's sums per team and period at `granularity` (as `_per_team_period` gives them
+    from rows)."""
+    frame = inputs.summed[source]
+    own = frame.loc[frame["granularity"] == granularity, ["team", "period", column]]
+    own = own.assign(period=own["period"].astype(NS))
+    return own.set_index(["team", "period"])[column]
 
 
 def _per_team_period(frame: pd.DataFrame, value: str, how: str = "sum") -> pd.Series:
@@ -144,6 +166,17 @@ def team_table(
         active = pd.concat(active_people, ignore_index=True)
         active["email"] = active["email"].str.lower()
         parts["ai_active"] = _per_team_period(active, "email", "nunique")
+    # Sums DuckDB made per team and period, for the sources not loaded as rows.
+    summed = {
+        "firebender": (inputs.daily, ("firebender_lines", "ai_active")),
+        "requests": (inputs.requests, ("ai_spend_usd",)),
+        "codefresh": (inputs.credits, ("ci_credits",)),
+        "builder": (inputs.spaces, ("builder_lines",)),
+    }
+    for source, (rows, columns) in summed.items():
+        if rows is None and source in inputs.summed:
+            for column in columns:
+                parts[column] = _summed(inputs, source, granularity, column)
     if inputs.credits is not None:
         c = inputs.credits
         c = c.assign(
@@ -173,11 +206,11 @@ def team_table(
 
     loaded = {
         "people": True,
-        "ai_active": bool(active_people),
-        "ai_spend_usd": inputs.requests is not None,
-        "firebender_lines": inputs.daily is not None,
-        "builder_lines": inputs.spaces is not None,
-        "ci_credits": inputs.credits is not None,
+        "ai_active": inputs.has("firebender"),
+        "ai_spend_usd": inputs.has("requests"),
+        "firebender_lines": inputs.has("firebender"),
+        "builder_lines": inputs.has("builder"),
+        "ci_credits": inputs.has("codefresh"),
     }
     for name, was_loaded in loaded.items():
         if name not in table:
@@ -188,7 +221,7 @@ def team_table(
     # (Unassigned at zero is a fact: every pipeline that ran is some team's.)
     piped = {rule.team for rule in mapping.rules if rule.kind == "pipeline"} | {UNASSIGNED}
     table.loc[~table["team"].isin(piped), "ci_credits"] = np.nan
-    if inputs.requests is not None and inputs.requests_from is not None:
+    if inputs.has("requests") and inputs.requests_from is not None:
         table.loc[table["period"] < pd.Timestamp(inputs.requests_from), "ai_spend_usd"] = np.nan
     span = inputs.credits_span
     if span is not None and span.first is not None:
