@@ -126,11 +126,14 @@ def requests_summed(
     end: dt.date,
     by: tuple[str, ...] = (),
     per_day: bool = True,
+    team=None,
+    salt: str | None = None,
 ) -> pd.DataFrame:
     """Model requests summed by `by` (some of email, model, mode, spend_type) and, with
     `per_day`, by UTC day (`timestamp`, the day at UTC midnight): `requests`, the token counts
     and `cost_usd`. Each view asks for the few columns it shows, so the page holds a few
-    thousand rows where a large organisation has millions of requests."""
+    thousand rows where a large organisation has millions of requests. `team`: (mapping,
+    members): only the requests of its people on their days in it (`within_team`)."""
     unknown = set(by) - set(REQUEST_DIMENSIONS)
     if unknown:
         raise ValueError(f"cannot sum model requests by {sorted(unknown)}")
@@ -143,7 +146,10 @@ def requests_summed(
         empty[column] = schema[column]
     # Model spend per day x person x model x mode x spend type is defined once, in the
     # rollup sync keeps (store/rollups.py); this sums its rows, never the raw requests.
-    frame = rollups.spend(store, start, end, by, per_day)
+    narrow = None
+    if team is not None:
+        narrow = lambda src: within_team(src, *team, salt, "day")  # noqa: E731
+    frame = rollups.spend(store, start, end, by, per_day, narrow, _team_params(salt))
     if frame is None:
         return empty
     if per_day:
@@ -364,11 +370,12 @@ def usage_by_day(store: Store, start, end) -> pd.DataFrame:
 
 
 def usage_by_person(
-    store: Store, start, end, limit: int = vendors.BOARD_PEOPLE
+    store: Store, start, end, limit: int = vendors.BOARD_PEOPLE, team=None, salt=None
 ) -> tuple[pd.DataFrame, int]:
     """Firebender's daily usage summed per person over [start, end], the `limit` people with
     the most accepted lines (then by email), with `active_days` (days using AI), and how many
-    people there are in all: the page's people table, never every person's every day."""
+    people there are in all: the page's people table, never every person's every day.
+    `team`: (mapping, members): its people's rows on their days in it (`within_team`)."""
     dataset = endpoints.get(DAILY_USAGE)
     measures = _measures(dataset)
     source = store.source(DAILY_USAGE, "day", ["org"], start, end)
@@ -387,19 +394,28 @@ def usage_by_person(
         "FROM {src} WHERE email IS NOT NULL GROUP BY 1 "
         f"ORDER BY _lines DESC, email LIMIT {int(limit)}"
     )
-    frame = store.sql(query, src=source)
+    if team is not None:
+        source = within_team(source, *team, salt)
+    frame = store.sql(query, _team_params(salt), src=source)
     total = int(frame["_people"].iloc[0]) if len(frame) else 0
     return frame.drop(columns=["_lines", "_people"]).astype(columns), total
 
 
 def requests_of_people(
-    store: Store, dataset: Dataset, start, end, emails: tuple | None, top: int = 10
+    store: Store,
+    dataset: Dataset,
+    start,
+    end,
+    emails: tuple | None,
+    top: int = 10,
+    team=None,
+    salt: str | None = None,
 ) -> pd.DataFrame:
     """Model requests summed per person over [start, end] (as `requests_summed` by email):
     everyone's when `emails` is None, else only the people in `emails` and the `top` people
     with the highest cost (the page's people table and its top spenders), chosen by DuckDB."""
     if emails is None:
-        return requests_summed(store, dataset, start, end, ("email",), False)
+        return requests_summed(store, dataset, start, end, ("email",), False, team, salt)
     schema = empty_frame(dataset.schema)
     empty = schema[["email"]].copy()
     empty["requests"] = pd.Series(dtype="int64")
@@ -408,6 +424,8 @@ def requests_of_people(
     src = rollups.source(store, "model_spend", start, end)
     if src is None:
         return empty
+    if team is not None:
+        src = within_team(src, *team, salt, "day")
     sums = ", ".join(
         ["CAST(coalesce(sum(requests), 0) AS BIGINT) AS requests"]
         + [
@@ -417,10 +435,10 @@ def requests_of_people(
     )
     frame = store.sql(
         f"WITH p AS (SELECT email, {sums} FROM {{src}} GROUP BY email) "
-        "SELECT * FROM p WHERE email IN (SELECT unnest(CAST(? AS VARCHAR[]))) OR email IN "
+        "SELECT * FROM p WHERE email IN (SELECT unnest(CAST($emails AS VARCHAR[]))) OR email IN "
         f"(SELECT email FROM p ORDER BY cost_usd DESC NULLS LAST, email LIMIT {int(top)}) "
         "ORDER BY email",
-        [list(emails)],
+        {"emails": list(emails), **_team_params(salt)},
         src=src,
     )
     frame["requests"] = frame["requests"].astype("int64")
@@ -627,3 +645,71 @@ def team_sums(
     frame = _team_sql(store, query + " ORDER BY 1, 2, 3", params, tables)
     frame = frame.astype({c: t for c, t in columns.items() if c in frame})
     return TeamSums(frame[list(columns)], days, movers)
+
+
+# ---------------------------------------------------------------- a team's rows, chosen in SQL
+
+
+def _text(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def within_team(
+    src: str, mapping, members, salt: str | None = None, day: str = "CAST(_label AS DATE)"
+) -> str:
+    """A FROM item: the rows of `src` (a person's `email`, a day) whose person the mapping puts
+    in one of `members` on the row's day (Unassigned: in no team that day), as
+    `analytics.lens.Lens.people` keeps them, chosen by DuckDB: the mapping's people join as a
+    small table of intervals, so no person's row leaves DuckDB. With `salt`, people are matched
+    by their pseudonyms (the mapping is pseudonymised alike; the query takes `$salt`)."""
+    people = sorted({r.match.lower() for r in mapping.rules if r.kind == "person"})
+    found = _team_map(mapping, "person", people)
+    rows = ", ".join(
+        f"({_text(v)}, {_text(t)}, DATE '{lo.date().isoformat()}', DATE '{hi.date().isoformat()}')"
+        for v, t, lo, hi in zip(
+            found["value"], found["team"], found["lo"], found["hi"], strict=True
+        )
+    )
+    if not rows:  # no person in the mapping: everyone is Unassigned
+        rows = "(NULL, NULL, NULL, NULL)"
+    person = _person("email", salt)
+    wanted = ", ".join(_text(m) for m in sorted(members)) or "NULL"
+    return (
+        f"(SELECT r.* FROM {src} AS r LEFT JOIN (VALUES {rows}) AS m(value, team, lo, hi) "
+        f"ON m.value = {person} AND {day} BETWEEN m.lo AND m.hi "
+        f"WHERE coalesce(m.team, '{UNASSIGNED}') IN ({wanted}))"
+    )
+
+
+def _team_params(salt: str | None) -> dict:
+    return {"salt": salt} if salt else {}
+
+
+def team_usage(
+    store: Store, start, end, mapping, members, salt: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A team's Firebender daily usage summed per day (as `usage_by_day`), and its distinct
+    people using AI per day, week and month of [start, end] (as `usage_summed`'s people, counted
+    over the range's days): the Firebender page with a team picked, no person in them."""
+    dataset = endpoints.get(DAILY_USAGE)
+    measures = _measures(dataset)
+    source = store.source(DAILY_USAGE, "day", ["org"], start, end)
+    columns = {"date": "datetime64[ns]", "people": "int64", "active_people": "int64",
+               **{m: "float64" for m in measures}, "accepted_lines": "float64"}  # fmt: skip
+    people_empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in PEOPLE_COLUMNS.items()})
+    if source is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()}), people_empty
+    src = within_team(source, mapping, members, salt)
+    params = _team_params(salt)
+    sums = ", ".join(f"CAST(sum({_quote(m)}) AS DOUBLE) AS {_quote(m)}" for m in measures)
+    daily = store.sql(
+        "SELECT CAST(_label AS TIMESTAMP) AS date, count(*) AS people, "
+        f"count(DISTINCT CASE WHEN {rollups.USAGE_ACTIVE} THEN email END) AS active_people, "
+        f"{sums}, CAST(sum({rollups.ACCEPTED_LINES_SQL}) AS DOUBLE) AS accepted_lines "
+        "FROM {src} GROUP BY 1 ORDER BY 1",
+        params,
+        src=src,
+    ).astype(columns)
+    people = store.sql(rollups._active_sql(rollups.USAGE_ACTIVE), params, src=src)
+    people = people.astype({"period": "datetime64[ns]", "people": "int64"})
+    return daily, people[list(PEOPLE_COLUMNS)].astype(PEOPLE_COLUMNS)

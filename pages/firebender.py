@@ -37,28 +37,20 @@ if lens is not None:
 
 
 def summed_requests(by: tuple[str, ...], per_day: bool = True):
-    """Model requests summed by `by` (and day): for a team, per day and person first, so that
-    each day's requests count for the team the person was in that day (the metrics below sum
-    the extra rows away)."""
-    if lens is None:
-        return loaders.requests(source, choice.start, choice.end, by=by, per_day=per_day)
-    people = by if "email" in by else (*by, "email")
-    rows = loaders.requests(source, choice.start, choice.end, by=people, per_day=True)
-    return lens.people(rows, "email", "timestamp")
+    """Model requests summed by `by` (and day) by DuckDB; for a team, only its people's
+    requests on the days the mapping puts them in it (chosen in the query)."""
+    return loaders.requests(source, choice.start, choice.end, by=by, per_day=per_day, lens=lens)
 
 
-# The organisation: daily usage summed per day and the distinct people per period, by DuckDB
-# (a row a day whatever the headcount); a team: its people's rows, each day in its team.
+# Daily usage summed per day and the distinct people per period, by DuckDB (a row a day
+# whatever the headcount); a team: its people's rows only, each on its days in the team.
 daily = usage_people = None
 with ui.vendor_errors():
     if lens is None:
         daily = loaders.usage_by_day(source, choice.start, choice.end)
         usage_people = loaders.usage(source, choice.start, choice.end)[1]
     else:
-        daily = loaders.read_dataset(
-            source, "firebender.daily_usage", choice.start, choice.end, "day"
-        )
-        daily = lens.people(daily, "email", "date")
+        daily, usage_people = loaders.team_usage(source, choice.start, choice.end, lens)
 
 # Days the history cannot tell (a damaged file): their periods are empty, range totals unknown.
 daily_holes = []
@@ -284,24 +276,21 @@ if daily is not None and access.people_view("People"):
     )
     per_person = None
     if requests is not None and not request_holes:
-        if lens is None:  # everyone's, or only the people shown and the top spenders
-            with ui.vendor_errors():
-                per_person = loaders.requests_of_people(source, choice.start, choice.end)
-        else:
-            per_person = summed_requests(("email",), per_day=False)
-    everyone = shown_people = None
-    if lens is None:  # the top people by accepted lines, summed by DuckDB
+        # everyone's (of the team, when one is picked), or only the people shown and the top
+        # spenders
         with ui.vendor_errors():
-            summed, everyone = loaders.usage_by_person(source, choice.start, choice.end)
-            shown_people = len(summed)
-        board = metrics.leaderboard(summed, None) if shown_people is not None else None
-        if board is not None and per_person is not None:
-            if everyone > shown_people:  # only the people shown get their requests' columns
-                board = board.merge(metrics.requests_by_person(per_person), on="email", how="left")
-            else:
-                board = metrics.leaderboard(summed, per_person)
-    else:
-        board = metrics.leaderboard(daily, per_person)
+            per_person = loaders.requests_of_people(source, choice.start, choice.end, lens=lens)
+    everyone = shown_people = None
+    # the top people by accepted lines (of the team, on its days), summed by DuckDB
+    with ui.vendor_errors():
+        summed, everyone = loaders.usage_by_person(source, choice.start, choice.end, lens=lens)
+        shown_people = len(summed)
+    board = metrics.leaderboard(summed, None) if shown_people is not None else None
+    if board is not None and per_person is not None:
+        if everyone > shown_people:  # only the people shown get their requests' columns
+            board = board.merge(metrics.requests_by_person(per_person), on="email", how="left")
+        else:
+            board = metrics.leaderboard(summed, per_person)
     if board is None:  # the people could not be read: their error is shown above
         board = metrics.leaderboard(pd.DataFrame(), None)
     if daily_holes:  # each person's totals would lack the unreadable days

@@ -486,9 +486,11 @@ def frame(store, name: str, start: dt.date, end: dt.date):
 SPEND_BY = ("email", "model", "mode", "spend_type")
 
 
-def spend(store, start: dt.date, end: dt.date, by=(), per_day: bool = True):
+def spend(store, start: dt.date, end: dt.date, by=(), per_day: bool = True, narrow=None,
+          params=None):  # fmt: skip
     """Model spend from the `model_spend` rollup, summed by `by` (some of SPEND_BY) and, with
-    `per_day`, by UTC day (`timestamp`): `requests`, the token sums and `cost_usd`. The
+    `per_day`, by UTC day (`timestamp`): `requests`, the token sums and `cost_usd` (`narrow`:
+    src -> a FROM item keeping some of its rows, `params` its query's). The
     pages, `sync --alert` and `--digest` all read model spend through here: defined once, in
     the rollup's SQL. None: no model request held in [start, end]."""
     unknown = set(by) - set(SPEND_BY)
@@ -497,6 +499,8 @@ def spend(store, start: dt.date, end: dt.date, by=(), per_day: bool = True):
     src = source(store, "model_spend", start, end)
     if src is None:
         return None
+    if narrow is not None:  # only some rows (a team's: analytics.queries.within_team)
+        src = narrow(src)
     select = (["day AS timestamp"] if per_day else []) + list(by)
     sums = ", ".join(
         ["CAST(coalesce(sum(requests), 0) AS BIGINT) AS requests"]
@@ -505,7 +509,7 @@ def spend(store, start: dt.date, end: dt.date, by=(), per_day: bool = True):
     )
     head = ", ".join(select) + ", " if select else ""
     tail = " GROUP BY ALL ORDER BY ALL" if select else ""
-    return store.sql(f"SELECT {head}{sums} FROM {{src}}{tail}", src=src)
+    return store.sql(f"SELECT {head}{sums} FROM {{src}}{tail}", params, src=src)
 
 
 def usage(store, start: dt.date, end: dt.date):

@@ -411,15 +411,66 @@ def requests(
     end: dt.date,
     by: tuple[str, ...] = (),
     per_day: bool = True,
+    lens=None,
 ) -> pd.DataFrame:
     """Firebender model requests summed by `by` (email, model, mode, spend_type) and, with
-    `per_day`, by day: what a view shows, computed by DuckDB (`queries.requests_summed`)."""
+    `per_day`, by day: what a view shows, computed by DuckDB (`queries.requests_summed`).
+    `lens` (analytics.lens.Lens): only its people's requests on their days in the team."""
     store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
+    if lens is not None:
+        key, team, salt = _team_of(lens)
+        return people(
+            _team_requests(
+                store.url,
+                store.version(MODEL_REQUESTS),
+                start,
+                end,
+                tuple(by),
+                per_day,
+                key,
+                _store=store,
+                _team=team,
+                _salt=salt,
+            )  # fmt: skip
+        )
     return people(
         summed_requests(
             store.url, store.version(MODEL_REQUESTS), start, end, tuple(by), per_day, _store=store
         )
     )
+
+
+def _team_of(lens) -> tuple[tuple, tuple, str | None]:
+    """(cache key, (mapping, members), salt) of a team lens: the key holds the mapping as
+    text (pseudonyms, when on) and whether people are pseudonymised, never the salt."""
+    salt = people_salt()
+    key = (to_csv(lens.mapping), tuple(sorted(lens.members)), salt is not None)
+    return key, (lens.mapping, lens.members), salt
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _team_requests(
+    store_url: str, version: str, start, end, by: tuple, per_day: bool, key: tuple,
+    _store: Store, _team=None, _salt=None,
+) -> pd.DataFrame:  # fmt: skip
+    dataset = endpoints.get(MODEL_REQUESTS)
+    return queries.requests_summed(_store, dataset, start, end, by, per_day, _team, _salt)
+
+
+def team_usage(source: Source, start: dt.date, end: dt.date, lens) -> tuple:
+    """A team's Firebender daily usage summed per day, and its distinct people using AI per
+    day, week and month (`queries.team_usage`): rows per day whatever the team's size."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    key, team, salt = _team_of(lens)
+    return _team_usage(store.url, store.version(queries.DAILY_USAGE), start, end, key,
+                       _store=store, _team=team, _salt=salt)  # fmt: skip
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _team_usage(
+    store_url: str, version: str, start, end, key: tuple, _store: Store, _team=None, _salt=None
+) -> tuple:
+    return queries.team_usage(_store, start, end, *_team, _salt)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
@@ -468,51 +519,75 @@ def _usage_sums(store_url: str, version: str, start, end, _store: Store) -> pd.D
 
 
 def usage_by_person(
-    source: Source, start: dt.date, end: dt.date, limit: int = metrics.BOARD_PEOPLE
+    source: Source,
+    start: dt.date,
+    end: dt.date,
+    limit: int = metrics.BOARD_PEOPLE,
+    lens=None,
 ) -> tuple[pd.DataFrame, int]:
     """The `limit` people with the most accepted lines, their daily usage summed over the range
     by DuckDB, and how many people there are (`queries.usage_by_person`); emails as the
-    viewer may see them."""
+    viewer may see them. `lens`: the team's people, on their days in it."""
     store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    key, team, salt = _team_of(lens) if lens is not None else (None, None, None)
     board, total = _usage_people(
-        store.url, store.version(queries.DAILY_USAGE), start, end, limit, _store=store
-    )
+        store.url, store.version(queries.DAILY_USAGE), start, end, limit, key, _store=store,
+        _team=team, _salt=salt,
+    )  # fmt: skip
     return people(board), total
 
 
 def requests_of_people(
-    source: Source, start: dt.date, end: dt.date, limit: int = metrics.BOARD_PEOPLE, top: int = 10
+    source: Source,
+    start: dt.date,
+    end: dt.date,
+    limit: int = metrics.BOARD_PEOPLE,
+    top: int = 10,
+    lens=None,
 ) -> pd.DataFrame:
     """Model requests summed per person for the Firebender page's people table: everyone's
     when the table shows everyone, else only its people (`usage_by_person`'s) and the `top`
-    by cost (`queries.requests_of_people`); emails as the viewer may see them."""
+    by cost (`queries.requests_of_people`); emails as the viewer may see them. `lens`: the
+    team's people, on their days in it."""
     usage_store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    key, team, salt = _team_of(lens) if lens is not None else (None, None, None)
     board, everyone = _usage_people(
-        usage_store.url, usage_store.version(queries.DAILY_USAGE), start, end, limit,
-        _store=usage_store,
+        usage_store.url, usage_store.version(queries.DAILY_USAGE), start, end, limit, key,
+        _store=usage_store, _team=team, _salt=salt,
     )  # fmt: skip
     emails = tuple(board["email"]) if everyone > len(board) else None
     store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
     return people(
         _requests_of_people(
-            store.url, store.version(MODEL_REQUESTS), start, end, emails, top, _store=store
-        )
+            store.url,
+            store.version(MODEL_REQUESTS),
+            start,
+            end,
+            emails,
+            top,
+            key,
+            _store=store,
+            _team=team,
+            _salt=salt,
+        )  # fmt: skip
     )
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
 def _requests_of_people(
-    store_url: str, version: str, start, end, emails, top: int, _store: Store
-) -> pd.DataFrame:
+    store_url: str, version: str, start, end, emails, top: int, key=None, _store: Store = None,
+    _team=None, _salt=None,
+) -> pd.DataFrame:  # fmt: skip
     dataset = endpoints.get(MODEL_REQUESTS)
-    return queries.requests_of_people(_store, dataset, start, end, emails, top)
+    return queries.requests_of_people(_store, dataset, start, end, emails, top, _team, _salt)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
 def _usage_people(
-    store_url: str, version: str, start, end, limit: int, _store: Store
-) -> tuple[pd.DataFrame, int]:
-    return queries.usage_by_person(_store, start, end, limit)
+    store_url: str, version: str, start, end, limit: int, key=None, _store: Store = None,
+    _team=None, _salt=None,
+) -> tuple[pd.DataFrame, int]:  # fmt: skip
+    return queries.usage_by_person(_store, start, end, limit, _team, _salt)
 
 
 def team_sums(

@@ -218,3 +218,87 @@ def test_pseudonymised_people_give_the_same_teams(world):
     _assert_same(*views)
     after = views[-1]
     assert after.moved["person"].str.startswith(privacy.PREFIX).all()
+
+
+# ---------------------------------------------------------------- the Firebender page, a team
+
+
+def _lens(mapping, name):
+    from analytics.lens import Lens
+
+    members = {"Other teams": {SMALL, SMALL + " too"}}.get(name, {name})
+    return Lens(mapping, name, frozenset(members))
+
+
+@pytest.mark.parametrize("team", [TEAMS[1], "Other teams", "Unassigned"])
+@pytest.mark.parametrize("granularity", ["week", "month"])
+def test_the_firebender_page_of_a_team_from_duckdb_equals_the_page_from_its_rows(
+    world, team, granularity
+):
+    """With a team picked, the Firebender page's numbers (active users, tiles, acceptance
+    rates, request counts, tokens and cost, the breakdown, the people table and its order)
+    from DuckDB's sums of the team's rows equal those from the team's rows per person and day
+    (`Lens.people`, what the page read before). Billing has the movers from MOVE_DAY on."""
+    store, mapping, _ = world
+    lens = _lens(mapping, team)
+    start, end = dt.date(2026, 4, 8), UNTIL
+    requests = endpoints.get("firebender.model_requests")
+    raw = lens.people(store.rows("firebender.daily_usage", "day", ["org"], start, end))
+    daily, people = queries.team_usage(store, start, end, mapping, lens.members)
+    assert len(daily) <= (end - start).days + 1 < len(raw)  # a row per day, not per person
+    pd.testing.assert_frame_equal(
+        metrics.active_users(daily, granularity, start, end, people),
+        metrics.active_users(raw, granularity, start, end),
+    )
+    pd.testing.assert_frame_equal(
+        metrics.firebender_table(daily, start, end, granularity, people),
+        metrics.firebender_table(raw, start, end, granularity),
+    )
+    pd.testing.assert_frame_equal(
+        metrics.acceptance_rates(daily, granularity, start, end),
+        metrics.acceptance_rates(raw, granularity, start, end),
+    )
+    pd.testing.assert_frame_equal(metrics.overall_rates(daily), metrics.overall_rates(raw))
+
+    team = (mapping, lens.members)
+    by_person_day = lens.people(
+        queries.requests_summed(store, requests, start, end, ("spend_type", "email")),
+        "email",
+        "timestamp",
+    )
+    summed = queries.requests_summed(store, requests, start, end, ("spend_type",), team=team)
+    assert metrics.request_count(summed) == metrics.request_count(by_person_day) > 0
+    for measure in (metrics.tokens_by_period, metrics.cost_by_period):
+        pd.testing.assert_frame_equal(
+            measure(summed, granularity), measure(by_person_day, granularity), **CLOSE
+        )
+    by_model = lens.people(
+        queries.requests_summed(store, requests, start, end, ("model", "email")),
+        "email",
+        "timestamp",
+    )
+    pd.testing.assert_frame_equal(
+        metrics.requests_breakdown(
+            queries.requests_summed(store, requests, start, end, ("model",), False, team), "model"
+        ),
+        metrics.requests_breakdown(by_model, "model"),
+        **CLOSE,
+    )
+
+    per_person_raw = lens.people(
+        queries.requests_summed(store, requests, start, end, ("email",)), "email", "timestamp"
+    )
+    board_raw = metrics.leaderboard(raw, per_person_raw)
+    board, everyone = queries.usage_by_person(store, start, end, 1000, team)
+    per_person = queries.requests_of_people(store, requests, start, end, None, 10, team)
+    assert everyone == len(board) == len(board_raw)
+    pd.testing.assert_frame_equal(
+        metrics.leaderboard(board, per_person), board_raw, check_dtype=False, **CLOSE
+    )
+    top, everyone = queries.usage_by_person(store, start, end, 3, team)
+    assert (len(top), everyone) == (3, len(board_raw))
+    pd.testing.assert_frame_equal(
+        metrics.leaderboard(top), metrics.leaderboard(raw).head(3), check_dtype=False
+    )
+    spenders = queries.requests_of_people(store, requests, start, end, tuple(top["email"]), 2, team)
+    assert set(top["email"]) <= set(spenders["email"]) <= set(board_raw["email"])
