@@ -630,7 +630,16 @@ def _team_sums(
     _mapping=None,
     _salt: str | None = None,
 ) -> queries.TeamSums:
-    return queries.team_sums(_store, endpoint, _mapping, start, end, granularities, _salt)
+    def compute() -> queries.TeamSums:
+        return queries.team_sums(_store, endpoint, _mapping, start, end, granularities, _salt)
+
+    kept = demo_cache.frames_for(store_url)  # demo data's kept on disk for the next server
+    if kept is None:
+        return compute()
+    # The mapping's text holds pseudonyms when people are pseudonymised: a salt of its own
+    # gives a key of its own.
+    key = repr(("team_sums", version, endpoint, mapping_csv, start, end, granularities))
+    return demo_cache.remembered(kept, key, compute)
 
 
 # ---------------------------------------------------------------- Explore: raw rows in the store
