@@ -10,6 +10,8 @@ caches emptied) counts every frame the page's loads return (rows, bytes).
     python -m bench.page_size [--before COMMIT] [--pages firebender builder teams]
         [--developers 0 2000] [--days 28] [--json FILE]
 
+A page named `firebender@Web` is the Firebender page with the team Web picked (`?team=Web`).
+
 The Teams page reads the bench's own mapping (`bench_mapping`): the demo's (teams.example.csv)
 at 36 developers; at N, the same five teams over the N people (one of them moving mid-year,
 Internal tools kept at 3 people, under the privacy minimum), every pipeline and space matched
@@ -91,8 +93,9 @@ def measure(developers, trees, pages, days, timeout, log) -> dict:
                        "TMPDIR": scratch, "PYTHONPATH": tree, TEAMS_FILE: teams_file}  # fmt: skip
                 for page in pages:
                     at = load()
-                    options = {"page": page, "start": str(since), "end": str(until),
-                               "timeout": timeout}  # fmt: skip
+                    name, _, team = page.partition("@")  # firebender@Web: that team picked
+                    options = {"page": name, "start": str(since), "end": str(until),
+                               "timeout": timeout, "team": team or None}  # fmt: skip
                     result = _worker("page", options, env, tree, timeout)
                     result["load"] = at
                     out[f"{variant}:{page}"] = result

@@ -578,7 +578,7 @@ def page_phase(options: dict) -> dict:
 
     def run():
         at = AppTest.from_file(str(APP), default_timeout=options.get("timeout", 1800))
-        for key in ("start", "end"):
+        for key in ("start", "end", "team"):
             if options.get(key):
                 at.query_params[key] = options[key]
         at.switch_page(f"pages/{options['page']}.py")
