@@ -540,6 +540,7 @@ PAGE_LOADS = (
     "usage_by_person",
     "requests_of_people",
     "team_sums",
+    "team_usage",
 )
 
 
