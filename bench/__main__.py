@@ -268,7 +268,7 @@ def main(argv=None) -> int:
     if "page_size" in parts:
         from . import overview_size, page_size
 
-        log("8. what the Firebender and Builder.io pages hold, before and after")
+        log("8. what the Firebender (with a team too), Builder.io and Teams pages hold")
         measured = page_size.run(base=overview_size.base_commit(), log=log)
         sections.append(
             "## What the vendor pages hold, before and after\n\n"

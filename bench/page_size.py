@@ -149,7 +149,10 @@ def render(sizes: list[dict], before: str, pages) -> str:
     return "\n".join(lines)
 
 
-def run(base, developers=(0, 2000), pages=("firebender", "builder", "teams"), days=28, timeout=3600,
+PAGES = ("firebender", "firebender@Web", "builder", "teams")
+
+
+def run(base, developers=(0, 2000), pages=PAGES, days=28, timeout=3600,
         log=print, keep=None) -> dict:  # fmt: skip
     home = tempfile.mkdtemp(prefix="bench-page-before-")
     measured = {"before": base, "pages": list(pages), "sizes": []}
@@ -169,7 +172,7 @@ def run(base, developers=(0, 2000), pages=("firebender", "builder", "teams"), da
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.page_size")
     p.add_argument("--before", help="the commit measured as 'before' (default: the merge base)")
-    p.add_argument("--pages", nargs="*", default=["firebender", "builder", "teams"])
+    p.add_argument("--pages", nargs="*", default=list(PAGES))
     p.add_argument("--developers", type=int, nargs="*", default=[0, 2000], help="0: the demo")
     p.add_argument("--days", type=int, default=28, help="the range: this many days to yesterday")
     p.add_argument("--timeout", type=float, default=3600)
