@@ -608,7 +608,7 @@ def team_sums(
             f"SELECT r.day, coalesce(m.team, '{UNASSIGNED}') AS team, r.cost FROM ({spend}) AS r "
             f"LEFT JOIN team_map AS m ON m.value = {person} AND {_on_day('m', 'r.day')}"
         )
-        sums = "CAST(sum(cost) AS DOUBLE) AS ai_spend_usd"
+        sums = f"CAST({rollups.known_sum('cost')} AS DOUBLE) AS ai_spend_usd"
     elif endpoint == "codefresh.pipeline_credit_consumption":
         tables = {"team_map": _team_map(mapping, "pipeline", _distinct(store, src, "key"))}
         value = "TRY_CAST(r.value AS DOUBLE)"
@@ -617,7 +617,7 @@ def team_sums(
             f"{value} AS value FROM {src} AS r LEFT JOIN team_map AS m "
             f"ON m.value = CAST(r.key AS VARCHAR) AND {_on_day('m', 'CAST(r._label AS DATE)')}"
         )
-        sums = "CAST(sum(value) AS DOUBLE) AS ci_credits"
+        sums = f"CAST({rollups.known_sum('value')} AS DOUBLE) AS ci_credits"
         days = store.sql(
             "SELECT CAST(_label AS TIMESTAMP) AS period, max(CASE WHEN coalesce("
             "TRY_CAST(value AS DOUBLE), 0) <> 0 THEN 1 ELSE 0 END) AS value FROM {src} "

@@ -127,7 +127,8 @@ def _summed(inputs: TeamInputs, source: str, granularity: str, column: str) -> p
 
 def _per_team_period(frame: pd.DataFrame, value: str, how: str = "sum") -> pd.Series:
     grouped = frame.groupby(["team", "period"])[value]
-    return grouped.nunique() if how == "nunique" else grouped.sum()
+    # skipna=False: a documented number sent as null makes its team's sum unknown.
+    return grouped.nunique() if how == "nunique" else grouped.sum(skipna=False)
 
 
 def team_table(
@@ -201,8 +202,10 @@ def team_table(
     table = pd.DataFrame(index=grid).reset_index()
     table = table.merge(index, on="period", how="left")
     key = pd.MultiIndex.from_frame(table[["team", "period"]])
+    absent = {}  # no row for the team and period: nothing happened (0 once loaded)
     for name, series in parts.items():
         table[name] = series.reindex(key).to_numpy("float64")
+        absent[name] = ~key.isin(series.index)
 
     loaded = {
         "people": True,
@@ -216,7 +219,8 @@ def team_table(
         if name not in table:
             table[name] = np.nan
         elif was_loaded:
-            table[name] = table[name].fillna(0.0)
+            # Only where no row was summed: a sum that came back unknown stays unknown.
+            table.loc[absent[name], name] = table.loc[absent[name], name].fillna(0.0)
     # A team the mapping gives no pipeline has an unknown CI bill: empty, not a line at zero.
     # (Unassigned at zero is a fact: every pipeline that ran is some team's.)
     piped = {rule.team for rule in mapping.rules if rule.kind == "pipeline"} | {UNASSIGNED}
@@ -271,7 +275,7 @@ def merged(table: pd.DataFrame, label: dict[str, str], hidden) -> pd.DataFrame:
     sums = ["people", "ai_active", "ai_spend_usd", "ci_credits", "ci_spend_usd"]
     sums += ["firebender_lines", "builder_lines", "accepted_lines"]
     grouped = kept.groupby(["team", "period"], sort=True)
-    out = grouped[sums].sum(min_count=1).reset_index()
+    out = grouped[sums].sum(min_count=1, skipna=False).reset_index()
     firsts = grouped[["period_end", "complete"]].first().reset_index(drop=True)
     out[["period_end", "complete"]] = firsts
     heads = out["people"].where(out["people"] > 0)

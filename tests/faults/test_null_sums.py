@@ -46,3 +46,34 @@ def test_without_nulls_the_sums_are_known(live):
     table = overview_table(open_page("pages/overview.py"))
     assert table["firebender_agent_prompts"].notna().all()
     assert table["model_spend_usd"].notna().any()
+
+
+def teams_table(at):
+    (table,) = [t.value for t in at.dataframe if "credits_per_person" in t.value.columns]
+    return table
+
+
+def test_firebender_nulls_make_the_teams_model_spend_unknown(live, monkeypatch, tmp_path):
+    # The Teams page sums each team's model spend in DuckDB (analytics.queries.team_sums): the
+    # same rule as the organisation's sums, not the known part's sum.
+    from connectors.sandbox.teams import demo_teams_csv
+
+    path = tmp_path / "teams.csv"
+    path.write_text(demo_teams_csv())
+    monkeypatch.setenv("TEAMS_FILE", str(path))
+    live.add_fault(FaultRule("drift_nulls", vendor="firebender"))
+    at = open_page("pages/teams.py")
+    assert not at.exception, [e.value for e in at.exception]
+    table = teams_table(at)
+    assert len(table) and table["ai_spend_usd"].isna().all(), table[["team", "ai_spend_usd"]]
+
+
+def test_without_nulls_the_teams_sums_are_known(live, monkeypatch, tmp_path):
+    from connectors.sandbox.teams import demo_teams_csv
+
+    path = tmp_path / "teams.csv"
+    path.write_text(demo_teams_csv())
+    monkeypatch.setenv("TEAMS_FILE", str(path))
+    table = teams_table(open_page("pages/teams.py"))
+    assert table["ci_credits"].notna().all(), table[["team", "ci_credits"]]
+    assert table["ai_spend_usd"].notna().any(), table[["team", "ai_spend_usd"]]
