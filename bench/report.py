@@ -1269,7 +1269,16 @@ def _browser_details(report, sizes) -> list[str]:
         "session visiting each page over the range (until the script finished and, on pages "
         "with charts, a chart is drawn); after each page: the wall time, the vendor requests it "
         "caused (syncing what it lacked, or a tail older than "
-        "`sync.on_demand.TAIL_FRESH_FOR`) and the server's resident set (VmRSS).",
+        "`sync.on_demand.TAIL_FRESH_FOR`) and the server's resident set (VmRSS). The Teams "
+        "page reads a mapping (TEAMS_FILE) the bench writes: the demo's, scaled to the roster "
+        "(bench/team_mapping.py): "
+        + "; ".join(
+            f"{s.label}: {s.teams['teams']} teams, {s.teams['people']:,} people, "
+            f"{s.teams['rows']:,} rows"
+            for s in measured
+            if s.teams
+        )
+        + ".",
         "",
         table(["page", *labels], rows, "l" + "r" * len(labels)),
         "",
