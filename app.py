@@ -7,8 +7,9 @@ which every page reads and shows in its header.
 
 import streamlit as st
 
-from ui import access, loaders, settings
+from ui import access, loaders, memory, settings
 
+memory.install()  # once per server: freed memory goes back to the system (ui/memory.py)
 loaders.new_page_run()
 
 st.set_page_config(

@@ -31,6 +31,8 @@ from .reader import Reader
 # the forecast's 8 weeks before the month.
 LOAD_DAYS = 120
 SHOWN_DAYS = 30  # anomalies listed: the open ones and those of the last 30 settled days
+# Series kinds per person or pipeline: judged by the detector, not kept in the view.
+PER_SUBJECT = ("person_", "pipeline_")
 EXAMPLE_FILE = PROJECT_DIR / "budgets.example.csv"
 
 
@@ -209,7 +211,11 @@ def view(
             dt.datetime.now(dt.UTC),
             judge=judge,
         )
-        built = AlertsView(frame, through, month, found, table, chosen, errors, state_notes, stored)
+        # The view keeps the organisation's and the teams' series (what a chart may draw); the
+        # rows per person and per pipeline were for the detector only, and held 50 MB of the
+        # server's cache at 2,000 developers (bench/results-store.md).
+        drawn = frame[~frame["kind"].str.startswith(PER_SUBJECT)].reset_index(drop=True)
+        built = AlertsView(drawn, through, month, found, table, chosen, errors, state_notes, stored)
         built.open_alerts = _open(table)
         built.judged = judge or stored
         if errors:

@@ -736,6 +736,24 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
                 )
             ),
         ],
+        [
+            f"5. Streamlit server's resident set after the {report.sessions} sessions",
+            *_cells(
+                sizes,
+                lambda s: _mb(s.browser["after_sessions_rss_mb"] or None),
+                lambda s: ss.sessions_rss_failure(s, report.sessions),
+            ),
+            f"≤ {ss.SESSIONS_RSS_TARGET_MB:g} MB at 2,000",
+            _last_met(
+                sizes, ss.sessions_rss_met, lambda s: ss.sessions_rss_failure(s, report.sessions)
+            ),
+        ],
+        [
+            "7. first chart, fresh server, read-only store ÷ a bare page (median of rounds)",
+            *_cells(sizes, _first_chart_cell, ss.first_chart_failure),
+            f"≤ {ss.FIRST_CHART_TARGET:g}× at 2,000",
+            _last_met(sizes, ss.first_chart_met, ss.first_chart_failure),
+        ],
     ]
     for path, fmt in ss.EXPORTS:
         name = "`export_file`" if path == "export_file" else "download path (`_writer`)"
@@ -786,8 +804,92 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
         *_overview_details(sizes),
         *_browser_details(report, sizes),
         *_export_details(report, sizes),
+        *_first_chart_details(sizes),
     ]
     return "\n".join(lines), ss.targets(report)
+
+
+def _first_chart_cell(s) -> str:
+    from . import scale_store as ss
+    from . import store_first_chart as fc
+
+    ratio = ss.first_chart_ratio(s)
+    if ratio is None:
+        return "not measured"
+    app, bare = (
+        fc.median_of(s.first_chart, "app", "cpu"),
+        fc.median_of(s.first_chart, "bare", "cpu"),
+    )
+    return (
+        f"**{_x(ratio)}** ({_seconds(fc.median_of(s.first_chart, 'app', 'first_chart'))} vs "
+        f"{_seconds(fc.median_of(s.first_chart, 'bare', 'first_chart'))}; server CPU "
+        f"{_seconds(app)} vs {_seconds(bare)})"
+    )
+
+
+def _first_chart_details(sizes) -> list[str]:
+    from . import store_first_chart as fc
+
+    measured = [s for s in sizes if s.first_chart]
+    if not measured:
+        return []
+    lines = [
+        "### 7. A viewer's first chart on the filled store against a bare page",
+        "",
+        "Each round a fresh `streamlit run` server, alternating a bare one-chart page and "
+        "`app.py` with the live settings and the store of part 1 as HISTORY_DIR (mounted "
+        "read-only: a viewer deployment, nothing fetched), each opened in a new context of one "
+        "headless Chromium: from the navigation to the first chart's canvas or svg visible; "
+        "server CPU: the server process's user + system seconds at that moment; browser CPU: "
+        "Chromium's processes over the same time. A failed round is a failed row.",
+        "",
+    ]
+    rows = []
+    for s in measured:
+        r = s.first_chart
+        if r.get("status") != "ok":
+            rows.append([s.label, "", f"{r.get('status')}: {r.get('detail')}", *[""] * 5])
+            continue
+        for bare, app in fc.pairs(r):
+            broken = bare.get("error") or app.get("error")
+            if broken:
+                rows.append([s.label, str(bare["number"]), f"**FAILED**: {broken}", *[""] * 5])
+                continue
+            rows.append(
+                [
+                    s.label,
+                    str(bare["number"]),
+                    f"{_seconds(bare['first_chart'])} · {_seconds(app['first_chart'])}",
+                    f"**{_x(app['first_chart'] / bare['first_chart'])}**",
+                    f"{_seconds(bare['cpu'])} · {_seconds(app['cpu'])}",
+                    f"{_seconds(bare['browser_cpu'])} · {_seconds(app['browser_cpu'])}",
+                    f"{_seconds(bare['from_launch'])} · {_seconds(app['from_launch'])}",
+                    f"{_seconds(bare['server_start'])} · {_seconds(app['server_start'])}",
+                ]
+            )
+    lines.append(
+        table(
+            [
+                "developers",
+                "round",
+                "first chart, bare · app",
+                "app ÷ bare",
+                "server CPU, bare · app",
+                "browser CPU, bare · app",
+                "from launch, bare · app",
+                "server start, bare · app",
+            ],
+            rows,
+            "lrrrrrrr",
+        )
+    )
+    lines.append("")
+    for s in measured:
+        r = s.first_chart
+        if r.get("status") == "ok":
+            load = " / ".join(f"{x:.2f}" for x in r.get("load") or [])
+            lines.append(f"- {s.label}: store {r['store']}; load average at the end {load}.")
+    return [*lines, ""]
 
 
 def _sync_details(report, sizes) -> list[str]:
@@ -1167,7 +1269,16 @@ def _browser_details(report, sizes) -> list[str]:
         "session visiting each page over the range (until the script finished and, on pages "
         "with charts, a chart is drawn); after each page: the wall time, the vendor requests it "
         "caused (syncing what it lacked, or a tail older than "
-        "`sync.on_demand.TAIL_FRESH_FOR`) and the server's resident set (VmRSS).",
+        "`sync.on_demand.TAIL_FRESH_FOR`) and the server's resident set (VmRSS). The Teams "
+        "page reads a mapping (TEAMS_FILE) the bench writes: the demo's, scaled to the roster "
+        "(bench/team_mapping.py): "
+        + "; ".join(
+            f"{s.label}: {s.teams['teams']} teams, {s.teams['people']:,} people, "
+            f"{s.teams['rows']:,} rows"
+            for s in measured
+            if s.teams
+        )
+        + ".",
         "",
         table(["page", *labels], rows, "l" + "r" * len(labels)),
         "",

@@ -11,7 +11,13 @@
                  fresh process, cold (Streamlit's caches empty), warm reruns; the aggregates the
                  page holds against the raw rows behind them
     4 memory     `streamlit run app.py`'s resident set after Chromium visited every page
-    5 sessions   N browser sessions opening the Overview at once: time to the first chart
+                 (Teams with a mapping scaled to the roster: bench/team_mapping.py; Alerts)
+    5 sessions   N browser sessions opening the Overview at once: time to the first chart,
+                 the server's resident set after them
+    7 first chart  a fresh `streamlit run app.py` on the filled store mounted read-only (a
+                 viewer deployment) against a bare one-chart page, A B A B, each round a fresh
+                 server: time to the first chart in Chromium, server CPU seconds
+                 (bench/store_first_chart.py)
     6 export     Explore's export of model requests (at least 1,000,000 rows at 2,000
                  developers): `analytics.queries.export_file` and the Streamlit download path
                  (`ui.explore_raw._writer`), CSV and Parquet, each in its own process
@@ -43,11 +49,11 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 
-from config.names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES
+from config.names import BASE_URL_SETTINGS, HISTORY_DIR, KEY_SETTINGS, SPACES, TEAMS_FILE
 from connectors.http import MAX_WORKERS
 from connectors.sandbox import keys
 
-from . import cold_load, store_browser
+from . import cold_load, store_browser, store_first_chart, team_mapping
 from .overview_rerun import hermetic_env
 from .server_process import PROJECT_DIR, SandboxProcess
 from .store_probe import OVERVIEW_STORED
@@ -58,6 +64,8 @@ BOUND_TARGET = 1.5  # first sync: wall <= 1.5 x the critical path
 COLD_TARGET_S = 1.0  # the Overview with the store filled and Streamlit's caches empty
 WARM_TARGET_MS = 150.0  # a warm rerun of the Overview
 RSS_TARGET_MB = 400.0  # the Streamlit server after every page, at 2,000 developers
+SESSIONS_RSS_TARGET_MB = 500.0  # the Streamlit server after the N sessions, at 2,000
+FIRST_CHART_TARGET = store_first_chart.TARGET  # first chart ÷ a bare page's, at 2,000
 AGGREGATE_GROWTH_TARGET = 2.0  # the Overview's aggregates at 2,000 vs 36 developers, at most
 EXPORT_ROWS = 1_000_000
 SESSIONS = 10
@@ -78,6 +86,8 @@ class SizeRun:
     prime: dict = field(default_factory=dict)  # the Overview's first view after the sync
     overview: dict = field(default_factory=dict)  # store_probe overview phase
     browser: dict = field(default_factory=dict)  # store_browser.BrowserReport as a dict
+    first_chart: dict = field(default_factory=dict)  # store_first_chart.run's result
+    teams: dict = field(default_factory=dict)  # the mapping the Teams page had: rows, teams
     export_range: dict = field(default_factory=dict)
     exports: list[dict] = field(default_factory=list)
     seconds: float = 0.0
@@ -175,6 +185,7 @@ def measure(
     exports: tuple = EXPORTS,
     profile: bool = True,
     pages: tuple = store_browser.PAGES,
+    first_chart_rounds: int = store_first_chart.ROUNDS,
 ) -> SizeRun:
     now = dt.datetime.now(dt.UTC)
     today = now.date()
@@ -254,9 +265,21 @@ def measure(
                 log(f"    overview: {run.overview.get('detail')}")
 
             if browser:
+                # The Teams page with a real mapping: the demo's, scaled to the roster.
+                mapping = team_mapping.teams_csv(developers)
+                teams_file = os.path.join(home, "teams.csv")
+                with open(teams_file, "w") as handle:
+                    handle.write(mapping)
+                rows = [line for line in mapping.splitlines()[2:] if line]
+                run.teams = {
+                    "rows": len(rows),
+                    "teams": len({line.split(",")[2] for line in rows}),
+                    "people": sum(line.startswith("person,") for line in rows),
+                }
+                app_env = {**env, TEAMS_FILE: teams_file}
                 log("    browser: every page, then the sessions")
                 report = store_browser.run(
-                    env,
+                    app_env,
                     server.url,
                     since,
                     until,
@@ -274,6 +297,11 @@ def measure(
                         f"    server {report.after_tour_rss_mb:,.0f} MB after every page; "
                         f"{len(report.first_chart)} sessions: first chart worst "
                         f"{max(report.first_chart):.1f} s"
+                    )
+                if first_chart_rounds:
+                    log(f"    first chart vs a bare page: {first_chart_rounds} rounds")
+                    run.first_chart = store_first_chart.run(
+                        app_env, store_dir, first_chart_rounds, log=log
                     )
             else:
                 run.browser = {"status": "skipped", "detail": "not asked for"}
@@ -320,6 +348,7 @@ def run(
     exports: tuple = EXPORTS,
     profile: bool = True,
     pages: tuple = store_browser.PAGES,
+    first_chart_rounds: int = store_first_chart.ROUNDS,
 ) -> ScaleStoreReport:
     """Each size in turn, with a sandbox server, store and app processes of its own.
     `pages`: the pages the browser visits (names or store_browser.PAGES entries)."""
@@ -340,6 +369,7 @@ def run(
             exports,
             profile,
             pages,
+            first_chart_rounds,
         )
         for n in sizes
     ]
@@ -474,6 +504,32 @@ def rss_met(s: SizeRun) -> bool | None:
     return s.browser["after_tour_rss_mb"] <= RSS_TARGET_MB
 
 
+def sessions_rss_failure(s: SizeRun, sessions: int) -> str | None:
+    """Why the resident set after the sessions is no figure: the tour or a session failed."""
+    return browser_failure(s) or session_failure(s, sessions)
+
+
+def sessions_rss_met(s: SizeRun) -> bool | None:
+    if s.browser.get("status") != "ok" or not s.browser.get("after_sessions_rss_mb"):
+        return None
+    return s.browser["after_sessions_rss_mb"] <= SESSIONS_RSS_TARGET_MB
+
+
+def first_chart_failure(s: SizeRun) -> str | None:
+    return store_first_chart.failure(s.first_chart)
+
+
+def first_chart_ratio(s: SizeRun) -> float | None:
+    """The app's first chart ÷ the bare page's, median of the rounds (None: none measured)."""
+    found = store_first_chart.ratios(s.first_chart)
+    return statistics.median(found) if found else None
+
+
+def first_chart_met(s: SizeRun) -> bool | None:
+    ratio = first_chart_ratio(s)
+    return None if ratio is None else ratio <= FIRST_CHART_TARGET
+
+
 def session_median(s: SizeRun) -> float:
     return statistics.median(s.browser["first_chart"])
 
@@ -532,6 +588,36 @@ def targets(report: ScaleStoreReport) -> list:
         if broken:
             what = f"store {s.label}: every browser session draws its first chart"
             out.append(Target(what, failed(broken), "every session", "", False))
+        what = f"store {s.label}: Streamlit server resident set after {report.sessions} sessions"
+        broken = sessions_rss_failure(s, report.sessions)
+        if broken:
+            out.append(Target(what, failed(broken), f"≤ {SESSIONS_RSS_TARGET_MB:g} MB", "", False))
+        elif sessions_rss_met(s) is not None:
+            rss = s.browser["after_sessions_rss_mb"]
+            out.append(
+                Target(
+                    what,
+                    f"{rss:,.0f} MB",
+                    f"≤ {SESSIONS_RSS_TARGET_MB:g} MB" + ("" if big else " (at 2,000)"),
+                    _at_most(rss, SESSIONS_RSS_TARGET_MB),
+                    sessions_rss_met(s) if big else None,
+                )
+            )
+        what = f"store {s.label}: first chart, fresh server, read-only store ÷ a bare page"
+        broken = first_chart_failure(s)
+        ratio = first_chart_ratio(s)
+        if broken:
+            out.append(Target(what, failed(broken), f"≤ {FIRST_CHART_TARGET:g}×", "", False))
+        elif ratio is not None:
+            out.append(
+                Target(
+                    what,
+                    f"{ratio:.2f}× (median of {len(store_first_chart.ratios(s.first_chart))})",
+                    f"≤ {FIRST_CHART_TARGET:g}×" + ("" if big else " (at 2,000)"),
+                    _at_most(ratio, FIRST_CHART_TARGET),
+                    first_chart_met(s) if big else None,
+                )
+            )
     found = growth(report.sizes)
     if found is not None:
         out.append(
@@ -628,6 +714,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--first-chart-rounds",
+        type=int,
+        default=store_first_chart.ROUNDS,
+        help="rounds of (bare page, app on the read-only store), each a fresh server; 0: none",
+    )
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--render", help="print the Markdown of a --json file; measure nothing")
     args = parser.parse_args(argv)
@@ -642,6 +734,7 @@ def main(argv: list[str] | None = None) -> int:
             sessions=args.sessions,
             export_rows=args.export_rows,
             browser=not args.no_browser,
+            first_chart_rounds=args.first_chart_rounds,
             log=lambda text: print(text, file=sys.stderr, flush=True),
         )
         if args.json:

@@ -3,9 +3,10 @@
 Chromium through Playwright.
 
     tour      one browser session visits every page over the range (Overview, Builder,
-              Firebender, Codefresh, Explore, Connections), each until its script has finished
-              (and its first chart is drawn where it has charts): time per page, the vendor
-              requests it caused (the server's log), the server's resident set after each
+              Firebender, Codefresh, Teams with a mapping, Alerts, Explore, Connections), each
+              until its script has finished (and its first chart is drawn where it has
+              charts): time per page, the vendor requests it caused (the server's log), the
+              server's resident set after each
     sessions  then N browser sessions (contexts) open the Overview at once: time from each
               navigation to its first chart visible (a canvas or svg inside
               [data-testid="stVegaLiteChart"]) and to its run finished
@@ -50,6 +51,8 @@ PAGES = (
     ("Builder", "/builder", "Builder.io Fusion", True),
     ("Firebender", "/firebender", "Firebender", True),
     ("Codefresh", "/codefresh", "Codefresh CI", True),
+    ("Teams", "/teams", "Teams", True),  # with a mapping (TEAMS_FILE): bench/team_mapping.py
+    ("Alerts", "/alerts", "Alerts & budgets", True),
     ("Explore", "/explore", "Explore & export", False),
     ("Connections", "/connections", "Connections", False),
 )

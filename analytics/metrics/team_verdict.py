@@ -168,8 +168,11 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float] | None:
     each team's own linear trend and log(people), Driscoll-Kraay errors (robust to a shock all
     teams share in a period, and to its persisting for TREND_LAGS periods); None when the data
     leave too few degrees of freedom or no variation within teams."""
-    import statsmodels.api as sm
+    # Imported on first use, and only OLS: `statsmodels.api` loads ~370 modules and held the
+    # app's server 26 MB more (bench/results-store.md).
     from scipy import stats
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     points = points.sort_values(["period", "team"]).reset_index(drop=True)
     teams = pd.get_dummies(points["team"], prefix="team", drop_first=True, dtype="float64")
@@ -184,7 +187,7 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float] | None:
     trends = teams.mul(time, axis=0).add_prefix("trend_")
     x = pd.concat([pd.Series(share, name="ai_share"), teams, months, trends], axis=1)
     x["log_people"] = np.log(points["people"].to_numpy("float64"))
-    x = sm.add_constant(x, has_constant="add")
+    x = add_constant(x, has_constant="add")
     # Drop columns that add nothing (a team whose people never changed: log_people then
     # equals a combination of the team effects).
     if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
@@ -196,7 +199,7 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float] | None:
     y = np.log(points["credits_per_person"].to_numpy("float64"))
     period = pd.factorize(points["period"], sort=True)[0]
     lags = min(TREND_LAGS, max(0, period.max() - 1))
-    model = sm.OLS(y, x.to_numpy())
+    model = OLS(y, x.to_numpy())
     fit = model.fit(cov_type="hac-groupsum", cov_kwds={"time": period, "maxlags": lags})
     # The wider of the Driscoll-Kraay and the classical standard error (as the overview's
     # answer takes the wider of two): Driscoll-Kraay's is estimated from one sum per period and

@@ -239,7 +239,10 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float, float]:
     Newey-West: 7.5-12.5% on the plain and persistent-CI ones, its standard error being
     noisy over 50 weeks); the wider of the two stays near 5% on all of them
     (bench/results-verdict.md)."""
-    import statsmodels.api as sm  # imported on first use: it takes a second to load
+    # Imported on first use, and only OLS: `statsmodels.api` loads ~370 modules and held the
+    # app's server 26 MB more (bench/results-store.md).
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     step = (points["period"] - points["period"].iloc[0]).dt.days.to_numpy("float64") / 7
     time = (step - step.mean()) / max(1.0, np.ptp(step))
@@ -251,9 +254,9 @@ def _fit(points: pd.DataFrame) -> tuple[float, float, float, float]:
     heads = np.log(committers)
     if np.ptp(heads) > 1e-9:
         columns.append(heads)
-    x = sm.add_constant(np.column_stack(columns), has_constant="add")
+    x = add_constant(np.column_stack(columns), has_constant="add")
     y = np.log(points["credits"].to_numpy("float64") / committers)
-    model = sm.OLS(y, x)
+    model = OLS(y, x)
     fits = [
         model.fit(),
         model.fit(

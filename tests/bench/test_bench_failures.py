@@ -121,18 +121,70 @@ def test_a_failed_overview_page_and_session_are_failed_rows():
     s.browser["first_chart"] = [1.0]
     result = the_report(s)
     targets = scale_store.targets(result)
-    for words in ("Overview cold", "Overview warm", "resident set", "every browser session"):
+    for words in (
+        "Overview cold",
+        "Overview warm",
+        "resident set after every page",
+        "resident set after 2 sessions",
+        "every browser session",
+    ):
         (row,) = rows_about(targets, words)
         assert row.measured.startswith("FAILED") and row.met is False, words
-    (pages,) = rows_about(targets, "resident set")
+    (pages,) = rows_about(targets, "resident set after every page")
     assert "Overview: the page showed an exception" in pages.measured
     (sessions,) = rows_about(targets, "every browser session")
     assert sessions.measured == "FAILED: 1 of 2 drew a chart: timed out after 60 s"
 
     text, _ = report.scale_store_section(result)
-    for label in ("3. Overview cold", "3. Overview warm", "4. Streamlit server", "5. 2 sessions"):
+    for label in (
+        "3. Overview cold",
+        "3. Overview warm",
+        "4. Streamlit server",
+        "5. 2 sessions",
+        "5. Streamlit server's resident set after the 2 sessions",
+    ):
         line = next(x for x in text.splitlines() if label in x)
         assert "FAILED" in line and "**no** (failed)" in line, line
+
+
+def first_chart_rounds(*errors) -> dict:
+    """A store_first_chart result: a (bare, app) pair per item, the app round failing with it."""
+    rounds = []
+    for number, error in enumerate(errors, 1):
+        for which, seconds in (("bare", 2.0), ("app", 3.0)):
+            rounds.append(
+                {"which": which, "number": number, "first_chart": None if error and which == "app"
+                 else seconds, "cpu": 1.0, "browser_cpu": 1.0, "from_launch": 4.0,
+                 "server_start": 1.0, "heading": 1.0, "machine_cpu": 2.0,
+                 "error": error if which == "app" else None, "cache_empty": False}
+            )  # fmt: skip
+    return {"status": "ok", "store": "read-only mount", "rounds": rounds, "load": [1, 1, 1]}
+
+
+def test_a_first_chart_round_that_failed_is_a_failed_row_never_a_ratio():
+    s = size_run(first_chart=first_chart_rounds(None, "TimeoutError: no chart in 300 s", None))
+    (row,) = rows_about(scale_store.targets(the_report(s)), "first chart")
+    assert row.measured.startswith("FAILED") and "round 2 app: TimeoutError" in row.measured
+    assert row.met is False
+    text, _ = report.scale_store_section(the_report(s))
+    line = next(x for x in text.splitlines() if x.startswith("| 7. first chart"))
+    assert "FAILED" in line and "1.50×" not in line and "**no** (failed)" in line, line
+    assert "| 2,000 | 2 | **FAILED**: TimeoutError" in text
+
+
+def test_a_first_chart_that_could_not_run_is_a_failed_row():
+    s = size_run(first_chart={"status": "error", "detail": "RuntimeError: no browser"})
+    (row,) = rows_about(scale_store.targets(the_report(s)), "first chart")
+    assert row.measured == "FAILED: RuntimeError: no browser" and row.met is False
+
+
+def test_the_first_chart_ratio_and_sessions_rss_are_rows_when_they_ran():
+    s = size_run(first_chart=first_chart_rounds(None, None, None))
+    targets = scale_store.targets(the_report(s))
+    (chart,) = rows_about(targets, "first chart")
+    assert chart.measured == "1.50× (median of 3)" and chart.met is True
+    (rss,) = rows_about(targets, "resident set after 2 sessions")
+    assert rss.measured == "380 MB" and rss.met is True
 
 
 def test_a_run_without_failures_has_no_failed_row():

@@ -22,7 +22,8 @@ def test_scale_store_runs_at_a_tiny_size():
         browser=browser,
         exports=(("writer", "csv"),),
         profile=False,
-        pages=("Overview", "Connections"),
+        pages=("Overview", "Teams", "Connections"),
+        first_chart_rounds=1,
         log=lambda _: None,
     )
     size = result.sizes[0]
@@ -54,10 +55,19 @@ def test_scale_store_runs_at_a_tiny_size():
     if browser:
         assert size.browser["status"] == "ok", size.browser
         visits = size.browser["visits"]
-        assert [v["name"] for v in visits] == ["Overview", "Connections"]
+        assert [v["name"] for v in visits] == ["Overview", "Teams", "Connections"]
         assert all(v["error"] is None for v in visits), visits
-        assert size.browser["after_tour_rss_mb"] > 0
+        assert size.browser["after_tour_rss_mb"] > 0 and size.browser["after_sessions_rss_mb"] > 0
         assert len(size.browser["first_chart"]) == 1
+        assert size.teams["teams"] == 5 and size.teams["people"] > 30  # the demo's mapping
+        chart = size.first_chart
+        assert chart["status"] == "ok", chart
+        assert [(r["which"], r["error"]) for r in chart["rounds"]] == [
+            ("bare", None),
+            ("app", None),
+        ]
+        assert all(r["first_chart"] > 0 and r["cpu"] > 0 for r in chart["rounds"])
+        assert scale_store.first_chart_ratio(size) > 0
 
     text, targets = report.scale_store_section(result)
     assert "### 1. The first full sync" in text and "### 6." in text
