@@ -198,6 +198,8 @@ def _format_delta(kpi: Kpi) -> str | None:
     if kpi.unit == "share":
         return f"{kpi.delta * 100:+.1f} pts"
     text = _format(abs(kpi.delta), kpi.unit)
+    if text == "0" and kpi.delta != 0:  # an estimate's change under a whole one: "-0.3"
+        text = f"{abs(kpi.delta):.1f}"
     sign = "+" if kpi.delta >= 0 else "-"
     pct = f" ({kpi.delta_pct:+.0%})" if kpi.delta_pct is not None else ""
     return f"{sign}{text}{pct}"

@@ -319,7 +319,7 @@ METRICS: dict[str, Metric] = {
 AI_SOURCES = {
     "firebender": "Firebender active users",
     "builder": "Builder.io users",
-    "both": "Either tool, each person once (estimated)",
+    "both": "Either tool, each person once",
 }
 
 
