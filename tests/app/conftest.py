@@ -13,6 +13,9 @@ from streamlit import config
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+# AppTest puts a page's folder on sys.path: imported first, the `alerts` package is what
+# `import alerts` finds, not pages/alerts.py (a lone test file would fail otherwise).
+import alerts  # noqa: F401
 from config import settings as app_settings
 from connectors.sandbox import Sandbox, keys, running_server
 from sync import clients
