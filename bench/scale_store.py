@@ -175,6 +175,7 @@ def measure(
     exports: tuple = EXPORTS,
     profile: bool = True,
     pages: tuple = store_browser.PAGES,
+    only_sync: bool = False,
 ) -> SizeRun:
     now = dt.datetime.now(dt.UTC)
     today = now.date()
@@ -227,6 +228,10 @@ def measure(
                 f"    first sync: {first['requests']:,} requests, {first['wall']:.1f} s; next "
                 f"day: {following['requests']:,} requests, {following['wall']:.1f} s"
             )
+            if only_sync:  # --only-sync: the first and next day's syncs, nothing else
+                run.overview = run.prime = {"status": "skipped", "detail": "--only-sync"}
+                run.browser = {"status": "skipped", "detail": "--only-sync"}
+                return run
 
             view = {
                 "server_url": server.url,
@@ -320,6 +325,7 @@ def run(
     exports: tuple = EXPORTS,
     profile: bool = True,
     pages: tuple = store_browser.PAGES,
+    only_sync: bool = False,
 ) -> ScaleStoreReport:
     """Each size in turn, with a sandbox server, store and app processes of its own.
     `pages`: the pages the browser visits (names or store_browser.PAGES entries)."""
@@ -340,6 +346,7 @@ def run(
             exports,
             profile,
             pages,
+            only_sync,
         )
         for n in sizes
     ]
@@ -367,7 +374,7 @@ def sync_failure(s: SizeRun, which: str = "first") -> str | None:
 
 
 def overview_failure(s: SizeRun) -> str | None:
-    if not s.overview or s.overview.get("status") == "ok":
+    if not s.overview or s.overview.get("status") in ("ok", "skipped"):  # skipped: --only-sync
         return None
     return str(s.overview.get("detail") or s.overview.get("status") or "failed")
 
@@ -628,6 +635,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--only-sync", action="store_true", help="measure the syncs only (no pages, no exports)"
+    )
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--render", help="print the Markdown of a --json file; measure nothing")
     args = parser.parse_args(argv)
@@ -641,7 +651,8 @@ def main(argv: list[str] | None = None) -> int:
             args.latency_ms,
             sessions=args.sessions,
             export_rows=args.export_rows,
-            browser=not args.no_browser,
+            browser=not args.no_browser and not args.only_sync,
+            only_sync=args.only_sync,
             log=lambda text: print(text, file=sys.stderr, flush=True),
         )
         if args.json:
