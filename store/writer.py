@@ -163,13 +163,16 @@ class Writer:
         granularity: str | None,
         windows: list[tuple[str, dt.date, dt.date, pd.DataFrame]],
         fetched_at: dt.datetime,
+        at_least: int = 1,
     ) -> list[Written]:
         """Several Builder spaces' windows (space, first, last, frame) of one space dataset and
         granularity, committed together: each month's pack is written once for all of them
         (anew, atomically, as any partition) instead of a file per space and month that the
         compaction step folds later. A space that has a file of its own that month (a killed
         sync's, a store written before packs) is written there as `replace` does: that file
-        wins over the pack until it is folded. One `Written` per window, in order."""
+        wins over the pack until it is folded, and so are the windows of a month fewer than
+        `at_least` fall in (a pack rewritten for one space costs more than a file of its own,
+        folded when the writer is done). One `Written` per window, in order."""
         if self._handle is None:
             raise RuntimeError("Writer.replace_spaces outside `with Writer(store)`")
         out = [Written() for _ in windows]
@@ -181,20 +184,22 @@ class Writer:
                 packs.setdefault(key.pack, []).append((index, key, rows, run))
             touched |= rollups.touched(dataset.key, granularity, space, first, last)
         for pack, items in sorted(packs.items()):
-            for index, written in self._write_pack(pack, dataset, granularity, items):
+            for index, written in self._write_pack(pack, dataset, granularity, items, at_least):
                 out[index] += written
         with self._guard:
             self._touched |= touched
         return out
 
-    def _write_pack(self, pack: Key, dataset: Dataset, granularity, items) -> list:
-        """`items` (window index, the space's key, rows, run) written into `pack` in one write."""
+    def _write_pack(self, pack: Key, dataset: Dataset, granularity, items, at_least=1) -> list:
+        """`items` (window index, the space's key, rows, run) written into `pack` in one write
+        (fewer than `at_least` of them: each into its space's own file)."""
         with self._guard:
             lock = self._files.setdefault(pack.path, threading.Lock())
         done: list[tuple[int, Written]] = []
         direct = []
+        alone = len(items) < at_least
         for item in items:
-            if self.store.root.exists(item[1].path):  # the space's own file wins: write it
+            if alone or self.store.root.exists(item[1].path):  # the space's own file wins
                 index, key, rows, run = item
                 done.append((index, self._write(key, dataset, rows, run, granularity)))
             else:

@@ -37,10 +37,10 @@ ClientFactory = Callable[[str, str | None, Callable[[int, int], None] | None], o
 Progress = Callable[[Task, int, int, int, int], None]
 # [guess] A vendor whose windows fail this often is down: the rest wait for the next run.
 STOP_AFTER_FAILED = 3
-# [measured: bench.scale_store] Builder spaces' windows waiting together are written straight
-# into their months' packs when at least this many; one alone is cheaper as a file of its own
-# (folded into the pack when the run ends) than as a rewrite of every space's month.
-PACK_AT_LEAST = 2
+# [guess, see bench.scale_store] Builder spaces' windows waiting together are written straight
+# into a month's pack when at least this many of them fall in it; fewer are cheaper as files of
+# their own (folded into the pack when the run ends) than as a rewrite of every space's month.
+PACK_AT_LEAST = 3
 
 
 @dataclass
@@ -295,6 +295,18 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
             callback(*args)
 
     work = [(n, t, w) for n, t in enumerate(tasks, start=1) for w in t.parts]
+    # Builder spaces' windows of the same months side by side (every space's first window,
+    # then every space's second...): those waiting together then share their months' packs.
+    group = {}
+    for n, _, w in work:
+        group.setdefault((w.dataset.key, w.granularity), n)
+    work.sort(
+        key=lambda item: (
+            (group[(item[2].dataset.key, item[2].granularity)], item[2].first, item[0])
+            if item[2].dataset.scope == "space"
+            else (item[0], dt.date.min, 0)
+        )
+    )
     try:
         if at_once <= 1:
             for item in work:
@@ -367,26 +379,13 @@ class _GroupCommit:
         for items in groups.values():
             try:
                 first = items[0].window
-                if len(items) < PACK_AT_LEAST:  # a file of its own, folded when the run ends
-                    written = [
-                        self.writer.replace(
-                            i.window.dataset,
-                            i.window.granularity,
-                            i.window.scope,
-                            i.window.first,
-                            i.window.last,
-                            i.frame,
-                            i.fetched_at,
-                        )
-                        for i in items
-                    ]
-                else:
-                    written = self.writer.replace_spaces(
-                        first.dataset,
-                        first.granularity,
-                        [(i.window.scope, i.window.first, i.window.last, i.frame) for i in items],
-                        max(i.fetched_at for i in items),
-                    )
+                written = self.writer.replace_spaces(
+                    first.dataset,
+                    first.granularity,
+                    [(i.window.scope, i.window.first, i.window.last, i.frame) for i in items],
+                    max(i.fetched_at for i in items),
+                    at_least=PACK_AT_LEAST,
+                )
             except BaseException as err:  # each window's own thread raises it, as before
                 for item in items:
                     item.error = err
