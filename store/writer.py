@@ -22,16 +22,7 @@ from connectors.frames import empty_frame
 
 from . import ALERTS_PATH, Store, StoreError, compaction, rollups
 from .coverage import Run, labels, replace
-from .partitions import (
-    SPACE_COLUMN,
-    Key,
-    decode,
-    encode,
-    encode_pack,
-    labels_of,
-    part_of,
-    spaces_of,
-)
+from .partitions import Key, encode, labels_of, part_of
 
 LOCK_WAIT_SECONDS = 10.0
 
@@ -146,114 +137,37 @@ class Writer:
         """Make the store hold `frame` for labels first..last of (dataset, granularity, scope)."""
         if self._handle is None:
             raise RuntimeError("Writer.replace outside `with Writer(store)`")
+        natural = list(dataset.natural_key)
+        by = dataset.partition_by
+        groups: dict[str, pd.DataFrame] = {}
+        if len(frame):
+            # Once for the whole fetch (not per partition): labels, bookkeeping, key order.
+            frame = frame.assign(_label=labels_of(frame, dataset))
+            lo, hi = pd.Timestamp(first), pd.Timestamp(last)
+            frame = frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
+            frame = _normalise(frame.assign(_fetched_at=pd.Timestamp(fetched_at)))
+            frame = frame.drop_duplicates(subset=natural, keep="last")
+            frame = frame.sort_values(natural, ignore_index=True)
+            fmt = "%Y-%m-%d" if by == "day" else "%Y-%m"
+            parts = frame["_label"].dt.strftime(fmt)
+            groups = {part: rows for part, rows in frame.groupby(parts, sort=False)}
+        held = labels(first, last, granularity)
         written = Written()
-        for key, rows, run in _partitions(
-            dataset, granularity, scope, first, last, frame, fetched_at
-        ):
+        for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
+            key = Key(dataset.key, granularity, scope, by, part)
+            own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
+            if not own:
+                continue
+            rows = groups.get(part)
+            if rows is None:  # built only when needed: a sync commits many small windows
+                rows = _normalise(_empty_with_bookkeeping(dataset))
+            run = Run(own[0], own[-1], fetched_at)
             written += self._write(key, dataset, rows, run, granularity)
         # The rollup months that depend on the days just written: rewritten, each whole, when
         # this writer is done (once per month however many windows touched it).
         with self._guard:
             self._touched |= rollups.touched(dataset.key, granularity, scope, first, last)
         return written
-
-    def replace_spaces(
-        self,
-        dataset: Dataset,
-        granularity: str | None,
-        windows: list[tuple[str, dt.date, dt.date, pd.DataFrame]],
-        fetched_at: dt.datetime,
-        at_least: int = 1,
-    ) -> list[Written]:
-        """Several Builder spaces' windows (space, first, last, frame) of one space dataset and
-        granularity, committed together: each month's pack is written once for all of them
-        (anew, atomically, as any partition) instead of a file per space and month that the
-        compaction step folds later. A space that has a file of its own that month (a killed
-        sync's, a store written before packs) is written there as `replace` does: that file
-        wins over the pack until it is folded, and so are the windows of a month fewer than
-        `at_least` fall in (a pack rewritten for one space costs more than a file of its own,
-        folded when the writer is done). One `Written` per window, in order."""
-        if self._handle is None:
-            raise RuntimeError("Writer.replace_spaces outside `with Writer(store)`")
-        out = [Written() for _ in windows]
-        packs: dict[Key, list] = {}
-        touched: set = set()
-        for index, (space, first, last, frame) in enumerate(windows):
-            found = _partitions(dataset, granularity, space, first, last, frame, fetched_at)
-            for key, rows, run in found:
-                packs.setdefault(key.pack, []).append((index, key, rows, run))
-            touched |= rollups.touched(dataset.key, granularity, space, first, last)
-        for pack, items in sorted(packs.items()):
-            for index, written in self._write_pack(pack, dataset, granularity, items, at_least):
-                out[index] += written
-        with self._guard:
-            self._touched |= touched
-        return out
-
-    def _write_pack(self, pack: Key, dataset: Dataset, granularity, items, at_least=1) -> list:
-        """`items` (window index, the space's key, rows, run) written into `pack` in one write
-        (fewer than `at_least` of them: each into its space's own file)."""
-        with self._guard:
-            lock = self._files.setdefault(pack.path, threading.Lock())
-        done: list[tuple[int, Written]] = []
-        direct = []
-        alone = len(items) < at_least
-        for item in items:
-            if alone or self.store.root.exists(item[1].path):  # the space's own file wins
-                index, key, rows, run = item
-                done.append((index, self._write(key, dataset, rows, run, granularity)))
-            else:
-                direct.append(item)
-        if not direct:
-            return done
-        natural = list(dataset.natural_key)
-        with lock:
-            quarantined = []
-            held, spaces = None, {}
-            if self.store.root.exists(pack.path):
-                try:
-                    table, _ = decode(self.store.root.read(pack.path), pack.path)
-                    spaces = spaces_of(table.schema.metadata, pack.path)
-                    held = table.to_pandas()
-                except StoreError as damaged:
-                    # As compaction does: moved aside, written anew from these windows; the
-                    # other spaces' days it held are then lacking, so the next sync fetches them.
-                    moved = self.store.quarantine(pack.path)
-                    reason = str(damaged).split(" (", 1)[0]
-                    quarantined.append(f"{reason}: moved to {moved}, its days fetched again")
-                    held, spaces = None, {}
-            names = {key.scope for _, key, _, _ in direct}
-            mine: dict[str, pd.DataFrame | None] = {}
-            others = None
-            if held is not None and len(held):
-                ours = held[SPACE_COLUMN].isin(names)
-                others = held.loc[~ours]
-                for space, rows in held.loc[ours].groupby(SPACE_COLUMN, sort=False):
-                    mine[space] = rows.drop(columns=SPACE_COLUMN).reset_index(drop=True)
-            for index, key, rows, run in direct:
-                combined, written = _merged(mine.get(key.scope), rows, run, natural, dataset)
-                mine[key.scope] = combined
-                spaces[key.scope] = replace(spaces.get(key.scope, []), run, granularity)
-                done.append((index, written))
-            parts = [others] if others is not None and len(others) else []
-            parts += [
-                rows.assign(**{SPACE_COLUMN: space})
-                for space, rows in sorted(mine.items())
-                if rows is not None and len(rows)
-            ]
-            if parts:
-                combined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-            else:
-                combined = _empty_with_bookkeeping(dataset).assign(
-                    **{SPACE_COLUMN: pd.Series(dtype="str")}
-                )
-            combined = _normalise(combined).sort_values(
-                [SPACE_COLUMN, "_label"], kind="stable", ignore_index=True
-            )
-            self.store.root.write(pack.path, encode_pack(combined, spaces, pack))
-        if quarantined:  # told once, with the first window written into the pack
-            done[len(done) - len(direct)][1].quarantined += quarantined
-        return done
 
     def compact(self) -> int:
         """Fold the spaces' own files into their packs (store/compaction.py)."""
@@ -290,69 +204,31 @@ class Writer:
             data = encode(combined, replace(runs, run, granularity), key)
             self.store.root.write(key.path, data)
             return Written(added=len(rows), partitions=1, quarantined=quarantined)
-        combined, written = _merged(old, rows, run, natural, dataset)
-        written.quarantined = quarantined
+        if old is not None and len(old):
+            inside = (old["_label"] >= pd.Timestamp(run.first)) & (
+                old["_label"] <= pd.Timestamp(run.last)
+            )
+            dropped, kept = old.loc[inside], old.loc[~inside]
+        else:
+            dropped, kept = None, old
+        before = _keys(dropped, natural)
+        after = _keys(rows, natural)
+        written = Written(
+            added=len(after - before),
+            replaced=len(after & before),
+            removed=len(before - after),
+            partitions=1,
+        )
+        parts = [p for p in (kept, rows) if p is not None and len(p)]
+        if parts:
+            combined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            combined = combined.drop_duplicates(subset=natural, keep="last")
+            combined = combined.sort_values(natural, ignore_index=True)
+        else:
+            combined = _empty_with_bookkeeping(dataset)
+        combined = _normalise(combined)
         self.store.root.write(key.path, encode(combined, replace(runs, run, granularity), key))
         return written
-
-
-def _partitions(dataset: Dataset, granularity, scope, first, last, frame, fetched_at) -> list:
-    """(key, rows, run) for each partition labels first..last of `frame` touch: the rows
-    normalised, unique by natural key and in key order; the run they hold, fetched now."""
-    natural = list(dataset.natural_key)
-    by = dataset.partition_by
-    groups: dict[str, pd.DataFrame] = {}
-    if len(frame):
-        # Once for the whole fetch (not per partition): labels, bookkeeping, key order.
-        frame = frame.assign(_label=labels_of(frame, dataset))
-        lo, hi = pd.Timestamp(first), pd.Timestamp(last)
-        frame = frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
-        frame = _normalise(frame.assign(_fetched_at=pd.Timestamp(fetched_at)))
-        frame = frame.drop_duplicates(subset=natural, keep="last")
-        frame = frame.sort_values(natural, ignore_index=True)
-        fmt = "%Y-%m-%d" if by == "day" else "%Y-%m"
-        parts = frame["_label"].dt.strftime(fmt)
-        groups = {part: rows for part, rows in frame.groupby(parts, sort=False)}
-    held = labels(first, last, granularity)
-    out = []
-    for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
-        key = Key(dataset.key, granularity, scope, by, part)
-        own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
-        if not own:
-            continue
-        rows = groups.get(part)
-        if rows is None:  # built only when needed: a sync commits many small windows
-            rows = _normalise(_empty_with_bookkeeping(dataset))
-        out.append((key, rows, Run(own[0], own[-1], fetched_at)))
-    return out
-
-
-def _merged(old, rows: pd.DataFrame, run: Run, natural: list[str], dataset: Dataset):
-    """A partition's rows once `rows` replaced `old`'s rows of `run` (normalised, unique, in key
-    order), and what that did."""
-    if old is not None and len(old):
-        inside = (old["_label"] >= pd.Timestamp(run.first)) & (
-            old["_label"] <= pd.Timestamp(run.last)
-        )
-        dropped, kept = old.loc[inside], old.loc[~inside]
-    else:
-        dropped, kept = None, old
-    before = _keys(dropped, natural)
-    after = _keys(rows, natural)
-    written = Written(
-        added=len(after - before),
-        replaced=len(after & before),
-        removed=len(before - after),
-        partitions=1,
-    )
-    parts = [p for p in (kept, rows) if p is not None and len(p)]
-    if parts:
-        combined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        combined = combined.drop_duplicates(subset=natural, keep="last")
-        combined = combined.sort_values(natural, ignore_index=True)
-    else:
-        combined = _empty_with_bookkeeping(dataset)
-    return _normalise(combined), written
 
 
 def _keys(frame, natural: list[str]) -> set:

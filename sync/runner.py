@@ -37,10 +37,6 @@ ClientFactory = Callable[[str, str | None, Callable[[int, int], None] | None], o
 Progress = Callable[[Task, int, int, int, int], None]
 # [guess] A vendor whose windows fail this often is down: the rest wait for the next run.
 STOP_AFTER_FAILED = 3
-# [guess, see bench.scale_store] Builder spaces' windows waiting together are written straight
-# into a month's pack when at least this many of them fall in it; fewer are cheaper as files of
-# their own (folded into the pack when the run ends) than as a rewrite of every space's month.
-PACK_AT_LEAST = 3
 
 
 @dataclass
@@ -225,7 +221,6 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
     # Callbacks run on this thread, never a worker's: a page's progress bar can only be drawn
     # from the script's own thread.
     told: queue.SimpleQueue = queue.SimpleQueue()
-    spaces = _GroupCommit(writer)
 
     def tell(callback, *args) -> None:
         if callback is not None:
@@ -252,18 +247,15 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
                 done = committed.get(number, 0)
             tell(step.progress, task, done, len(task.parts), number, len(tasks))
             frame = fetch(client, window)
-            if window.dataset.scope == "space":  # several spaces' windows, one pack write
-                written = spaces.commit(window, frame, step.clock())
-            else:
-                written = writer.replace(
-                    window.dataset,
-                    window.granularity,
-                    window.scope,
-                    window.first,
-                    window.last,
-                    frame,
-                    step.clock(),
-                )
+            written = writer.replace(
+                window.dataset,
+                window.granularity,
+                window.scope,
+                window.first,
+                window.last,
+                frame,
+                step.clock(),
+            )
             ok = True
             with lock:
                 gaps.add(result.gaps, gaps.count(window.dataset, frame))
@@ -295,18 +287,11 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
             callback(*args)
 
     work = [(n, t, w) for n, t in enumerate(tasks, start=1) for w in t.parts]
-    # Builder spaces' windows of the same months side by side (every space's first window,
-    # then every space's second...): those waiting together then share their months' packs.
-    group = {}
-    for n, _, w in work:
-        group.setdefault((w.dataset.key, w.granularity), n)
-    work.sort(
-        key=lambda item: (
-            (group[(item[2].dataset.key, item[2].granularity)], item[2].first, item[0])
-            if item[2].dataset.scope == "space"
-            else (item[0], dt.date.min, 0)
-        )
-    )
+    # Windows that are chains of cursor pages (model requests, a file per day), newest first:
+    # the busiest weeks (adoption grows) start first, so the lanes finish together instead of
+    # the last weeks' long chains running alone at the end, and a sync cut short holds the most
+    # recent days.
+    work.sort(key=lambda item: (item[0], -item[2].first.toordinal() if _chained(item[2]) else 0))
     try:
         if at_once <= 1:
             for item in work:
@@ -322,6 +307,11 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
             result.stopped = result.stopped or "the sync was stopped"
 
 
+def _chained(window: Task) -> bool:
+    """A window whose requests follow one another (cursor pages): model requests."""
+    return window.dataset.partition_by == "day"
+
+
 class _LockPerWrite:
     """A Writer's `replace` that takes the store's lock for that one write."""
 
@@ -332,78 +322,6 @@ class _LockPerWrite:
     def replace(self, *args) -> Written:
         with self._one_at_a_time, Writer(self.store, wait=self.wait) as writer:
             return writer.replace(*args)
-
-    def replace_spaces(self, *args) -> list[Written]:
-        with self._one_at_a_time, Writer(self.store, wait=self.wait) as writer:
-            return writer.replace_spaces(*args)
-
-
-class _GroupCommit:
-    """Builder spaces' windows committed together (a group commit): a window that arrives while
-    another thread is writing waits, and the next write takes every window then waiting, each
-    month's pack written once for all of them (`Writer.replace_spaces`). `commit` returns once
-    its window is in the store, as a write of its own would: each window is still committed
-    as it arrives, atomically per partition, and the thousands of files a space each a month
-    cost (written, then read and deleted by the compaction step) are not written."""
-
-    def __init__(self, writer):
-        self.writer = writer
-        self._lock = threading.Lock()
-        self._waiting: list[_Commit] = []
-        self._writing = False
-
-    def commit(self, window: Task, frame: pd.DataFrame, fetched_at: dt.datetime) -> Written:
-        mine = _Commit(window, frame, fetched_at)
-        with self._lock:
-            self._waiting.append(mine)
-            lead = not self._writing
-            self._writing = True
-        if lead:
-            while True:
-                with self._lock:
-                    batch, self._waiting = self._waiting, []
-                    if not batch:
-                        self._writing = False
-                        break
-                self._write(batch)
-        mine.done.wait()
-        if mine.error is not None:
-            raise mine.error
-        return mine.written
-
-    def _write(self, batch: list[_Commit]) -> None:
-        groups: dict[tuple, list[_Commit]] = {}
-        for item in batch:
-            window = item.window
-            groups.setdefault((window.dataset.key, window.granularity), []).append(item)
-        for items in groups.values():
-            try:
-                first = items[0].window
-                written = self.writer.replace_spaces(
-                    first.dataset,
-                    first.granularity,
-                    [(i.window.scope, i.window.first, i.window.last, i.frame) for i in items],
-                    max(i.fetched_at for i in items),
-                    at_least=PACK_AT_LEAST,
-                )
-            except BaseException as err:  # each window's own thread raises it, as before
-                for item in items:
-                    item.error = err
-                    item.done.set()
-            else:
-                for item, result in zip(items, written, strict=True):
-                    item.written = result
-                    item.done.set()
-
-
-@dataclass
-class _Commit:
-    window: Task
-    frame: pd.DataFrame
-    fetched_at: dt.datetime
-    written: Written | None = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
 
 
 class _Counter:
