@@ -26,7 +26,8 @@ list, read first); the sync, fewer than its slowest vendor: bound = that x laten
 wall <= 1.5 x bound. Beside it, the same tasks one after another (the sum of their rounds).
 
 `python -m bench --only scale_store` runs it and writes bench/results-store.md;
-`python -m bench.scale_store --json FILE` keeps the raw figures, `--render FILE` prints them again.
+`python -m bench.scale_store --json FILE` keeps the raw figures, `--render FILE` prints them again;
+`--only-sync` measures parts 1 and 2 alone (no pages, browser or exports).
 """
 
 from __future__ import annotations
