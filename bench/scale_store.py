@@ -32,7 +32,8 @@ list, read first); the sync, fewer than its slowest vendor: bound = that x laten
 wall <= 1.5 x bound. Beside it, the same tasks one after another (the sum of their rounds).
 
 `python -m bench --only scale_store` runs it and writes bench/results-store.md;
-`python -m bench.scale_store --json FILE` keeps the raw figures, `--render FILE` prints them again.
+`python -m bench.scale_store --json FILE` keeps the raw figures, `--render FILE` prints them again;
+`--only-sync` measures parts 1 and 2 alone (no pages, browser or exports).
 """
 
 from __future__ import annotations
@@ -186,6 +187,7 @@ def measure(
     profile: bool = True,
     pages: tuple = store_browser.PAGES,
     first_chart_rounds: int = store_first_chart.ROUNDS,
+    only_sync: bool = False,
 ) -> SizeRun:
     now = dt.datetime.now(dt.UTC)
     today = now.date()
@@ -238,6 +240,10 @@ def measure(
                 f"    first sync: {first['requests']:,} requests, {first['wall']:.1f} s; next "
                 f"day: {following['requests']:,} requests, {following['wall']:.1f} s"
             )
+            if only_sync:  # --only-sync: the first and next day's syncs, nothing else
+                run.overview = run.prime = {"status": "skipped", "detail": "--only-sync"}
+                run.browser = {"status": "skipped", "detail": "--only-sync"}
+                return run
 
             view = {
                 "server_url": server.url,
@@ -349,6 +355,7 @@ def run(
     profile: bool = True,
     pages: tuple = store_browser.PAGES,
     first_chart_rounds: int = store_first_chart.ROUNDS,
+    only_sync: bool = False,
 ) -> ScaleStoreReport:
     """Each size in turn, with a sandbox server, store and app processes of its own.
     `pages`: the pages the browser visits (names or store_browser.PAGES entries)."""
@@ -370,6 +377,7 @@ def run(
             profile,
             pages,
             first_chart_rounds,
+            only_sync,
         )
         for n in sizes
     ]
@@ -397,7 +405,7 @@ def sync_failure(s: SizeRun, which: str = "first") -> str | None:
 
 
 def overview_failure(s: SizeRun) -> str | None:
-    if not s.overview or s.overview.get("status") == "ok":
+    if not s.overview or s.overview.get("status") in ("ok", "skipped"):  # skipped: --only-sync
         return None
     return str(s.overview.get("detail") or s.overview.get("status") or "failed")
 
@@ -720,6 +728,9 @@ def main(argv: list[str] | None = None) -> int:
         default=store_first_chart.ROUNDS,
         help="rounds of (bare page, app on the read-only store), each a fresh server; 0: none",
     )
+    parser.add_argument(
+        "--only-sync", action="store_true", help="measure the syncs only (no pages, no exports)"
+    )
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--render", help="print the Markdown of a --json file; measure nothing")
     args = parser.parse_args(argv)
@@ -733,8 +744,9 @@ def main(argv: list[str] | None = None) -> int:
             args.latency_ms,
             sessions=args.sessions,
             export_rows=args.export_rows,
-            browser=not args.no_browser,
+            browser=not args.no_browser and not args.only_sync,
             first_chart_rounds=args.first_chart_rounds,
+            only_sync=args.only_sync,
             log=lambda text: print(text, file=sys.stderr, flush=True),
         )
         if args.json:

@@ -157,11 +157,11 @@ def run(
     with held or Writer(store, wait=wait) as writer:
         if len(by_vendor) <= 1:
             for vendor, ts in by_vendor.items():
-                _vendor(writer, ts, results[vendor], step, tasks_at_once)
+                _vendor_then_fold(writer, ts, results[vendor], step, tasks_at_once)
         else:
             with ThreadPoolExecutor(max_workers=len(by_vendor)) as pool:
                 futures = [
-                    pool.submit(_vendor, writer, ts, results[v], step, tasks_at_once)
+                    pool.submit(_vendor_then_fold, writer, ts, results[v], step, tasks_at_once)
                     for v, ts in by_vendor.items()
                 ]
                 _wait(futures, stop)
@@ -210,6 +210,19 @@ class WindowProgress:
 
     def __call__(self, done: int, total: int) -> None:
         pass
+
+
+def _vendor_then_fold(writer, tasks, result: VendorResult, step: _Step, at_once: int) -> None:
+    """A vendor's windows; then, for Builder.io, its spaces' files folded into their packs at
+    once (store/compaction.py), while the other vendors are still fetching, instead of after
+    the slowest of them (the writer's own fold, when it is done, then finds nothing left). Not
+    when the run was stopped, nor for a page's writes (each folds its own when it ends)."""
+    _vendor(writer, tasks, result, step, at_once)
+    spaces = any(t.dataset.scope == "space" for t in tasks)
+    if spaces and isinstance(writer, Writer) and not step.stop.is_set():
+        started = time.monotonic()
+        writer.compact()
+        result.seconds += time.monotonic() - started
 
 
 def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: int) -> None:
@@ -287,6 +300,11 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
             callback(*args)
 
     work = [(n, t, w) for n, t in enumerate(tasks, start=1) for w in t.parts]
+    # Windows that are chains of cursor pages (model requests, a file per day), newest first:
+    # the busiest weeks (adoption grows) start first, so the lanes finish together instead of
+    # the last weeks' long chains running alone at the end, and a sync cut short holds the most
+    # recent days.
+    work.sort(key=lambda item: (item[0], -item[2].first.toordinal() if _chained(item[2]) else 0))
     try:
         if at_once <= 1:
             for item in work:
@@ -300,6 +318,11 @@ def _vendor(writer: Writer, tasks, result: VendorResult, step: _Step, at_once: i
         result.seconds = time.monotonic() - started
         if step.stop.is_set() and result.done + len(result.failures) < result.tasks:
             result.stopped = result.stopped or "the sync was stopped"
+
+
+def _chained(window: Task) -> bool:
+    """A window whose requests follow one another (cursor pages): model requests."""
+    return window.dataset.partition_by == "day"
 
 
 class _LockPerWrite:
