@@ -22,6 +22,7 @@ from store import Store, rollups
 from store.writer import Writer
 
 from .conftest import PROJECT, cli_env, serve, sync_once
+from .usage_views import assert_usage_views_equal
 
 SINCE = dt.date(2026, 5, 1)
 TARGETS = [
@@ -248,19 +249,7 @@ def test_the_firebender_page_from_duckdb_sums_equals_the_page_from_raw_rows(
     daily = queries.usage_by_day(store, SINCE, end)
     _, people = queries.usage_summed(store, SINCE, end)
     assert len(daily) <= (end - SINCE).days + 1 < len(raw)  # a row per day, not per person
-    pd.testing.assert_frame_equal(
-        metrics.active_users(daily, granularity, SINCE, end, people),
-        metrics.active_users(raw, granularity, SINCE, end),
-    )
-    pd.testing.assert_frame_equal(
-        metrics.firebender_table(daily, SINCE, end, granularity, people),
-        metrics.firebender_table(raw, SINCE, end, granularity),
-    )
-    pd.testing.assert_frame_equal(
-        metrics.acceptance_rates(daily, granularity, SINCE, end),
-        metrics.acceptance_rates(raw, granularity, SINCE, end),
-    )
-    pd.testing.assert_frame_equal(metrics.overall_rates(daily), metrics.overall_rates(raw))
+    assert_usage_views_equal(daily, people, raw, granularity, SINCE, end)
 
     board_raw = metrics.leaderboard(raw)
     summed, everyone = queries.usage_by_person(store, SINCE, end, limit=1000)
