@@ -104,13 +104,17 @@ class Store:
         except Exception as err:  # a damaged file: say so, never guess
             raise StoreError(f"the alerts file {ALERTS_PATH} could not be read: {err}") from None
 
-    def version(self, dataset: str | None = None) -> str:
-        """Changes whenever a partition (of `dataset`: a key, or several) is written:
-        Streamlit caches key on it."""
+    def version(self, dataset: str | None = None, granularity: str | None = None) -> str:
+        """Changes whenever a partition (of `dataset`: a key, or several; of `granularity`
+        alone when given) is written: Streamlit caches key on it. A view read from one
+        granularity's files keys on those only, so a page that then syncs another granularity
+        of the dataset (the Overview's weeks, then its answer's days) does not orphan it."""
         digest = hashlib.sha256()
         names = [dataset] if isinstance(dataset, str) or dataset is None else sorted(dataset)
         for name in names:
-            for _key, entry in self.entries(name):
+            for key, entry in self.entries(name):
+                if granularity is not None and key.granularity != granularity:
+                    continue
                 digest.update(f"{entry.path}|{entry.size}|{entry.stamp}\n".encode())
         return digest.hexdigest()[:16]
 

@@ -232,7 +232,10 @@ def _held_already(source, store, dataset, granularity, scope, start, until, fres
     kept = demo_cache.frames_for(store.url)
     if kept is None:
         return None
-    what = repr(("held", dataset.key, granularity, scope, start, until, store.version(dataset.key)))
+    # The version of this granularity's files only: a page syncing the dataset's days after
+    # its weeks (the Overview's answer after its chart) leaves the weeks' note standing.
+    version = store.version(dataset.key, granularity)
+    what = repr(("held", dataset.key, granularity, scope, start, until, version))
     return kept / f"held-{hashlib.sha256(what.encode()).hexdigest()[:40]}"
 
 

@@ -255,7 +255,7 @@ def read_dataset(
     return people(
         aggregate(
             store.url,
-            store.version(dataset.key),
+            store.version(dataset.key, dataset.stored_as(granularity)),
             dataset.key,
             granularity,
             space or "org",
@@ -384,7 +384,7 @@ def field_warnings(
     store = history.shelf(source).store
     g = dataset.stored_as(granularity_of(endpoint, granularity))
     found = _unfilled(
-        store.url, store.version(dataset.key), dataset.key, g, space or "org", start, end, store
+        store.url, store.version(dataset.key, g), dataset.key, g, space or "org", start, end, store
     )
     return [gaps.page_line(describe(endpoint), source.vendor, *item) for item in found]
 
