@@ -135,10 +135,7 @@ with chart_column:
     )
     ui.chart_or_empty(
         view,
-        {"firebender": ("codefresh", "firebender"), "builder": ("codefresh", "builder")}.get(
-            view.ai_source,
-            ("codefresh", "firebender", "builder"),  # both: committers too
-        ),
+        ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
         table,
         ["ai_active_developers", "ci_credits"],
         charts.adoption_vs_credits,
