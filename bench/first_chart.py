@@ -25,6 +25,7 @@ import shutil
 import statistics
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,12 +143,22 @@ class FirstChartReport:
     hwm_mb: float | None = None
     after_error: str | None = None  # the warm part failed
     load: tuple[float, float, float] | None = None  # load average at the end
-    gc_setting: str = "as .streamlit/config.toml says (off)"
+    gc_setting: str = field(default_factory=lambda: _configured_gc())
 
     def pairs(self) -> list[tuple[Round, Round]]:
         bare = {r.number: r for r in self.rounds if r.which == "bare"}
         demo = {r.number: r for r in self.rounds if r.which == "demo"}
         return [(bare[n], demo[n]) for n in sorted(bare) if n in demo]
+
+
+def _configured_gc() -> str:
+    """What the app's own config sets for runner.postScriptGC (Streamlit's default: on)."""
+    config = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+    try:
+        value = tomllib.loads(config.read_text()).get("runner", {}).get("postScriptGC", True)
+    except (OSError, tomllib.TOMLDecodeError):
+        return "unknown (.streamlit/config.toml unreadable)"
+    return f"as .streamlit/config.toml says ({'on' if value else 'off'})"
 
 
 def _env(cache_dir: Path, extra: dict[str, str] | None) -> dict[str, str]:
