@@ -747,12 +747,15 @@ def _space_period(store: Store, dataset: Dataset, granularity: str, start, end):
 
 
 def space_lines(
-    store: Store, start, end, granularity: str, top: int = 6, table: int = 20
+    store: Store, start, end, granularity: str, top: int = 6, table: int = 20, team=None
 ) -> SpaceLines:
     """Builder.io's lines per space over [start, end] at `granularity`, for the page: rows per
     period x (`top` + 1) spaces and `table` spaces' totals, whatever the number of spaces, with
     the count of them all. Sums with an unknown part (a number sent as null) are unknown
-    (`rollups.known_sum`); a space without a name is named by its id."""
+    (`rollups.known_sum`); a space without a name is named by its id. `team`: (mapping,
+    members): only the periods a space is in one of `members` on the period's first day (by
+    its id, else its name, as `analytics.lens.Lens.spaces` keeps them), chosen by DuckDB with
+    the mapping's spaces joined as a small table."""
     dataset = endpoints.get(ORG_SPACE_METRICS)
     series_columns = {"period": "datetime64[ns]", "space_name": "str", "lines_accepted": "float64"}
     total_columns = {"space_name": "str", **{c: "float64" for c in SPACE_LINES},
@@ -765,30 +768,51 @@ def space_lines(
             0,
         )
     lines = ", ".join(f"TRY_CAST({_quote(c)} AS DOUBLE) AS {_quote(c)}" for c in SPACE_LINES)
-    base = (
-        f"SELECT {period} AS period, coalesce(CAST(space_name AS VARCHAR), "
-        f"CAST(space_id AS VARCHAR)) AS space_name, {lines} FROM {{src}}"
-    )
+    named = "coalesce(CAST(r.space_name AS VARCHAR), CAST(r.space_id AS VARCHAR))"
+    rows = f"(SELECT {period} AS period, space_id, space_name, {lines} FROM {src})"
+    tables: dict = {}
+    if team is None:
+        chosen = f"{rows} AS r"
+    else:
+        mapping, members = team
+        tables = {
+            "by_id": _team_map(mapping, "space", _distinct(store, src, "space_id")),
+            "by_name": _team_map(mapping, "space", _distinct(store, src, "space_name")),
+        }
+        day = "CAST(r.period AS DATE)"
+        wanted = ", ".join(_text(m) for m in sorted(members)) or "NULL"
+        chosen = (
+            f"{rows} AS r LEFT JOIN by_id AS i ON i.value = CAST(r.space_id AS VARCHAR) "
+            f"AND {_on_day('i', day)} LEFT JOIN by_name AS n "
+            f"ON n.value = CAST(r.space_name AS VARCHAR) AND {_on_day('n', day)} "
+            f"WHERE coalesce(i.team, n.team, '{UNASSIGNED}') IN ({wanted})"
+        )
+    measures = ", ".join(f"r.{_quote(c)}" for c in SPACE_LINES)
+    base = f"SELECT r.period, {named} AS space_name, {measures} FROM {chosen}"
     ranked = (
         "SELECT space_name, row_number() OVER (ORDER BY sum(lines_accepted) DESC NULLS LAST, "
         "space_name) AS rank FROM base GROUP BY space_name"
     )
-    series = store.sql(
+    series = _team_sql(
+        store,
         f"WITH base AS ({base}), ranked AS ({ranked}) SELECT b.period, CASE WHEN r.rank <= "
         f"{int(top)} THEN b.space_name ELSE {_text(OTHER)} END AS space_name, "
         f"CAST({rollups.known_sum('b.lines_accepted')} AS DOUBLE) AS lines_accepted "
         "FROM base AS b JOIN ranked AS r USING (space_name) GROUP BY 1, 2 ORDER BY 1, 2",
-        src=src,
+        {},
+        tables,
     ).astype(series_columns)
     sums = ", ".join(
         f"CAST({rollups.known_sum(_quote(c))} AS DOUBLE) AS {_quote(c)}" for c in SPACE_LINES
     )
-    totals = store.sql(
+    totals = _team_sql(
+        store,
         f"WITH base AS ({base}), per AS (SELECT space_name, {sums} FROM base GROUP BY 1) "
         "SELECT *, lines_accepted / CASE WHEN total_lines > 0 THEN total_lines END "
         "AS acceptance, count(*) OVER () AS _spaces FROM per "
         f"ORDER BY lines_accepted DESC NULLS LAST, space_name LIMIT {int(table)}",
-        src=src,
+        {},
+        tables,
     )
     spaces = int(totals["_spaces"].iloc[0]) if len(totals) else 0
     return SpaceLines(series, totals[list(total_columns)].astype(total_columns), spaces)

@@ -146,20 +146,12 @@ if lens is not None:
         f"Only {lens.name}'s spaces, each on the days the mapping puts it in the team.{by_period}"
     )
 with ui.vendor_errors():
-    if lens is None:  # every space summed by DuckDB: the spaces drawn, however many there are
-        lines = loaders.space_lines(
-            source, choice.start, choice.end, granularity, top=6, table=TOP_SPACES
-        )
-        series, space_table, space_count = lines.series, lines.totals, lines.spaces
-    else:  # a team's spaces, each on the days the mapping puts it in the team
-        spaces = loaders.read_dataset(
-            source, "builder.org_space_metrics", choice.start, choice.end, granularity
-        )
-        spaces = lens.spaces(spaces, "space_id", "period", "space_name")
-        series = metrics.space_series(spaces, n=6)
-        space_table = metrics.space_totals(spaces)
-        space_count = len(space_table)
-        space_table = space_table.head(TOP_SPACES)
+    # Every space summed by DuckDB (for a team: its spaces, each on the periods the mapping
+    # puts it in the team): the spaces drawn, however many there are.
+    lines = loaders.space_lines(
+        source, choice.start, choice.end, granularity, top=6, table=TOP_SPACES, lens=lens
+    )
+    series, space_table, space_count = lines.series, lines.totals, lines.spaces
     space_holes = unknown("builder.org_space_metrics", "Builder.io lines per space")
     per_space = metrics.coverage.blank_periods(series, ["lines_accepted"], space_holes, granularity)
     left, right = st.columns([3, 2])

@@ -780,23 +780,35 @@ def new_page_run() -> None:
 
 
 def space_lines(
-    source: Source, start: dt.date, end: dt.date, granularity: str, top: int = 6, table: int = 20
+    source: Source,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    top: int = 6,
+    table: int = 20,
+    lens=None,
 ) -> queries.SpaceLines:
     """Builder.io's lines per space for the page (`queries.space_lines`): the `top` spaces'
     series (the rest as "Other"), the `table` spaces' totals and how many spaces there are,
     summed by DuckDB over every space: rows per period x space shown, whatever the number of
-    spaces."""
+    spaces. `lens`: the team's spaces, each on the periods the mapping puts it in the team."""
     dataset = endpoints.get(queries.ORG_SPACE_METRICS)
     store = _synced(source, dataset, start, end, granularity, None)
     version = store.version(dataset.key, dataset.stored_as(granularity))
-    return _space_lines(store.url, version, start, end, granularity, top, table, _store=store)
+    key, team = (None, None)
+    if lens is not None:
+        key = (to_csv(lens.mapping), tuple(sorted(lens.members)))
+        team = (lens.mapping, lens.members)
+    return _space_lines(store.url, version, start, end, granularity, top, table, key,
+                        _store=store, _team=team)  # fmt: skip
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
 def _space_lines(
-    store_url: str, version: str, start, end, granularity: str, top: int, table: int, _store: Store
-) -> queries.SpaceLines:
-    return queries.space_lines(_store, start, end, granularity, top, table)
+    store_url: str, version: str, start, end, granularity: str, top: int, table: int, key=None,
+    _store: Store = None, _team=None,
+) -> queries.SpaceLines:  # fmt: skip
+    return queries.space_lines(_store, start, end, granularity, top, table, _team)
 
 
 def space_tokens(

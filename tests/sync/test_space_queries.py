@@ -99,3 +99,35 @@ def test_a_null_makes_the_spaces_sums_unknown(clean_sync, tmp_path):
     month = pd.Timestamp(day).to_period("M").to_timestamp()
     cell = found.series[(found.series["period"] == month) & (found.series["space_name"] == name)]
     assert cell["lines_accepted"].isna().all() and len(cell) == 1
+
+
+@pytest.mark.parametrize("granularity", ["day", "month"])
+def test_a_teams_lines_per_space_equal_the_lens_over_every_spaces_rows(clean_sync, granularity):
+    """With a team picked: only its spaces, each on the periods the mapping puts it in the team
+    (by id, else by name; a space joining the team for May only), chosen by DuckDB, equal to
+    `Lens.spaces` over every space's rows."""
+    from analytics.lens import Lens
+    from connectors.sandbox.teams import demo_teams_csv
+    from teams import mapping as team_mapping
+
+    store, *_ = clean_sync
+    dataset = endpoints.get(queries.ORG_SPACE_METRICS)
+    if dataset.stored_as(granularity) == granularity:
+        raw = queries.rows(store, dataset, granularity, ["org"], SINCE, UNTIL)
+    else:
+        raw = queries.rolled_up(store, dataset, granularity, ["org"], SINCE, UNTIL)
+    others = sorted(set(raw["space_id"]) - {"demo-space-web"})
+    text = demo_teams_csv() + f"space,{others[0]},Web,2026-05-01,2026-05-31\n"
+    lens = Lens(team_mapping.parse(text), "Web", frozenset({"Web"}))
+    mine = lens.spaces(raw, "space_id", "period", "space_name")
+    assert 0 < mine["space_id"].nunique() < raw["space_id"].nunique()
+    found = queries.space_lines(
+        store, SINCE, UNTIL, granularity, top=1, table=10, team=(lens.mapping, lens.members)
+    )
+    assert found.spaces == metrics.space_totals(mine)["space_name"].nunique()
+    pd.testing.assert_frame_equal(
+        found.series.sort_values(["period", "space_name"], ignore_index=True),
+        metrics.space_series(mine, n=1).sort_values(["period", "space_name"], ignore_index=True),
+        check_dtype=False,
+    )
+    pd.testing.assert_frame_equal(found.totals, metrics.space_totals(mine), check_dtype=False)
