@@ -355,7 +355,9 @@ if daily is not None and access.people_view("People"):
     if everyone and len(board):  # every person, read when the CSV is asked for
         with ui.vendor_errors():
             people_export.button(
-                loaders.people_export(source, choice.start, choice.end, lens=lens),
+                loaders.people_export(
+                    source, choice.start, choice.end, lens=lens, requests=per_person is not None
+                ),
                 everyone,
                 "firebender",
                 "people",

@@ -890,21 +890,23 @@ def _usage_totals(
     return queries.usage_totals(_store, start, end, _team, _salt)
 
 
-def people_export(source: Source, start: dt.date, end: dt.date, lens=None):
+def people_export(source: Source, start: dt.date, end: dt.date, lens=None, requests: bool = True):
     """A callable giving the Firebender page's people table for every person of the range (of
-    the team `lens`, on their days in it), their model requests beside them: DuckDB's sums
-    read when the CSV is asked for, in a thread where Streamlit cannot draw."""
-    usage_store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
-    requests_store = _synced(source, endpoints.get(MODEL_REQUESTS), start, end, None, None)
+    the team `lens`, on their days in it), with their model requests beside them when the page
+    shows them (`requests`): DuckDB's sums of what the store holds, read when the CSV is asked
+    for, in a thread where Streamlit cannot draw. Nothing is fetched for it: the page's own
+    loads synced what it shows."""
+    store = history.shelf(source).store
     _, team, team_salt = _team_of(lens) if lens is not None else (None, None, None)
     salt = people_salt()
 
     def build() -> pd.DataFrame:
-        summed, _ = queries.usage_by_person(usage_store, start, end, None, team, team_salt)
-        dataset = endpoints.get(MODEL_REQUESTS)
-        spent = queries.requests_of_people(
-            requests_store, dataset, start, end, None, 10, team, team_salt
-        )
+        summed, _ = queries.usage_by_person(store, start, end, None, team, team_salt)
+        spent = None
+        if requests:
+            dataset = endpoints.get(MODEL_REQUESTS)
+            spent = queries.requests_of_people(store, dataset, start, end, None, 10, team,
+                                               team_salt)  # fmt: skip
         if salt:  # as `people` does for the page's loads
             summed = privacy.pseudonymize(summed, salt)
             spent = privacy.pseudonymize(spent, salt)
