@@ -370,11 +370,12 @@ def usage_by_day(store: Store, start, end) -> pd.DataFrame:
 
 
 def usage_by_person(
-    store: Store, start, end, limit: int = vendors.BOARD_PEOPLE, team=None, salt=None
+    store: Store, start, end, limit: int | None = vendors.BOARD_PEOPLE, team=None, salt=None
 ) -> tuple[pd.DataFrame, int]:
     """Firebender's daily usage summed per person over [start, end], the `limit` people with
     the most accepted lines (then by email), with `active_days` (days using AI), and how many
-    people there are in all: the page's people table, never every person's every day.
+    people there are in all: the page's people table, never every person's every day (None:
+    everyone, for the export a person asks for).
     `team`: (mapping, members): its people's rows on their days in it (`within_team`)."""
     dataset = endpoints.get(DAILY_USAGE)
     measures = _measures(dataset)
@@ -392,7 +393,7 @@ def usage_by_person(
         f"{sums}, count(DISTINCT CASE WHEN {rollups.USAGE_ACTIVE} THEN _label END) AS active_days, "
         f"{lines} AS _lines, count(*) OVER () AS _people "
         "FROM {src} WHERE email IS NOT NULL GROUP BY 1 "
-        f"ORDER BY _lines DESC, email LIMIT {int(limit)}"
+        "ORDER BY _lines DESC, email" + ("" if limit is None else f" LIMIT {int(limit)}")
     )
     if team is not None:
         source = within_team(source, *team, salt)
@@ -713,3 +714,195 @@ def team_usage(
     people = store.sql(rollups._active_sql(rollups.USAGE_ACTIVE), params, src=src)
     people = people.astype({"period": "datetime64[ns]", "people": "int64"})
     return daily, people[list(PEOPLE_COLUMNS)].astype(PEOPLE_COLUMNS)
+
+
+# ---------------------------------------------------------------- the Builder.io page's spaces
+
+ORG_SPACE_METRICS = "builder.org_space_metrics"
+SPACE_METRICS = "builder.space_metrics"
+SPACE_LINES = ("total_lines", "lines_accepted", "lines_added", "lines_removed")
+OTHER = "Other"
+
+
+@dataclass
+class SpaceLines:
+    """The Builder.io page's lines per space (`space_lines`): `series` (period, space_name,
+    lines_accepted: the `top` spaces with the most accepted lines, the rest as one "Other"),
+    `totals` (the `table` spaces with the most accepted lines over the range: space_name, the
+    lines, acceptance) and `spaces`: how many spaces there are in all."""
+
+    series: pd.DataFrame
+    totals: pd.DataFrame
+    spaces: int
+
+
+def _space_period(store: Store, dataset: Dataset, granularity: str, start, end):
+    """(FROM item, SQL of a row's period) for `dataset` at `granularity`: its stored rows
+    when kept at that granularity, else its days, each in the period it falls in."""
+    stored = dataset.stored_as(granularity)
+    src = store.source(dataset.key, stored, ["org"], start, end)
+    time = _quote(dataset.time_column)
+    period = time if stored == granularity else f"date_trunc('{_TRUNC[granularity]}', {time})"
+    return src, f"CAST({period} AS TIMESTAMP)"
+
+
+def space_lines(
+    store: Store, start, end, granularity: str, top: int = 6, table: int = 20, team=None
+) -> SpaceLines:
+    """Builder.io's lines per space over [start, end] at `granularity`, for the page: rows per
+    period x (`top` + 1) spaces and `table` spaces' totals, whatever the number of spaces, with
+    the count of them all. Sums with an unknown part (a number sent as null) are unknown
+    (`rollups.known_sum`); a space without a name is named by its id. `team`: (mapping,
+    members): only the periods a space is in one of `members` on the period's first day (by
+    its id, else its name, as `analytics.lens.Lens.spaces` keeps them), chosen by DuckDB with
+    the mapping's spaces joined as a small table."""
+    dataset = endpoints.get(ORG_SPACE_METRICS)
+    series_columns = {"period": "datetime64[ns]", "space_name": "str", "lines_accepted": "float64"}
+    total_columns = {"space_name": "str", **{c: "float64" for c in SPACE_LINES},
+                     "acceptance": "float64"}  # fmt: skip
+    src, period = _space_period(store, dataset, granularity, start, end)
+    if src is None:
+        return SpaceLines(
+            pd.DataFrame({c: pd.Series(dtype=t) for c, t in series_columns.items()}),
+            pd.DataFrame({c: pd.Series(dtype=t) for c, t in total_columns.items()}),
+            0,
+        )
+    lines = ", ".join(f"TRY_CAST({_quote(c)} AS DOUBLE) AS {_quote(c)}" for c in SPACE_LINES)
+    named = "coalesce(CAST(r.space_name AS VARCHAR), CAST(r.space_id AS VARCHAR))"
+    rows = f"(SELECT {period} AS period, space_id, space_name, {lines} FROM {src})"
+    tables: dict = {}
+    if team is None:
+        chosen = f"{rows} AS r"
+    else:
+        mapping, members = team
+        tables = {
+            "by_id": _team_map(mapping, "space", _distinct(store, src, "space_id")),
+            "by_name": _team_map(mapping, "space", _distinct(store, src, "space_name")),
+        }
+        day = "CAST(r.period AS DATE)"
+        wanted = ", ".join(_text(m) for m in sorted(members)) or "NULL"
+        chosen = (
+            f"{rows} AS r LEFT JOIN by_id AS i ON i.value = CAST(r.space_id AS VARCHAR) "
+            f"AND {_on_day('i', day)} LEFT JOIN by_name AS n "
+            f"ON n.value = CAST(r.space_name AS VARCHAR) AND {_on_day('n', day)} "
+            f"WHERE coalesce(i.team, n.team, '{UNASSIGNED}') IN ({wanted})"
+        )
+    measures = ", ".join(f"r.{_quote(c)}" for c in SPACE_LINES)
+    base = f"SELECT r.period, {named} AS space_name, {measures} FROM {chosen}"
+    ranked = (
+        "SELECT space_name, row_number() OVER (ORDER BY sum(lines_accepted) DESC NULLS LAST, "
+        "space_name) AS rank FROM base GROUP BY space_name"
+    )
+    series = _team_sql(
+        store,
+        f"WITH base AS ({base}), ranked AS ({ranked}) SELECT b.period, CASE WHEN r.rank <= "
+        f"{int(top)} THEN b.space_name ELSE {_text(OTHER)} END AS space_name, "
+        f"CAST({rollups.known_sum('b.lines_accepted')} AS DOUBLE) AS lines_accepted "
+        "FROM base AS b JOIN ranked AS r USING (space_name) GROUP BY 1, 2 ORDER BY 1, 2",
+        {},
+        tables,
+    ).astype(series_columns)
+    sums = ", ".join(
+        f"CAST({rollups.known_sum(_quote(c))} AS DOUBLE) AS {_quote(c)}" for c in SPACE_LINES
+    )
+    totals = _team_sql(
+        store,
+        f"WITH base AS ({base}), per AS (SELECT space_name, {sums} FROM base GROUP BY 1) "
+        "SELECT *, lines_accepted / CASE WHEN total_lines > 0 THEN total_lines END "
+        "AS acceptance, count(*) OVER () AS _spaces FROM per "
+        f"ORDER BY lines_accepted DESC NULLS LAST, space_name LIMIT {int(table)}",
+        {},
+        tables,
+    )
+    spaces = int(totals["_spaces"].iloc[0]) if len(totals) else 0
+    return SpaceLines(series, totals[list(total_columns)].astype(total_columns), spaces)
+
+
+def space_tokens(
+    store: Store,
+    start,
+    end,
+    granularity: str,
+    spaces: dict[str, str],
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Builder.io's space metrics of `spaces` (key -> name) over [start, end], every space in
+    ONE query (a space a column: `space_id`, `space_name` beside the dataset's columns), rows
+    per period x space. With `top`: period, space, tokens_total only, the `top` spaces with the
+    most tokens over the range kept and the rest summed as one "Other" (a sum with an unknown
+    part is unknown)."""
+    dataset = endpoints.get(SPACE_METRICS)
+    stored = dataset.stored_as(granularity)
+    schema = empty_frame(dataset.schema)
+    empty = schema.assign(space_id=pd.Series(dtype="str"), space_name=pd.Series(dtype="str"))
+    if top is not None:
+        empty = pd.DataFrame(
+            {
+                "period": pd.Series(dtype="datetime64[ns]"),
+                "space": pd.Series(dtype="str"),
+                "tokens_total": pd.Series(dtype="float64"),
+            }  # fmt: skip
+        )
+    reads = []
+    for key, name in spaces.items():
+        src = store.source(dataset.key, stored, [key], start, end)
+        if src is not None:
+            reads.append(f"(SELECT {_text(key)} AS space_id, {_text(name)} AS space_name, * "
+                         f"FROM {src})")  # fmt: skip
+    if not reads:
+        return empty
+    time = _quote(dataset.time_column)
+    period = time if stored == granularity else f"date_trunc('{_TRUNC[granularity]}', {time})"
+    union = " UNION ALL BY NAME ".join(reads)
+    if top is None:
+        frame = store.sql(f"SELECT * FROM ({{src}}) ORDER BY space_id, {time}", src=union)
+        frame = frame[[c for c in empty.columns if c in frame]]
+        return typed(frame, empty)
+    base = (
+        f"SELECT CAST({period} AS TIMESTAMP) AS period, space_name, "
+        "TRY_CAST(tokens_total AS DOUBLE) AS tokens FROM ({src})"
+    )
+    ranked = (
+        "SELECT space_name, row_number() OVER (ORDER BY sum(tokens) DESC NULLS LAST, "
+        "space_name) AS rank FROM base GROUP BY space_name"
+    )
+    frame = store.sql(
+        f"WITH base AS ({base}), ranked AS ({ranked}) SELECT b.period, CASE WHEN r.rank <= "
+        f"{int(top)} THEN b.space_name ELSE {_text(OTHER)} END AS space, "
+        f"CAST({rollups.known_sum('b.tokens')} AS DOUBLE) AS tokens_total "
+        "FROM base AS b JOIN ranked AS r USING (space_name) GROUP BY 1, 2 ORDER BY 1, 2",
+        src=union,
+    )
+    return frame.astype({c: str(t) for c, t in empty.dtypes.items()})
+
+
+# ---------------------------------------------------------------- totals over everyone
+
+
+def usage_totals(store: Store, start, end, team=None, salt: str | None = None) -> pd.DataFrame:
+    """Firebender's daily usage over [start, end] summed over every person (of the team, each
+    on their days in it): one row, `people` (how many), each measure and `accepted_lines`.
+    Beside a people table that shows the top few: the total over all of them, from DuckDB,
+    never the sum of the rows shown; a sum with an unknown part (a number sent as null) is
+    unknown."""
+    dataset = endpoints.get(DAILY_USAGE)
+    measures = _measures(dataset)
+    columns = {"people": "int64", **{m: "float64" for m in measures}, "accepted_lines": "float64"}
+    source = store.source(DAILY_USAGE, "day", ["org"], start, end)
+    if source is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    if team is not None:
+        source = within_team(source, *team, salt)
+    sums = ", ".join(
+        f"CAST({rollups.known_sum(_quote(m))} AS DOUBLE) AS {_quote(m)}" for m in measures
+    )
+    lines = " + ".join(
+        f"CAST({rollups.known_sum(_quote(c))} AS DOUBLE)" for c in rollups.ACCEPTED_LINES_COLUMNS
+    )
+    frame = store.sql(
+        f"SELECT count(DISTINCT email) AS people, {sums}, {lines} AS accepted_lines "
+        "FROM {src} WHERE email IS NOT NULL",
+        _team_params(salt),
+        src=source,
+    )
+    return frame[list(columns)].astype(columns)

@@ -541,6 +541,10 @@ PAGE_LOADS = (
     "requests_of_people",
     "team_sums",
     "team_usage",
+    "space_lines",
+    "space_tokens",
+    "builder_users",
+    "usage_totals",
 )
 
 

@@ -5,12 +5,16 @@ import streamlit as st
 from analytics import charts, choice, metrics
 from analytics.lens import NOT_SPLIT
 from analytics.metrics.explore import team_rows, team_spaces
-from ui import access, controls, loaders, team_filter
+from ui import access, controls, loaders, people_export, team_filter
 from ui import page as ui
 from ui import settings as app_settings
 from ui.entry import ensure_app_entry
 
 ensure_app_entry()  # a deep link opened first after a server start still runs app.py
+
+# The spaces table's and the tokens chart's spaces: the top this many, how many there are said.
+TOP_SPACES = 20
+TOKEN_SPACES = 6
 
 settings = app_settings.current()
 source = settings["builder"]
@@ -142,15 +146,14 @@ if lens is not None:
         f"Only {lens.name}'s spaces, each on the days the mapping puts it in the team.{by_period}"
     )
 with ui.vendor_errors():
-    spaces = loaders.read_dataset(
-        source, "builder.org_space_metrics", choice.start, choice.end, granularity
+    # Every space summed by DuckDB (for a team: its spaces, each on the periods the mapping
+    # puts it in the team): the spaces drawn, however many there are.
+    lines = loaders.space_lines(
+        source, choice.start, choice.end, granularity, top=6, table=TOP_SPACES, lens=lens
     )
-    if lens is not None:
-        spaces = lens.spaces(spaces, "space_id", "period", "space_name")
+    series, space_table, space_count = lines.series, lines.totals, lines.spaces
     space_holes = unknown("builder.org_space_metrics", "Builder.io lines per space")
-    per_space = metrics.coverage.blank_periods(
-        metrics.space_series(spaces, n=6), ["lines_accepted"], space_holes, granularity
-    )
+    per_space = metrics.coverage.blank_periods(series, ["lines_accepted"], space_holes, granularity)
     left, right = st.columns([3, 2])
     left.altair_chart(
         charts.series_over_time(
@@ -169,8 +172,14 @@ with ui.vendor_errors():
         if space_holes:  # each space's totals would lack those days: no table of them
             unknown_totals(space_holes)
         else:
+            if space_count > len(space_table):
+                st.caption(
+                    f"The {len(space_table):,} spaces with the most accepted lines, of "
+                    f"{space_count:,}; every space is in Explore & export (Builder.io, "
+                    "Metrics per space)."
+                )
             ui.dataframe(
-                metrics.space_totals(spaces),
+                space_table,
                 column_config={
                     "space_name": "Space",
                     "total_lines": "Generated",
@@ -231,32 +240,40 @@ else:
                 f"Tokens of the first {len(charted)} of {len(space_names)} spaces (each space "
                 "is a request of its own); pick any space below, or find every space in "
                 "Explore. `python -m sync` keeps every space's history."
+                + (
+                    f" The {TOKEN_SPACES} with the most tokens are drawn, the rest as Other."
+                    if lens is None and len(charted) > TOKEN_SPACES
+                    else ""
+                )
             )
         with ui.vendor_errors():
+            # Every charted space in ONE query (the space a column); each is still a request
+            # of its own to the vendor when the store lacks its days.
+            if lens is None:
+                every = loaders.space_tokens(
+                    source, choice.start, choice.end, granularity, charted, top=TOKEN_SPACES
+                )
+            else:  # each space's periods in the team
+                rows = loaders.space_tokens(source, choice.start, choice.end, granularity, charted)
+                every = metrics.tokens_per_space(
+                    {
+                        name: space_rows(
+                            rows[rows["space_id"] == key].drop(columns=["space_id", "space_name"]),
+                            key,
+                        )
+                        for key, name in charted.items()
+                    }
+                )
             every_holes = {
                 name: loaders.unknown_days(
                     source, "builder.space_metrics", choice.start, choice.end, granularity, key
                 )
                 for key, name in charted.items()
             }
-            every = {
-                name: space_rows(
-                    loaders.read_dataset(
-                        source,
-                        "builder.space_metrics",
-                        choice.start,
-                        choice.end,
-                        granularity,
-                        space=key,
-                    ),
-                    key,
-                )
-                for key, name in charted.items()
-            }
             st.altair_chart(
                 charts.series_over_time(
                     metrics.coverage.blank_periods(
-                        metrics.tokens_per_space(every),
+                        every,
                         ["tokens_total"],
                         sorted({h for holes in every_holes.values() for h in holes}),
                         granularity,
@@ -280,9 +297,9 @@ else:
     )
     with ui.vendor_errors():
         tokens = space_rows(
-            loaders.read_dataset(
-                source, "builder.space_metrics", choice.start, choice.end, granularity, space=space
-            ),
+            loaders.space_tokens(
+                source, choice.start, choice.end, granularity, {space: space_names[space]}
+            ).drop(columns=["space_id", "space_name"]),
             space,
         )
         token_holes = unknown(
@@ -326,29 +343,35 @@ if access.people_view("Users"):
     # differed between the two).
     users_start = choice.picked_start or choice.start
     with ui.vendor_errors():
-        users = loaders.read_dataset(source, "builder.org_users", users_start, choice.end)
+        # The top people, how many there are and totals over all of them: a page of people,
+        # never everyone (the CSV below reads everyone when asked for).
+        board, everyone, totals = loaders.builder_users(source, users_start, choice.end, lens)
         if lens is not None:
-            users = team_rows(lens, users, "builder.org_users", choice.end)
             st.caption(
                 "Builder.io gives each person's totals over the whole range, without days: a person "
                 f"counts for {lens.name} when the teams mapping puts them in it on {choice.end} "
                 "(the range's last day)."
             )
         st.caption(
-            f"{len(users):,} people active in {metrics.range_name(users_start, choice.end)}"
+            f"{everyone:,} people active in {metrics.range_name(users_start, choice.end)}"
             + (
                 f" (the days picked: the users endpoint has no {granularity}s)."
                 if users_start != choice.start
                 else "."
             )
         )
-        board = metrics.builder_users_table(users)
-        if len(board) > metrics.BOARD_PEOPLE:  # as on the Firebender page: a page, not everyone
-            board = board.head(metrics.BOARD_PEOPLE)
-            st.caption(
-                f"The {len(board):,} people with the most accepted lines, of {len(users):,}; "
-                "every person is in Explore & export (Builder.io, Users)."
-            )
+        if said := people_export.note(len(board), everyone):
+            st.caption(said)
+        if said := people_export.totals_line(
+            totals,
+            {
+                "lines_accepted": "accepted lines",
+                "user_prompts": "prompts",
+                "credits_used": "credits used",
+            },
+            everyone,
+        ):
+            st.caption(said)
         ui.dataframe(
             board,
             column_config={
@@ -359,6 +382,15 @@ if access.people_view("Users"):
                 "lines_accepted": "Accepted lines",
                 "credits_used": "Credits used",
             },
+        )
+        people_export.button(
+            loaders.builder_users_export(source, users_start, choice.end, lens),
+            everyone,
+            "builder",
+            "users",
+            users_start,
+            choice.end,
+            key="builder__users_export",
         )
 
 ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

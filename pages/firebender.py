@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import charts, choice, labels, metrics
-from ui import access, controls, loaders, team_filter
+from ui import access, controls, loaders, people_export, team_filter
 from ui import page as ui
 from ui import settings as app_settings
 from ui.entry import ensure_app_entry
@@ -311,11 +311,22 @@ if daily is not None and access.people_view("People"):
             charts.ranking(top, "email", "cost_usd", "firebender", "Model cost (USD)", fmt="$,.2f"),
             width="stretch",
         )
-    if everyone is not None and everyone > (shown_people or 0) and len(board):
-        st.caption(
-            f"The {shown_people:,} people with the most accepted lines in the range, of "
-            f"{everyone:,}."
-        )
+    if everyone and len(board):
+        if said := people_export.note(shown_people or 0, everyone):
+            st.caption(said)
+        # Totals over every person (of the team), summed by DuckDB: never the rows shown's sum.
+        with ui.vendor_errors():
+            totals = loaders.usage_totals(source, choice.start, choice.end, lens=lens)
+            if said := people_export.totals_line(
+                totals,
+                {
+                    "accepted_lines": "accepted lines",
+                    "agent_prompts": "agent prompts",
+                    "autocomplete_accepts": "autocomplete accepts",
+                },
+                everyone,
+            ):
+                st.caption(said)
     ui.dataframe(
         board,
         column_config={
@@ -341,5 +352,18 @@ if daily is not None and access.people_view("People"):
             "total_tokens": "Tokens",
         },
     )
+    if everyone and len(board):  # every person, read when the CSV is asked for
+        with ui.vendor_errors():
+            people_export.button(
+                loaders.people_export(
+                    source, choice.start, choice.end, lens=lens, requests=per_person is not None
+                ),
+                everyone,
+                "firebender",
+                "people",
+                choice.start,
+                choice.end,
+                key="firebender__people_export",
+            )
 
 ui.refresh_badges(settings)  # loads above may have learnt that a key was refused

@@ -226,31 +226,7 @@ def read_dataset(
     if dataset.key in RAW_ROWS:
         raise ValueError(f"{endpoint}: far too many rows for a page; use requests()")
     if not dataset.stored:
-        if history.shelf(source).store.read_only:
-            raise NotKept(
-                source.vendor,
-                f"{dataset.label} are not kept in the history store, and this read-only "
-                "deployment fetches nothing from the vendors. Open the app where it may fetch "
-                "(not a viewer deployment) to see them.",
-            )
-        if dataset.spans:
-            ranges.plan(dataset.rules, start, end, granularity)  # raises before sending
-        return people(
-            _answered(
-                source,
-                lambda: load(
-                    source.vendor,
-                    endpoint,
-                    start,
-                    end,
-                    granularity,
-                    source.fingerprint,
-                    source.base_url,
-                    space,
-                    _source=source,
-                ),
-            )
-        )
+        return _unstored(source, dataset, start, end, granularity, space)
     store = _synced(source, dataset, start, end, granularity, space)
     return people(
         aggregate(
@@ -262,6 +238,35 @@ def read_dataset(
             start,
             end,
             _store=store,
+        )
+    )
+
+
+def _unstored(source: Source, dataset, start, end, granularity, space) -> pd.DataFrame:
+    """A dataset the store does not keep, from the cached client call `load` (`read_dataset`)."""
+    if history.shelf(source).store.read_only:
+        raise NotKept(
+            source.vendor,
+            f"{dataset.label} are not kept in the history store, and this read-only "
+            "deployment fetches nothing from the vendors. Open the app where it may fetch "
+            "(not a viewer deployment) to see them.",
+        )
+    if dataset.spans:
+        ranges.plan(dataset.rules, start, end, granularity)  # raises before sending
+    return people(
+        _answered(
+            source,
+            lambda: load(
+                source.vendor,
+                dataset.key,
+                start,
+                end,
+                granularity,
+                source.fingerprint,
+                source.base_url,
+                space,
+                _source=source,
+            ),
         )
     )
 
@@ -769,3 +774,142 @@ def where_lines(settings) -> list[str]:
 
 def new_page_run() -> None:
     history.new_page_run()
+
+
+# ---------------------------------------------------------------- pages get only what they draw
+
+
+def space_lines(
+    source: Source,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    top: int = 6,
+    table: int = 20,
+    lens=None,
+) -> queries.SpaceLines:
+    """Builder.io's lines per space for the page (`queries.space_lines`): the `top` spaces'
+    series (the rest as "Other"), the `table` spaces' totals and how many spaces there are,
+    summed by DuckDB over every space: rows per period x space shown, whatever the number of
+    spaces. `lens`: the team's spaces, each on the periods the mapping puts it in the team."""
+    dataset = endpoints.get(queries.ORG_SPACE_METRICS)
+    store = _synced(source, dataset, start, end, granularity, None)
+    version = store.version(dataset.key, dataset.stored_as(granularity))
+    key, team = (None, None)
+    if lens is not None:
+        key = (to_csv(lens.mapping), tuple(sorted(lens.members)))
+        team = (lens.mapping, lens.members)
+    return _space_lines(store.url, version, start, end, granularity, top, table, key,
+                        _store=store, _team=team)  # fmt: skip
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _space_lines(
+    store_url: str, version: str, start, end, granularity: str, top: int, table: int, key=None,
+    _store: Store = None, _team=None,
+) -> queries.SpaceLines:  # fmt: skip
+    return queries.space_lines(_store, start, end, granularity, top, table, _team)
+
+
+def space_tokens(
+    source: Source,
+    start: dt.date,
+    end: dt.date,
+    granularity: str,
+    spaces: dict[str, str],
+    top: int | None = None,
+) -> pd.DataFrame:
+    """The space metrics of `spaces` (key -> name), each space synced (a request of its own to
+    the vendor), then read together by ONE DuckDB query with the space as a column
+    (`queries.space_tokens`; `top`: only tokens per period of the `top` spaces and "Other")."""
+    dataset = endpoints.get(queries.SPACE_METRICS)
+    store = history.shelf(source).store
+    for key in spaces:
+        store = _synced(source, dataset, start, end, granularity, key)
+    version = store.version(dataset.key, dataset.stored_as(granularity))
+    return _space_tokens(store.url, version, start, end, granularity, tuple(spaces.items()), top,
+                         _store=store)  # fmt: skip
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _space_tokens(
+    store_url: str, version: str, start, end, granularity: str, spaces: tuple, top, _store: Store
+) -> pd.DataFrame:
+    return queries.space_tokens(_store, start, end, granularity, dict(spaces), top)
+
+
+def builder_users(
+    source: Source, start: dt.date, end: dt.date, lens=None, limit: int = metrics.BOARD_PEOPLE
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """Builder.io's users table as the page shows it (`metrics.builder_users_top`): the `limit`
+    people with the most accepted lines, how many people there are, and totals over all of
+    them; `lens`: the people the team holds on `end`. The users endpoint is not kept in the
+    store (per-person totals over a range, no day to keep them by), so these come from the
+    vendor's answer (cached by `load`), not DuckDB; emails as the viewer may see them."""
+    users = _unstored(source, endpoints.get("builder.org_users"), start, end, None, None)
+    if lens is not None:
+        from analytics.metrics.explore import team_rows
+
+        users = team_rows(lens, users, "builder.org_users", end)
+    return metrics.builder_users_top(users, limit)
+
+
+def builder_users_export(source: Source, start: dt.date, end: dt.date, lens=None):
+    """A callable giving every Builder.io user of [start, end] (of the team `lens` on `end`),
+    as the table orders them, for the page's CSV built when clicked: it asks the vendor then
+    (its answer is not kept), in a thread where Streamlit cannot draw."""
+    salt = people_salt()
+
+    def build() -> pd.DataFrame:
+        users = clients.build(source).org_users(start, end)
+        users = privacy.pseudonymize(users, salt) if salt else users
+        if lens is not None:
+            from analytics.metrics.explore import team_rows
+
+            users = team_rows(lens, users, "builder.org_users", end)
+        return metrics.builder_users_table(users)
+
+    return build
+
+
+def usage_totals(source: Source, start: dt.date, end: dt.date, lens=None) -> pd.DataFrame:
+    """Firebender's daily usage summed over every person of the range (of the team `lens`, on
+    their days in it) by DuckDB (`queries.usage_totals`): the totals beside the people table,
+    never the sum of the people it shows."""
+    store = _synced(source, endpoints.get(queries.DAILY_USAGE), start, end, "day", None)
+    key, team, salt = _team_of(lens) if lens is not None else (None, None, None)
+    return _usage_totals(store.url, store.version(queries.DAILY_USAGE), start, end, key,
+                         _store=store, _team=team, _salt=salt)  # fmt: skip
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def _usage_totals(
+    store_url: str, version: str, start, end, key=None, _store: Store = None, _team=None,
+    _salt=None,
+) -> pd.DataFrame:  # fmt: skip
+    return queries.usage_totals(_store, start, end, _team, _salt)
+
+
+def people_export(source: Source, start: dt.date, end: dt.date, lens=None, requests: bool = True):
+    """A callable giving the Firebender page's people table for every person of the range (of
+    the team `lens`, on their days in it), with their model requests beside them when the page
+    shows them (`requests`): DuckDB's sums of what the store holds, read when the CSV is asked
+    for, in a thread where Streamlit cannot draw. Nothing is fetched for it: the page's own
+    loads synced what it shows."""
+    store = history.shelf(source).store
+    _, team, team_salt = _team_of(lens) if lens is not None else (None, None, None)
+    salt = people_salt()
+
+    def build() -> pd.DataFrame:
+        summed, _ = queries.usage_by_person(store, start, end, None, team, team_salt)
+        spent = None
+        if requests:
+            dataset = endpoints.get(MODEL_REQUESTS)
+            spent = queries.requests_of_people(store, dataset, start, end, None, 10, team,
+                                               team_salt)  # fmt: skip
+        if salt:  # as `people` does for the page's loads
+            summed = privacy.pseudonymize(summed, salt)
+            spent = privacy.pseudonymize(spent, salt)
+        return metrics.leaderboard(summed, spent)
+
+    return build

@@ -469,8 +469,9 @@ def space_tokens(space: pd.DataFrame) -> pd.DataFrame:
 # How many spaces the Builder.io page charts together: each is a request of its own [a choice].
 MAX_SPACES_CHARTED = 12
 # The people tables of the vendor pages (Firebender, Builder.io): the top this many, the count of
-# all said beside them; Explore exports everyone.
-BOARD_PEOPLE = 100
+# all and the totals over all of them said beside them; the page's export (built when asked for)
+# and Explore hold everyone.
+BOARD_PEOPLE = 50
 
 
 def tokens_per_space(spaces: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -526,6 +527,21 @@ def builder_users_table(users: pd.DataFrame) -> pd.DataFrame:
     return users[present + rest].sort_values(
         ["lines_accepted", "user_email"], ascending=[False, True], ignore_index=True
     )
+
+
+def builder_users_top(
+    users: pd.DataFrame, limit: int = BOARD_PEOPLE
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """(the `limit` people with the most accepted lines as `builder_users_table` orders them,
+    how many people there are, one row of totals over all of them): the page holds a page of
+    people, and its totals are over everyone, never the sum of the rows shown. A total with an
+    unknown part (a number sent as null) is unknown."""
+    table = builder_users_table(users)
+    numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    totals = pd.DataFrame(
+        {c: [_num(table[c]).sum(skipna=False) if len(table) else 0.0] for c in numbers}
+    )
+    return table.head(limit).reset_index(drop=True), len(table), totals
 
 
 # Codefresh -------------------------------------------------------------------

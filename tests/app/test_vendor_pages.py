@@ -165,7 +165,9 @@ def test_builder_users_table_is_the_explore_export_of_the_same_link(downloads):
     explore = open_page("pages/explore.py", query={**link, "dataset": "builder.org_users"})
     assert_ok(explore)
     exported = pd.read_csv(
-        io.BytesIO(downloads[next(n for n in downloads if n.endswith(".csv"))]())
+        io.BytesIO(
+            downloads[next(n for n in downloads if "org-users" in n and n.endswith(".csv"))]()
+        )
     )
     mine = shown.set_index("user_email")["lines_accepted"].sort_index()
     theirs = exported.set_index("user_email")["lines_accepted"].sort_index()
