@@ -20,9 +20,9 @@ allocator kept after pandas, pyarrow and DuckDB had freed it. So, once per serve
   segments of a script run's thread are abandoned when the thread ends, so no call returns them.
 
 Measured at 2,000 developers over a year, live, Teams with 60 teams (bench/results-store.md,
-"branch issue-19-mem"): the two last took the server from 444-467 MB at its highest during the
-tour of every page to 369-371 MB, and from 484-485 MB to 381 MB after 10 browser sessions; the
-CPU of a cold Overview and of a warm rerun did not change.
+"branch issue-19-mem"): the two last took the server from 432-467 MB at its highest during the
+tour of every page to 368-372 MB, and from 460-498 MB to 381-384 MB after 10 browser sessions;
+the CPU of a cold Overview and of a warm rerun did not change.
 
 No Streamlit here: app.py calls `install()` on every run; only the first does anything.
 """
