@@ -135,7 +135,10 @@ with chart_column:
     )
     ui.chart_or_empty(
         view,
-        ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
+        {"firebender": ("codefresh", "firebender"), "builder": ("codefresh", "builder")}.get(
+            view.ai_source,
+            ("codefresh", "firebender", "builder"),  # both: committers too
+        ),
         table,
         ["ai_active_developers", "ci_credits"],
         charts.adoption_vs_credits,

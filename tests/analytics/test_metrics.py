@@ -140,9 +140,40 @@ def test_overview_table_joins_every_vendor_per_period():
     assert "active_committers" not in table and "ai_adoption_rate" not in table
 
 
-def test_ai_source_both_adds_the_two_counts():
-    table = metrics.overview_table(_inputs(), D(2026, 3, 2), D(2026, 3, 15), "week", "both")
-    assert table["ai_active_developers"].tolist() == [5.0, 8.0]
+def _committers(*values):
+    months = ["2026-02-01", "2026-03-01", "2026-04-01"][: len(values)]
+    return pd.DataFrame(
+        {
+            "key": ["activeCommitters"] * len(values),
+            "period": pd.to_datetime(months).astype(NS),
+            "value": list(values),
+        }
+    )
+
+
+def test_ai_source_both_counts_each_person_once_never_the_two_added():
+    # Firebender 1 and 2 people, Builder.io 4 and 6 users (the two added: 5 and 8).
+    inputs = _inputs()
+    inputs.committers = _committers(10.0, 10.0)
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    # F + B - F x B / N with N = 10 committers: 1 + 4 - 0.4, 2 + 6 - 1.2
+    assert table["ai_active_developers"].tolist() == pytest.approx([4.6, 6.8])
+    # Fewer committers than a tool's users: N is the larger tool's count, so the estimate is
+    # never below either tool's own count, nor above the two added.
+    inputs.committers = _committers(10.0, 4.0)
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].tolist() == pytest.approx([4.0, 6.0])
+    # Without the committers the estimate is unknown, never the sum nor one tool's count.
+    inputs.committers = None
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].isna().all()
+
+
+def test_ai_source_both_with_one_tool_not_loaded_is_the_other_one():
+    inputs = _inputs()
+    inputs.builder = None
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].tolist() == [1.0, 2.0]
     with pytest.raises(ValueError):
         metrics.overview_table(_inputs(), D(2026, 3, 2), D(2026, 3, 15), "week", "nobody")
 

@@ -15,9 +15,10 @@ from .test_mixed_mode import badges
 
 UNREACHABLE = "http://vendor-down.invalid"  # does not resolve: fails at once, no retry wait
 NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh": "Codefresh"}
-# The totals tiles that hold a part of each vendor (the default AI source is Firebender).
+# The totals tiles that hold a part of each vendor (every vendor connected: the default AI
+# source is either tool, each person once, estimated with the committers).
 NEEDS = {
-    "builder": ["Accepted AI lines"],
+    "builder": ["Accepted AI lines", "AI-active devs (avg)"],
     "firebender": [
         "Accepted AI lines",
         "AI model spend",
@@ -25,13 +26,23 @@ NEEDS = {
         "AI spend per AI-active developer",
         "AI spend per 1,000 accepted AI lines",
     ],
-    "codefresh": ["CI credits", "CI spend"],
+    "codefresh": ["CI credits", "CI spend", "AI-active devs (avg)"],
 }
 # Columns of the joined table each vendor feeds.
 COLUMNS = {
-    "builder": ["builder_lines_accepted", "ai_accepted_lines", "credits_per_accepted_line"],
+    "builder": [
+        "builder_lines_accepted",
+        "ai_accepted_lines",
+        "credits_per_accepted_line",
+        "ai_active_developers",
+    ],
     "firebender": ["ai_active_developers", "ai_accepted_lines", "model_spend_usd"],
-    "codefresh": ["ci_credits", "credits_per_ai_developer", "credits_per_accepted_line"],
+    "codefresh": [
+        "ci_credits",
+        "credits_per_ai_developer",
+        "credits_per_accepted_line",
+        "ai_active_developers",
+    ],
 }
 
 
