@@ -266,22 +266,26 @@ def adoption_vs_credits(
     granularity: str,
     ai_column: str = "ai_active_developers",
     ai_vendor: str = "derived",
+    ai_title: str | None = None,
 ) -> alt.LayerChart:
     """AI adoption (left axis) and CI credits (right axis) per finished period, on one time
     axis. The unfinished period is left out (the page says what it holds so far): drawn, it
-    would look like a drop. Unknown periods break the lines instead of reading as 0."""
+    would look like a drop. Unknown periods break the lines instead of reading as 0.
+    `ai_title`: the adoption measure's name on its axis and tooltip (what it counts, e.g. a
+    fallback's), its label by default."""
     data = weekdays(finished(table)[["period", ai_column, "ci_credits"]], granularity)
     base = alt.Chart(data).encode(x=_x(granularity, data))
+    ai_title = ai_title or label(ai_column)
     tips = [
         _period_tip(),
-        alt.Tooltip(f"{ai_column}:Q", title=label(ai_column), format=",.0f"),
+        alt.Tooltip(f"{ai_column}:Q", title=ai_title, format=",.0f"),
         alt.Tooltip("ci_credits:Q", title=label("ci_credits"), format=",.0f"),
     ]
     ai_color, ci_color = color_of(ai_vendor), color_of("codefresh")
     ai_line = base.mark_line(color=ai_color, strokeWidth=2.5, invalid=BREAK).encode(
         y=alt.Y(
             f"{ai_column}:Q",
-            title=label(ai_column),
+            title=ai_title,
             axis=alt.Axis(titleColor=ai_color, format=",.0f", tickMinStep=1),
         )
     )
@@ -443,10 +447,11 @@ def scatter(
     return points.properties(height=HEIGHT)
 
 
-def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
+def monthly_adoption(monthly: pd.DataFrame, ai_title: str | None = None) -> alt.LayerChart:
     """Active committers and AI-active developers per month (grouped bars), adoption rate
     (line, right axis). Months are bands, so the bars sit side by side. Finished months only:
-    a running month's committers are still growing."""
+    a running month's committers are still growing. `ai_title`: the AI-active developers'
+    name in the legend (what they count), their label by default."""
     monthly = finished(monthly)
     month = _band_x("month")
     bars = monthly.melt(
@@ -455,10 +460,12 @@ def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
         var_name="column",
         value_name="people",
     ).dropna(subset=["people"])
-    bars["measure"] = bars["column"].map(label)
+    names = {"active_committers": label("active_committers")}
+    names["ai_active_developers"] = ai_title or label("ai_active_developers")
+    bars["measure"] = bars["column"].map(names)
     colors = {
-        label("active_committers"): color_of("codefresh"),
-        label("ai_active_developers"): color_of("derived"),
+        names["active_committers"]: color_of("codefresh"),
+        names["ai_active_developers"]: color_of("derived"),
     }
     domain = [name for name in colors if name in set(bars["measure"])]  # only measures with data
     people = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -88,6 +88,45 @@ class Overview:
             return None
         return "; ".join(parts) + ". Periods outside a vendor's data are left empty, never zero."
 
+    def fallen_back(self, monthly: bool = False) -> bool:
+        """Whether the AI-active developers of the table (or the monthly one) are the fallback
+        for "either tool": Firebender's active users only (`metrics.either_or_firebender`)."""
+        return metrics.fallen_back(self.monthly if monthly else self.table)
+
+    def ai_title(self, monthly: bool = False) -> str:
+        """The AI-active developers' name on a chart (axis, legend, tooltip): what it counts."""
+        name = metrics.label("ai_active_developers")
+        return f"{name}: {FIREBENDER_ONLY}" if self.fallen_back(monthly) else name
+
+    def fallback_note(self) -> str | None:
+        """One sentence for beside the AI-active tiles and chart when they count Firebender's
+        users only because the either-tool estimate cannot be made, naming why; else None."""
+        counted = metrics.counted_from(self.table) if self.fallen_back() else None
+        if counted is None and self.fallen_back(monthly=True):
+            counted = metrics.counted_from(self.monthly)
+        if counted is None:
+            return None
+        what = "Codefresh's committers" if "Codefresh" in counted else "Builder.io's users"
+        vendor = "codefresh" if "Codefresh" in counted else "builder"
+        why = (
+            f" ({VENDOR_NAMES[vendor]} did not answer: {short_reason(self.errors[vendor])})"
+            if vendor in self.errors
+            else " for part of the range"
+        )
+        return (
+            f"{what} are unavailable{why}, so AI-active developers count Firebender's active "
+            "users only, in the tiles and charts: at least this many people used an AI tool. "
+            "The chosen measure, either tool with each person once, is an estimate that needs "
+            f"{what}; it returns when they do. The answer needs Codefresh's committers too."
+        )
+
+    def labelled(self, tiles: list, monthly: bool = False) -> list:
+        """`tiles` (metrics.Kpi) with the AI-active developers' named as the fallback where the
+        table (or the monthly one) counts Firebender's users only; unchanged otherwise."""
+        if not self.fallen_back(monthly):
+            return tiles
+        return [fallback_tile(kpi, self.monthly if monthly else self.table) for kpi in tiles]
+
     def failures(self) -> str | None:
         """Why a total or tile with a failed vendor's part is unknown, in one sentence."""
         if not self.errors:
@@ -143,6 +182,27 @@ class Overview:
             if SPAN_VENDOR[source] in vendors and known.empty:
                 return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
         return None
+
+
+FIREBENDER_ONLY = "Firebender only"
+# The tiles whose value rests on the AI-active developers, and whose help says the fallback.
+AI_TILES = ("ai_active_developers", "credits_per_ai_developer", "ai_adoption_rate")
+
+
+def fallback_tile(kpi, table: pd.DataFrame):
+    """A tile (metrics.Kpi) resting on the AI-active developers, named for the fallback
+    (Firebender's users only) when `table` counts them so; any other tile unchanged."""
+    if kpi.column not in AI_TILES or not metrics.fallen_back(table):
+        return kpi
+    label = kpi.label
+    if kpi.column == "ai_active_developers":
+        label = f"{label}: {FIREBENDER_ONLY}"
+    counted = metrics.counted_from(table)
+    return replace(
+        kpi,
+        label=label,
+        definition=f"Counted from {counted}. {kpi.definition}",
+    )
 
 
 def relation(org, team, name: str) -> str:
@@ -513,6 +573,8 @@ def _derive(inputs, answers, days: Days, granularity, ai_source, usd_per_credit,
     table = history[history["period"] >= pd.Timestamp(start)].reset_index(drop=True)
     monthly = months[months["period"] >= pd.Timestamp(days.first_month)].reset_index(drop=True)
     totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)
+    if metrics.fallen_back(history):  # the AI-active tiles name what they count
+        totals = replace(totals, tiles=[fallback_tile(kpi, history) for kpi in totals.tiles])
     # The answer reads its own weeks (answer_weeks), whatever the range and granularity.
     answer = metrics.verdict.answer(answers, end, ai_source, absent)
     return table, monthly, history, totals, answer

@@ -126,6 +126,8 @@ with totals_column:
         columns=("ai_active_developers", "ai_accepted_lines", "model_spend_usd", "ci_credits"),
         unknown=view.unknown_totals(),
     )
+    if fallback := view.fallback_note():  # what the AI-active tiles and charts count instead
+        st.caption(f":material/info: {fallback}")
 # ------------------------------------------------------------------ the main chart
 with chart_column:
     st.subheader(
@@ -144,6 +146,9 @@ with chart_column:
         charts.adoption_vs_credits,
         table,
         granularity,
+        "ai_active_developers",
+        "derived",
+        view.ai_title(),
     )
 
 # ------------------------------------------------------------------ this month
@@ -175,19 +180,21 @@ st.subheader(
     "definition.",
 )
 ui.kpi_tiles(
-    metrics.kpis(
-        view.history,
-        [
-            "ai_active_developers",
-            "ai_accepted_lines",
-            "model_spend_usd",
-            "ci_credits",
-            "firebender_agent_prompts",
-            "builder_prompts",
-            "credits_per_ai_developer",
-            "credits_per_accepted_line",
-        ],
-        granularity,
+    view.labelled(
+        metrics.kpis(
+            view.history,
+            [
+                "ai_active_developers",
+                "ai_accepted_lines",
+                "model_spend_usd",
+                "ci_credits",
+                "firebender_agent_prompts",
+                "builder_prompts",
+                "credits_per_ai_developer",
+                "credits_per_accepted_line",
+            ],
+            granularity,
+        )
     ),
     granularity,
     failures=view.failures(),
@@ -307,13 +314,17 @@ if lens is not None:
     )
 monthly = view.monthly
 ui.kpi_tiles(
-    metrics.kpis(
-        monthly, ["ai_adoption_rate", "active_committers", "ai_active_developers"], "month"
+    view.labelled(
+        metrics.kpis(
+            monthly, ["ai_adoption_rate", "active_committers", "ai_active_developers"], "month"
+        ),
+        monthly=True,
     ),
     "month",
     per_row=3,
 )
-if over_full := share_note.over_full_note(monthly, view.ai_source):  # beside the shares
+counted = "firebender" if view.fallen_back(monthly=True) else view.ai_source
+if over_full := share_note.over_full_note(monthly, counted):  # beside the shares
     st.caption(f":material/info: {over_full}")
 ui.chart_or_empty(
     view,
@@ -322,6 +333,7 @@ ui.chart_or_empty(
     ["active_committers", "ai_active_developers"],
     charts.monthly_adoption,
     monthly,
+    view.ai_title(monthly=True),
 )
 
 # ------------------------------------------------------------------ definitions and data

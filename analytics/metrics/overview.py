@@ -262,6 +262,50 @@ def either_people(first: pd.Series, second: pd.Series, committers: pd.Series) ->
     return out.mask(both_zero, 0.0)
 
 
+# The joined table's column naming what "ai_active_developers" counts, when the source is
+# either tool: the estimate, or the fallback where it cannot be made (exported with the table).
+COUNTED_COLUMN = "ai_active_counted_from"
+COUNTED_EITHER = "either tool, each person once (estimated with Codefresh's committers)"
+COUNTED_FALLBACK = {
+    "committers": "Firebender's active users only: Codefresh's committers are unavailable, and "
+    "the either-tool estimate needs them",
+    "builder": "Firebender's active users only: Builder.io's users are unavailable, and the "
+    "either-tool estimate needs them",
+}
+
+
+def either_or_firebender(
+    firebender: pd.Series, builder: pd.Series, committers: pd.Series, complete: pd.Series
+) -> tuple[pd.Series, str]:
+    """(AI-active people, what they count) for "either tool, each person once": the estimate
+    (`either_people`) when it can be made for every finished period Firebender covers;
+    otherwise Firebender's active users in every period (one measure per table, never a mix:
+    a range's average over both would mean neither), named by why (COUNTED_FALLBACK: the
+    committers, else Builder.io's users, were unknown). Firebender's own count is a lower
+    bound of the people using either tool; the two are never added (someone using both would
+    count twice). Where Firebender is unknown, the estimate is unknown too, and stays so."""
+    either = either_people(firebender, builder, committers)
+    finished = complete.astype(bool).to_numpy() & firebender.notna().to_numpy()
+    if not either[finished].isna().any():
+        return either, COUNTED_EITHER
+    lacking = finished & either.isna().to_numpy()
+    why = "committers" if committers[lacking].isna().any() else "builder"
+    return firebender.astype("float64"), COUNTED_FALLBACK[why]
+
+
+def counted_from(table: pd.DataFrame) -> str | None:
+    """What the table's AI-active developers count when the source is either tool (the
+    estimate or the fallback), or None (one tool's own users, as the source says)."""
+    if COUNTED_COLUMN not in table or table.empty:
+        return None
+    return str(table[COUNTED_COLUMN].iloc[0])
+
+
+def fallen_back(table: pd.DataFrame) -> bool:
+    """Whether the table's AI-active developers are the fallback (Firebender's users only)."""
+    return counted_from(table) in COUNTED_FALLBACK.values()
+
+
 def overview_table(
     inputs: OverviewInputs,
     start: dt.date,
@@ -294,14 +338,19 @@ def overview_table(
     elif ai_source == "builder":
         table["ai_active_developers"] = builder_users
     elif has_builder and has_firebender:
-        # Either tool, each person once: estimated, never the two counts added.
+        # Either tool, each person once: estimated, never the two counts added; where the
+        # estimate cannot be made, Firebender's active users alone, and the table says so.
         heads = committers_per_period(inputs.committers, index)
         heads = blank_outside(
             index[["period", "period_end"]].assign(heads=heads),
             ["heads"],
             inputs.spans.get("codefresh"),
         )["heads"]
-        table["ai_active_developers"] = either_people(firebender_users, builder_users, heads)
+        people, counted = either_or_firebender(
+            firebender_users, builder_users, heads, table["complete"]
+        )
+        table["ai_active_developers"] = people
+        table[COUNTED_COLUMN] = counted
     else:  # one tool left out on purpose (not connected): the other alone
         table["ai_active_developers"] = _both(
             builder_users, firebender_users, has_builder, has_firebender

@@ -15,10 +15,9 @@ from .test_mixed_mode import badges
 
 UNREACHABLE = "http://vendor-down.invalid"  # does not resolve: fails at once, no retry wait
 NAMES = {"builder": "Builder.io", "firebender": "Firebender", "codefresh": "Codefresh"}
-# The totals tiles that hold a part of each vendor (every vendor connected: the default AI
-# source is either tool, each person once, estimated with the committers).
+# The totals tiles that hold a part of each vendor (the default AI source is Firebender).
 NEEDS = {
-    "builder": ["Accepted AI lines", "AI-active devs (avg)"],
+    "builder": ["Accepted AI lines"],
     "firebender": [
         "Accepted AI lines",
         "AI model spend",
@@ -26,23 +25,13 @@ NEEDS = {
         "AI spend per AI-active developer",
         "AI spend per 1,000 accepted AI lines",
     ],
-    "codefresh": ["CI credits", "CI spend", "AI-active devs (avg)"],
+    "codefresh": ["CI credits", "CI spend"],
 }
 # Columns of the joined table each vendor feeds.
 COLUMNS = {
-    "builder": [
-        "builder_lines_accepted",
-        "ai_accepted_lines",
-        "credits_per_accepted_line",
-        "ai_active_developers",
-    ],
+    "builder": ["builder_lines_accepted", "ai_accepted_lines", "credits_per_accepted_line"],
     "firebender": ["ai_active_developers", "ai_accepted_lines", "model_spend_usd"],
-    "codefresh": [
-        "ci_credits",
-        "credits_per_ai_developer",
-        "credits_per_accepted_line",
-        "ai_active_developers",
-    ],
+    "codefresh": ["ci_credits", "credits_per_ai_developer", "credits_per_accepted_line"],
 }
 
 

@@ -1,0 +1,108 @@
+"""The default AI source with both AI tools connected is either tool, each person once, an
+estimate that needs Codefresh's committers (and Builder.io's users). Where it cannot be made,
+the Overview neither blanks the AI-active tiles and chart nor adds the two tools: it counts
+Firebender's active users only, and says so on the tile, beside the tiles, on the chart and in
+the joined table; the answer still says it cannot answer without Codefresh."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from analytics import metrics
+
+from .conftest import charts, open_page
+from .test_vendor_failing import UNREACHABLE, joined_table, totals
+
+FALLBACK_TILE = "AI-active devs (avg): Firebender only"
+EITHER_TILE = "AI-active devs (avg)"
+FALLBACK_TITLE = "AI-active developers: Firebender only"
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def _main_chart_titles(at) -> list[str]:
+    """The AI measure's name on each chart that draws AI-active developers (axis, tooltip,
+    legend), from the specs the browser gets."""
+    found = []
+    for chart in charts(at):
+        spec = json.dumps(json.loads(chart.proto.spec))
+        for title in (FALLBACK_TITLE, "AI-active developers"):
+            if f'"{title}"' in spec:
+                found.append(title)
+                break
+    return found
+
+
+def _number(value: str) -> float:
+    return float(value.replace(",", ""))
+
+
+def test_codefresh_unreachable_counts_firebender_only_and_says_so(live, monkeypatch):
+    url = os.environ["CODEFRESH_BASE_URL"]
+    monkeypatch.setenv("CODEFRESH_BASE_URL", UNREACHABLE)
+    at = open_page()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = totals(at)
+    # the tile has a number, named for what it counts; not "-", not the plain label
+    assert FALLBACK_TILE in shown, sorted(shown)
+    fallback_value = shown[FALLBACK_TILE][0]
+    assert fallback_value != "-"
+    assert "Firebender's active users only" in shown[FALLBACK_TILE][1]
+    assert EITHER_TILE not in shown
+    # beside the tiles: what is counted and why
+    said = _captions(at)
+    assert "Codefresh's committers are unavailable (Codefresh did not answer" in said
+    assert "count Firebender's active users only" in said
+    # the main chart is drawn, its axis and tooltip naming the fallback
+    assert FALLBACK_TITLE in _main_chart_titles(at)
+    # the joined table (and so the export) names the measure on every row
+    table = joined_table(at)
+    counted = set(table[metrics.COUNTED_COLUMN])
+    assert counted == {metrics.COUNTED_FALLBACK["committers"]}
+    assert table.loc[table["complete"], "ai_active_developers"].notna().all()
+    # the answer still cannot be worked out without Codefresh
+    answer = "\n".join(m.value for m in at.markdown)
+    assert "Codefresh did not answer" in answer
+
+    # Firebender's own count, exactly: the same tile with Firebender chosen as the source
+    monkeypatch.setenv("CODEFRESH_BASE_URL", url)
+    firebender = totals(open_page(query={"ai": "firebender"}))
+    assert firebender[EITHER_TILE][0] == fallback_value
+
+    # Codefresh back: the either-tool estimate returns, plainly named, and counts more people
+    # than Firebender alone (Builder.io's users who do not use Firebender)
+    at = open_page()
+    shown = totals(at)
+    assert FALLBACK_TILE not in shown and EITHER_TILE in shown
+    assert _number(shown[EITHER_TILE][0]) > _number(fallback_value)
+    assert "Firebender's active users only" not in _captions(at)
+    assert FALLBACK_TITLE not in _main_chart_titles(at)
+    assert "AI-active developers" in _main_chart_titles(at)
+    assert set(joined_table(at)[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_EITHER}
+
+
+@pytest.mark.parametrize("source", ["firebender", "builder"])
+def test_one_tool_chosen_has_no_fallback(live, monkeypatch, source):
+    # Codefresh failing with one tool chosen: that tool's users, as before, no fallback label
+    monkeypatch.setenv("CODEFRESH_BASE_URL", UNREACHABLE)
+    at = open_page(query={"ai": source})
+    shown = totals(at)
+    assert EITHER_TILE in shown and shown[EITHER_TILE][0] != "-"
+    assert "Firebender's active users only" not in _captions(at)
+    assert metrics.COUNTED_COLUMN not in joined_table(at)
+
+
+def test_builder_unreachable_counts_firebender_only_and_says_so(live, monkeypatch):
+    monkeypatch.setenv("BUILDER_BASE_URL", UNREACHABLE)
+    at = open_page()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = totals(at)
+    assert FALLBACK_TILE in shown and shown[FALLBACK_TILE][0] != "-"
+    assert "Builder.io's users are unavailable (Builder.io did not answer" in _captions(at)
+    assert FALLBACK_TITLE in _main_chart_titles(at)
+    assert set(joined_table(at)[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_FALLBACK["builder"]}
