@@ -271,8 +271,9 @@ METRICS: dict[str, Metric] = {
             "committers, the months' counts averaged over its days, a running month's so far, "
             "or the larger tool's count where that is more), as if using one tool said nothing "
             "about using the other. It lies between the larger tool's count and the two added, "
-            "counts nobody twice, and is unknown where the committers are; the answer uses the "
-            "same estimate.",
+            "counts nobody twice, and the answer uses the same estimate. Where it cannot be made "
+            "(Codefresh's committers or Builder.io's users unknown), Firebender's active users "
+            "alone are counted, a lower bound, and named so ('Firebender only').",
         ),
         Metric(
             "ai_accepted_lines",
