@@ -407,11 +407,17 @@ def _spend_lines(long, domain, colors, shown, granularity) -> alt.Chart:
 
 
 def scatter(
-    pairs: pd.DataFrame, x_column: str, y_column: str, lag: int, granularity: str
+    pairs: pd.DataFrame,
+    x_column: str,
+    y_column: str,
+    lag: int,
+    granularity: str,
+    x_title: str | None = None,
 ) -> alt.Chart:
     """One point per period: x in the period, y `lag` periods later. No fitted line: two levels
-    that both grow line up whatever the cause, and a line would read as a finding."""
-    x_title, y_title = label(x_column), label(y_column)
+    that both grow line up whatever the cause, and a line would read as a finding. `x_title`:
+    x's name (what it counts, e.g. a fallback's), its label by default."""
+    x_title, y_title = x_title or label(x_column), label(y_column)
     if lag:
         y_title += f" ({lag} {granularity}{'s' if lag > 1 else ''} later)"
     x_vendor = METRICS[x_column].vendor if x_column in METRICS else "derived"

@@ -109,15 +109,16 @@ class Overview:
         what = "Codefresh's committers" if "Codefresh" in counted else "Builder.io's users"
         vendor = "codefresh" if "Codefresh" in counted else "builder"
         why = (
-            f" ({VENDOR_NAMES[vendor]} did not answer: {short_reason(self.errors[vendor])})"
+            f" ({VENDOR_NAMES[vendor]} did not answer)"
             if vendor in self.errors
             else " for part of the range"
         )
         return (
-            f"{what} are unavailable{why}, so AI-active developers count Firebender's active "
-            "users only, in the tiles and charts: at least this many people used an AI tool. "
-            "The chosen measure, either tool with each person once, is an estimate that needs "
-            f"{what}; it returns when they do. The answer needs Codefresh's committers too."
+            f"{what} are unavailable{why}, so the AI-active developers count Firebender's active "
+            f'users only ("{FALLBACK_TOTAL}", "{FALLBACK_LATEST}" and the charts\' '
+            f'"{FIREBENDER_ONLY}"): at least this many people used an AI tool. The chosen '
+            f"measure, either tool with each person once, is estimated with {what} and returns "
+            "when they do."
         )
 
     def labelled(self, tiles: list, monthly: bool = False) -> list:
@@ -185,6 +186,9 @@ class Overview:
 
 
 FIREBENDER_ONLY = "Firebender only"
+# The fallback's tile labels: short enough to show whole at 1440 px (tests/browser).
+FALLBACK_TOTAL = "Firebender users (avg)"
+FALLBACK_LATEST = "Firebender active users"
 # The tiles whose value rests on the AI-active developers, and whose help says the fallback.
 AI_TILES = ("ai_active_developers", "credits_per_ai_developer", "ai_adoption_rate")
 
@@ -195,8 +199,8 @@ def fallback_tile(kpi, table: pd.DataFrame):
     if kpi.column not in AI_TILES or not metrics.fallen_back(table):
         return kpi
     label = kpi.label
-    if kpi.column == "ai_active_developers":
-        label = f"{label}: {FIREBENDER_ONLY}"
+    if kpi.column == "ai_active_developers":  # what it counts, in place of "AI-active devs"
+        label = FALLBACK_TOTAL if label.endswith("(avg)") else FALLBACK_LATEST
     counted = metrics.counted_from(table)
     return replace(
         kpi,

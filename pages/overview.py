@@ -271,7 +271,14 @@ with st.expander("Levels, for a picture: why they are not evidence"):
         st.info(view.why_empty(("codefresh",)) or result.note)
     else:
         ui.chart(
-            view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, granularity
+            view.identity,
+            charts.scatter,
+            result.pairs,
+            x_measure,
+            "ci_credits",
+            lag,
+            granularity,
+            view.ai_title() if x_measure == "ai_active_developers" else None,
         )
 
 st.subheader(

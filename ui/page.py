@@ -558,12 +558,14 @@ def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | N
     a drop) and no tile or answer uses it. `settled`: column -> (amount, last settled day) of
     the same period on the same screen (the month's projection), told apart in the sentence
     so the screen has one "so far" per measure."""
-    from analytics.metrics import period_name
+    from analytics.metrics import fallen_back, period_name
 
     if table.empty or bool(table["complete"].iloc[-1]):
         return
     row = table.iloc[-1]
     settled = settled or {}
+    # either tool's estimate could not be made: the number is Firebender's users, named so
+    ai_name = "Firebender active users" if fallen_back(table) else "AI-active developers"
 
     def part(c: str, unit: str, name: str) -> str:
         text = f"{_format(float(row[c]), unit)} {name}"
@@ -579,7 +581,7 @@ def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | N
         part(c, unit, name)
         for c, unit, name in (
             ("ci_credits", "credits", "CI credits"),
-            ("ai_active_developers", "count", "AI-active developers"),
+            ("ai_active_developers", "count", ai_name),
             ("model_spend_usd", "usd", "AI model spend"),
         )
         if c in row and pd.notna(row[c])

@@ -14,9 +14,9 @@ import pytest
 from analytics import metrics
 
 from .conftest import charts, open_page
-from .test_vendor_failing import UNREACHABLE, joined_table, totals
+from .test_vendor_failing import UNREACHABLE, joined_table, tiles, totals
 
-FALLBACK_TILE = "AI-active devs (avg): Firebender only"
+FALLBACK_TILE = "Firebender users (avg)"
 EITHER_TILE = "AI-active devs (avg)"
 FALLBACK_TITLE = "AI-active developers: Firebender only"
 
@@ -58,8 +58,16 @@ def test_codefresh_unreachable_counts_firebender_only_and_says_so(live, monkeypa
     said = _captions(at)
     assert "Codefresh's committers are unavailable (Codefresh did not answer" in said
     assert "count Firebender's active users only" in said
-    # the main chart is drawn, its axis and tooltip naming the fallback
+    # the running week's note names it too, never "AI-active developers"
+    running = [c for c in said.splitlines() if "still running" in c]
+    assert running and "Firebender active users" in running[0], running
+    assert "AI-active developers" not in running[0]
+    # the latest finished week's tile too
+    assert "Firebender active users" in tiles(at)
+    # the main chart is drawn, its axis and tooltip naming the fallback; no chart names the
+    # plain measure
     assert FALLBACK_TITLE in _main_chart_titles(at)
+    assert "AI-active developers" not in _main_chart_titles(at)
     # the joined table (and so the export) names the measure on every row
     table = joined_table(at)
     counted = set(table[metrics.COUNTED_COLUMN])
@@ -104,5 +112,7 @@ def test_builder_unreachable_counts_firebender_only_and_says_so(live, monkeypatc
     shown = totals(at)
     assert FALLBACK_TILE in shown and shown[FALLBACK_TILE][0] != "-"
     assert "Builder.io's users are unavailable (Builder.io did not answer" in _captions(at)
-    assert FALLBACK_TITLE in _main_chart_titles(at)
+    # the main chart, the monthly one and the levels scatter all name the fallback
+    assert _main_chart_titles(at).count(FALLBACK_TITLE) >= 3
+    assert "AI-active developers" not in _main_chart_titles(at)
     assert set(joined_table(at)[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_FALLBACK["builder"]}
