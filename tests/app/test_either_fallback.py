@@ -6,12 +6,14 @@ the joined table; the answer still says it cannot answer without Codefresh."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 
+import pandas as pd
 import pytest
 
-from analytics import metrics
+from analytics import labels, metrics
 
 from .conftest import charts, open_page
 from .test_vendor_failing import UNREACHABLE, joined_table, tiles, totals
@@ -116,3 +118,18 @@ def test_builder_unreachable_counts_firebender_only_and_says_so(live, monkeypatc
     assert _main_chart_titles(at).count(FALLBACK_TITLE) >= 3
     assert "AI-active developers" not in _main_chart_titles(at)
     assert set(joined_table(at)[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_FALLBACK["builder"]}
+
+
+def test_the_export_names_what_is_counted(live, monkeypatch, downloads):
+    # Explore & export's Overview dataset with Codefresh unreachable: the file's rows say the
+    # AI-active developers are Firebender's users only, and why
+    monkeypatch.setenv("CODEFRESH_BASE_URL", UNREACHABLE)
+    at = open_page("pages/explore.py")
+    assert not at.exception, [e.value for e in at.exception]
+    [(name, make)] = [(n, f) for n, f in downloads.items() if n.endswith(".csv")]
+    data = make()
+    frame = pd.read_csv(io.BytesIO(data if isinstance(data, bytes) else data.encode()))
+    column = labels.column_label(metrics.COUNTED_COLUMN)
+    assert column in frame.columns or metrics.COUNTED_COLUMN in frame.columns, list(frame)
+    values = set(frame.get(column, frame.get(metrics.COUNTED_COLUMN)))
+    assert values == {metrics.COUNTED_FALLBACK["committers"]}
