@@ -484,7 +484,7 @@ def monthly_adoption(monthly: pd.DataFrame, ai_title: str | None = None) -> alt.
             color=alt.Color(
                 "measure:N",
                 title=None,
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=400),  # a fallback's name whole
                 scale=alt.Scale(domain=domain, range=[colors[name] for name in domain]),
             ),
             opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.5)),

@@ -98,12 +98,24 @@ class Overview:
         name = metrics.label("ai_active_developers")
         return f"{name}: {FIREBENDER_ONLY}" if self.fallen_back(monthly) else name
 
+    def monthly_note(self) -> str | None:
+        """One sentence for the monthly section when it alone counts Firebender's users only:
+        Builder.io's rows were loaded by week or day, which give no users per month."""
+        if not self.fallen_back(monthly=True) or self.fallen_back():
+            return None
+        return (
+            f"By month, Builder.io's users are not loaded at this granularity ({self.granularity}: "
+            "a month's users are not the sum of its weeks' or days'), so the monthly AI-active "
+            "developers count Firebender's active users only "
+            f'("{FALLBACK_LATEST}": at least '
+            "this many people used an AI tool). Pick the Month granularity to count either tool, "
+            "each person once, by month."
+        )
+
     def fallback_note(self) -> str | None:
         """One sentence for beside the AI-active tiles and chart when they count Firebender's
         users only because the either-tool estimate cannot be made, naming why; else None."""
         counted = metrics.counted_from(self.table) if self.fallen_back() else None
-        if counted is None and self.fallen_back(monthly=True):
-            counted = metrics.counted_from(self.monthly)
         if counted is None:
             return None
         what = "Codefresh's committers" if "Codefresh" in counted else "Builder.io's users"
@@ -573,7 +585,13 @@ def _derive(inputs, answers, days: Days, granularity, ai_source, usd_per_credit,
     history = metrics.overview_table(
         inputs, days.before, end, granularity, ai_source, usd_per_credit
     )
-    months = metrics.monthly_table(inputs, days.load_from, end, ai_source, usd_per_credit)
+    # Builder.io's rows are loaded at the chosen granularity: by week or day they cannot give
+    # its distinct users per month, so by month they are unknown (never the weeks' rows read
+    # as a month's, nor 0), and "either tool" counts Firebender's users there, named so.
+    month_inputs = inputs
+    if granularity != "month" and inputs.builder is not None:
+        month_inputs = replace(inputs, builder=None, failed=inputs.failed | {"builder"})
+    months = metrics.monthly_table(month_inputs, days.load_from, end, ai_source, usd_per_credit)
     table = history[history["period"] >= pd.Timestamp(start)].reset_index(drop=True)
     monthly = months[months["period"] >= pd.Timestamp(days.first_month)].reset_index(drop=True)
     totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)

@@ -330,6 +330,8 @@ ui.kpi_tiles(
     "month",
     per_row=3,
 )
+if by_month := view.monthly_note():  # the monthly AI-active developers are Firebender's
+    st.caption(f":material/info: {by_month}")
 counted = "firebender" if view.fallen_back(monthly=True) else view.ai_source
 if over_full := share_note.over_full_note(monthly, counted):  # beside the shares
     st.caption(f":material/info: {over_full}")

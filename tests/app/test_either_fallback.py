@@ -90,9 +90,10 @@ def test_codefresh_unreachable_counts_firebender_only_and_says_so(live, monkeypa
     shown = totals(at)
     assert FALLBACK_TILE not in shown and EITHER_TILE in shown
     assert _number(shown[EITHER_TILE][0]) > _number(fallback_value)
-    assert "Firebender's active users only" not in _captions(at)
-    assert FALLBACK_TITLE not in _main_chart_titles(at)
-    assert "AI-active developers" in _main_chart_titles(at)
+    assert "Codefresh's committers are unavailable" not in _captions(at)
+    # the main chart (the first) names the estimate; by week the monthly chart alone names
+    # Firebender (Builder.io's users per month are not loaded by week: the test below)
+    assert _main_chart_titles(at)[0] == "AI-active developers"
     assert set(joined_table(at)[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_EITHER}
 
 
@@ -133,3 +134,29 @@ def test_the_export_names_what_is_counted(live, monkeypatch, downloads):
     assert column in frame.columns or metrics.COUNTED_COLUMN in frame.columns, list(frame)
     values = set(frame.get(column, frame.get(metrics.COUNTED_COLUMN)))
     assert values == {metrics.COUNTED_FALLBACK["committers"]}
+
+
+def _monthly(at) -> dict[str, str]:
+    """The monthly section's tiles (the last three), label -> value."""
+    return {m.label: m.value for m in list(at.metric)[-3:]}
+
+
+def test_by_week_the_monthly_tiles_do_not_read_weekly_builder_rows_as_a_month():
+    # Builder.io's rows are loaded by week: they give no users per month. By month the either
+    # estimate then counts Firebender's users, named so (it used to read Builder.io as 0 under
+    # the either-tool label); with Builder.io chosen, unknown ("-"), never 0 and never 0.0%.
+    at = open_page()
+    monthly = _monthly(at)
+    assert "Firebender active users" in monthly and monthly["Firebender active users"] != "-"
+    assert "Builder.io's users are not loaded at this granularity (week" in _captions(at)
+    assert "AI-active devs (avg)" in totals(at)  # the weekly tiles keep the estimate
+    by_builder = _monthly(open_page(query={"ai": "builder"}))
+    assert by_builder["AI-active developers"] == "-" and by_builder["AI adoption rate"] == "-"
+    # by month, Builder.io's users per month are loaded: the estimate, above Firebender's alone
+    by_month = _monthly(open_page(query={"granularity": "month"}))
+    assert "AI-active developers" in by_month
+    assert _number(by_month["AI-active developers"]) > _number(
+        _monthly(open_page(query={"granularity": "month", "ai": "firebender"}))[
+            "AI-active developers"
+        ]
+    )
