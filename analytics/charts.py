@@ -266,22 +266,26 @@ def adoption_vs_credits(
     granularity: str,
     ai_column: str = "ai_active_developers",
     ai_vendor: str = "derived",
+    ai_title: str | None = None,
 ) -> alt.LayerChart:
     """AI adoption (left axis) and CI credits (right axis) per finished period, on one time
     axis. The unfinished period is left out (the page says what it holds so far): drawn, it
-    would look like a drop. Unknown periods break the lines instead of reading as 0."""
+    would look like a drop. Unknown periods break the lines instead of reading as 0.
+    `ai_title`: the adoption measure's name on its axis and tooltip (what it counts, e.g. a
+    fallback's), its label by default."""
     data = weekdays(finished(table)[["period", ai_column, "ci_credits"]], granularity)
     base = alt.Chart(data).encode(x=_x(granularity, data))
+    ai_title = ai_title or label(ai_column)
     tips = [
         _period_tip(),
-        alt.Tooltip(f"{ai_column}:Q", title=label(ai_column), format=",.0f"),
+        alt.Tooltip(f"{ai_column}:Q", title=ai_title, format=",.0f"),
         alt.Tooltip("ci_credits:Q", title=label("ci_credits"), format=",.0f"),
     ]
     ai_color, ci_color = color_of(ai_vendor), color_of("codefresh")
     ai_line = base.mark_line(color=ai_color, strokeWidth=2.5, invalid=BREAK).encode(
         y=alt.Y(
             f"{ai_column}:Q",
-            title=label(ai_column),
+            title=ai_title,
             axis=alt.Axis(titleColor=ai_color, format=",.0f", tickMinStep=1),
         )
     )
@@ -403,11 +407,17 @@ def _spend_lines(long, domain, colors, shown, granularity) -> alt.Chart:
 
 
 def scatter(
-    pairs: pd.DataFrame, x_column: str, y_column: str, lag: int, granularity: str
+    pairs: pd.DataFrame,
+    x_column: str,
+    y_column: str,
+    lag: int,
+    granularity: str,
+    x_title: str | None = None,
 ) -> alt.Chart:
     """One point per period: x in the period, y `lag` periods later. No fitted line: two levels
-    that both grow line up whatever the cause, and a line would read as a finding."""
-    x_title, y_title = label(x_column), label(y_column)
+    that both grow line up whatever the cause, and a line would read as a finding. `x_title`:
+    x's name (what it counts, e.g. a fallback's), its label by default."""
+    x_title, y_title = x_title or label(x_column), label(y_column)
     if lag:
         y_title += f" ({lag} {granularity}{'s' if lag > 1 else ''} later)"
     x_vendor = METRICS[x_column].vendor if x_column in METRICS else "derived"
@@ -443,10 +453,11 @@ def scatter(
     return points.properties(height=HEIGHT)
 
 
-def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
+def monthly_adoption(monthly: pd.DataFrame, ai_title: str | None = None) -> alt.LayerChart:
     """Active committers and AI-active developers per month (grouped bars), adoption rate
     (line, right axis). Months are bands, so the bars sit side by side. Finished months only:
-    a running month's committers are still growing."""
+    a running month's committers are still growing. `ai_title`: the AI-active developers'
+    name in the legend (what they count), their label by default."""
     monthly = finished(monthly)
     month = _band_x("month")
     bars = monthly.melt(
@@ -455,10 +466,12 @@ def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
         var_name="column",
         value_name="people",
     ).dropna(subset=["people"])
-    bars["measure"] = bars["column"].map(label)
+    names = {"active_committers": label("active_committers")}
+    names["ai_active_developers"] = ai_title or label("ai_active_developers")
+    bars["measure"] = bars["column"].map(names)
     colors = {
-        label("active_committers"): color_of("codefresh"),
-        label("ai_active_developers"): color_of("derived"),
+        names["active_committers"]: color_of("codefresh"),
+        names["ai_active_developers"]: color_of("derived"),
     }
     domain = [name for name in colors if name in set(bars["measure"])]  # only measures with data
     people = (
@@ -471,7 +484,7 @@ def monthly_adoption(monthly: pd.DataFrame) -> alt.LayerChart:
             color=alt.Color(
                 "measure:N",
                 title=None,
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=400),  # a fallback's name whole
                 scale=alt.Scale(domain=domain, range=[colors[name] for name in domain]),
             ),
             opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.5)),

@@ -47,6 +47,7 @@ COLUMN_LABELS: dict[str, str] = {
     "period": "Period",
     "period_end": "Period end",
     "complete": "Whole period",
+    "ai_active_counted_from": "AI-active developers counted from",
     "date": "Day",
     "timestamp": "Time (UTC)",
     "email": "Person",

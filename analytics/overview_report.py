@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -88,6 +88,58 @@ class Overview:
             return None
         return "; ".join(parts) + ". Periods outside a vendor's data are left empty, never zero."
 
+    def fallen_back(self, monthly: bool = False) -> bool:
+        """Whether the AI-active developers of the table (or the monthly one) are the fallback
+        for "either tool": Firebender's active users only (`metrics.either_or_firebender`)."""
+        return metrics.fallen_back(self.monthly if monthly else self.table)
+
+    def ai_title(self, monthly: bool = False) -> str:
+        """The AI-active developers' name on a chart (axis, legend, tooltip): what it counts."""
+        name = metrics.label("ai_active_developers")
+        return f"{name}: {FIREBENDER_ONLY}" if self.fallen_back(monthly) else name
+
+    def monthly_note(self) -> str | None:
+        """One sentence for the monthly section when it alone counts Firebender's users only:
+        Builder.io's rows were loaded by week or day, which give no users per month."""
+        if not self.fallen_back(monthly=True) or self.fallen_back():
+            return None
+        return (
+            f"By month, Builder.io's users are not loaded at this granularity ({self.granularity}: "
+            "a month's users are not the sum of its weeks' or days'), so the monthly AI-active "
+            "developers count Firebender's active users only "
+            f'("{FALLBACK_LATEST}": at least '
+            "this many people used an AI tool). Pick the Month granularity to count either tool, "
+            "each person once, by month."
+        )
+
+    def fallback_note(self) -> str | None:
+        """One sentence for beside the AI-active tiles and chart when they count Firebender's
+        users only because the either-tool estimate cannot be made, naming why; else None."""
+        counted = metrics.counted_from(self.table) if self.fallen_back() else None
+        if counted is None:
+            return None
+        what = "Codefresh's committers" if "Codefresh" in counted else "Builder.io's users"
+        vendor = "codefresh" if "Codefresh" in counted else "builder"
+        why = (
+            f" ({VENDOR_NAMES[vendor]} did not answer)"
+            if vendor in self.errors
+            else " for part of the range"
+        )
+        return (
+            f"{what} are unavailable{why}, so the AI-active developers count Firebender's active "
+            f'users only ("{FALLBACK_TOTAL}", "{FALLBACK_LATEST}" and the charts\' '
+            f'"{FIREBENDER_ONLY}"): at least this many people used an AI tool. The chosen '
+            f"measure, either tool with each person once, is estimated with {what} and returns "
+            "when they do."
+        )
+
+    def labelled(self, tiles: list, monthly: bool = False) -> list:
+        """`tiles` (metrics.Kpi) with the AI-active developers' named as the fallback where the
+        table (or the monthly one) counts Firebender's users only; unchanged otherwise."""
+        if not self.fallen_back(monthly):
+            return tiles
+        return [fallback_tile(kpi, self.monthly if monthly else self.table) for kpi in tiles]
+
     def failures(self) -> str | None:
         """Why a total or tile with a failed vendor's part is unknown, in one sentence."""
         if not self.errors:
@@ -143,6 +195,30 @@ class Overview:
             if SPAN_VENDOR[source] in vendors and known.empty:
                 return f"No {VENDOR_NAMES[SPAN_VENDOR[source]]} data in this range."
         return None
+
+
+FIREBENDER_ONLY = "Firebender only"
+# The fallback's tile labels: short enough to show whole at 1440 px (tests/browser).
+FALLBACK_TOTAL = "Firebender users (avg)"
+FALLBACK_LATEST = "Firebender active users"
+# The tiles whose value rests on the AI-active developers, and whose help says the fallback.
+AI_TILES = ("ai_active_developers", "credits_per_ai_developer", "ai_adoption_rate")
+
+
+def fallback_tile(kpi, table: pd.DataFrame):
+    """A tile (metrics.Kpi) resting on the AI-active developers, named for the fallback
+    (Firebender's users only) when `table` counts them so; any other tile unchanged."""
+    if kpi.column not in AI_TILES or not metrics.fallen_back(table):
+        return kpi
+    label = kpi.label
+    if kpi.column == "ai_active_developers":  # what it counts, in place of "AI-active devs"
+        label = FALLBACK_TOTAL if label.endswith("(avg)") else FALLBACK_LATEST
+    counted = metrics.counted_from(table)
+    return replace(
+        kpi,
+        label=label,
+        definition=f"Counted from {counted}. {kpi.definition}",
+    )
 
 
 def relation(org, team, name: str) -> str:
@@ -509,10 +585,18 @@ def _derive(inputs, answers, days: Days, granularity, ai_source, usd_per_credit,
     history = metrics.overview_table(
         inputs, days.before, end, granularity, ai_source, usd_per_credit
     )
-    months = metrics.monthly_table(inputs, days.load_from, end, ai_source, usd_per_credit)
+    # Builder.io's rows are loaded at the chosen granularity: by week or day they cannot give
+    # its distinct users per month, so by month they are unknown (never the weeks' rows read
+    # as a month's, nor 0), and "either tool" counts Firebender's users there, named so.
+    month_inputs = inputs
+    if granularity != "month" and inputs.builder is not None:
+        month_inputs = replace(inputs, builder=None, failed=inputs.failed | {"builder"})
+    months = metrics.monthly_table(month_inputs, days.load_from, end, ai_source, usd_per_credit)
     table = history[history["period"] >= pd.Timestamp(start)].reset_index(drop=True)
     monthly = months[months["period"] >= pd.Timestamp(days.first_month)].reset_index(drop=True)
     totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)
+    if metrics.fallen_back(history):  # the AI-active tiles name what they count
+        totals = replace(totals, tiles=[fallback_tile(kpi, history) for kpi in totals.tiles])
     # The answer reads its own weeks (answer_weeks), whatever the range and granularity.
     answer = metrics.verdict.answer(answers, end, ai_source, absent)
     return table, monthly, history, totals, answer

@@ -474,8 +474,9 @@ def verdict_section(results: list[verdict_rates.Rates]) -> tuple[str, list[Targe
         "same story, served through the connectors (in-process). The answer reads the last 52 "
         f"finished weeks ending {verdict_rates.END} (today {verdict_rates.TODAY}), weeks with a "
         "day off left out, AI use from either connected tool, each person counted once "
-        "(estimated from the two tools' daily counts: the picker's 'both') or from Firebender "
-        "alone (the Overview's default). Rates with their 95% Wilson interval; "
+        "(estimated from the two tools' daily counts: the picker's 'both', every page's default "
+        "when both tools are connected) or from Firebender alone (the default when it is the "
+        "only AI tool connected). Rates with their 95% Wilson interval; "
         "estimates are % credits per committer per +10 points of the share; the truth is per "
         "10 points of the share the scenario plants its effect through (any tool's; "
         "Builder.io's in `builder_effect`; the mean of 2-4 weeks before in `lagged_effect`; "
@@ -488,7 +489,7 @@ def verdict_section(results: list[verdict_rates.Rates]) -> tuple[str, list[Targe
         label = (
             "either tool, each person counted once ('both')"
             if source == "both"
-            else "Firebender only (the Overview's default)"
+            else "Firebender only (the default when it is the only AI tool connected)"
         )
         lines += [f"### AI use from {label}", "", table(SCENARIO_HEADER, rows, "lrrrrrll"), ""]
         if source == "both":

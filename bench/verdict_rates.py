@@ -5,8 +5,9 @@ connectors (in-process transport): Firebender daily usage, Builder.io organizati
 day, Codefresh credits by day and active committers by month, as the overview loads them for its
 answer. The answer (analytics.metrics.verdict.answer) reads the last 52 finished weeks ending on
 END, with AI use counted from either connected tool, each person once ("both": the share of
-committers active in either tool, estimated from the two tools' daily counts) and, side by side
-on the same seeds, from Firebender alone (the Overview's default).
+committers active in either tool, estimated from the two tools' daily counts; every page's
+default when both tools are connected) and, side by side on the same seeds, from Firebender
+alone (the default when it is the only AI tool connected).
 
 Per scenario: how often it says "Evidence" of either direction (on a no-effect scenario, a false
 positive; target at most 6%), how often it finds the planted effect ("Evidence of more"; target
@@ -45,7 +46,8 @@ SCENARIOS = {
     "team_trends_effect": None,
 }
 DETECTION = {name: target for name, target in SCENARIOS.items() if target is not None}
-SOURCES = ("both", "firebender")  # "both": either tool, each person once; the targets read it
+SOURCES = ("both", "firebender")  # "both" (the default): either tool, each person once; the
+# targets read it
 
 
 @dataclass

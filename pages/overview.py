@@ -126,6 +126,8 @@ with totals_column:
         columns=("ai_active_developers", "ai_accepted_lines", "model_spend_usd", "ci_credits"),
         unknown=view.unknown_totals(),
     )
+    if fallback := view.fallback_note():  # what the AI-active tiles and charts count instead
+        st.caption(f":material/info: {fallback}")
 # ------------------------------------------------------------------ the main chart
 with chart_column:
     st.subheader(
@@ -135,12 +137,18 @@ with chart_column:
     )
     ui.chart_or_empty(
         view,
-        ("codefresh", "firebender") if view.ai_source == "firebender" else ("codefresh", "builder"),
+        {"firebender": ("codefresh", "firebender"), "builder": ("codefresh", "builder")}.get(
+            view.ai_source,
+            ("codefresh", "firebender", "builder"),  # both: committers too
+        ),
         table,
         ["ai_active_developers", "ci_credits"],
         charts.adoption_vs_credits,
         table,
         granularity,
+        "ai_active_developers",
+        "derived",
+        view.ai_title(),
     )
 
 # ------------------------------------------------------------------ this month
@@ -172,19 +180,21 @@ st.subheader(
     "definition.",
 )
 ui.kpi_tiles(
-    metrics.kpis(
-        view.history,
-        [
-            "ai_active_developers",
-            "ai_accepted_lines",
-            "model_spend_usd",
-            "ci_credits",
-            "firebender_agent_prompts",
-            "builder_prompts",
-            "credits_per_ai_developer",
-            "credits_per_accepted_line",
-        ],
-        granularity,
+    view.labelled(
+        metrics.kpis(
+            view.history,
+            [
+                "ai_active_developers",
+                "ai_accepted_lines",
+                "model_spend_usd",
+                "ci_credits",
+                "firebender_agent_prompts",
+                "builder_prompts",
+                "credits_per_ai_developer",
+                "credits_per_accepted_line",
+            ],
+            granularity,
+        )
     ),
     granularity,
     failures=view.failures(),
@@ -261,7 +271,14 @@ with st.expander("Levels, for a picture: why they are not evidence"):
         st.info(view.why_empty(("codefresh",)) or result.note)
     else:
         ui.chart(
-            view.identity, charts.scatter, result.pairs, x_measure, "ci_credits", lag, granularity
+            view.identity,
+            charts.scatter,
+            result.pairs,
+            x_measure,
+            "ci_credits",
+            lag,
+            granularity,
+            view.ai_title() if x_measure == "ai_active_developers" else None,
         )
 
 st.subheader(
@@ -304,13 +321,19 @@ if lens is not None:
     )
 monthly = view.monthly
 ui.kpi_tiles(
-    metrics.kpis(
-        monthly, ["ai_adoption_rate", "active_committers", "ai_active_developers"], "month"
+    view.labelled(
+        metrics.kpis(
+            monthly, ["ai_adoption_rate", "active_committers", "ai_active_developers"], "month"
+        ),
+        monthly=True,
     ),
     "month",
     per_row=3,
 )
-if over_full := share_note.over_full_note(monthly, view.ai_source):  # beside the shares
+if by_month := view.monthly_note():  # the monthly AI-active developers are Firebender's
+    st.caption(f":material/info: {by_month}")
+counted = "firebender" if view.fallen_back(monthly=True) else view.ai_source
+if over_full := share_note.over_full_note(monthly, counted):  # beside the shares
     st.caption(f":material/info: {over_full}")
 ui.chart_or_empty(
     view,
@@ -319,6 +342,7 @@ ui.chart_or_empty(
     ["active_committers", "ai_active_developers"],
     charts.monthly_adoption,
     monthly,
+    view.ai_title(monthly=True),
 )
 
 # ------------------------------------------------------------------ definitions and data

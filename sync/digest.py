@@ -32,12 +32,16 @@ def verdict(
 ) -> str | None:
     """The overview's answer for a range ending `end`, built by the overview's own report
     (`analytics.overview_report.overview`) over what the store holds: the same function, weeks and
-    sentence as the screen's (AI use from Firebender, the default 90 days by week; the answer
-    reads the last 52 finished weeks whatever the range)."""
+    sentence as the screen's (AI use from the screen's default source, every connected AI tool:
+    `metrics.default_ai_source`; the default 90 days by week; the answer reads the last 52
+    finished weeks whatever the range)."""
+    from analytics.metrics import default_ai_source
+
     settings = resolve({}, values or {}, {}, {})
     start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
     choice = Choice(start, end, "week", end)
-    view = overview_report.overview(StoreReader(store), choice, settings, "firebender", price)
+    source = default_ai_source(settings.sources)
+    view = overview_report.overview(StoreReader(store), choice, settings, source, price)
     return view.answer.sentence if view.answer is not None else None
 
 

@@ -481,15 +481,17 @@ def not_used(label: str, why: str, container=None) -> None:
 
 
 def ai_source_input(page: str, help_text: str | None = None, container=None) -> str:
-    """The sidebar's "Count AI-active developers from" (`?ai=`, carried from page to page)."""
-    from analytics.metrics import AI_SOURCES, definition
+    """The sidebar's "Count AI-active developers from" (`?ai=`, carried from page to page). Its
+    default is every connected AI tool (`metrics.default_ai_source`): either tool, each person
+    once, when both are; the one connected otherwise."""
+    from analytics.metrics import AI_SOURCES, default_ai_source, definition
 
     return mirrored_select(
         AI_LABEL,
         list(AI_SOURCES),
         key=f"{page}__ai",
         param="ai",
-        default="firebender",
+        default=default_ai_source(app_settings.current().sources),
         container=container if container is not None else st.sidebar,
         format_func=AI_SOURCES.get,
         carry=True,

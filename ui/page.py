@@ -198,6 +198,8 @@ def _format_delta(kpi: Kpi) -> str | None:
     if kpi.unit == "share":
         return f"{kpi.delta * 100:+.1f} pts"
     text = _format(abs(kpi.delta), kpi.unit)
+    if text == "0" and kpi.delta != 0:  # an estimate's change under a whole one: "-0.3"
+        text = f"{abs(kpi.delta):.1f}"
     sign = "+" if kpi.delta >= 0 else "-"
     pct = f" ({kpi.delta_pct:+.0%})" if kpi.delta_pct is not None else ""
     return f"{sign}{text}{pct}"
@@ -513,8 +515,9 @@ def _overview_explanation() -> str:
         "compares. Both measures are taken **per active committer** (Codefresh counts "
         "committers per calendar month; a week takes those of its days), so a growing team is "
         "not mistaken for an effect. AI use is the chosen source's AI-active people on an "
-        "average weekday: Firebender's, Builder.io's, or, with both, the share of committers "
-        "active in **either** tool, each person once. Builder.io reports how many people used "
+        "average weekday: by default every connected tool, which with both is the share of "
+        "committers active in **either** tool, each person once; or Firebender's, or "
+        "Builder.io's alone. Builder.io reports how many people used "
         "it each day but not who, so that share is estimated as if using one tool said nothing "
         "about using the other: between the larger tool's share and the two added, never above "
         "100%.\n\n"
@@ -534,7 +537,9 @@ def _overview_explanation() -> str:
         "clear evidence' into 'Evidence'): an effect that arrives weeks later is missed (on "
         "the sandbox, one acting 2-4 weeks late was found in under 5% of seeds, and even that "
         "exact lag, fixed in advance, would find it in about a third: a year of weeks is too "
-        "few). Counted from one tool it cannot see an effect that acts through the other. A "
+        "few). Counted from one tool it cannot see an effect that acts through the other; "
+        "counted from either, such an effect shows diluted (on the sandbox, one acting through "
+        "Builder.io alone was found in about 60% of seeds). A "
         "week with only a few people away is not left out, and weeks with many people away "
         "are found from the credits alone. "
         "It is an association after allowing for headcount, a shared trend and the calendar, "
@@ -553,12 +558,14 @@ def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | N
     a drop) and no tile or answer uses it. `settled`: column -> (amount, last settled day) of
     the same period on the same screen (the month's projection), told apart in the sentence
     so the screen has one "so far" per measure."""
-    from analytics.metrics import period_name
+    from analytics.metrics import fallen_back, period_name
 
     if table.empty or bool(table["complete"].iloc[-1]):
         return
     row = table.iloc[-1]
     settled = settled or {}
+    # either tool's estimate could not be made: the number is Firebender's users, named so
+    ai_name = "Firebender active users" if fallen_back(table) else "AI-active developers"
 
     def part(c: str, unit: str, name: str) -> str:
         text = f"{_format(float(row[c]), unit)} {name}"
@@ -574,7 +581,7 @@ def running_period_note(table: pd.DataFrame, granularity: str, settled: dict | N
         part(c, unit, name)
         for c, unit, name in (
             ("ci_credits", "credits", "CI credits"),
-            ("ai_active_developers", "count", "AI-active developers"),
+            ("ai_active_developers", "count", ai_name),
             ("model_spend_usd", "usd", "AI model spend"),
         )
         if c in row and pd.notna(row[c])

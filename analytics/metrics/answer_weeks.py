@@ -193,4 +193,7 @@ def weeks(
         mean = {tool: table["period"].map(v).astype("float64") for tool, v in tools.items()}
         share = either_share(mean["firebender"], mean["builder"], table["committers"])
         table["ai_people"] = share * table["committers"]
+        # A week with a day either tool's history cannot tell is unknown here too, never read
+        # from the days that are left.
+        table.loc[table["period"].map(gaps).fillna(False).astype(bool), "ai_people"] = np.nan
     return table

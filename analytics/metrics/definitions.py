@@ -263,10 +263,17 @@ METRICS: dict[str, Metric] = {
             "ai_active_developers",
             "AI-active developers",
             "derived",
-            "People who used an AI assistant in the period, counted from the source chosen on "
-            "the Overview: Firebender active users, Builder.io users, or both added together "
-            "(someone who uses both tools is then counted twice; the vendors give Builder.io "
-            "users only as a count, so they cannot be matched by person).",
+            "People who used an AI assistant in the period, counted from the source chosen in "
+            "the sidebar: Firebender active users, Builder.io users, or either tool, each person "
+            "once (the default when both tools are connected). Builder.io gives its users only "
+            "as a count, so people cannot be matched across the tools: 'either tool' is an "
+            "estimate, F + B - F x B / N (F, B: each tool's people; N: the period's active "
+            "committers, the months' counts averaged over its days, a running month's so far, "
+            "or the larger tool's count where that is more), as if using one tool said nothing "
+            "about using the other. It lies between the larger tool's count and the two added, "
+            "counts nobody twice, and the answer uses the same estimate. Where it cannot be made "
+            "(Codefresh's committers or Builder.io's users unknown), Firebender's active users "
+            "alone are counted, a lower bound, and named so ('Firebender only').",
         ),
         Metric(
             "ai_accepted_lines",
@@ -313,8 +320,22 @@ METRICS: dict[str, Metric] = {
 AI_SOURCES = {
     "firebender": "Firebender active users",
     "builder": "Builder.io users",
-    "both": "Both, added (may double-count)",
+    "both": "Either tool, each person once",
 }
+
+
+def default_ai_source(sources) -> str:
+    """The AI source every page (and the weekly digest) opens on, from the vendors' sources
+    (vendor -> anything with `.demo`): every connected AI tool. A tool is connected when it has
+    a key, or, when neither AI tool has one, both show demo data alike. Both connected: "both"
+    (either tool, each person once: the answer finds more with it, bench/results-verdict.md);
+    one: that one."""
+    firebender = not sources["firebender"].demo
+    builder = not sources["builder"].demo
+    if firebender != builder:
+        return "firebender" if firebender else "builder"
+    return "both"
+
 
 # The measures a person can put on the scatter's x axis (adoption side).
 ADOPTION_MEASURES = (

@@ -230,6 +230,82 @@ def _both(a: pd.Series, b: pd.Series, a_loaded: bool, b_loaded: bool) -> pd.Seri
     return a if a_loaded else b
 
 
+def committers_per_period(committers: pd.DataFrame | None, index: pd.DataFrame) -> pd.Series:
+    """Active committers for each period of `index` (period, period_end): the counts of the
+    months holding its days, averaged over its days (a month still running: its count so far).
+    NA where a month it touches has no count."""
+    if committers is None or committers.empty or index.empty:
+        return pd.Series(np.nan, index=index.index, dtype="float64")
+    c = committers.assign(period=floor_periods(committers["period"], "month"))
+    by_month = _num(c.groupby("period")["value"].max())
+    by_month.index = pd.DatetimeIndex(by_month.index).astype(NS)
+    days = pd.date_range(index["period"].min(), index["period_end"].max(), freq="D")
+    per_day = by_month.reindex(days.to_period("M").start_time.astype(NS)).to_numpy("float64")
+    which = np.searchsorted(index["period"].to_numpy(), days.to_numpy(), side="right") - 1
+    frame = pd.DataFrame({"which": which, "heads": per_day})
+    grouped = frame.groupby("which")["heads"]
+    mean = grouped.mean().where(~frame["heads"].isna().groupby(frame["which"]).any())
+    return pd.Series(mean.reindex(range(len(index))).to_numpy(), index=index.index)
+
+
+def either_people(first: pd.Series, second: pd.Series, committers: pd.Series) -> pd.Series:
+    """People active in either of two tools whose users cannot be matched by person, from each
+    tool's count and the committers: first + second - first x second / N, as if using one tool
+    said nothing about using the other (the share the answer uses: answer_weeks.either_share).
+    N is the committers, or the larger tool's count where that is more (people use AI without
+    committing), so the estimate lies between the larger tool's count and the two added and
+    counts nobody twice. NA where any part is NA (a total with an unknown part is unknown)."""
+    heads = pd.concat([committers, first, second], axis=1).max(axis=1, skipna=False)
+    heads = heads.where(heads > 0)
+    out = first + second - first * second / heads
+    both_zero = first.eq(0) & second.eq(0) & committers.notna()
+    return out.mask(both_zero, 0.0)
+
+
+# The joined table's column naming what "ai_active_developers" counts, when the source is
+# either tool: the estimate, or the fallback where it cannot be made (exported with the table).
+COUNTED_COLUMN = "ai_active_counted_from"
+COUNTED_EITHER = "either tool, each person once (estimated with Codefresh's committers)"
+COUNTED_FALLBACK = {
+    "committers": "Firebender's active users only: Codefresh's committers are unavailable, and "
+    "the either-tool estimate needs them",
+    "builder": "Firebender's active users only: Builder.io's users are unavailable, and the "
+    "either-tool estimate needs them",
+}
+
+
+def either_or_firebender(
+    firebender: pd.Series, builder: pd.Series, committers: pd.Series, complete: pd.Series
+) -> tuple[pd.Series, str]:
+    """(AI-active people, what they count) for "either tool, each person once": the estimate
+    (`either_people`) when it can be made for every finished period Firebender covers;
+    otherwise Firebender's active users in every period (one measure per table, never a mix:
+    a range's average over both would mean neither), named by why (COUNTED_FALLBACK: the
+    committers, else Builder.io's users, were unknown). Firebender's own count is a lower
+    bound of the people using either tool; the two are never added (someone using both would
+    count twice). Where Firebender is unknown, the estimate is unknown too, and stays so."""
+    either = either_people(firebender, builder, committers)
+    finished = complete.astype(bool).to_numpy() & firebender.notna().to_numpy()
+    if not either[finished].isna().any():
+        return either, COUNTED_EITHER
+    lacking = finished & either.isna().to_numpy()
+    why = "committers" if committers[lacking].isna().any() else "builder"
+    return firebender.astype("float64"), COUNTED_FALLBACK[why]
+
+
+def counted_from(table: pd.DataFrame) -> str | None:
+    """What the table's AI-active developers count when the source is either tool (the
+    estimate or the fallback), or None (one tool's own users, as the source says)."""
+    if COUNTED_COLUMN not in table or table.empty:
+        return None
+    return str(table[COUNTED_COLUMN].iloc[0])
+
+
+def fallen_back(table: pd.DataFrame) -> bool:
+    """Whether the table's AI-active developers are the fallback (Firebender's users only)."""
+    return counted_from(table) in COUNTED_FALLBACK.values()
+
+
 def overview_table(
     inputs: OverviewInputs,
     start: dt.date,
@@ -261,7 +337,21 @@ def overview_table(
         table["ai_active_developers"] = firebender_users
     elif ai_source == "builder":
         table["ai_active_developers"] = builder_users
-    else:
+    elif has_builder and has_firebender:
+        # Either tool, each person once: estimated, never the two counts added; where the
+        # estimate cannot be made, Firebender's active users alone, and the table says so.
+        heads = committers_per_period(inputs.committers, index)
+        heads = blank_outside(
+            index[["period", "period_end"]].assign(heads=heads),
+            ["heads"],
+            inputs.spans.get("codefresh"),
+        )["heads"]
+        people, counted = either_or_firebender(
+            firebender_users, builder_users, heads, table["complete"]
+        )
+        table["ai_active_developers"] = people
+        table[COUNTED_COLUMN] = counted
+    else:  # one tool left out on purpose (not connected): the other alone
         table["ai_active_developers"] = _both(
             builder_users, firebender_users, has_builder, has_firebender
         )

@@ -19,12 +19,10 @@ def over_full_note(monthly: pd.DataFrame, ai_source: str, column: str = "ai_adop
     worst = over.loc[over[column].idxmax()]
     months = f"{len(over)} month{'s' if len(over) > 1 else ''}"
     top = f"{worst[column]:.0%} in {period_name(worst['period'], 'month')}"
+    why = "more people used AI than committed code (people use AI without committing)"
     if ai_source == "both":
-        why = (
-            "AI-active people are counted from both tools added, so someone using both counts "
-            "twice (and people may use AI without committing). Count from one tool (sidebar) "
-            "for a share of people"
+        why += (
+            "; from either tool each person is counted once (estimated), so a tool's own "
+            "users outnumbered the committers"
         )
-    else:
-        why = "more people used AI than committed code (people use AI without committing)"
     return f"Above 100% in {months} (up to {top}): {why}."

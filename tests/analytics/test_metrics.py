@@ -140,9 +140,78 @@ def test_overview_table_joins_every_vendor_per_period():
     assert "active_committers" not in table and "ai_adoption_rate" not in table
 
 
-def test_ai_source_both_adds_the_two_counts():
-    table = metrics.overview_table(_inputs(), D(2026, 3, 2), D(2026, 3, 15), "week", "both")
-    assert table["ai_active_developers"].tolist() == [5.0, 8.0]
+def _committers(*values):
+    months = ["2026-02-01", "2026-03-01", "2026-04-01"][: len(values)]
+    return pd.DataFrame(
+        {
+            "key": ["activeCommitters"] * len(values),
+            "period": pd.to_datetime(months).astype(NS),
+            "value": list(values),
+        }
+    )
+
+
+def test_ai_source_both_counts_each_person_once_never_the_two_added():
+    # Firebender 1 and 2 people, Builder.io 4 and 6 users (the two added: 5 and 8).
+    inputs = _inputs()
+    inputs.committers = _committers(10.0, 10.0)
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    # F + B - F x B / N with N = 10 committers: 1 + 4 - 0.4, 2 + 6 - 1.2
+    assert table["ai_active_developers"].tolist() == pytest.approx([4.6, 6.8])
+    # Fewer committers than a tool's users: N is the larger tool's count, so the estimate is
+    # never below either tool's own count, nor above the two added.
+    inputs.committers = _committers(10.0, 4.0)
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].tolist() == pytest.approx([4.0, 6.0])
+    assert set(table[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_EITHER}
+    assert not metrics.fallen_back(table)
+
+
+def test_ai_source_both_without_committers_counts_firebender_only_and_says_so():
+    # Without the committers the estimate cannot be made: never the two added (5 and 8), never
+    # blank; Firebender's own users (1 and 2, a lower bound), the table naming the measure.
+    inputs = _inputs()
+    inputs.committers = None
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].tolist() == [1.0, 2.0]
+    assert metrics.fallen_back(table)
+    assert metrics.counted_from(table).startswith("Firebender's active users only")
+    assert "Codefresh's committers are unavailable" in metrics.counted_from(table)
+    assert table["credits_per_ai_developer"].tolist() == [40.0, 40.0]
+    # one finished period without committers: the whole table counts one measure, not a mix
+    inputs.committers = _committers(10.0)  # February's only: March's weeks lack them
+    table = metrics.overview_table(inputs, D(2026, 2, 23), D(2026, 3, 15), "week", "both")
+    assert metrics.fallen_back(table)
+    assert table["ai_active_developers"].tolist()[-2:] == [1.0, 2.0]
+    # Builder.io's users unknown in a finished period: the same fallback, naming Builder.io
+    inputs = _inputs()
+    inputs.committers = _committers(10.0, 10.0)
+    inputs.builder = None  # as the overview's loads leave it when Builder.io fails
+    inputs.failed = frozenset({"builder"})
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].tolist() == [1.0, 2.0]
+    assert "Builder.io's users are unavailable" in metrics.counted_from(table)
+    # one tool's own source: no such column (the source names what is counted)
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "firebender")
+    assert metrics.counted_from(table) is None
+
+
+def test_ai_source_both_an_unfinished_period_without_committers_keeps_the_estimate():
+    # The running week lacks committers (April's not counted yet): the finished ones have
+    # them, so the estimate stands and the running week alone is unknown.
+    inputs = _inputs()
+    inputs.committers = _committers(10.0, 10.0)
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 4, 1), "week", "both")
+    assert not metrics.fallen_back(table)
+    assert table["ai_active_developers"].tolist()[:2] == pytest.approx([4.6, 6.8])
+    assert pd.isna(table["ai_active_developers"].iloc[-1])
+
+
+def test_ai_source_both_with_one_tool_not_loaded_is_the_other_one():
+    inputs = _inputs()
+    inputs.builder = None
+    table = metrics.overview_table(inputs, D(2026, 3, 2), D(2026, 3, 15), "week", "both")
+    assert table["ai_active_developers"].tolist() == [1.0, 2.0]
     with pytest.raises(ValueError):
         metrics.overview_table(_inputs(), D(2026, 3, 2), D(2026, 3, 15), "week", "nobody")
 

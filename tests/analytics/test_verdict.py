@@ -172,6 +172,17 @@ def test_the_chosen_source_is_the_one_the_answer_reads_and_names():
     assert (both <= COMMITTERS).all()
 
 
+@pytest.mark.parametrize("tool", ["firebender", "builder"])
+def test_a_week_either_tool_cannot_tell_is_unknown_for_both(tool):
+    found, last = rows(52, effect=0.0, seed=4)
+    hole = (FIRST + dt.timedelta(days=7 * 10 + 2), FIRST + dt.timedelta(days=7 * 10 + 3))
+    found.unknown = {tool: [hole]}
+    table = aw.weeks(found, last, "both", LATER)
+    week = table["period"] == pd.Timestamp(FIRST + dt.timedelta(days=7 * 10))
+    assert week.sum() == 1 and table.loc[week, "ai_people"].isna().all()
+    assert table.loc[~week & table["complete"], "ai_people"].notna().sum() >= 51
+
+
 def test_either_share_counts_a_person_once_on_known_truth():
     # 4,000 people using each tool on their own: the share using either is known.
     rng = np.random.default_rng(7)

@@ -97,9 +97,8 @@ def test_bad_choices_in_the_link_fall_back_quietly():
     assert_ok(at)
     assert at.selectbox(key="overview__lag").value == 0
     assert at.selectbox(key="overview__x").value == "ai_active_developers"
-    # the default: Firebender, which can be matched by person (adding Builder.io's users to it
-    # may count someone twice and put the adoption share past 100%)
-    assert at.selectbox(key="overview__ai").value == "firebender"
+    # the default: every connected AI tool (on demo data both), each person counted once
+    assert at.selectbox(key="overview__ai").value == "both"
 
 
 def test_half_a_range_waits_for_the_end_date_and_keeps_the_other_choices(demo_sandbox):

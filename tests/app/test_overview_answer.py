@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import metrics
@@ -57,6 +58,34 @@ def test_the_chosen_ai_source_is_the_one_the_answer_names_and_reads():
     assert "using AI (Firebender or Builder.io, each person counted once)" in by_source["both"]
     numbers = {s: re.findall(r"[+-]\d+\.\d%", text) for s, text in by_source.items()}
     assert numbers["firebender"] != numbers["builder"] != numbers["both"], numbers
+
+
+def test_the_default_answer_counts_every_connected_tool_each_person_once():
+    at = run_overview({})  # demo data: both AI tools are there
+    assert at.selectbox(key="overview__ai").value == "both"
+    assert "ai" not in at.query_params  # the default stays out of the link
+    text = answer(at)
+    assert "using AI (Firebender or Builder.io, each person counted once)" in text
+    assert text == answer(run_overview({"ai": "both"}))
+
+
+@pytest.mark.parametrize(
+    ("vendor", "key", "source", "named"),
+    [
+        ("FIREBENDER", "FIREBENDER_API_KEY", "firebender", "using AI (Firebender)"),
+        ("BUILDER", "BUILDER_PRIVATE_KEY", "builder", "using AI (Builder.io)"),
+    ],
+)
+def test_with_one_ai_tool_connected_the_default_is_that_tool(
+    server, monkeypatch, vendor, key, source, named
+):
+    from connectors.sandbox import keys
+
+    _, url = server
+    secret = keys.FIREBENDER_KEY if vendor == "FIREBENDER" else keys.BUILDER_ORG_KEY
+    at = run_overview({}, {f"{vendor}_BASE_URL": url, key: secret}, monkeypatch)
+    assert at.selectbox(key="overview__ai").value == source
+    assert named in answer(at)
 
 
 def test_a_range_before_the_data_is_empty_there_not_zero():

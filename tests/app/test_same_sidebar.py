@@ -60,11 +60,12 @@ def test_the_ci_price_has_the_same_default_everywhere(page):
 
 def test_the_ai_source_and_price_chosen_on_the_overview_are_explores():
     at = open_page()
-    at.selectbox(key="overview__ai").set_value("both").run()
+    assert at.selectbox(key="overview__ai").value == "both"  # the default: both tools
+    at.selectbox(key="overview__ai").set_value("builder").run()
     at.number_input(key="overview__price").set_value(0.02).run()
     at.query_params.clear()  # the browser's page navigation drops the link's query
     at.switch_page("pages/explore.py").run()
     assert_ok(at)
-    assert at.selectbox(key="explore__ai").value == "both"
+    assert at.selectbox(key="explore__ai").value == "builder"
     assert at.number_input(key="explore__price").value == 0.02
-    assert at.query_params["ai"] == "both" and at.query_params["usd_per_credit"] == "0.02"
+    assert at.query_params["ai"] == "builder" and at.query_params["usd_per_credit"] == "0.02"

@@ -84,3 +84,35 @@ def test_an_average_of_people_in_the_totals_has_a_decimal():
     value, delta = tile.value, tile.proto.delta
     assert "." in value, value  # 13.2, not 13
     assert not delta.startswith(("+0 ", "-0 ")), delta  # "+0 (+2%)" with a green arrow before
+
+
+def _estimate_tile():
+    import pandas as pd
+
+    from analytics.metrics import Kpi
+    from ui import page as ui
+
+    month, before = pd.Timestamp("2026-10-01"), pd.Timestamp("2026-09-01")
+    ui.kpi_tiles(
+        [
+            Kpi(
+                "ai_active_developers",
+                "AI-active developers",
+                27.7,
+                28.0,
+                month,
+                before,
+                "",
+                "count",
+            )
+        ],
+        "month",
+    )
+
+
+def test_an_estimated_count_that_moves_less_than_one_shows_its_change_not_minus_zero():
+    # Either tool, each person once, is an estimate with decimals: 28.0 -> 27.7 was "-0 (-1%)".
+    at = AppTest.from_function(_estimate_tile).run()
+    assert not at.exception
+    [tile] = at.metric
+    assert tile.proto.body == "28" and tile.proto.delta == "-0.3 (-1%)"
