@@ -153,9 +153,14 @@ class Writer:
             groups = _partitioned(frame, by)
         held = labels(first, last, granularity)
         written = Written()
-        for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
+        by_part: dict[str, list[dt.date]] = {}  # the labels of each partition, in order
+        for label in held:
+            if first <= label <= last:
+                by_part.setdefault(part_of(label, by), []).append(label)
+        for part in sorted(by_part):
             key = Key(dataset.key, granularity, scope, by, part)
-            own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
+            low, high = key.first_day, key.last_day
+            own = [x for x in by_part[part] if low <= x <= high]
             if not own:
                 continue
             rows = groups.get(part)

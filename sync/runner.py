@@ -191,8 +191,8 @@ def _feed(pool, one, work: list, stop: threading.Event, between, ahead: int) -> 
     """`one(*item)` for every item of `work`, in order, with at most `ahead` submitted and not
     yet finished: the pool's workers always have the next window queued, and each poll waits
     on those few futures only. (Submitting every window at once made each 0.1 s poll install
-    and remove a waiter on all of them: ~12,000 Builder.io windows at 2,000 developers, about a
-    tenth of a first sync's CPU.) As `_wait`: `between` after each poll and at the end; on
+    and remove a waiter on all of them: ~2,500 Builder.io windows at 2,000 developers, a
+    tenth of the samples holding the GIL in a py-spy profile of a first sync.) As `_wait`: `between` after each poll and at the end; on
     Ctrl-C or any error `stop` is set and nothing more is submitted (those running finish)."""
     items = iter(work)
     pending: set = set()
