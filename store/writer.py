@@ -299,6 +299,7 @@ def _empty_with_bookkeeping(dataset: Dataset) -> pd.DataFrame:
 
 _LABEL = pd.api.types.pandas_dtype("datetime64[ns]")
 _FETCHED = pd.api.types.pandas_dtype("datetime64[ns, UTC]")
+_TEXT = pd.api.types.pandas_dtype("str")
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -310,5 +311,16 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
         out["_fetched_at"] = pd.to_datetime(out["_fetched_at"], utc=True).astype(_FETCHED)
     for name in out.columns:
         if isinstance(out[name].dtype, pd.CategoricalDtype):
-            out[name] = out[name].astype("str")  # categories differ between fetches
+            out[name] = _as_text(out[name])  # categories differ between fetches
     return out
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """`column.astype("str")` of a categorical column: its text categories taken by code (one
+    Arrow take; `astype` made a Python object per row first)."""
+    codes, categories = column.array.codes, column.array.categories
+    if categories.dtype != _TEXT:
+        return column.astype("str")
+    return pd.Series(
+        categories.array.take(codes, allow_fill=True), index=column.index, name=column.name
+    )
