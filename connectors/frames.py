@@ -291,7 +291,7 @@ class FrameBuilder:
         return lookup[page_codes]  # factorize's -1 (missing) picks the trailing -1
 
     def _add_extra(self, records: list[dict]) -> None:
-        unknown = {k for r in records for k in r} - self._known_keys
+        unknown = set().union(*records) - self._known_keys  # every row's keys, in one C pass
         for key in unknown | set(self._extra):
             column = self._extra.setdefault(key, [None] * self.rows)
             column.extend(r.get(key) for r in records)

@@ -138,6 +138,12 @@ def encode(frame: pd.DataFrame, runs: list[Run], key: Key) -> bytes:
     return _write(pa.Table.from_pandas(frame, preserve_index=False), key, runs=runs)
 
 
+def encode_table(table: pa.Table, runs: list[Run], key: Key) -> bytes:
+    """As `encode`, from rows already converted to Arrow (as `pa.Table.from_pandas` gives
+    them, without the index)."""
+    return _write(table, key, runs=runs)
+
+
 def encode_pack(rows: pd.DataFrame | pa.Table, spaces: dict[str, list[Run]], key: Key) -> bytes:
     """A pack: every space's rows (`_space` says whose) and each space's runs in the footer."""
     table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)

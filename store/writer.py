@@ -15,14 +15,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
 from . import ALERTS_PATH, Store, StoreError, compaction, rollups
 from .coverage import Run, labels, replace
-from .partitions import Key, encode, labels_of, part_of
+from .partitions import Key, encode, encode_table, labels_of, part_of
 
 LOCK_WAIT_SECONDS = 10.0
 
@@ -148,14 +150,17 @@ class Writer:
             frame = _normalise(frame.assign(_fetched_at=pd.Timestamp(fetched_at)))
             frame = frame.drop_duplicates(subset=natural, keep="last")
             frame = frame.sort_values(natural, ignore_index=True)
-            fmt = "%Y-%m-%d" if by == "day" else "%Y-%m"
-            parts = frame["_label"].dt.strftime(fmt)
-            groups = {part: rows for part, rows in frame.groupby(parts, sort=False)}
+            groups = _partitioned(frame, by)
         held = labels(first, last, granularity)
         written = Written()
-        for part in sorted({part_of(label, by) for label in held if first <= label <= last}):
+        by_part: dict[str, list[dt.date]] = {}  # the labels of each partition, in order
+        for label in held:
+            if first <= label <= last:
+                by_part.setdefault(part_of(label, by), []).append(label)
+        for part in sorted(by_part):
             key = Key(dataset.key, granularity, scope, by, part)
-            own = [x for x in held if first <= x <= last and key.first_day <= x <= key.last_day]
+            low, high = key.first_day, key.last_day
+            own = [x for x in by_part[part] if low <= x <= high]
             if not own:
                 continue
             rows = groups.get(part)
@@ -180,6 +185,7 @@ class Writer:
         return rollups.write_months(self.store, months) if months else 0
 
     def _write(self, key: Key, dataset: Dataset, rows, run: Run, granularity) -> Written:
+        """`rows`: a DataFrame, or a `_Part` of the fetch (its Arrow rows made once per fetch)."""
         with self._guard:
             lock = self._files.setdefault(key.path, threading.Lock())
         with lock:
@@ -200,10 +206,14 @@ class Writer:
         natural = list(dataset.natural_key)
         if old is None or not len(old):
             # A new (or empty) partition: the fetch's rows are the whole file.
-            combined = rows.reset_index(drop=True)
-            data = encode(combined, replace(runs, run, granularity), key)
+            held = replace(runs, run, granularity)
+            if isinstance(rows, _Part) and rows.table is not None:
+                data = encode_table(rows.table, held, key)  # no pandas conversion per file
+            else:
+                data = encode(_frame_of(rows).reset_index(drop=True), held, key)
             self.store.root.write(key.path, data)
             return Written(added=len(rows), partitions=1, quarantined=quarantined)
+        rows = _frame_of(rows)
         if old is not None and len(old):
             inside = (old["_label"] >= pd.Timestamp(run.first)) & (
                 old["_label"] <= pd.Timestamp(run.last)
@@ -231,6 +241,48 @@ class Writer:
         return written
 
 
+class _Part:
+    """One partition's rows of a fetch: positions in the fetch's normalised, sorted frame.
+    Its Arrow rows are sliced from the fetch's one Arrow conversion (`table`, None when the
+    frame has a column of Python objects, whose Arrow type follows the values: then each
+    partition is converted from pandas, as before); its pandas rows are made only when a
+    partition already holds rows to merge with."""
+
+    def __init__(self, frame: pd.DataFrame, positions, whole: pa.Table | None):
+        self._frame, self._positions = frame, positions
+        if whole is None:
+            self.table = None
+        elif len(positions) == len(frame):
+            self.table = whole
+        else:
+            self.table = whole.take(pa.array(positions))
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def frame(self) -> pd.DataFrame:
+        if len(self._positions) == len(self._frame):
+            return self._frame
+        return self._frame.iloc[self._positions]
+
+
+def _frame_of(rows) -> pd.DataFrame:
+    return rows.frame() if isinstance(rows, _Part) else rows
+
+
+def _partitioned(frame: pd.DataFrame, by: str) -> dict[str, _Part]:
+    """The fetch's rows by partition ("YYYY-MM-DD" or "YYYY-MM" of `_label`), each in the
+    frame's order, and the frame converted to Arrow once for all of them."""
+    unit = "D" if by == "day" else "M"
+    periods = frame["_label"].to_numpy(dtype="datetime64[ns]").astype(f"datetime64[{unit}]")
+    objects = any(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes)
+    whole = None if objects else pa.Table.from_pandas(frame, preserve_index=False)
+    distinct = np.unique(periods)
+    if len(distinct) == 1:
+        return {str(distinct[0]): _Part(frame, np.arange(len(frame)), whole)}
+    return {str(p): _Part(frame, np.flatnonzero(periods == p), whole) for p in distinct}
+
+
 def _keys(frame, natural: list[str]) -> set:
     if frame is None or not len(frame):
         return set()
@@ -245,12 +297,30 @@ def _empty_with_bookkeeping(dataset: Dataset) -> pd.DataFrame:
     )
 
 
+_LABEL = pd.api.types.pandas_dtype("datetime64[ns]")
+_FETCHED = pd.api.types.pandas_dtype("datetime64[ns, UTC]")
+_TEXT = pd.api.types.pandas_dtype("str")
+
+
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     """Bookkeeping columns in one type in every file: `_label` a date, `_fetched_at` UTC."""
     out = frame.copy()
-    out["_label"] = pd.to_datetime(out["_label"]).astype("datetime64[ns]")
-    out["_fetched_at"] = pd.to_datetime(out["_fetched_at"], utc=True).astype("datetime64[ns, UTC]")
+    if out["_label"].dtype != _LABEL:  # converted only when not already in its type
+        out["_label"] = pd.to_datetime(out["_label"]).astype(_LABEL)
+    if out["_fetched_at"].dtype != _FETCHED:
+        out["_fetched_at"] = pd.to_datetime(out["_fetched_at"], utc=True).astype(_FETCHED)
     for name in out.columns:
         if isinstance(out[name].dtype, pd.CategoricalDtype):
-            out[name] = out[name].astype("str")  # categories differ between fetches
+            out[name] = _as_text(out[name])  # categories differ between fetches
     return out
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """`column.astype("str")` of a categorical column: its text categories taken by code (one
+    Arrow take; `astype` made a Python object per row first)."""
+    codes, categories = column.array.codes, column.array.categories
+    if categories.dtype != _TEXT:
+        return column.astype("str")
+    return pd.Series(
+        categories.array.take(codes, allow_fill=True), index=column.index, name=column.name
+    )
