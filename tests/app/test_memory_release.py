@@ -41,9 +41,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _run(mode: str) -> dict:
+def _run(mode: str, script: str = SCRIPT) -> dict:
+    """The script's last printed line (JSON), run in a fresh process (`mode`: "on" or "off")."""
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, mode],
+        [sys.executable, "-c", script, mode],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -85,27 +86,15 @@ print(json.dumps({"mapped_mb": grew / 2**20, "arrow_pool": pa.default_memory_poo
 """
 
 
-def _allocators(mode: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", ALLOCATORS, mode],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_big_blocks_are_mapped_alone_whatever_was_freed_before():
     # A block of 8 MB after a 16 MB one was freed: glibc's sliding threshold puts it in the heap;
     # with the fixed threshold (4 MiB) it gets a mapping of its own, handed back when freed.
-    without, with_it = _allocators("off"), _allocators("on")
+    without, with_it = _run("off", ALLOCATORS), _run("on", ALLOCATORS)
     assert without["mapped_mb"] == 0
     assert with_it["mapped_mb"] >= 8
 
 
 def test_arrow_allocates_through_the_c_allocator():
-    without, with_it = _allocators("off"), _allocators("on")
+    without, with_it = _run("off", ALLOCATORS), _run("on", ALLOCATORS)
     assert without["arrow_pool"] != "system"  # its own pool (mimalloc or jemalloc) by default
     assert with_it["arrow_pool"] == "system"
