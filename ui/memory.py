@@ -38,18 +38,24 @@ _LOCK = threading.Lock()
 _installed = False
 
 
-def _malloc_trim():
-    """glibc's malloc_trim, or None where there is none (macOS, musl, Windows)."""
+def _libc(function: str, *argtypes):
+    """A function of glibc's (returning int), or None where there is none (macOS, musl,
+    Windows)."""
     name = ctypes.util.find_library("c")
     if not name:
         return None
     try:
-        trim = ctypes.CDLL(name).malloc_trim
+        found = getattr(ctypes.CDLL(name), function)
     except (OSError, AttributeError):
         return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
+    found.argtypes = list(argtypes)
+    found.restype = ctypes.c_int
+    return found
+
+
+def _malloc_trim():
+    """glibc's malloc_trim, or None where there is none."""
+    return _libc("malloc_trim", ctypes.c_size_t)
 
 
 # glibc's mallopt parameter number (malloc.h) and the size from which a block is mapped alone.
@@ -60,16 +66,8 @@ MMAP_THRESHOLD = 4 * 1024 * 1024
 def _fixed_mmap_threshold() -> bool:
     """glibc's mallopt(M_MMAP_THRESHOLD, 4 MiB); False where there is no glibc. The same memory
     was held at 256 KiB and 1 MiB, but 256 KiB cost a cold Overview 6% more CPU (mappings)."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+    mallopt = _libc("mallopt", ctypes.c_int, ctypes.c_int)
+    return mallopt is not None and mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
 
 
 def _arrow_on_the_system_allocator() -> None:

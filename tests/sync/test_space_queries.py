@@ -16,14 +16,18 @@ from connectors import endpoints
 from .conftest import SINCE, SPACE_KEYS, UNTIL
 
 
+def _space_rows(store, granularity: str):
+    """Every space's rows at the granularity, as the store holds them (raw or rolled up)."""
+    dataset = endpoints.get(queries.ORG_SPACE_METRICS)
+    if dataset.stored_as(granularity) == granularity:
+        return queries.rows(store, dataset, granularity, ["org"], SINCE, UNTIL)
+    return queries.rolled_up(store, dataset, granularity, ["org"], SINCE, UNTIL)
+
+
 @pytest.mark.parametrize("granularity", ["day", "week", "month"])
 def test_lines_per_space_equal_those_from_every_spaces_rows(clean_sync, granularity):
     store, *_ = clean_sync
-    dataset = endpoints.get(queries.ORG_SPACE_METRICS)
-    if dataset.stored_as(granularity) == granularity:
-        raw = queries.rows(store, dataset, granularity, ["org"], SINCE, UNTIL)
-    else:
-        raw = queries.rolled_up(store, dataset, granularity, ["org"], SINCE, UNTIL)
+    raw = _space_rows(store, granularity)
     spaces = raw["space_id"].nunique()
     assert spaces >= 4
     found = queries.space_lines(store, SINCE, UNTIL, granularity, top=2, table=3)
@@ -111,11 +115,7 @@ def test_a_teams_lines_per_space_equal_the_lens_over_every_spaces_rows(clean_syn
     from teams import mapping as team_mapping
 
     store, *_ = clean_sync
-    dataset = endpoints.get(queries.ORG_SPACE_METRICS)
-    if dataset.stored_as(granularity) == granularity:
-        raw = queries.rows(store, dataset, granularity, ["org"], SINCE, UNTIL)
-    else:
-        raw = queries.rolled_up(store, dataset, granularity, ["org"], SINCE, UNTIL)
+    raw = _space_rows(store, granularity)
     others = sorted(set(raw["space_id"]) - {"demo-space-web"})
     text = demo_teams_csv() + f"space,{others[0]},Web,2026-05-01,2026-05-31\n"
     lens = Lens(team_mapping.parse(text), "Web", frozenset({"Web"}))
