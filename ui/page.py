@@ -339,7 +339,7 @@ def download_buttons(
             too_big = fmt == "xlsx" and len(frame) > export.XLSX_MAX_ROWS
             st.download_button(
                 spec.label,
-                data=_writer(frame, fmt, audit_log.recorder(f"export {fmt}", name)),
+                data=export_maker(frame, fmt, audit_log.recorder(f"export {fmt}", name)),
                 file_name=name,
                 mime=spec.mime,
                 key=f"{key}__{fmt}",
@@ -360,14 +360,25 @@ def download_buttons(
             )
 
 
-def _writer(frame: pd.DataFrame, fmt: str, record=None):
-    # Made when clicked, in a thread where Streamlit cannot draw: a failure is said in the file
-    # itself (export.failure_file), never a silent empty or broken download.
+def export_maker(
+    source: pd.DataFrame | Callable[[], pd.DataFrame],
+    fmt: str,
+    record=None,
+    rows: int | None = None,
+) -> Callable[[], bytes]:
+    """A download button's `data`: the file's bytes made when clicked, from `source` (a frame, or
+    a function that builds one then). It runs in a thread where Streamlit cannot draw, so a
+    failure is said in the file itself (export.failure_file), never a silent empty or broken
+    download. `rows`: the rows a failure file says were asked for (default: the frame's)."""
+
     def make() -> bytes:
+        frame = None
         try:
+            frame = source() if callable(source) else source
             data = export.to_bytes(frame, fmt)
         except Exception as err:
-            return export.failure_file(fmt, err, len(frame))
+            asked = rows if rows is not None else (0 if frame is None else len(frame))
+            return export.failure_file(fmt, err, asked)
         if record is not None:
             record(len(frame))
         return data

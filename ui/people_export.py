@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export
-from ui import access, audit_log
+from ui import access, audit_log, page
 
 
 def note(shown: int, everyone: int, what: str = "people") -> str:
@@ -40,18 +40,9 @@ def button(
     name = export.file_name(vendor, dataset, start, end, spec.ext)
     record = audit_log.recorder("export csv", name)
 
-    def make() -> bytes:
-        try:
-            frame = build()
-            data = export.to_bytes(frame, "csv")
-        except Exception as err:  # said in the file itself, never a silent empty download
-            return export.failure_file("csv", err, everyone)
-        record(len(frame))
-        return data
-
     st.download_button(
         f"All {everyone:,} people (CSV)",
-        data=make,
+        data=page.export_maker(build, "csv", record, rows=everyone),
         file_name=name,
         mime=spec.mime,
         key=key,
