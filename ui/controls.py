@@ -430,6 +430,21 @@ def mirrored_multiselect(
     return list(values)
 
 
+def mirrored_tabs(sections: dict[str, str], key: str, param: str) -> dict:
+    """Tabs whose chosen one lives in the URL as `param` (its name in `sections`: name ->
+    label; the first is the default) and that draw only the chosen one: the page sends one
+    section's elements, not all of them, and switching reruns it. Returns name -> container;
+    `container.open` says whether to draw into it."""
+    names = list(sections)
+    labels = {label: name for name, label in sections.items()}
+    if key not in st.session_state or st.session_state[key] not in labels:
+        st.session_state[key] = sections.get(st.query_params.get(param), sections[names[0]])
+    containers = st.tabs(list(sections.values()), key=key, on_change="rerun")
+    chosen = labels.get(st.session_state.get(key), names[0])
+    mirror({param: None if chosen == names[0] else chosen})
+    return dict(zip(names, containers, strict=True))
+
+
 DEMO_USD_PER_CREDIT = 0.01  # the demo's assumed price; live mode uses CODEFRESH_USD_PER_CREDIT
 
 

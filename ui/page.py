@@ -497,9 +497,10 @@ def overview_columns(table: pd.DataFrame) -> dict:
 # ---------------------------------------------------------------- the overview's answer
 
 
-def verdict_box(answer, explanation: str | None = None) -> None:
+def verdict_box(answer, explanation: str | None = None, key: str = "verdict") -> None:
     """A verdict (the overview's, or the within-team one) in one bordered box: its sentence,
-    opening in bold, and how it is worked out (`explanation`; the overview's by default)."""
+    opening in bold, and how it is worked out (`explanation`; the overview's by default), drawn
+    when opened (`key`: that expander's, one per box on a page)."""
     from analytics.metrics import verdict as v
 
     if answer is None:
@@ -512,8 +513,9 @@ def verdict_box(answer, explanation: str | None = None) -> None:
     rest = answer.sentence[len(answer.opening) :]
     with st.container(border=True):
         st.markdown(f"{icon} **{answer.opening}**{rest}")
-        with st.expander("How this answer is worked out"):
-            st.markdown(explanation or _overview_explanation())
+        how = st.expander("How this answer is worked out", key=f"{key}__how", on_change="rerun")
+        if how.open:
+            how.markdown(explanation or _overview_explanation())
 
 
 def _overview_explanation() -> str:

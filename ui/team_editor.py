@@ -56,7 +56,7 @@ TABLE_COLUMNS = {
 
 
 def verdict_box(answer) -> None:
-    ui.verdict_box(answer, EXPLANATION)
+    ui.verdict_box(answer, EXPLANATION, key="teams__verdict")
 
 
 def moves_table(view) -> None:

@@ -165,6 +165,32 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
+# The Overview's tabs below its first screen (pages/overview.py SECTIONS): URL value -> label.
+SECTIONS = {
+    "latest": "This month and the latest period",
+    "spend": "AI cost and spend",
+    "vendors": "By vendor",
+    "monthly": "Adoption rate (monthly)",
+    "levels": "Levels: not evidence",
+    "data": "Definitions and data",
+}
+
+
+def show_section(at: AppTest, name: str) -> AppTest:
+    """The Overview with its tab `name` chosen, as a click on it does (only the chosen tab is
+    drawn)."""
+    at.session_state["overview__section"] = SECTIONS[name]
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def every_section(at: AppTest):
+    """The Overview once per tab, each chosen in turn: (name, at) after each run."""
+    for name in SECTIONS:
+        yield name, show_section(at, name)
+
+
 @pytest.fixture
 def downloads(monkeypatch):
     """file name -> the callable a download button will run, for every button drawn."""

@@ -8,7 +8,7 @@ import pytest
 
 from connectors import ranges
 
-from .conftest import assert_ok, charts, open_page, today
+from .conftest import assert_ok, charts, open_page, show_section, today
 
 
 def joined_label(at) -> str:
@@ -23,11 +23,15 @@ def test_default_view_is_the_last_90_days_by_week():
     assert at.segmented_control(key="overview__granularity").value == "week"
     assert at.query_params["granularity"] == "week"
     assert at.query_params["start"] == start.isoformat()
+    assert at.session_state["overview__section"] == "This month and the latest period"
+    assert "section" not in at.query_params  # the default tab needs no parameter
+    show_section(at, "data")
+    assert at.query_params["section"] == "data"
     assert "13 weeks" in joined_label(at) or "14 weeks" in joined_label(at)
 
 
 def test_changing_the_range_and_granularity_updates_the_overview_and_the_link():
-    at = open_page()
+    at = show_section(open_page(), "data")
     start = today() - dt.timedelta(days=364)
     at.date_input[0].set_value((start, today())).run()
     assert_ok(at)
@@ -37,9 +41,10 @@ def test_changing_the_range_and_granularity_updates_the_overview_and_the_link():
     at.segmented_control(key="overview__granularity").set_value("month").run()
     assert_ok(at)
     assert at.query_params["granularity"] == "month"
-    assert "months)" in joined_label(at)
-    assert any(m.label == "AI adoption rate" for m in at.metric)
-    assert len(charts(at)) >= 5
+    assert "months)" in joined_label(at)  # the chosen tab stays chosen
+    assert any(m.label == "AI adoption rate" for m in show_section(at, "monthly").metric)
+    for section in ("spend", "vendors", "monthly", "levels"):  # the main chart and the tab's
+        assert len(charts(show_section(at, section))) == 2, section
 
 
 def test_presets_are_the_ones_the_rules_allow_and_set_the_range():
@@ -62,6 +67,7 @@ def test_a_link_reproduces_the_view():
         "x": "ai_accepted_lines",
         "lag": "1",
         "usd_per_credit": "0.02",
+        "section": "levels",
     }
     at = open_page(query=query)
     assert_ok(at)
@@ -93,7 +99,7 @@ def test_bad_links_are_explained_and_replaced(query, warning):
 
 
 def test_bad_choices_in_the_link_fall_back_quietly():
-    at = open_page(query={"lag": "99", "x": "nonsense", "ai": "everyone"})
+    at = open_page(query={"lag": "99", "x": "nonsense", "ai": "everyone", "section": "levels"})
     assert_ok(at)
     assert at.selectbox(key="overview__lag").value == 0
     assert at.selectbox(key="overview__x").value == "ai_active_developers"
@@ -102,7 +108,9 @@ def test_bad_choices_in_the_link_fall_back_quietly():
 
 
 def test_half_a_range_waits_for_the_end_date_and_keeps_the_other_choices(demo_sandbox):
-    at = open_page(query={"x": "ai_accepted_lines", "lag": "2", "usd_per_credit": "0.02"})
+    at = open_page(
+        query={"x": "ai_accepted_lines", "lag": "2", "usd_per_credit": "0.02", "section": "levels"}
+    )
     shown = len(charts(at))
     demo_sandbox.clear_requests()
     at.date_input[0].set_value((today() - dt.timedelta(days=10),)).run()

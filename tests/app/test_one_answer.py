@@ -9,7 +9,7 @@ import re
 
 import time_machine
 
-from .conftest import assert_ok, open_page, today
+from .conftest import assert_ok, charts, open_page, show_section, today
 from .test_overview_answer import OPENING
 
 # "(week of 1 Dec 2025 to week of 23 Nov 2026, whatever the chart's range": the weeks read.
@@ -57,16 +57,20 @@ def test_a_team_on_the_overview_is_shown_beside_the_organisation():
     assert len(answers(at)) == 2
     relation = [c.value for c in at.caption if "The organisation's answer relates" in c.value]
     assert relation and "Web's" in relation[0]
-    # the caveats are in one expander, not above the answer
+    # the caveats are in one expander, not above the answer, drawn when it is opened
     (about,) = [e for e in at.expander if e.label == "About these numbers"]
+    assert not about.caption
+    at.session_state["overview__about"] = True
+    (about,) = [e for e in at.run().expander if e.label == "About these numbers"]
     assert any("Team: **Web**" in c.value for c in about.caption)
 
 
-def test_the_levels_are_a_picture_in_an_expander_without_a_strength_label():
-    at = open_page()
-    (levels,) = [e for e in at.expander if e.label.startswith("Levels, for a picture")]
-    assert "not evidence" in levels.label
+def test_the_levels_are_a_picture_in_their_own_tab_without_a_strength_label():
+    at = show_section(open_page(), "levels")
+    assert [t.label for t in at.tabs if "Levels" in t.label] == ["Levels: not evidence"]
+    assert len(charts(at)) == 2  # the main chart and the scatter
     text = " ".join(c.value for c in at.caption)
+    assert "says nothing about AI's effect" in text
     assert "very strong" not in text and "Pearson r" not in text
 
 

@@ -10,7 +10,7 @@ from .test_browser import CHART, wait_idle
 
 def test_a_team_picked_on_the_overview_is_kept_in_explore(page, app_url):
     page.goto(f"{app_url}/?team=Web")
-    page.wait_for_function(f'document.querySelectorAll("{CHART}").length >= 2', timeout=90_000)
+    page.wait_for_selector(CHART, timeout=90_000)
     wait_idle(page)
     page.get_by_role("link", name=re.compile("Explore")).first.click()
     page.get_by_text("Team: ").first.wait_for(timeout=90_000)
