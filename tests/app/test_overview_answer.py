@@ -89,7 +89,10 @@ def test_with_one_ai_tool_connected_the_default_is_that_tool(
 
 
 def test_a_range_before_the_data_is_empty_there_not_zero():
-    at = run_overview({"start": "2024-01-01", "end": today().isoformat(), "granularity": "month"})
+    query = {"start": "2024-01-01", "end": today().isoformat(), "granularity": "month"}
+    at = run_overview({**query, "section": "data"})  # the joined table's tab
+    at.session_state["overview__about"] = True  # the caveats, drawn when opened
+    at.run()
     captions = " ".join(c.value for c in at.caption)
     assert "has data from 1 Jan 2025" in captions and "never zero" in captions
     table = next(d.value for d in at.dataframe if "ci_credits" in d.value)

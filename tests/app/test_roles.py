@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import loaders
 
-from .conftest import APP, TIMEOUT, texts, today
+from .conftest import APP, TIMEOUT, every_section, texts, today
 
 ADMIN = "boss@example.com"
 VIEWER = "viewer@example.com"
@@ -129,6 +129,8 @@ def test_a_viewer_sees_no_email_and_no_per_person_view_on_the_vendor_pages(sign_
         assert emails_shown(at) == set(), page
         if page != "pages/overview.py":  # the overview has no per-person section
             assert any("per-person rows are for admins" in c.value for c in at.caption), page
+    for section, shown in every_section(at):  # the overview's tabs, each drawn in turn
+        assert not shown.exception and emails_shown(shown) == set(), section
 
 
 def test_a_viewer_cannot_open_or_export_per_person_datasets(sign_in, downloads):
