@@ -15,8 +15,9 @@ import pytest
 
 from analytics import labels, metrics
 
-from .conftest import charts, open_page
-from .test_vendor_failing import UNREACHABLE, joined_table, tiles, totals
+from .conftest import charts, every_section, open_page, show_section
+from .test_day_weekdays import overview_charts
+from .test_vendor_failing import UNREACHABLE, tiles, totals
 
 FALLBACK_TILE = "Firebender users (avg)"
 EITHER_TILE = "AI-active devs (avg)"
@@ -27,17 +28,34 @@ def _captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
 
 
-def _main_chart_titles(at) -> list[str]:
+def _every_caption(at) -> str:
+    """Every caption the Overview can show: "About these numbers" opened (drawn only then), on
+    every tab below its first screen, each chosen in turn."""
+    at.session_state["overview__about"] = True
+    return "\n".join(_captions(shown) for _, shown in every_section(at))
+
+
+def joined_table(at) -> pd.DataFrame:
+    """The Overview's joined table: in its tab "Definitions and data"."""
+    return next(d.value for d in show_section(at, "data").dataframe if "ci_credits" in d.value)
+
+
+def _main_chart_titles(at, drawn: list | None = None) -> list[str]:
     """The AI measure's name on each chart that draws AI-active developers (axis, tooltip,
-    legend), from the specs the browser gets."""
+    legend), from the specs the browser gets: of the charts `drawn` (this run's by default)."""
     found = []
-    for chart in charts(at):
+    for chart in charts(at) if drawn is None else drawn:
         spec = json.dumps(json.loads(chart.proto.spec))
         for title in (FALLBACK_TITLE, "AI-active developers"):
             if f'"{title}"' in spec:
                 found.append(title)
                 break
     return found
+
+
+def _every_chart_title(at) -> list[str]:
+    """_main_chart_titles of every chart of the Overview, each once, whichever tab draws it."""
+    return _main_chart_titles(at, overview_charts(at))
 
 
 def _number(value: str) -> float:
@@ -66,10 +84,10 @@ def test_codefresh_unreachable_counts_firebender_only_and_says_so(live, monkeypa
     assert "AI-active developers" not in running[0]
     # the latest finished week's tile too
     assert "Firebender active users" in tiles(at)
-    # the main chart is drawn, its axis and tooltip naming the fallback; no chart names the
-    # plain measure
+    # the main chart is drawn, its axis and tooltip naming the fallback; no chart (on any tab)
+    # names the plain measure
     assert FALLBACK_TITLE in _main_chart_titles(at)
-    assert "AI-active developers" not in _main_chart_titles(at)
+    assert "AI-active developers" not in _every_chart_title(at)
     # the joined table (and so the export) names the measure on every row
     table = joined_table(at)
     counted = set(table[metrics.COUNTED_COLUMN])
@@ -90,7 +108,7 @@ def test_codefresh_unreachable_counts_firebender_only_and_says_so(live, monkeypa
     shown = totals(at)
     assert FALLBACK_TILE not in shown and EITHER_TILE in shown
     assert _number(shown[EITHER_TILE][0]) > _number(fallback_value)
-    assert "Codefresh's committers are unavailable" not in _captions(at)
+    assert "Codefresh's committers are unavailable" not in _every_caption(at)
     # the main chart (the first) names the estimate; by week the monthly chart alone names
     # Firebender (Builder.io's users per month are not loaded by week: the test below)
     assert _main_chart_titles(at)[0] == "AI-active developers"
@@ -104,7 +122,7 @@ def test_one_tool_chosen_has_no_fallback(live, monkeypatch, source):
     at = open_page(query={"ai": source})
     shown = totals(at)
     assert EITHER_TILE in shown and shown[EITHER_TILE][0] != "-"
-    assert "Firebender's active users only" not in _captions(at)
+    assert "Firebender's active users only" not in _every_caption(at)
     assert metrics.COUNTED_COLUMN not in joined_table(at)
 
 
@@ -115,9 +133,10 @@ def test_builder_unreachable_counts_firebender_only_and_says_so(live, monkeypatc
     shown = totals(at)
     assert FALLBACK_TILE in shown and shown[FALLBACK_TILE][0] != "-"
     assert "Builder.io's users are unavailable (Builder.io did not answer" in _captions(at)
-    # the main chart, the monthly one and the levels scatter all name the fallback
-    assert _main_chart_titles(at).count(FALLBACK_TITLE) >= 3
-    assert "AI-active developers" not in _main_chart_titles(at)
+    # the main chart, the monthly one and the levels scatter all name the fallback (each
+    # chart counted once, whichever tab draws it)
+    assert _every_chart_title(at).count(FALLBACK_TITLE) >= 3
+    assert "AI-active developers" not in _every_chart_title(at)
     assert set(joined_table(at)[metrics.COUNTED_COLUMN]) == {metrics.COUNTED_FALLBACK["builder"]}
 
 
@@ -137,8 +156,8 @@ def test_the_export_names_what_is_counted(live, monkeypatch, downloads):
 
 
 def _monthly(at) -> dict[str, str]:
-    """The monthly section's tiles (the last three), label -> value."""
-    return {m.label: m.value for m in list(at.metric)[-3:]}
+    """The monthly section's tiles (the last three, in its tab), label -> value."""
+    return {m.label: m.value for m in list(show_section(at, "monthly").metric)[-3:]}
 
 
 def test_by_week_the_monthly_tiles_do_not_read_weekly_builder_rows_as_a_month():
@@ -148,6 +167,7 @@ def test_by_week_the_monthly_tiles_do_not_read_weekly_builder_rows_as_a_month():
     at = open_page()
     monthly = _monthly(at)
     assert "Firebender active users" in monthly and monthly["Firebender active users"] != "-"
+    # beside them, in the same tab (`at` is on it)
     assert "Builder.io's users are not loaded at this granularity (week" in _captions(at)
     assert "AI-active devs (avg)" in totals(at)  # the weekly tiles keep the estimate
     by_builder = _monthly(open_page(query={"ai": "builder"}))
