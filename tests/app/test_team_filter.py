@@ -48,6 +48,8 @@ def about_opened(at):
     at.session_state["overview__about"] = True
     at.run()
     assert_ok(at)
+    (about,) = [e for e in at.expander if e.label == "About these numbers"]
+    assert about.caption  # opened: its notes are drawn
     return at
 
 
@@ -272,6 +274,9 @@ def test_small_teams_are_not_offered_and_their_link_falls_back():
     assert_ok(at)
     assert at.selectbox(key="overview__team").value == ALL
     assert "team" not in at.query_params
+    # A team would be named in "About these numbers" (drawn when opened): opened, if drawn.
+    at.session_state["overview__about"] = True
+    assert_ok(at.run())
     assert not any(c.startswith("Team: **") for c in captions(at))
 
 
