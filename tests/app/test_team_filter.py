@@ -19,7 +19,7 @@ from teams.mapping import UNASSIGNED, parse
 from teams.privacy import pseudonym
 from ui import explore_raw
 
-from .conftest import assert_ok, open_page
+from .conftest import assert_ok, open_page, show_section
 
 PAGES = {
     "pages/overview.py": "overview",
@@ -42,6 +42,17 @@ def team_caption(at, team: str) -> bool:
     return any(c.startswith(f"Team: **{team}**") for c in captions(at))
 
 
+def about_opened(at):
+    """The Overview with "About these numbers" opened: its captions (the team's among them)
+    are drawn only when it is open."""
+    at.session_state["overview__about"] = True
+    at.run()
+    assert_ok(at)
+    (about,) = [e for e in at.expander if e.label == "About these numbers"]
+    assert about.caption  # opened: its notes are drawn
+    return at
+
+
 def team_of(email: str, day) -> str:
     return sandbox_teams.team_of(data.DEMO, email, pd.Timestamp(day).date())
 
@@ -62,6 +73,8 @@ def test_every_data_page_runs_for_a_team_and_says_so(page):
     assert_ok(at)
     assert at.selectbox(key=f"{PAGES[page]}__team").value == "Web"
     assert at.query_params["team"] == "Web"
+    if page == "pages/overview.py":  # said in "About these numbers", drawn when opened
+        about_opened(at)
     assert team_caption(at, "Web"), captions(at)
 
 
@@ -240,9 +253,10 @@ def test_explore_filters_person_and_pipeline_datasets_and_refuses_the_rest():
 def test_overview_for_a_team_counts_the_teams_people_as_committers():
     at = open_page("pages/overview.py", query={"team": "Web", "granularity": "month"})
     assert_ok(at)
+    about_opened(at)  # the notes are in "About these numbers"
     assert any("people in the team stand in for active committers" in c for c in captions(at))
     assert any(c.startswith(NOT_SPLIT_START) and "Builder.io" in c for c in captions(at))
-    table = table_with(at, "active_committers")
+    table = table_with(show_section(at, "data"), "active_committers")  # the joined table's tab
     # Web has 9 people over time, 8 in any month (the mover leaves on 2026-06-01).
     counts = table["active_committers"].dropna()
     assert len(counts) and set(counts) <= {8.0, 9.0}
@@ -260,6 +274,9 @@ def test_small_teams_are_not_offered_and_their_link_falls_back():
     assert_ok(at)
     assert at.selectbox(key="overview__team").value == ALL
     assert "team" not in at.query_params
+    # A team would be named in "About these numbers" (drawn when opened): opened, if drawn.
+    at.session_state["overview__about"] = True
+    assert_ok(at.run())
     assert not any(c.startswith("Team: **") for c in captions(at))
 
 
@@ -323,6 +340,8 @@ def test_a_team_chosen_on_one_page_is_kept_on_the_next(chosen_on):
         name = following.removeprefix("pages/").removesuffix(".py")
         assert at.selectbox(key=f"{name}__team").value == "Web", following
         assert at.query_params["team"] == "Web", following  # the link says it too
+        if following == "pages/overview.py":  # said in "About these numbers", drawn when opened
+            about_opened(at)
         assert team_caption(at, "Web"), following
     # Back to all teams: that is kept as well.
     at.selectbox(key="overview__team").set_value(ALL).run()

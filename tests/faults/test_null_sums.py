@@ -6,10 +6,12 @@ sums (`skipna=False`)."""
 from __future__ import annotations
 
 from connectors.sandbox import FaultRule
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, show_section
 
 
 def overview_table(at):
+    """The Overview's joined table, from its tab "Definitions and data"."""
+    show_section(at, "data")
     (table,) = [t.value for t in at.dataframe if "firebender_agent_prompts" in t.value]
     return table[table["complete"].astype(bool)]
 

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from sync.__main__ import main as sync_main
-from tests.app.conftest import APP, FROZEN_NOW, open_page, texts
+from tests.app.conftest import APP, FROZEN_NOW, every_section, open_page, texts
 from tests.faults.test_unreadable_days import drawn
 
 SYNCED_AT = FROZEN_NOW - dt.timedelta(days=4)  # cron's last run: 19 Nov, holding through the 18th
@@ -67,19 +67,28 @@ def calm(at) -> None:
 def test_the_overview_ends_on_the_last_day_held_not_so_far_zero(behind):
     at = open_page("pages/overview.py")
     calm(at)
-    captions = " ".join(c.value for c in at.caption)
+    # The whole page: "About these numbers" opened (drawn only when open), every tab in turn.
+    at.session_state["overview__about"] = True
+    said, headings, late = [], [], []
+    for section, shown in every_section(at):
+        calm(shown)
+        said += [c.value for c in shown.caption]
+        headings += [h.value for h in shown.subheader]
+        late += known_after(shown, NOT_HELD)
+        if section == "latest":  # the latest whole week's tiles
+            tiles = {m.label: m.value for m in shown.metric}
+        if section == "data":
+            (table,) = [t.value for t in shown.dataframe if "firebender_active_users" in t.value]
+    captions = " ".join(said)
     assert "so far 0" not in captions and "$0.00" not in captions, captions
     # The week holding the last day held is the running week, with what those days hold.
     assert "Week of 16 Nov 2026 is still running: so far " in captions, captions
-    headings = [h.value for h in at.subheader]
     assert "Latest whole week: week of 9 Nov 2026" in headings, headings
-    (table,) = [t.value for t in at.dataframe if "firebender_active_users" in t.value]
     assert pd.to_datetime(table["period"]).max() == WEEK
     whole = table[pd.to_datetime(table["period"]) < WEEK]
     assert whole[["firebender_active_users", "ci_credits"]].iloc[-1].gt(0).all()
-    tiles = {m.label: m.value for m in at.metric}
     assert tiles["CI credits"] != "-" and tiles["AI-active developers"] != "-", tiles
-    assert not known_after(at, NOT_HELD)
+    assert not late, late
     assert behind.request_log() == []  # nothing was fetched
 
 
@@ -87,7 +96,9 @@ def test_a_range_past_the_last_day_held_is_cut_there(behind):
     """A link ending today opens ending on the last day held: nothing after it can be shown."""
     at = open_page("pages/overview.py", query={"start": "2026-10-19", "end": "2026-11-23"})
     calm(at)
-    assert not known_after(at, NOT_HELD)
+    for section, shown in every_section(at):  # every chart and table: one tab at a time
+        calm(shown)
+        assert not known_after(shown, NOT_HELD), section
     assert at.query_params["end"] == LAST_HELD.isoformat(), at.query_params
     assert behind.request_log() == []
 

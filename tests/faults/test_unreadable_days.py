@@ -17,7 +17,7 @@ from store import Store
 from store import coverage as ledger
 from store.coverage import Run
 from sync.__main__ import main as sync_main
-from tests.app.conftest import APP, charts, open_page, texts, today
+from tests.app.conftest import APP, charts, every_section, open_page, texts, today
 
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))  # the month before the frozen day's
 DAMAGED = "firebender.daily_usage/granularity=day/scope=org/month=2026-10/data.parquet"
@@ -96,16 +96,23 @@ def test_the_store_names_a_damaged_files_days_unknown(live, tmp_path):
 def test_read_only_overview_leaves_the_damaged_weeks_empty_and_says_why(read_only_damaged):
     at = open_page()
     assert not at.exception, [e.value for e in at.exception]
-    (table,) = [t.value for t in at.dataframe if "firebender_active_users" in t.value]
+    # The whole page: "About these numbers" opened (drawn only when open), every tab in turn.
+    at.session_state["overview__about"] = True
+    said, frames = [], []
+    for section, tab in every_section(at):
+        said.append(texts(tab))
+        frames += drawn(tab)
+        if section == "data":
+            (table,) = [t.value for t in tab.dataframe if "firebender_active_users" in t.value]
     touched = table[in_october(table["period"], table["period_end"])]
     assert len(touched) >= 5  # the weeks holding a day of October
     for column in ("firebender_active_users", "firebender_agent_prompts", "ai_active_developers"):
         assert touched[column].isna().all(), touched[["period", column]]
     outside = table[~in_october(table["period"], table["period_end"])]
     assert outside["firebender_active_users"].notna().any()  # the rest is still drawn
-    shown = texts(at)
+    shown = "\n".join(said)
     assert "no readable data for " in shown and "1 Oct 2026 to 31 Oct 2026" in shown
-    for frame in drawn(at):
+    for frame in frames:
         if "period" in frame and "value" in frame and "measure" in frame:
             october = frame[in_october(frame["period"])]
             assert not (october["value"].fillna(-1) == 0).any(), october
