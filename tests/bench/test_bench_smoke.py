@@ -98,6 +98,9 @@ def test_overview_probe_runs_or_says_why():
     assert result.median_ms > 0
     assert result.raw["charts"]["default"], "no chart found on the Overview page"
     assert all(chart["rows"] > 0 for chart in result.raw["charts"]["default"])
+    # by granularity every tab's charts are measured, each once (one tab is drawn at a time)
+    titles = [chart["chart"] for chart in result.raw["charts"]["month"]]
+    assert len(titles) == len(set(titles)) >= 4, titles
     assert "warm rerun" in text
 
 
