@@ -24,7 +24,7 @@ from connectors.frames import empty_frame
 
 from . import ALERTS_PATH, Store, StoreError, compaction, rollups
 from .coverage import Run, labels, replace
-from .partitions import Key, encode, encode_table, labels_of, part_of
+from .partitions import Key, encode_table, labels_of, part_of
 
 LOCK_WAIT_SECONDS = 10.0
 
@@ -63,6 +63,9 @@ class Writer:
         self._guard = threading.Lock()
         self._files: dict[str, threading.Lock] = {}
         self._touched: set = set()  # (rollup, month) to rewrite when done
+        # The spaces' files this writer wrote, as Arrow rows and runs (what reading the file
+        # back gives): the compaction step folds them without reading ~12,000 files back.
+        self._loose: dict[str, tuple[pa.Table, list[Run]]] = {}
 
     def __enter__(self) -> Writer:
         path = self.store.root.lock_path()
@@ -175,8 +178,11 @@ class Writer:
         return written
 
     def compact(self) -> int:
-        """Fold the spaces' own files into their packs (store/compaction.py)."""
-        return compaction.compact(self.store)
+        """Fold the spaces' own files into their packs (store/compaction.py): those this
+        writer wrote from the rows it holds, any other (a killed writer's) read back."""
+        with self._guard:
+            written, self._loose = self._loose, {}
+        return compaction.compact(self.store, written)
 
     def write_rollups(self) -> int:
         """Rewrite the rollup months the writes so far touched (store/rollups.py)."""
@@ -208,10 +214,10 @@ class Writer:
             # A new (or empty) partition: the fetch's rows are the whole file.
             held = replace(runs, run, granularity)
             if isinstance(rows, _Part) and rows.table is not None:
-                data = encode_table(rows.table, held, key)  # no pandas conversion per file
+                table = rows.table  # no pandas conversion per file
             else:
-                data = encode(_frame_of(rows).reset_index(drop=True), held, key)
-            self.store.root.write(key.path, data)
+                table = _arrow(_frame_of(rows).reset_index(drop=True))
+            self._put(key, table, held)
             return Written(added=len(rows), partitions=1, quarantined=quarantined)
         rows = _frame_of(rows)
         if old is not None and len(old):
@@ -237,8 +243,17 @@ class Writer:
         else:
             combined = _empty_with_bookkeeping(dataset)
         combined = _normalise(combined)
-        self.store.root.write(key.path, encode(combined, replace(runs, run, granularity), key))
+        self._put(key, _arrow(combined), replace(runs, run, granularity))
         return written
+
+    def _put(self, key: Key, table: pa.Table, runs: list[Run]) -> None:
+        """Write a partition file; a space's file is kept for the compaction step too."""
+        self.store.root.write(key.path, encode_table(table, runs, key))
+        if key.loose:
+            # The runs as the file's footer gives them back (sorted, through JSON).
+            kept = [Run.from_json(r.to_json()) for r in sorted(runs)]
+            with self._guard:
+                self._loose[key.path] = (table, kept)
 
 
 class _Part:
@@ -264,6 +279,11 @@ class _Part:
         if len(self._positions) == len(self._frame):
             return self._frame
         return self._frame.iloc[self._positions]
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """A partition's rows as `store.partitions.encode` converts them."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _frame_of(rows) -> pd.DataFrame:
