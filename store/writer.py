@@ -334,6 +334,17 @@ def _key_values(column: pd.Series):
     return pa.array(column, from_pandas=True)  # text: Arrow's own buffers, no Python strings
 
 
+def _ordered_as_pandas(kind: pa.DataType) -> bool:
+    """Arrow sorts these as pandas' `sort_values` does (text by code point, numbers, times)."""
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_timestamp(kind)
+    )
+
+
 def _unique_key_order(keys: list) -> np.ndarray | None:
     """Positions in key order of the rows whose keys (one array per key column) are given, or
     None when a key is missing or repeated. Numbers and times are sorted by numpy, anything
@@ -345,8 +356,10 @@ def _unique_key_order(keys: list) -> np.ndarray | None:
         ranked = [k[order] for k in keys]
     else:
         table = pa.table({str(i): pa.array(k, from_pandas=True) for i, k in enumerate(keys)})
-        if any(column.null_count for column in table.columns):
-            return None
+        if any(
+            column.null_count or not _ordered_as_pandas(column.type) for column in table.columns
+        ):
+            return None  # a missing key, or a type left to pandas (categories: by their codes)
         order = pc.sort_indices(table, [(name, "ascending") for name in table.column_names])
         ranked = [column.take(order) for column in table.columns]
         order = order.to_numpy()
