@@ -43,15 +43,19 @@ def loose_files(store) -> dict[Key, list[Key]]:
     return found
 
 
-def compact(store) -> int:
-    """Fold every space's own file into its pack; returns how many files were folded."""
+def compact(store, written: dict | None = None) -> int:
+    """Fold every space's own file into its pack; returns how many files were folded.
+    `written`: path -> (Arrow rows, runs) of files the caller (the writer) has just written,
+    exactly what reading them back gives: used instead of reading them (a first sync at 2,000
+    developers folds ~12,000, at ~0.5 ms of CPU each to read back)."""
     folded, folders = 0, set()
     found = loose_files(store)
     if not found:
         return 0
+    written = written or {}
     with ThreadPoolExecutor(READERS) as pool:  # one pool for every pack (a thread start is ms)
         for pack, keys in sorted(found.items()):
-            folded += _fold(store, pack, sorted(keys), pool)
+            folded += _fold(store, pack, sorted(keys), pool, written)
             folders |= {key.path.rsplit("/", 2)[0] for key in keys}
     for folder in sorted(folders):  # the spaces' `scope=` folders, once each, when emptied
         store.root.prune(folder)
@@ -61,13 +65,18 @@ def compact(store) -> int:
 READERS = 4  # files read at once (a first sync at 2,000 developers folds ~12,000)
 
 
-def _read(store, key: Key):
+def _read(store, key: Key, written: dict):
     """A space's file as an Arrow table with its `_space` column, and its runs (None: it
-    cannot be read, and is left as it is: it keeps winning over the pack, its days unknown)."""
-    try:
-        table, runs = decode(store.root.read(key.path), key.path)
-    except (StoreError, FileNotFoundError):
-        return None
+    cannot be read, and is left as it is: it keeps winning over the pack, its days unknown).
+    A file in `written` is taken from there, not read."""
+    held = written.get(key.path)
+    if held is not None:
+        table, runs = held
+    else:
+        try:
+            table, runs = decode(store.root.read(key.path), key.path)
+        except (StoreError, FileNotFoundError):
+            return None
     space = pa.array([key.scope] * table.num_rows, pa.string())
     return _bare(table).append_column(SPACE_COLUMN, space), runs
 
@@ -77,14 +86,15 @@ def _bare(table: pa.Table) -> pa.Table:
     return table.replace_schema_metadata(None)
 
 
-def _fold(store, pack: Key, keys: list[Key], pool: ThreadPoolExecutor) -> int:
+def _fold(store, pack: Key, keys: list[Key], pool: ThreadPoolExecutor, written: dict) -> int:
     tables: list[pa.Table] = []
     spaces = {}
     taken: list[Key] = []
-    if len(keys) < READERS:
-        read = [_read(store, key) for key in keys]
+    unread = sum(key.path not in written for key in keys)
+    if unread < READERS:
+        read = [_read(store, key, written) for key in keys]
     else:
-        read = list(pool.map(lambda key: _read(store, key), keys))
+        read = list(pool.map(lambda key: _read(store, key, written), keys))
     for key, found in zip(keys, read, strict=True):
         if found is None:
             continue

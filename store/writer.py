@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.endpoints import Dataset
 from connectors.frames import empty_frame
 
 from . import ALERTS_PATH, Store, StoreError, compaction, rollups
 from .coverage import Run, labels, replace
-from .partitions import Key, encode, encode_table, labels_of, part_of
+from .partitions import Key, encode_table, labels_of, part_of
 
 LOCK_WAIT_SECONDS = 10.0
 
@@ -63,6 +64,9 @@ class Writer:
         self._guard = threading.Lock()
         self._files: dict[str, threading.Lock] = {}
         self._touched: set = set()  # (rollup, month) to rewrite when done
+        # The spaces' files this writer wrote, as Arrow rows and runs (what reading the file
+        # back gives): the compaction step folds them without reading ~12,000 files back.
+        self._loose: dict[str, tuple[pa.Table, list[Run]]] = {}
 
     def __enter__(self) -> Writer:
         path = self.store.root.lock_path()
@@ -139,17 +143,11 @@ class Writer:
         """Make the store hold `frame` for labels first..last of (dataset, granularity, scope)."""
         if self._handle is None:
             raise RuntimeError("Writer.replace outside `with Writer(store)`")
-        natural = list(dataset.natural_key)
         by = dataset.partition_by
         groups: dict[str, pd.DataFrame] = {}
         if len(frame):
             # Once for the whole fetch (not per partition): labels, bookkeeping, key order.
-            frame = frame.assign(_label=labels_of(frame, dataset))
-            lo, hi = pd.Timestamp(first), pd.Timestamp(last)
-            frame = frame.loc[(frame["_label"] >= lo) & (frame["_label"] <= hi)]
-            frame = _normalise(frame.assign(_fetched_at=pd.Timestamp(fetched_at)))
-            frame = frame.drop_duplicates(subset=natural, keep="last")
-            frame = frame.sort_values(natural, ignore_index=True)
+            frame = _prepared(frame, dataset, first, last, fetched_at)
             groups = _partitioned(frame, by)
         held = labels(first, last, granularity)
         written = Written()
@@ -175,8 +173,11 @@ class Writer:
         return written
 
     def compact(self) -> int:
-        """Fold the spaces' own files into their packs (store/compaction.py)."""
-        return compaction.compact(self.store)
+        """Fold the spaces' own files into their packs (store/compaction.py): those this
+        writer wrote from the rows it holds, any other (a killed writer's) read back."""
+        with self._guard:
+            written, self._loose = self._loose, {}
+        return compaction.compact(self.store, written)
 
     def write_rollups(self) -> int:
         """Rewrite the rollup months the writes so far touched (store/rollups.py)."""
@@ -208,10 +209,10 @@ class Writer:
             # A new (or empty) partition: the fetch's rows are the whole file.
             held = replace(runs, run, granularity)
             if isinstance(rows, _Part) and rows.table is not None:
-                data = encode_table(rows.table, held, key)  # no pandas conversion per file
+                table = rows.table  # no pandas conversion per file
             else:
-                data = encode(_frame_of(rows).reset_index(drop=True), held, key)
-            self.store.root.write(key.path, data)
+                table = _arrow(_frame_of(rows).reset_index(drop=True))
+            self._put(key, table, held)
             return Written(added=len(rows), partitions=1, quarantined=quarantined)
         rows = _frame_of(rows)
         if old is not None and len(old):
@@ -237,8 +238,17 @@ class Writer:
         else:
             combined = _empty_with_bookkeeping(dataset)
         combined = _normalise(combined)
-        self.store.root.write(key.path, encode(combined, replace(runs, run, granularity), key))
+        self._put(key, _arrow(combined), replace(runs, run, granularity))
         return written
+
+    def _put(self, key: Key, table: pa.Table, runs: list[Run]) -> None:
+        """Write a partition file; a space's file is kept for the compaction step too."""
+        self.store.root.write(key.path, encode_table(table, runs, key))
+        if key.loose:
+            # The runs as the file's footer gives them back (sorted, through JSON).
+            kept = [Run.from_json(r.to_json()) for r in sorted(runs)]
+            with self._guard:
+                self._loose[key.path] = (table, kept)
 
 
 class _Part:
@@ -266,6 +276,11 @@ class _Part:
         return self._frame.iloc[self._positions]
 
 
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """A partition's rows as `store.partitions.encode` converts them."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
 def _frame_of(rows) -> pd.DataFrame:
     return rows.frame() if isinstance(rows, _Part) else rows
 
@@ -281,6 +296,83 @@ def _partitioned(frame: pd.DataFrame, by: str) -> dict[str, _Part]:
     if len(distinct) == 1:
         return {str(distinct[0]): _Part(frame, np.arange(len(frame)), whole)}
     return {str(p): _Part(frame, np.flatnonzero(periods == p), whole) for p in distinct}
+
+
+def _prepared(frame: pd.DataFrame, dataset: Dataset, first, last, fetched_at) -> pd.DataFrame:
+    """The rows of a fetch labelled first..last, with their bookkeeping columns (`_label`,
+    `_fetched_at`), unique by natural key (the last row of a key kept) and in key order: what
+    `frame.assign(_label=...)`, `.loc[inside]`, `_normalise`, `drop_duplicates(keep="last")`
+    and `sort_values` give, in one step. The usual fetch has neither a repeated key nor a
+    missing one: its keys are sorted once (stable) and found unique by comparing neighbours
+    instead of hashing each (a week of model requests: 100,000 request ids); any other fetch
+    takes the steps one by one."""
+    natural = list(dataset.natural_key)
+    label = labels_of(frame, dataset).to_numpy(dtype="datetime64[ns]")
+    inside = (label >= np.datetime64(first, "ns")) & (label <= np.datetime64(last, "ns"))
+    everything = bool(inside.all())
+    keys = [_key_values(frame[name]) for name in natural]
+    if not everything:
+        keys = [k[inside] if isinstance(k, np.ndarray) else k.filter(inside) for k in keys]
+    order = _unique_key_order(keys)
+    if order is None:  # a key repeated or missing: step by step, as it always was
+        frame = frame.assign(_label=label).loc[inside]
+        frame = _normalise(frame.assign(_fetched_at=pd.Timestamp(fetched_at)))
+        frame = frame.drop_duplicates(subset=natural, keep="last")
+        return frame.sort_values(natural, ignore_index=True)
+    positions = order if everything else np.flatnonzero(inside)[order]
+    out = frame.take(positions)
+    out.index = pd.RangeIndex(len(out))
+    out["_label"] = label[positions]
+    out["_fetched_at"] = pd.Timestamp(fetched_at)
+    return _normalise(out, copy=False)
+
+
+def _key_values(column: pd.Series):
+    """A key column as numpy values (numbers, times) or an Arrow array (anything else)."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iufmM":
+        return column.to_numpy()
+    return pa.array(column, from_pandas=True)  # text: Arrow's own buffers, no Python strings
+
+
+def _ordered_as_pandas(kind: pa.DataType) -> bool:
+    """Arrow sorts these as pandas' `sort_values` does (text by code point, numbers, times)."""
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_timestamp(kind)
+    )
+
+
+def _unique_key_order(keys: list) -> np.ndarray | None:
+    """Positions in key order of the rows whose keys (one array per key column) are given, or
+    None when a key is missing or repeated. Numbers and times are sorted by numpy, anything
+    else (text) by Arrow (a stable sort, in the order pandas' `sort_values` gives)."""
+    if all(isinstance(k, np.ndarray) for k in keys):
+        if any(np.isnan(k).any() for k in keys if k.dtype.kind in "fmM"):
+            return None
+        order = np.lexsort(keys[::-1]) if len(keys) > 1 else np.argsort(keys[0], kind="stable")
+        ranked = [k[order] for k in keys]
+    else:
+        table = pa.table({str(i): pa.array(k, from_pandas=True) for i, k in enumerate(keys)})
+        if any(
+            column.null_count or not _ordered_as_pandas(column.type) for column in table.columns
+        ):
+            return None  # a missing key, or a type left to pandas (categories: by their codes)
+        order = pc.sort_indices(table, [(name, "ascending") for name in table.column_names])
+        ranked = [column.take(order) for column in table.columns]
+        order = order.to_numpy()
+    if len(order) > 1:
+        same = np.ones(len(order) - 1, dtype=bool)
+        for values in ranked:
+            if isinstance(values, np.ndarray):
+                same &= values[1:] == values[:-1]
+            else:
+                same &= pc.equal(values[1:], values[:-1]).to_numpy(zero_copy_only=False)
+        if same.any():
+            return None
+    return order
 
 
 def _keys(frame, natural: list[str]) -> set:
@@ -302,15 +394,17 @@ _FETCHED = pd.api.types.pandas_dtype("datetime64[ns, UTC]")
 _TEXT = pd.api.types.pandas_dtype("str")
 
 
-def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Bookkeeping columns in one type in every file: `_label` a date, `_fetched_at` UTC."""
-    out = frame.copy()
-    if out["_label"].dtype != _LABEL:  # converted only when not already in its type
+def _normalise(frame: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
+    """Bookkeeping columns in one type in every file: `_label` a date, `_fetched_at` UTC.
+    `copy=False`: `frame` is the caller's own, changed in place."""
+    out = frame.copy() if copy else frame
+    dtypes = out.dtypes  # once: a column looked up by name is a new Series each time
+    if dtypes["_label"] != _LABEL:  # converted only when not already in its type
         out["_label"] = pd.to_datetime(out["_label"]).astype(_LABEL)
-    if out["_fetched_at"].dtype != _FETCHED:
+    if dtypes["_fetched_at"] != _FETCHED:
         out["_fetched_at"] = pd.to_datetime(out["_fetched_at"], utc=True).astype(_FETCHED)
-    for name in out.columns:
-        if isinstance(out[name].dtype, pd.CategoricalDtype):
+    for name, dtype in dtypes.items():
+        if isinstance(dtype, pd.CategoricalDtype):
             out[name] = _as_text(out[name])  # categories differ between fetches
     return out
 
