@@ -66,6 +66,11 @@ def test_read_only_store_behind_and_damaged_in_chromium(page, behind_and_damaged
         assert not page.get_by_text(re.compile(r"so far 0|\$0\.00")).count()
         assert not page.locator("[data-testid='stException']").count()
         shot(page, "read-only-behind-overview.png")
+        page.get_by_role("tab", name="AI cost and spend").click()  # the spend tiles' tab
+        page.get_by_role("heading", name="Spend: AI models vs CI").wait_for(timeout=120_000)
+        wait_idle(page)
+        assert not page.get_by_text(re.compile(r"\$0\.00")).count()
+        assert not page.locator("[data-testid='stException']").count()
         page.goto(f"{url}/builder?range=last_90_days&granularity=week")
         page.wait_for_selector(CHART, timeout=120_000)
         wait_idle(page)
