@@ -27,6 +27,16 @@ from .metrics import answer_weeks
 from .metrics import teams as team_metrics
 
 OVERVIEW_GRANULARITIES = ["day", "week", "month"]
+# The Overview below its first screen, one tab drawn at a time: URL value (`section=`) -> tab
+# label (fixed: a label is the tab's identity); the first is the default.
+OVERVIEW_SECTIONS = {
+    "latest": "This month and the latest period",
+    "spend": "AI cost and spend",
+    "vendors": "By vendor",
+    "monthly": "Adoption rate (monthly)",
+    "levels": "Levels: not evidence",
+    "data": "Definitions and data",
+}
 # endpoint -> granularity it is fetched at (CHOSEN: the overview's granularity)
 OVERVIEW_ENDPOINTS = {
     "builder.org_metrics": CHOSEN,

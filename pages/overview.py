@@ -382,15 +382,9 @@ def _data() -> None:
         st.caption('Download it, filtered, from Explore & export (dataset "Overview").')
 
 
-SECTIONS = {  # URL value -> tab label (fixed: a label is the tab's identity); first: default
-    "latest": "This month and the latest period",
-    "spend": "AI cost and spend",
-    "vendors": "By vendor",
-    "monthly": "Adoption rate (monthly)",
-    "levels": "Levels: not evidence",
-    "data": "Definitions and data",
-}
-tabs = controls.mirrored_tabs(SECTIONS, key="overview__section", param="section")
+tabs = controls.mirrored_tabs(
+    overview_view.OVERVIEW_SECTIONS, key="overview__section", param="section"
+)
 for name, draw in (
     ("latest", _latest),
     ("spend", _spend),

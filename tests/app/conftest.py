@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 # AppTest puts a page's folder on sys.path: imported first, the `alerts` package is what
 # `import alerts` finds, not pages/alerts.py (a lone test file would fail otherwise).
 import alerts  # noqa: F401
+from analytics.overview_report import OVERVIEW_SECTIONS
 from config import settings as app_settings
 from connectors.sandbox import Sandbox, keys, running_server
 from sync import clients
@@ -165,15 +166,7 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
-# The Overview's tabs below its first screen (pages/overview.py SECTIONS): URL value -> label.
-SECTIONS = {
-    "latest": "This month and the latest period",
-    "spend": "AI cost and spend",
-    "vendors": "By vendor",
-    "monthly": "Adoption rate (monthly)",
-    "levels": "Levels: not evidence",
-    "data": "Definitions and data",
-}
+SECTIONS = OVERVIEW_SECTIONS  # the Overview's tabs: URL value -> label
 
 
 def show_section(at: AppTest, name: str) -> AppTest:
