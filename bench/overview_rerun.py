@@ -56,6 +56,9 @@ def hermetic_env(home: str) -> dict[str, str]:
         and not k.startswith(("BUILDER_", "FIREBENDER_", "CODEFRESH_", "STREAMLIT_"))
     }
     env.update(APP_DOTENV="", APP_READ_SECRETS="0", HOME=home, PYTHONPATH=str(PROJECT_DIR))
+    # Benches measure computing a view; one that measures reading kept frames
+    # (sync/kept_frames.py) gives a folder of its own.
+    env["FRAMES_CACHE_DIR"] = "off"
     return env
 
 

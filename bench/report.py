@@ -821,10 +821,12 @@ def _first_chart_cell(s) -> str:
         fc.median_of(s.first_chart, "app", "cpu"),
         fc.median_of(s.first_chart, "bare", "cpu"),
     )
+    first = fc.first_after_sync(s.first_chart)
     return (
         f"**{_x(ratio)}** ({_seconds(fc.median_of(s.first_chart, 'app', 'first_chart'))} vs "
         f"{_seconds(fc.median_of(s.first_chart, 'bare', 'first_chart'))}; server CPU "
         f"{_seconds(app)} vs {_seconds(bare)})"
+        + (f"; the first server after a sync (nothing kept): {_x(first)}" if first else "")
     )
 
 
@@ -842,7 +844,10 @@ def _first_chart_details(sizes) -> list[str]:
         "read-only: a viewer deployment, nothing fetched), each opened in a new context of one "
         "headless Chromium: from the navigation to the first chart's canvas or svg visible; "
         "server CPU: the server process's user + system seconds at that moment; browser CPU: "
-        "Chromium's processes over the same time. A failed round is a failed row.",
+        "Chromium's processes over the same time. A failed round is a failed row. The app "
+        "keeps what it computes on disk (sync/kept_frames.py), in a folder empty before round "
+        "1: round 1's app is the first server after a sync (\\*), later rounds read what it "
+        "kept.",
         "",
     ]
     rows = []
@@ -859,7 +864,7 @@ def _first_chart_details(sizes) -> list[str]:
             rows.append(
                 [
                     s.label,
-                    str(bare["number"]),
+                    str(bare["number"]) + (" \\*" if app.get("cache_empty") else ""),
                     f"{_seconds(bare['first_chart'])} · {_seconds(app['first_chart'])}",
                     f"**{_x(app['first_chart'] / bare['first_chart'])}**",
                     f"{_seconds(bare['cpu'])} · {_seconds(app['cpu'])}",

@@ -7,6 +7,10 @@ the store the sync filled, mounted read-only (`mount --bind -o ro`), so the app 
 and fetches nothing (README, "Which store"). Where this machine cannot mount, the store is used
 as it is (writable: the app may then fetch what the view lacks) and the report says so.
 
+The app keeps what it computed from the store on disk (sync/kept_frames.py) in a folder of this
+run, empty before round 1: round 1's app is the first server after a sync (it computes the view
+and keeps it), later rounds are fresh servers that read what round 1 kept. Both are reported.
+
 Per round: from the navigation to the first chart visible (a canvas or svg inside
 [data-testid="stVegaLiteChart"]), from the server's launch, the server's CPU seconds (user +
 system, /proc) at the first chart, Chromium's CPU over the same time. A round that fails is a
@@ -64,7 +68,7 @@ async def _rounds(env_app, env_bare, bare_script, rounds, timeout_ms, log) -> li
         try:
             for number in range(1, rounds + 1):
                 for which in ("bare", "app"):
-                    one = Round(which, number)
+                    one = Round(which, number, cache_empty=which == "app" and number == 1)
                     done.append(one)
                     env, script = (
                         (env_bare, bare_script) if which == "bare" else (env_app, "app.py")
@@ -106,7 +110,8 @@ def run(
     os.makedirs(view)
     refused = _mount_read_only(store, view)
     mode = "read-only mount" if refused is None else f"writable (no read-only mount: {refused})"
-    env_app = {**env, HISTORY_DIR: view if refused is None else store}
+    frames = os.path.join(folder, "frames")  # empty: round 1 computes and keeps
+    env_app = {**env, HISTORY_DIR: view if refused is None else store, "FRAMES_CACHE_DIR": frames}
     try:
         found = asyncio.run(_rounds(env_app, env, bare, rounds, timeout * 1000, log))
     except Exception as err:  # noqa: BLE001 - reported with the results
@@ -151,6 +156,16 @@ def ratios(result: dict) -> list[float]:
         for b, a in pairs(result)
         if not b.get("error") and not a.get("error") and b.get("first_chart")
     ]
+
+
+def first_after_sync(result: dict) -> float | None:
+    """app ÷ bare in the round whose app started with nothing kept (round 1), if it ran."""
+    found = [
+        a["first_chart"] / b["first_chart"]
+        for b, a in pairs(result)
+        if a.get("cache_empty") and not b.get("error") and not a.get("error")
+    ]
+    return found[0] if found else None
 
 
 def median_of(result: dict, which: str, name: str) -> float | None:

@@ -13,11 +13,7 @@ deleted. It is never the user's HISTORY_DIR (`.cache/` is git-ignored). A damage
 handled like one in any store: left out, quarantined by the next sync and fetched again.
 
 Beside each day's store, `demo-<day>-<version>.frames-<code>/` keeps what the pages computed
-from it (DuckDB's aggregates, the overview's derived tables), one pickle per cache key, so a
-restarted server draws its first chart without recomputing them. `code` is a digest of every
-package's source (a change to any computation starts afresh); the key holds the store's version.
-A file that cannot be read is computed again and rewritten, never an error. Only demo data go
-there (analytics/loaders.py asks `frames_for` with the store's URL: None for any other store).
+from it (sync/kept_frames.py, which keeps any other store's elsewhere), removed with it.
 
 No Streamlit here: analytics/history.py decides when the demo uses it.
 """
@@ -27,12 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 import re
 import shutil
-import tempfile
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -40,13 +33,10 @@ ENV = "DEMO_CACHE_DIR"
 DEFAULT = PROJECT_DIR / ".cache" / "demo"
 # The code a demo store's bytes depend on (packages under the project).
 SOURCES = ("connectors", "store", "sync", "teams")
-# What the frames kept beside the store depend on: every package's source.
-COMPUTED = ("alerts", "analytics", "connectors", "safe", "store", "sync", "teams")
 _NAME = re.compile(r"^demo-(\d{4}-\d{2}-\d{2})-[0-9a-f]+(\.frames-[0-9a-f]+)?$")
 
 _lock = threading.Lock()
 _version: str | None = None
-_code: str | None = None
 
 
 def base() -> Path:
@@ -55,15 +45,15 @@ def base() -> Path:
     return Path(configured) if configured else DEFAULT
 
 
-def _digest(project: Path, packages) -> str:
-    digest = hashlib.sha256()
+def digest(project: Path, packages) -> str:
+    hashed = hashlib.sha256()
     for package in packages:
         for path in sorted((project / package).rglob("*.py")):
-            digest.update(path.relative_to(project).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()[:16]
+            hashed.update(path.relative_to(project).as_posix().encode())
+            hashed.update(b"\0")
+            hashed.update(path.read_bytes())
+            hashed.update(b"\0")
+    return hashed.hexdigest()[:16]
 
 
 def version(project: Path = PROJECT_DIR) -> str:
@@ -71,18 +61,10 @@ def version(project: Path = PROJECT_DIR) -> str:
     process for the project's own folder)."""
     global _version
     if project != PROJECT_DIR:
-        return _digest(project, SOURCES)
+        return digest(project, SOURCES)
     if _version is None:
-        _version = _digest(project, SOURCES)
+        _version = digest(project, SOURCES)
     return _version
-
-
-def code_version() -> str:
-    """A digest of every package's source: what the kept frames were computed with."""
-    global _code
-    if _code is None:
-        _code = _digest(PROJECT_DIR, COMPUTED)
-    return _code
 
 
 def folder(today: dt.date, where: Path | None = None, code: str | None = None) -> Path:
@@ -115,38 +97,16 @@ def _prune(where: Path, today: dt.date) -> None:
 # ---------------------------------------------------------------- frames computed from it
 
 
-def frames_for(store_url: str, where: Path | None = None) -> Path | None:
-    """The folder of frames kept for the demo store at `store_url`, or None when that is not a
-    demo cache's store (then nothing is kept on disk)."""
+def store_frames(store_url: str, code: str, where: Path | None = None) -> Path | None:
+    """The folder of frames kept beside the demo store at `store_url` (sync/kept_frames.py),
+    or None when that is not a demo cache's store."""
     path = Path(store_url)
     where = where or base()
     if path.parent != where or not _NAME.match(path.name) or ".frames-" in path.name:
         return None
-    return where / f"{path.name}.frames-{code_version()}"
+    return where / f"{path.name}.frames-{code}"
 
 
-def remembered(folder: Path, key: str, build: Callable[[], object]):
-    """`build()`, kept in `folder` under `key` (any text: it is hashed) and read back by later
-    processes; a missing or unreadable file is built again and rewritten."""
-    path = folder / (hashlib.sha256(key.encode()).hexdigest()[:40] + ".pickle")
-    try:
-        with open(path, "rb") as kept:
-            return pickle.load(kept)
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001, S110 - damaged or from another library version: rebuilt
-        pass
-    value = build()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".pickle")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)  # readers see the old file or the whole new one
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # not kept: computed again next time
-    return value
+def in_cache(store_url: str, where: Path | None = None) -> bool:
+    """Whether `store_url` names a folder inside the demo cache (a store or its frames)."""
+    return Path(store_url).parent == (where or base())

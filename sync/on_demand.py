@@ -30,7 +30,7 @@ from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store, StoreError
 from store import files as store_files
 from store.writer import StoreBusy
-from sync import clients, demo_cache
+from sync import clients, demo_cache, kept_frames
 from teams import files as team_files
 
 # The app fetches an unsettled day again only when its copy is older than this (the command
@@ -229,7 +229,7 @@ def _held_already(source, store, dataset, granularity, scope, start, until, fres
     or a damaged file changes the version, and the plan is made again."""
     if not source.demo or fresh_for is None:
         return None
-    kept = demo_cache.frames_for(store.url)
+    kept = kept_frames.frames_for(store.url)
     if kept is None:
         return None
     # The version of this granularity's files only: a page syncing the dataset's days after
@@ -331,11 +331,11 @@ def _held_span(place: Shelf, keys: list[str]):
         with_rows = place.store.first_with_rows(keys) if first else None
         return last, first, held_until, with_rows
 
-    kept = demo_cache.frames_for(place.store.url) if place.kind == "demo" else None
+    kept = kept_frames.frames_for(place.store.url) if place.kind == "demo" else None
     if kept is None or not any(place.store.entries(key) for key in keys):
         return compute()  # not the demo's, or nothing held yet (nothing to read either)
     key = repr(("held_span", place.store.version(keys), tuple(keys)))
-    return demo_cache.remembered(kept, key, compute)
+    return kept_frames.remembered(kept, key, compute)
 
 
 def damaged_lines(settings: Settings, vendors) -> list[str]:
@@ -366,7 +366,7 @@ def unknown_days(
     footer to find none (a write or a damaged file changes the version)."""
     store = shelf(source).store
     spec = endpoints.get(dataset) if isinstance(dataset, str) else dataset
-    kept = demo_cache.frames_for(store.url) if source.demo and spec.stored else None
+    kept = kept_frames.frames_for(store.url) if source.demo and spec.stored else None
     known = None
     if kept is not None:
         what = repr(("known", spec.key, granularity, scope, start, end, store.version(spec.key)))

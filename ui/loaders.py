@@ -28,7 +28,7 @@ from config.settings import Source
 from connectors import endpoints, ranges
 from connectors.errors import VENDOR_NAMES, ConnectorError
 from store import Store
-from sync import clients, demo_cache
+from sync import clients, kept_frames
 from sync import on_demand as history
 from teams import privacy
 from teams.mapping import to_csv
@@ -103,8 +103,8 @@ def aggregate(
     _store: Store,
 ) -> pd.DataFrame:
     """What a page reads of one dataset, computed by DuckDB. `version` changes with every write
-    to the dataset, so a cached entry never outlives the data it came from. Demo data's are
-    also kept on disk for the next server (analytics/demo_cache.py)."""
+    to the dataset, so a cached entry never outlives the data it came from. Also kept on disk
+    for the next server (sync/kept_frames.py)."""
     dataset = endpoints.get(endpoint)
     scopes = [scope]
 
@@ -113,31 +113,30 @@ def aggregate(
             return queries.rows(_store, dataset, granularity, scopes, start, end)
         return queries.rolled_up(_store, dataset, granularity, scopes, start, end)
 
-    kept = demo_cache.frames_for(store_url)
+    kept = kept_frames.frames_for(store_url)
     if kept is None:
         return compute()
     key = repr(("aggregate", version, endpoint, granularity, scope, start, end))
-    return demo_cache.remembered(kept, key, compute)
+    return kept_frames.remembered(kept, key, compute)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=128, show_spinner=False)
 def derived(kind: str, identity: tuple, _build: Callable[[], object]):
     """A pure derivation of cached loads (the overview's tables, a chart's spec), keyed by what
     it was derived from, so a warm rerun rebuilds nothing. Callers pass only identities of
-    complete loads: a view with a failed vendor is rebuilt every time, never cached. On demo
-    data alone, also kept on disk for the next server (analytics/demo_cache.py)."""
-    kept = _demo_frames()
+    complete loads: a view with a failed vendor is rebuilt every time, never cached. Also kept
+    on disk for the next server (sync/kept_frames.py)."""
+    kept = _kept_frames()
     if kept is None:
         return _build()
-    return demo_cache.remembered(kept, repr(("derived", kind, identity, people_salt())), _build)
+    return kept_frames.remembered(kept, repr(("derived", kind, identity, people_salt())), _build)
 
 
-def _demo_frames():
-    """The demo cache's folder of frames when every vendor serves demo data, else None."""
+def _kept_frames():
+    """The folder of frames kept on disk for the Codefresh source's store (its identity holds
+    every source's version), or None."""
     current = app_settings.current()
-    if not current.demo:
-        return None
-    return demo_cache.frames_for(history.shelf(current.sources["codefresh"]).store.url)
+    return kept_frames.frames_for(history.shelf(current.sources["codefresh"]).store.url)
 
 
 def sync_now() -> None:
@@ -483,11 +482,11 @@ def summed_requests(
     store_url: str, version: str, start, end, by: tuple, per_day: bool, _store: Store
 ) -> pd.DataFrame:
     dataset = endpoints.get(MODEL_REQUESTS)
-    kept = demo_cache.frames_for(store_url)  # demo data's kept on disk for the next server
+    kept = kept_frames.frames_for(store_url)  # kept on disk for the next server
     if kept is None:
         return queries.requests_summed(_store, dataset, start, end, by, per_day)
     key = repr(("summed_requests", version, start, end, by, per_day))
-    return demo_cache.remembered(
+    return kept_frames.remembered(
         kept, key, lambda: queries.requests_summed(_store, dataset, start, end, by, per_day)
     )
 
@@ -504,11 +503,11 @@ def usage(source: Source, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, p
 def usage_summed(
     store_url: str, version: str, start, end, _store: Store
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    kept = demo_cache.frames_for(store_url)  # demo data's kept on disk for the next server
+    kept = kept_frames.frames_for(store_url)  # kept on disk for the next server
     if kept is None:
         return queries.usage_summed(_store, start, end)
     key = repr(("usage_summed", version, start, end))
-    return demo_cache.remembered(kept, key, lambda: queries.usage_summed(_store, start, end))
+    return kept_frames.remembered(kept, key, lambda: queries.usage_summed(_store, start, end))
 
 
 def usage_by_day(source: Source, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -638,13 +637,13 @@ def _team_sums(
     def compute() -> queries.TeamSums:
         return queries.team_sums(_store, endpoint, _mapping, start, end, granularities, _salt)
 
-    kept = demo_cache.frames_for(store_url)  # demo data's kept on disk for the next server
+    kept = kept_frames.frames_for(store_url)  # kept on disk for the next server
     if kept is None:
         return compute()
     # The mapping's text holds pseudonyms when people are pseudonymised: a salt of its own
     # gives a key of its own.
     key = repr(("team_sums", version, endpoint, mapping_csv, start, end, granularities))
-    return demo_cache.remembered(kept, key, compute)
+    return kept_frames.remembered(kept, key, compute)
 
 
 # ---------------------------------------------------------------- Explore: raw rows in the store

@@ -4,6 +4,8 @@ for live mode, and helpers to run a page and read everything it shows."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,7 @@ def hermetic(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_READ_SECRETS", "0")
     monkeypatch.setenv("HISTORY_DIR", str(tmp_path / "history"))
     monkeypatch.setenv("DEMO_CACHE_DIR", str(tmp_path / "demo-cache"))  # demo data made afresh
+    monkeypatch.setenv("FRAMES_CACHE_DIR", str(tmp_path / "frames"))  # live stores' kept frames
     monkeypatch.chdir(tmp_path)
     # Served on loopback, as .streamlit/config.toml sets (AppTest does not read it): the local
     # user is an admin (ui/access.py); tests of viewers say otherwise.
@@ -109,6 +112,36 @@ def live(monkeypatch, server):
     monkeypatch.setenv("CODEFRESH_API_KEY", keys.CODEFRESH_KEY)
     yield sandbox
     sandbox.clear_faults()
+
+
+@pytest.fixture
+def read_only_view(tmp_path):
+    """A read-only view of tmp_path/history at tmp_path/ro: a read-only bind mount (root
+    ignores permissions), or the folder's write bits removed for another user."""
+    source, view = tmp_path / "history", tmp_path / "ro"
+    source.mkdir()
+    view.mkdir()
+    mounted = False
+
+    def make() -> Path:
+        nonlocal mounted
+        if os.geteuid() != 0:
+            for folder, _, _ in os.walk(source):
+                os.chmod(folder, 0o555)
+            return source
+        done = subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(source), str(view)], capture_output=True
+        )
+        if done.returncode != 0:
+            pytest.skip(f"no read-only mount here: {done.stderr.decode()[:200]}")
+        mounted = True
+        return view
+
+    yield source, make
+    if mounted:
+        subprocess.run(["umount", str(view)], check=False)
+    for folder, _, _ in os.walk(source):
+        os.chmod(folder, 0o755)
 
 
 @pytest.fixture

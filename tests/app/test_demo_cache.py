@@ -1,4 +1,4 @@
-"""Demo data are made once a day and kept across restarts (analytics/demo_cache.py): a restarted
+"""Demo data are made once a day and kept across restarts (sync/demo_cache.py): a restarted
 server asks the sandbox nothing and shows the same page; a new day or a change to the code that
 makes them starts afresh; a damaged file is made again, never a traceback."""
 
@@ -11,7 +11,7 @@ import os
 import streamlit as st
 import time_machine
 
-from sync import demo_cache
+from sync import demo_cache, kept_frames
 from sync import on_demand as history
 from tests.app.conftest import FROZEN_NOW, assert_ok, charts, open_page
 
@@ -45,7 +45,7 @@ def test_a_restarted_server_reads_the_demo_data_it_made_and_shows_the_same_page(
     # the day's store and, beside it, what the page computed from it
     store, frames = _kept(tmp_path, day)
     assert store == f"demo-{day}-{demo_cache.version()}"
-    assert frames == f"{store}.frames-{demo_cache.code_version()}"
+    assert frames == f"{store}.frames-{kept_frames.code_version()}"
     _restart()
     demo_sandbox.clear_requests()
     again = open_page()
@@ -97,13 +97,13 @@ def test_damaged_demo_files_are_made_again_not_a_traceback(demo_sandbox, tmp_pat
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2] if len(data) % 2 else b"not a pickle")
     _restart()
-    read, remembered = [], demo_cache.remembered
+    read, remembered = [], kept_frames.remembered
 
     def reading(folder, key, build):
         read.append(folder / (hashlib.sha256(key.encode()).hexdigest()[:40] + ".pickle"))
         return remembered(folder, key, build)
 
-    monkeypatch.setattr(demo_cache, "remembered", reading)
+    monkeypatch.setattr(kept_frames, "remembered", reading)
     again = open_page()
     assert_ok(again)
     assert _shown(again) == _shown(first)
@@ -132,14 +132,18 @@ def test_a_damaged_demo_history_file_is_fetched_again(demo_sandbox, tmp_path):
     assert _shown(open_page()) == _shown(first)
 
 
-def test_only_a_demo_caches_store_keeps_frames(tmp_path, monkeypatch):
+def test_a_demo_stores_frames_are_beside_it_any_other_stores_elsewhere(tmp_path, monkeypatch):
     monkeypatch.setenv("DEMO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FRAMES_CACHE_DIR", str(tmp_path / "frames"))
     day = dt.date(2026, 11, 23)
     demo = demo_cache.folder(day)
-    assert demo_cache.frames_for(str(demo)) is not None
-    assert demo_cache.frames_for(str(tmp_path / "history")) is None  # HISTORY_DIR
-    assert demo_cache.frames_for(str(tmp_path / "cache" / "elsewhere")) is None
-    assert demo_cache.frames_for("s3://bucket/prefix") is None
+    assert kept_frames.frames_for(str(demo)).parent == tmp_path / "cache"
+    for store in (str(tmp_path / "history"), "s3://bucket/prefix"):  # HISTORY_DIR, a bucket
+        assert kept_frames.frames_for(store, day).parent == tmp_path / "frames"
+    assert kept_frames.frames_for(str(tmp_path / "history"), day) != kept_frames.frames_for(
+        "s3://bucket/prefix", day
+    )
+    assert kept_frames.frames_for(str(tmp_path / "cache" / "elsewhere")) is None
 
 
 def test_hours_later_the_same_day_a_restart_asks_the_sandbox_nothing(demo_sandbox):

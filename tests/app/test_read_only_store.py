@@ -4,46 +4,11 @@ history, teams and budgets from it, nothing fetched, and the pages say so."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
 
 from sync.__main__ import main as sync_main
 
 from .conftest import APP, assert_ok, charts, open_page, texts, today
-
-
-@pytest.fixture
-def read_only_view(tmp_path):
-    """A read-only view of tmp_path/history at tmp_path/ro: a read-only bind mount (root
-    ignores permissions), or the folder's write bits removed for another user."""
-    source, view = tmp_path / "history", tmp_path / "ro"
-    source.mkdir()
-    view.mkdir()
-    mounted = False
-
-    def make() -> Path:
-        nonlocal mounted
-        if os.geteuid() != 0:
-            for folder, _, _ in os.walk(source):
-                os.chmod(folder, 0o555)
-            return source
-        done = subprocess.run(
-            ["mount", "--bind", "-o", "ro", str(source), str(view)], capture_output=True
-        )
-        if done.returncode != 0:
-            pytest.skip(f"no read-only mount here: {done.stderr.decode()[:200]}")
-        mounted = True
-        return view
-
-    yield source, make
-    if mounted:
-        subprocess.run(["umount", str(view)], check=False)
-    for folder, _, _ in os.walk(source):
-        os.chmod(folder, 0o755)
 
 
 def test_a_read_only_store_is_read_and_nothing_is_fetched(live, monkeypatch, read_only_view):

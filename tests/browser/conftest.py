@@ -72,6 +72,8 @@ def running_app(address: str = "127.0.0.1", port: int | None = None, **settings:
     env.setdefault("HISTORY_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-history-"))
     # Demo data made afresh for each server, never in the project's .cache/.
     env.setdefault("DEMO_CACHE_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-demo-"))
+    # A live store's kept frames (sync/kept_frames.py) likewise: never the project's .cache/.
+    env.setdefault("FRAMES_CACHE_DIR", tempfile.mkdtemp(prefix="ai-ci-browser-frames-"))
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-test-{port}.log", "w")  # noqa: SIM115 - the server outlives this block
     process = subprocess.Popen(
