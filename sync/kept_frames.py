@@ -66,11 +66,8 @@ def base() -> Path | None:
 
 def frames_for(store_url: str, today: dt.date | None = None) -> Path | None:
     """The folder of frames kept for the store at `store_url`, or None when nothing is kept."""
-    demo = demo_cache.store_frames(store_url, code_version())
-    if demo is not None:
-        return demo
-    if demo_cache.in_cache(store_url):
-        return None  # a demo cache's own frames folder, or a name it does not make
+    if demo_cache.in_cache(store_url):  # the demo's store, or a name the demo cache does not make
+        return demo_cache.store_frames(store_url, code_version())
     where = base()
     if where is None:
         return None

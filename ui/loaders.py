@@ -129,7 +129,18 @@ def derived(kind: str, identity: tuple, _build: Callable[[], object]):
     kept = _kept_frames()
     if kept is None:
         return _build()
-    return kept_frames.remembered(kept, repr(("derived", kind, identity, people_salt())), _build)
+    return kept_frames.remembered(kept, _kept_key(kind, identity), _build)
+
+
+def _kept_key(kind: str, identity: tuple) -> str:
+    """The key of a derivation on disk, where another process reads it. A key's fingerprint is
+    salted per process (config.settings): there it is the vendor's name instead, the store's
+    folder and version saying whose data these are (a typed key has a store of its own)."""
+    text = repr(("derived", kind, identity, people_salt()))
+    for source in app_settings.current().sources.values():
+        if not source.demo:
+            text = text.replace(source.fingerprint, f"{source.vendor}:key")
+    return text
 
 
 def _kept_frames():

@@ -11,6 +11,7 @@ import stat
 import streamlit as st
 import time_machine
 
+from config import settings as app_settings
 from sync import kept_frames
 from sync import on_demand as history
 from sync.__main__ import main as sync_main
@@ -18,10 +19,12 @@ from sync.__main__ import main as sync_main
 from .conftest import FROZEN_NOW, assert_ok, charts, open_page, today
 
 
-def _restart() -> None:
-    """What a new server process starts with: nothing in memory, the disk as it was."""
+def _restart(monkeypatch) -> None:
+    """What a new server process starts with: nothing in memory, the disk as it was, and a salt
+    of its own for the keys' fingerprints (config.settings)."""
     history.forget()
     st.cache_data.clear()
+    monkeypatch.setattr(app_settings, "_SALT", os.urandom(32))
 
 
 def _shown(at) -> tuple:
@@ -78,7 +81,7 @@ def test_a_restarted_server_reads_what_the_first_computed(
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.glob("*.pickle"))
     assert not any((tmp_path / "history").rglob("*.pickle"))  # never inside the store
 
-    _restart()
+    _restart(monkeypatch)
     built.clear()
     live.clear_requests()
     again = open_page()
@@ -92,7 +95,7 @@ def test_a_restarted_server_reads_what_the_first_computed(
 def test_a_sync_after_them_computes_again(live, tmp_path, monkeypatch, read_only_view):
     _synced(read_only_view, monkeypatch)
     assert_ok(open_page())
-    _restart()
+    _restart(monkeypatch)
     _cron(read_only_view, monkeypatch)
     built = _counting_builds(monkeypatch)
     again = open_page()
@@ -106,7 +109,7 @@ def test_a_new_day_starts_a_new_folder_and_drops_the_old(
     _synced(read_only_view, monkeypatch)
     assert_ok(open_page())
     (before,) = (tmp_path / "frames").iterdir()
-    _restart()
+    _restart(monkeypatch)
     with time_machine.travel(FROZEN_NOW + dt.timedelta(days=1), tick=False):
         assert_ok(open_page())
     (after,) = (tmp_path / "frames").iterdir()
@@ -128,7 +131,7 @@ def test_damaged_kept_frames_are_computed_again(live, tmp_path, monkeypatch, rea
     (folder,) = (tmp_path / "frames").iterdir()
     for path in folder.glob("*.pickle"):
         path.write_bytes(b"not a pickle")
-    _restart()
+    _restart(monkeypatch)
     again = open_page()
     assert_ok(again)
     assert _shown(again) == _shown(first)
