@@ -9,7 +9,9 @@ with its reason, and the rest of the page goes on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -71,13 +73,19 @@ class Overview:
     monthly: pd.DataFrame  # the chosen range by month (adoption rate, committers)
     history: pd.DataFrame  # `table` with the periods before it (previous range) in front
     totals: metrics.Totals | None = None
-    answer: metrics.Verdict | None = None
+    # The answer, worked out when first read (`answer`): its fit imports statsmodels, so a page
+    # can draw its chart first and the answer into the place kept for it above.
+    answer_of: Callable[[], metrics.Verdict | None] | None = field(default=None, repr=False)
     spans: dict[str, metrics.Span] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # vendor -> the one message shown
     notes: dict[str, list[str]] = field(default_factory=dict)  # vendor -> notes
     identity: tuple | None = None  # what the tables were derived from; None: not cacheable
     ai_source: str = "firebender"  # the AI source used (a team's overview: Firebender)
     team: str | None = None  # the team shown (None: the whole organisation)
+
+    @functools.cached_property
+    def answer(self) -> metrics.Verdict | None:
+        return self.answer_of() if self.answer_of is not None else None
 
     def data_starts(self) -> dict[str, dt.date]:
         """vendor -> first day with data, where the loads reached back before it."""
@@ -396,8 +404,11 @@ def overview(
 
     def build():
         days = Days(start, first_month, before, load_from, end)
-        absent = _absent(ai_source, errors)
-        return _derive(inputs, answer_inputs, days, granularity, ai_source, usd_per_credit, absent)
+        return _derive(inputs, days, granularity, ai_source, usd_per_credit)
+
+    def build_answer():
+        # The answer reads its own weeks (answer_weeks), whatever the range and granularity.
+        return metrics.verdict.answer(answer_inputs, end, ai_source, _absent(ai_source, errors))
 
     identity = (
         None
@@ -418,8 +429,13 @@ def overview(
     )
     if identity is not None and lens is not None:
         identity += (_team_identity(reader, lens, src["codefresh"]),)
-    table, monthly, history, totals, answer = (
+    table, monthly, history, totals = (
         reader.derived("overview", identity, build) if identity else build()
+    )
+    answer_of = (
+        (lambda: reader.derived("overview-answer", identity, build_answer))
+        if identity
+        else build_answer
     )
     view = Overview(
         start,
@@ -430,7 +446,7 @@ def overview(
         monthly,
         history,
         totals,
-        answer,
+        answer_of,
         inputs.spans,
         errors,
         notes,
@@ -589,8 +605,8 @@ def _since(inputs: metrics.OverviewInputs, load_from: dt.date) -> None:
             setattr(inputs, name, kept)
 
 
-def _derive(inputs, answers, days: Days, granularity, ai_source, usd_per_credit, absent):
-    """The pure part of the overview: tables, totals, verdict."""
+def _derive(inputs, days: Days, granularity, ai_source, usd_per_credit):
+    """The pure part of the overview: tables and totals (the answer is `build_answer`)."""
     start, end = days.start, days.end
     history = metrics.overview_table(
         inputs, days.before, end, granularity, ai_source, usd_per_credit
@@ -607,6 +623,4 @@ def _derive(inputs, answers, days: Days, granularity, ai_source, usd_per_credit,
     totals = metrics.range_totals(history, metrics.headcount(history, months), start, granularity)
     if metrics.fallen_back(history):  # the AI-active tiles name what they count
         totals = replace(totals, tiles=[fallback_tile(kpi, history) for kpi in totals.tiles])
-    # The answer reads its own weeks (answer_weeks), whatever the range and granularity.
-    answer = metrics.verdict.answer(answers, end, ai_source, absent)
-    return table, monthly, history, totals, answer
+    return table, monthly, history, totals

@@ -62,19 +62,27 @@ table = view.table
 for message in view.errors.values():  # one per vendor; the message names the vendor
     st.error(message, icon=":material/error:")
 
+
 # ------------------------------------------------------------------ the answer
+def _answer() -> None:
+    if org is not None:  # side by side: both answers, then the totals and chart, above the fold
+        whole, part = st.columns(2)
+        with whole:
+            st.markdown("**The organisation**")
+            ui.verdict_box(org.answer, key="overview__org_verdict")
+        with part:
+            st.markdown(f"**Within {lens.name}**")
+            ui.verdict_box(view.answer, key="overview__team_verdict")
+        st.caption(overview_view.relation(org.answer, view.answer, lens.name))
+    else:
+        ui.verdict_box(view.answer, key="overview__verdict")
+
+
 st.subheader("The answer", anchor=False)
-if org is not None:  # side by side: both answers, then the totals and chart, above the fold
-    whole, part = st.columns(2)
-    with whole:
-        st.markdown("**The organisation**")
-        ui.verdict_box(org.answer, key="overview__org_verdict")
-    with part:
-        st.markdown(f"**Within {lens.name}**")
-        ui.verdict_box(view.answer, key="overview__team_verdict")
-    st.caption(overview_view.relation(org.answer, view.answer, lens.name))
-else:
-    ui.verdict_box(view.answer, key="overview__verdict")
+# Its place is kept here and filled after the main chart is sent: the answer's first fit on a
+# new server imports statsmodels, which the chart need not wait for (README, benchmark).
+answer_place = st.empty()
+answer_place.caption(":material/hourglass_top: Working out the answer…")
 about = [note for notes in view.notes.values() for note in notes]
 if lens is not None:
     about = [
@@ -101,6 +109,8 @@ if table.empty or not table["complete"].astype(bool).any():
         f"draw. Pick a longer range, or a shorter granularity.",
         icon=":material/date_range:",
     )
+    with answer_place.container():
+        _answer()
     ui.refresh_badges(settings)
     st.stop()
 
@@ -153,6 +163,8 @@ with chart_column:
         "derived",
         view.ai_title(),
     )
+with answer_place.container():
+    _answer()
 
 
 # ------------------------------------------------------------------ below the first screen
