@@ -9,7 +9,7 @@ import re
 
 import time_machine
 
-from .conftest import assert_ok, charts, open_page, show_section, today
+from .conftest import assert_ok, charts, open_page, show_section, texts, today
 from .test_overview_answer import OPENING
 
 # "(week of 1 Dec 2025 to week of 23 Nov 2026, whatever the chart's range": the weeks read.
@@ -86,3 +86,5 @@ def test_a_range_without_a_whole_period_says_so_once_instead_of_empty_charts():
     assert any("No whole week in this range has ended yet" in s for s in said), said
     assert not at.get("vega_lite_chart")
     assert "Totals: This range" not in [s.value for s in at.subheader]
+    assert "Working out the answer" not in texts(at)  # the answer is still drawn
+    assert any(OPENING.match(m.value) for m in at.markdown)

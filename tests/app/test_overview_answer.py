@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import metrics
 
-from .conftest import APP, TIMEOUT, every_section, show_section, today
+from .conftest import APP, TIMEOUT, every_section, show_section, texts, today
 
 OPENING = re.compile(
     r"^:material/\w+: \*\*(Evidence of more CI credits with more AI use|Evidence of fewer CI "
@@ -179,3 +179,13 @@ def test_what_ai_costs_is_answered_in_money_against_the_range_before():
     else:
         assert "no CI money to put on AI use" in said
     assert "hours saved" not in said.replace("no return is computed from assumed hours saved", "")
+
+
+def test_the_answer_fills_the_place_kept_for_it_above_the_totals():
+    # Drawn after the main chart is sent (a new server's first fit imports statsmodels), into
+    # the place kept under "The answer": on the page it is still above the totals.
+    at = run_overview({})
+    shown = texts(at)
+    assert "Working out the answer" not in shown
+    opening = OPENING.match(answer(at)).group(1)  # plain ASCII, as the protos print it
+    assert shown.index(opening) < shown.index("Totals: ") < shown.index("AI-active developers")
