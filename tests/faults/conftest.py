@@ -6,6 +6,6 @@ from tests.app.conftest import (  # noqa: F401 - fixtures, found here by pytest
     frozen_day,
     hermetic,
     live,
+    read_only_view,
     server,
 )
-from tests.app.test_read_only_store import read_only_view  # noqa: F401 - a fixture
