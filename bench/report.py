@@ -731,7 +731,9 @@ def scale_store_section(report) -> tuple[str, list[Target]]:
             " / ".join(
                 _cells(
                     sizes,
-                    lambda s: "yes" if s.browser.get("status") == "ok" else "n/a",
+                    lambda s: (
+                        "yes" if s.browser.get("status") == "ok" and report.sessions else "n/a"
+                    ),
                     lambda s: ss.session_failure(s, report.sessions),
                     FAILED_MET,
                 )
