@@ -12,8 +12,9 @@ a live store, today's date (nothing computed before midnight is read after it). 
 - any other store (HISTORY_DIR, a read-only viewer's mount, a bucket):
   `<FRAMES_CACHE_DIR or <project>/.cache/frames>/<store digest>-<day>.frames-<code>/`, never
   inside the store (the store is written by the sync alone, and a viewer's is read-only).
-  Folders of other days or other code for the same store are removed when a new one is made.
-  `FRAMES_CACHE_DIR=off` keeps nothing on disk.
+  Making a folder removes the same store's other folders and any store's folders of days
+  before yesterday. `FRAMES_CACHE_DIR=off` keeps nothing on disk, and a store of one process
+  alone (a typed key's, a fallback: `process_only`) keeps nothing there either.
 
 The folders are made private to the server's user (0700; the pickles 0600): they hold what the
 store holds. A file that cannot be read is computed again and rewritten, never an error; a folder
@@ -45,6 +46,7 @@ _LIVE_NAME = re.compile(r"^([0-9a-f]{16})-(\d{4}-\d{2}-\d{2})\.frames-[0-9a-f]+$
 _lock = threading.Lock()
 _code: str | None = None
 _made: set[Path] = set()
+_process_only: set[str] = set()
 
 
 def code_version() -> str:
@@ -64,8 +66,17 @@ def base() -> Path | None:
     return Path(configured) if configured else DEFAULT
 
 
+def process_only(store_url: str) -> None:
+    """`store_url` is a store of this process alone (sync/on_demand.py's temporary ones: a typed
+    key's, a fallback): deleted at exit and never read by another process, so nothing computed
+    from it is kept on disk to outlive it."""
+    _process_only.add(store_url)
+
+
 def frames_for(store_url: str, today: dt.date | None = None) -> Path | None:
     """The folder of frames kept for the store at `store_url`, or None when nothing is kept."""
+    if store_url in _process_only:
+        return None
     if demo_cache.in_cache(store_url):  # the demo's store, or a name the demo cache does not make
         return demo_cache.store_frames(store_url, code_version())
     where = base()
@@ -85,9 +96,14 @@ def _prepare(folder: Path) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         named = _LIVE_NAME.match(folder.name)
         if named:
+            oldest = (dt.date.fromisoformat(named.group(2)) - dt.timedelta(days=1)).isoformat()
             for entry in folder.parent.iterdir():
                 other = _LIVE_NAME.match(entry.name)
-                if other and other.group(1) == named.group(1) and entry != folder:
+                if other is None or entry == folder:
+                    continue
+                # This store's other days and code; any store's days before yesterday (a store
+                # no longer read leaves nothing behind for long).
+                if other.group(1) == named.group(1) or other.group(2) < oldest:
                     shutil.rmtree(entry, ignore_errors=True)
         _made.add(folder)
 

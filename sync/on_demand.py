@@ -84,6 +84,7 @@ def _temporary(name: str, note: str | None = None) -> Store:
             folder = tempfile.mkdtemp(prefix=f"ai-ci-{kind}-")
             _made.append(folder)
             _stores[name] = Store(folder, note=note)
+            kept_frames.process_only(_stores[name].url)
         return _stores[name]
 
 

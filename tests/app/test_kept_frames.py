@@ -136,3 +136,26 @@ def test_damaged_kept_frames_are_computed_again(live, tmp_path, monkeypatch, rea
     assert_ok(again)
     assert _shown(again) == _shown(first)
     assert all(os.path.getsize(p) > 100 for p in folder.glob("*.pickle"))
+
+
+def test_a_store_of_one_process_alone_keeps_nothing_on_disk(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    store = history.configured_store(str(blocked))  # unusable: this process's temporary store
+    assert store.url != str(blocked)
+    assert kept_frames.frames_for(store.url) is None
+    assert kept_frames.frames_for(str(tmp_path / "history")) is not None
+
+
+def test_making_a_folder_removes_any_stores_days_before_yesterday(tmp_path):
+    day = dt.date(2026, 11, 23)
+    ours, other = str(tmp_path / "history"), "s3://bucket/other"
+    older = kept_frames.frames_for(other, day - dt.timedelta(days=2))
+    yesterday = kept_frames.frames_for(other, day - dt.timedelta(days=1))
+    ours_before = kept_frames.frames_for(ours, day - dt.timedelta(days=1))
+    for folder in (older, yesterday, ours_before):
+        folder.mkdir(parents=True)
+    assert kept_frames.remembered(kept_frames.frames_for(ours, day), "k", lambda: 7) == 7
+    assert not older.exists() and not ours_before.exists()
+    assert yesterday.exists()  # another store's, and a server started before midnight may read it
+    assert kept_frames.remembered(kept_frames.frames_for(ours, day), "k", lambda: 8) == 7
