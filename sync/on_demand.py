@@ -321,8 +321,9 @@ def read_only_through(settings: Settings, vendors) -> dt.date | None:
 
 def _held_span(place: Shelf, keys: list[str]):
     """(last fetch, first day asked for, last day held, first day with rows) of `keys` in the
-    shelf's store. The demo's, kept beside its store by the store's version (a restarted server
-    reads one small file instead of every partition's footer before its first chart)."""
+    shelf's store, kept on disk by the store's version (sync/kept_frames.py): a restarted server
+    reads one small file instead of every partition's footer before its first chart, and a
+    rerun instead of going over every partition of the listing again."""
 
     def compute():
         last, first, held_until = place.store.freshness(keys)
@@ -332,9 +333,9 @@ def _held_span(place: Shelf, keys: list[str]):
         with_rows = place.store.first_with_rows(keys) if first else None
         return last, first, held_until, with_rows
 
-    kept = kept_frames.frames_for(place.store.url) if place.kind == "demo" else None
+    kept = kept_frames.frames_for(place.store.url)
     if kept is None or not any(place.store.entries(key) for key in keys):
-        return compute()  # not the demo's, or nothing held yet (nothing to read either)
+        return compute()  # nothing kept for this store, or nothing held yet (nothing to read)
     key = repr(("held_span", place.store.version(keys), tuple(keys)))
     return kept_frames.remembered(kept, key, compute)
 
