@@ -5,7 +5,7 @@ pickle per cache key.
 Every key holds the store's version (`Store.version`: the ledger's paths, sizes and stamps), so a
 sync's write makes new keys and nothing kept outlives the data it came from. The folder's name
 holds a digest of every package's source (a change to any computation starts afresh) and, for
-a live store, today's date (nothing computed before midnight is read after it). Where:
+a live store, today's UTC date (nothing computed before midnight is read after it). Where:
 
 - the demo's store: beside its day's folder, `demo-<day>-<version>.frames-<code>/`, removed
   with that folder (sync/demo_cache.py);
@@ -33,6 +33,8 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+
+from connectors.ranges import utc_today
 
 from . import demo_cache
 
@@ -82,7 +84,7 @@ def frames_for(store_url: str, today: dt.date | None = None) -> Path | None:
     where = base()
     if where is None:
         return None
-    day = (today or dt.date.today()).isoformat()
+    day = (today or utc_today()).isoformat()  # the app's days are UTC days
     store = hashlib.sha256(store_url.encode()).hexdigest()[:16]
     return where / f"{store}-{day}.frames-{code_version()}"
 
